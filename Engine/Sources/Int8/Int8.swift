@@ -1,0 +1,1 @@
+// Int8 module.

@@ -1,0 +1,43 @@
+# Minnow — the two commands: `make run` and `make test`.
+SWIFT      ?= swift
+DATA_DIR   ?= ./data
+PORT       ?= 8080
+VENV       := .venv
+PYTHON     := $(VENV)/bin/python
+
+.PHONY: run test deps test-deps build release venv engine-test server-test clean
+
+## Installs what is missing, builds (release) and serves on SQLite in $(DATA_DIR).
+run: deps release
+	.build/release/minnow serve --data-dir $(DATA_DIR) --port $(PORT)
+
+## Runs the whole test suite: engine, server (SQLite and PostgreSQL), CLI.
+test: test-deps venv engine-test server-test
+
+deps:
+	scripts/install-deps.sh run
+
+test-deps:
+	scripts/install-deps.sh test
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release --product minnow
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: tests/requirements.txt
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --upgrade pip
+	$(PYTHON) -m pip install -q -r tests/requirements.txt
+	touch $@
+
+engine-test:
+	cd Engine && $(SWIFT) test
+
+server-test:
+	scripts/with-postgres.sh $(SWIFT) test
+
+clean:
+	rm -rf .build Engine/.build $(VENV)
