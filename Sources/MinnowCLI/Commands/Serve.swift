@@ -1,0 +1,67 @@
+// `minnow serve`: the HTTP server. Every setting can come from a flag, an environment
+// variable or the config file (flags win, then environment, then file, then defaults).
+import ArgumentParser
+import Foundation
+import Logging
+import MinnowServer
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Minnow server (API, web pages and background workers).",
+        discussion: """
+            Settings are resolved as flags > environment variables > config file > defaults. \
+            The config file is JSON with the flag names as keys, e.g. {"port": 9000}; it is read \
+            from --config (or MINNOW_CONFIG), else from <data-dir>/minnow.json when present.
+
+            Environment variables: \(ConfigurationKey.all.map(\.environment).joined(separator: ", ")), MINNOW_CONFIG.
+
+            On first start the server creates the data directory, the SQLite database (unless \
+            DATABASE_URL names PostgreSQL) and a random token-signing secret. SIGINT or SIGTERM \
+            stops it gracefully.
+            """
+    )
+
+    @Option(help: .init(ConfigurationKey.host.help)) var host: String?
+    @Option(help: .init(ConfigurationKey.port.help)) var port: Int?
+    @Option(name: .customLong("data-dir"), help: .init(ConfigurationKey.dataDir.help)) var dataDir: String?
+    @Option(help: .init(ConfigurationKey.workers.help)) var workers: Int?
+    @Option(name: .customLong("database-url"), help: .init(ConfigurationKey.databaseURL.help)) var databaseURL: String?
+    @Option(name: .customLong("log-level"), help: .init(ConfigurationKey.logLevel.help)) var logLevel: String?
+    @Option(name: .customLong("token-lifetime"), help: .init(ConfigurationKey.tokenLifetime.help)) var tokenLifetime: Int?
+    @Option(name: .customLong("max-json-body"), help: .init(ConfigurationKey.maxJSONBody.help)) var maxJSONBody: Int?
+    @Option(name: .customLong("bcrypt-cost"), help: .init(ConfigurationKey.bcryptCost.help)) var bcryptCost: Int?
+    @Option(name: .customLong("login-failures-per-user"), help: .init(ConfigurationKey.loginFailures.help)) var loginFailuresPerUser: Int?
+    @Option(name: .customLong("login-attempts-per-address"), help: .init(ConfigurationKey.loginAttempts.help)) var loginAttemptsPerAddress: Int?
+    @Option(name: .customLong("login-window"), help: .init(ConfigurationKey.loginWindow.help)) var loginWindow: Int?
+    @Option(name: .customLong("secret-file"), help: .init(ConfigurationKey.secretFile.help)) var secretFile: String?
+    @Option(help: "JSON config file (default <data-dir>/minnow.json if it exists).") var config: String?
+
+    func run() async throws {
+        let flags: [String: String?] = [
+            "host": host, "port": port.map(String.init), "data-dir": dataDir, "workers": workers.map(String.init),
+            "database-url": databaseURL, "log-level": logLevel, "token-lifetime": tokenLifetime.map(String.init),
+            "max-json-body": maxJSONBody.map(String.init), "bcrypt-cost": bcryptCost.map(String.init),
+            "login-failures-per-user": loginFailuresPerUser.map(String.init),
+            "login-attempts-per-address": loginAttemptsPerAddress.map(String.init),
+            "login-window": loginWindow.map(String.init), "secret-file": secretFile,
+        ]
+        let settings: ServerConfiguration
+        do {
+            settings = try ConfigurationResolver(
+                flags: flags.compactMapValues { $0 }, environment: ProcessInfo.processInfo.environment, configFile: config
+            ).resolve()
+        } catch let error as ConfigurationError {
+            throw CLIFailure(error.description)
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = settings.logLevel
+            return handler
+        }
+        do {
+            try await MinnowServer.serve(settings)
+        } catch let error as ConfigurationError {
+            throw CLIFailure(error.description)
+        }
+    }
+}

@@ -1,0 +1,24 @@
+// API key secrets: `mnw_` followed by 43 base62 characters (256 bits from the system's
+// secure random source). Stored as SHA-256 only; the key's entropy makes a slow hash
+// unnecessary and lets a request find its key by hash in one indexed lookup.
+import Crypto
+import Foundation
+
+enum APIKeySecrets {
+    static let marker = "mnw_"
+    private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return marker + String((0..<43).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+
+    static func hash(_ key: String) -> String {
+        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// What lists show: the marker and the first six characters of the secret.
+    static func prefix(of key: String) -> String {
+        String(key.prefix(marker.count + 6))
+    }
+}

@@ -1,0 +1,30 @@
+// Chooses the database: PostgreSQL when a URL is configured, otherwise an SQLite file in
+// the data directory. Both run the same Fluent migrations.
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Vapor
+
+enum DatabaseSetup {
+    static func use(_ config: ServerConfiguration, on app: Application) throws {
+        if let url = config.databaseURL {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw ConfigurationError(description: "DATABASE_URL must start with postgres:// (got a different scheme).")
+            }
+            var postgres = try SQLPostgresConfiguration(url: url)
+            postgres.coreConfiguration.tls = .disable
+            app.databases.use(.postgres(configuration: postgres), as: .psql)
+        } else {
+            try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+            app.databases.use(.sqlite(.file(config.sqliteFile)), as: .sqlite)
+        }
+    }
+
+    static func registerMigrations(on app: Application) {
+        app.migrations.add(CreateUser())
+        app.migrations.add(CreateRevokedToken())
+        app.migrations.add(CreateProject())
+        app.migrations.add(CreateAPIKey())
+        app.migrations.add(CreateBlob())
+    }
+}

@@ -1,0 +1,20 @@
+// Gives the generated API handlers their Vapor request (database, logger, client address,
+// headers) through a task-local set by `CurrentRequestMiddleware`.
+import Vapor
+
+enum CurrentRequest {
+    @TaskLocal static var value: Request?
+
+    static func get() throws -> Request {
+        guard let value else { throw Abort(.internalServerError, reason: "No current request") }
+        return value
+    }
+}
+
+struct CurrentRequestMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        try await CurrentRequest.$value.withValue(request) {
+            try await next.respond(to: request)
+        }
+    }
+}

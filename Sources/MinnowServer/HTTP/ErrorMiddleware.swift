@@ -1,0 +1,86 @@
+// Renders every error as the one JSON error shape with the right status code. Client
+// mistakes caught by the generated code (bad JSON, wrong media type, missing fields) are
+// 4xx with a readable message; anything unexpected is a logged 500 that reveals nothing.
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
+import Vapor
+
+struct ErrorMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let apiError = Self.apiError(for: error)
+            if apiError.status.code >= 500 {
+                request.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            return Self.response(for: apiError)
+        }
+    }
+
+    static func response(for error: APIError) -> Response {
+        var headers = HTTPHeaders(error.headers.map { ($0.name.rawName, $0.value) })
+        headers.contentType = .json
+        let body = (try? JSONEncoder().encode(error.body)) ?? Data()
+        return Response(status: .init(statusCode: error.status.code), headers: headers, body: .init(data: body))
+    }
+
+    static func apiError(for error: any Error) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as ServerError:
+            if let inner = error.underlyingError as? APIError { return inner }
+            // Anything else our own handler code threw is a bug or an infrastructure failure.
+            if error.causeDescription.contains("handler threw") { return internalError }
+            return clientError(error)
+        case let error as any AbortError:
+            let code = error.status.code
+            if code >= 500 { return internalError }
+            let apiCode = code == 404 ? "not_found" : code == 413 ? "payload_too_large" : code == 415 ? "unsupported_media_type" : "bad_request"
+            return APIError(status: .init(code: Int(code)), code: apiCode, message: error.reason)
+        default:
+            return internalError
+        }
+    }
+
+    private static let internalError = APIError(status: .internalServerError, code: "internal_error", message: "Something went wrong on the server; it has been logged. Try again, and report it if it persists.")
+
+    /// A client mistake found while the generated code parsed the request.
+    private static func clientError(_ error: ServerError) -> APIError {
+        var root: any Error = error
+        while let server = root as? ServerError { root = server.underlyingError }
+        if let api = root as? APIError { return api }
+        if let decoding = root as? DecodingError {
+            return APIError(status: .badRequest, code: "bad_request", message: describe(decoding))
+        }
+        // The runtime's own errors describe the client's mistake in plain words.
+        guard let convertible = root as? any HTTPResponseConvertible, convertible.httpStatus.code < 500 else {
+            return internalError
+        }
+        let status = convertible.httpStatus
+        let code = status == .unsupportedMediaType ? "unsupported_media_type" : "bad_request"
+        return APIError(status: status, code: code, message: String(describing: root))
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "the body" : "\"\(keys.joined(separator: "."))\""
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let parent = context.codingPath.isEmpty ? "" : " in \(path(context))"
+            return "Missing required field \"\(key.stringValue)\"\(parent)."
+        case .typeMismatch(let type, let context):
+            return "Wrong type for \(path(context)): expected \(type)."
+        case .valueNotFound(_, let context):
+            return "Missing value for \(path(context))."
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "The body is not valid JSON." : "Invalid value for \(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return "The request body could not be read."
+        }
+    }
+}

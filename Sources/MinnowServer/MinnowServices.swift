@@ -1,0 +1,15 @@
+// The long-lived services one server shares between requests, made once in `configure`.
+import Prometheus
+import Vapor
+
+struct MinnowServices: Sendable {
+    let config: ServerConfiguration
+    let authenticator: Authenticator
+    let loginLimiter: LoginRateLimiter
+    let metrics: PrometheusCollectorRegistry
+    /// A hash of a random password at the configured cost: sign-ins for unknown users verify
+    /// against it, so their timing does not reveal which usernames exist.
+    let dummyPasswordHash: String
+
+    var tokens: AccessTokens { authenticator.tokens }
+}

@@ -1,0 +1,55 @@
+// The one place that wires the server together. `minnow serve` and the tests both call it;
+// the tests pass a configuration of their own (temporary directory, fast bcrypt).
+import Fluent
+import OpenAPIVapor
+import Prometheus
+import Vapor
+
+public func configure(_ app: Application, _ config: ServerConfiguration) async throws {
+    app.http.server.configuration.hostname = config.host
+    app.http.server.configuration.port = config.port
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+
+    try DatabaseSetup.use(config, on: app)
+    DatabaseSetup.registerMigrations(on: app)
+    try await app.autoMigrate()
+
+    let secret = try SigningSecret.loadOrCreate(at: config.resolvedSecretFile)
+    let services = MinnowServices(
+        config: config,
+        authenticator: Authenticator(tokens: AccessTokens(secret: secret, lifetime: config.accessTokenLifetime)),
+        loginLimiter: LoginRateLimiter(limits: config.loginLimits),
+        metrics: PrometheusCollectorRegistry(),
+        dummyPasswordHash: try app.password.hash(UUID().uuidString)
+    )
+
+    app.middleware = Middlewares()
+    app.middleware.use(RequestObservationMiddleware(metrics: services.metrics))
+    app.middleware.use(ErrorMiddleware())
+    app.middleware.use(CurrentRequestMiddleware())
+
+    OperationsRoutes.register(on: app, metrics: services.metrics)
+    try APIHandler(services: services).registerHandlers(
+        on: VaporTransport(routesBuilder: app),
+        middlewares: [BodyLimitMiddleware(defaultLimit: config.maxJSONBodyBytes)]
+    )
+    app.lifecycle.use(MaintenanceTask(interval: .seconds(600)))
+}
+
+/// Runs a server until SIGINT or SIGTERM, then shuts down gracefully (in-flight requests finish).
+public func serve(_ config: ServerConfiguration) async throws {
+    let app = try await Application.make(Environment(name: "production", arguments: ["minnow"]))
+    do {
+        try await configure(app, config)
+        app.logger.notice("minnow serving", metadata: [
+            "address": "http://\(config.host):\(config.port)",
+            "database": .string(config.databaseURL == nil ? "sqlite \(config.sqliteFile)" : "postgresql"),
+            "workers": "\(config.workers)",
+        ])
+        try await app.execute()
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+    try await app.asyncShutdown()
+}

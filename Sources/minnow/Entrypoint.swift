@@ -1,0 +1,8 @@
+import MinnowCLI
+
+@main
+struct Entrypoint {
+    static func main() async {
+        await MinnowCommand.runMain()
+    }
+}
