@@ -5,7 +5,12 @@
 // Every target is compiled optimised, even in debug and test builds.
 import PackageDescription
 
-let optimised: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"])]
+// `-wmo` only in release: in debug builds SwiftPM's index store plus -wmo fails with
+// "index output filenames do not match input source files" once a target has two files.
+let optimised: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"]),
+    .unsafeFlags(["-wmo"], .when(configuration: .release)),
+]
 
 let package = Package(
     name: "MinnowEngine",
@@ -14,13 +19,32 @@ let package = Package(
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Int8", targets: ["Int8"]),
         .library(name: "TFLite", targets: ["TFLite"]),
+        .library(name: "TrainingData", targets: ["TrainingData"]),
+        .library(name: "EngineCommands", targets: ["EngineCommands"]),
+        .executable(name: "minnow-engine", targets: ["MinnowEngineCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // MARK: - NeuralNet (issue 4)
-        .target(name: "NeuralNet", swiftSettings: optimised),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "NeuralNet", dependencies: ["COpenBLAS"], swiftSettings: optimised),
+        .target(name: "TrainingData", dependencies: ["NeuralNet", "Imaging", "CZlib"], swiftSettings: optimised),
+        .target(name: "EngineCommands", dependencies: [
+            "NeuralNet", "TrainingData",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimised),
+        .executableTarget(name: "MinnowEngineCLI", dependencies: ["EngineCommands"], swiftSettings: optimised),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TrainingData", "EngineCommands"], swiftSettings: optimised),
 
         // MARK: - Imaging
-        .target(name: "Imaging", swiftSettings: optimised),
+        .target(name: "CImageCodecs", path: "Sources/CImageCodecs",
+                cSettings: [.unsafeFlags(["-O2"])],
+                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16"), .linkedLibrary("z")]),
+        .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: optimised),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], swiftSettings: optimised),
 
         // MARK: - Int8 and TFLite (issue 5)
         .target(name: "Int8", dependencies: ["NeuralNet"], swiftSettings: optimised),

@@ -1,0 +1,124 @@
+// BatchNorm: per-channel normalisation over every axis but the last (channels), with batch
+// statistics in training and running statistics in evaluation (Keras semantics: running =
+// momentum · running + (1 − momentum) · batch, biased batch variance). Loops run over the
+// contiguous channel axis. Single-threaded: it is memory-bound and cheap next to the convs.
+
+/// Batch normalisation over the channel (last) axis.
+///
+/// `output = gamma · (input − mean) / sqrt(var + epsilon) + beta`
+/// - gamma, beta, runningMean, runningVariance: `(C)`.
+public final class BatchNorm: Layer {
+    public let channels: Int
+    public let momentum: Float
+    public let epsilon: Float
+    public let gamma: Parameter
+    public let beta: Parameter
+    /// Running mean (buffer, not trained).
+    public let runningMean: Parameter
+    /// Running variance (buffer, not trained).
+    public let runningVariance: Parameter
+    public var needsInputGradient = true
+
+    private var normalized = Tensor(zeros: [0])   // x̂, same shape as the input
+    private var inverseStd: [Float] = []          // (C)
+
+    public init(channels: Int, momentum: Float = 0.99, epsilon: Float = 1e-3) {
+        self.channels = channels
+        self.momentum = momentum
+        self.epsilon = epsilon
+        gamma = Parameter(name: "gamma", shape: [channels], value: [Float](repeating: 1, count: channels))
+        beta = Parameter(name: "beta", shape: [channels], value: [Float](repeating: 0, count: channels))
+        runningMean = Parameter(name: "runningMean", shape: [channels], value: [Float](repeating: 0, count: channels))
+        runningVariance = Parameter(name: "runningVariance", shape: [channels], value: [Float](repeating: 1, count: channels))
+    }
+
+    public var spec: LayerSpec { .batchNorm(momentum: momentum, epsilon: epsilon) }
+    public var parameters: [Parameter] { [gamma, beta] }
+    public var buffers: [Parameter] { [runningMean, runningVariance] }
+    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+
+    public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        let c = channels
+        precondition(input.shape.last == c, "BatchNorm expects \(c) channels, got shape \(input.shape)")
+        let rows = input.count / c
+        var mean = [Float](repeating: 0, count: c)
+        var variance = [Float](repeating: 0, count: c)
+        if training {
+            input.data.withUnsafeBufferPointer { x in
+                for row in 0..<rows { for ch in 0..<c { mean[ch] += x[row * c + ch] } }
+                for ch in 0..<c { mean[ch] /= Float(rows) }
+                for row in 0..<rows {
+                    for ch in 0..<c { let d = x[row * c + ch] - mean[ch]; variance[ch] += d * d }
+                }
+                for ch in 0..<c { variance[ch] /= Float(rows) }
+            }
+            for ch in 0..<c {
+                runningMean.value[ch] = momentum * runningMean.value[ch] + (1 - momentum) * mean[ch]
+                runningVariance.value[ch] = momentum * runningVariance.value[ch] + (1 - momentum) * variance[ch]
+            }
+        } else {
+            mean = runningMean.value
+            variance = runningVariance.value
+        }
+        let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
+        var output = Tensor(uninitialized: input.shape)
+        var xhat = training ? Tensor(uninitialized: input.shape) : Tensor(zeros: [0])
+        let g = gamma.value, b = beta.value
+        input.data.withUnsafeBufferPointer { x in
+            output.data.withUnsafeMutableBufferPointer { y in
+                if training {
+                    xhat.data.withUnsafeMutableBufferPointer { xh in
+                        for row in 0..<rows {
+                            for ch in 0..<c {
+                                let v = (x[row * c + ch] - mean[ch]) * invStd[ch]
+                                xh[row * c + ch] = v
+                                y[row * c + ch] = g[ch] * v + b[ch]
+                            }
+                        }
+                    }
+                } else {
+                    for row in 0..<rows {
+                        for ch in 0..<c { y[row * c + ch] = g[ch] * (x[row * c + ch] - mean[ch]) * invStd[ch] + b[ch] }
+                    }
+                }
+            }
+        }
+        if training {
+            normalized = xhat
+            inverseStd = invStd
+        }
+        return output
+    }
+
+    public func backward(_ dOutput: Tensor) -> Tensor {
+        let c = channels
+        let rows = dOutput.count / c
+        var dGamma = [Float](repeating: 0, count: c)
+        var dBeta = [Float](repeating: 0, count: c)
+        var dInput = Tensor(uninitialized: dOutput.shape)
+        let g = gamma.value, invStd = inverseStd
+        dOutput.data.withUnsafeBufferPointer { dy in
+            normalized.data.withUnsafeBufferPointer { xh in
+                for row in 0..<rows {
+                    for ch in 0..<c {
+                        dBeta[ch] += dy[row * c + ch]
+                        dGamma[ch] += dy[row * c + ch] * xh[row * c + ch]
+                    }
+                }
+                // dInput = γ·invStd/M · (M·dy − Σdy − x̂·Σ(dy·x̂))
+                let m = Float(rows)
+                dInput.data.withUnsafeMutableBufferPointer { dx in
+                    for row in 0..<rows {
+                        for ch in 0..<c {
+                            let i = row * c + ch
+                            dx[i] = g[ch] * invStd[ch] / m * (m * dy[i] - dBeta[ch] - xh[i] * dGamma[ch])
+                        }
+                    }
+                }
+            }
+        }
+        gamma.grad = dGamma
+        beta.grad = dBeta
+        return dInput
+    }
+}

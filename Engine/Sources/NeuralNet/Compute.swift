@@ -1,0 +1,98 @@
+// Compute: how work is split across cores, and the thin sgemm wrapper over OpenBLAS.
+// The engine parallelises over the batch itself (one chunk of images per core) and keeps
+// OpenBLAS single-threaded, so the two never oversubscribe the cores. Not a thread pool:
+// it uses Dispatch's concurrentPerform.
+
+import COpenBLAS
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Process-wide compute settings of the engine.
+public enum Compute {
+    private static let workerCount = Atomic<Int>(0)
+
+    /// Number of batch chunks processed in parallel (defaults to the core count, at most 8).
+    /// The same seed and the same thread count give bit-identical weights.
+    public static var threads: Int {
+        get {
+            let value = workerCount.load(ordering: .relaxed)
+            if value > 0 { return value }
+            let initial = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+            configure(threads: initial)
+            return initial
+        }
+    }
+
+    /// Sets the number of parallel workers; OpenBLAS itself is kept at one thread.
+    public static func configure(threads: Int) {
+        workerCount.store(max(1, threads), ordering: .relaxed)
+        openblas_set_num_threads(1)
+    }
+
+    /// Splits `0..<count` into at most `threads` contiguous chunks and runs `body` on each,
+    /// in parallel. `body` receives the chunk's range and its worker index.
+    static func chunks(_ count: Int, minimumPerChunk: Int = 1, _ body: (Range<Int>, Int) -> Void) {
+        let workers = max(1, min(threads, count / max(minimumPerChunk, 1)))
+        if workers == 1 {
+            body(0..<count, 0)
+            return
+        }
+        // concurrentPerform wants a @Sendable closure, but `body` writes through raw
+        // pointers into disjoint chunks and concurrentPerform returns only after every
+        // iteration finished, so sharing it is safe. This is the engine's one opt-out of
+        // Sendable checking; every layer's parallel work goes through here.
+        nonisolated(unsafe) let body = body
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let lower = count * worker / workers
+            let upper = count * (worker + 1) / workers
+            body(lower..<upper, worker)
+        }
+    }
+}
+
+/// Row-major single-precision matrix product `C = alpha * op(A) * op(B) + beta * C`,
+/// where `op(A)` is `(m, k)`, `op(B)` is `(k, n)` and `C` is `(m, n)`.
+@inline(__always)
+func gemm(
+    transposeA: Bool = false, transposeB: Bool = false,
+    m: Int, n: Int, k: Int,
+    a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+    guard m > 0, n > 0 else { return }
+    if k == 0 {
+        if beta == 0 { c.update(repeating: 0, count: (m - 1) * ldc + n) }
+        return
+    }
+    cblas_sgemm(
+        CblasRowMajor,
+        transposeA ? CblasTrans : CblasNoTrans,
+        transposeB ? CblasTrans : CblasNoTrans,
+        Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+}
+
+/// Times `repetitions` square `size`-sized sgemm calls and returns GFLOP/s (single thread
+/// if `threads` is 1). Used by the benchmarks to report the fraction of peak reached.
+public func measureSgemmGflops(size: Int = 512, repetitions: Int = 20, threads: Int = 1) -> Double {
+    let a = [Float](repeating: 0.5, count: size * size)
+    let b = [Float](repeating: 0.25, count: size * size)
+    var c = [Float](repeating: 0, count: size * size)
+    openblas_set_num_threads(Int32(threads))
+    defer { openblas_set_num_threads(1) }
+    var best = Double.infinity
+    for _ in 0..<repetitions {
+        let start = DispatchTime.now().uptimeNanoseconds
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    gemm(m: size, n: size, k: size, a: a.baseAddress!, lda: size, b: b.baseAddress!, ldb: size, c: c.baseAddress!, ldc: size)
+                }
+            }
+        }
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start))
+    }
+    return 2 * Double(size * size * size) / best
+}

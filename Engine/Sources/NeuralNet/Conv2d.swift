@@ -1,0 +1,191 @@
+// Conv2d: 2-D convolution as im2col + sgemm, forward and backward, parallel over chunks of
+// the batch (one per core, OpenBLAS single-threaded). A 1x1 stride-1 convolution skips
+// im2col (the input already is the patch matrix). Not grouped, not dilated.
+
+/// 2-D convolution over NHWC input.
+///
+/// `output[n, oy, ox, o] = bias[o] + Σ_{ky, kx, i} input[n, oy·s + ky − pad, ox·s + kx − pad, i] · weight[ky, kx, i, o]`
+/// - weight: `(KH, KW, Cin, Cout)` (HWIO, as Keras); bias: `(Cout)`.
+public final class Conv2d: Layer {
+    public let inputChannels: Int
+    public let outputChannels: Int
+    public let kernelSize: Int
+    public let stride: Int
+    public let padding: Padding
+    /// `(KH, KW, Cin, Cout)`.
+    public let weight: Parameter
+    /// `(Cout)`, or nil for a convolution without bias (e.g. before batch norm).
+    public let bias: Parameter?
+    public var needsInputGradient = true
+
+    private var input = Tensor(zeros: [0])          // (N, H, W, Cin), kept for 1x1 backward
+    private var columns: [Float] = []               // (N·OH·OW, KH·KW·Cin)
+    private var partialGrads: [Float] = []          // (workers − 1, KH·KW·Cin·Cout + Cout)
+    private var geometry: ConvGeometry?
+
+    public init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1,
+                padding: Padding = .valid, useBias: Bool = true, rng: inout SeededRandom) {
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        let fanIn = kernelSize * kernelSize * inputChannels
+        let fanOut = kernelSize * kernelSize * outputChannels
+        weight = Parameter(name: "weight", shape: [kernelSize, kernelSize, inputChannels, outputChannels],
+                           value: glorotUniform(count: fanIn * outputChannels, fanIn: fanIn, fanOut: fanOut, rng: &rng))
+        bias = useBias ? Parameter(name: "bias", shape: [outputChannels], value: [Float](repeating: 0, count: outputChannels)) : nil
+    }
+
+    public var spec: LayerSpec {
+        .conv2d(filters: outputChannels, kernel: kernelSize, stride: stride, padding: padding, bias: bias != nil)
+    }
+    public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
+
+    private var isPointwise: Bool { kernelSize == 1 && stride == 1 }
+
+    private func geometry(for shape: [Int]) -> ConvGeometry {
+        ConvGeometry(inputHeight: shape[1], inputWidth: shape[2], kernelHeight: kernelSize,
+                     kernelWidth: kernelSize, stride: stride, padding: padding)
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        let g = geometry(for: inputShape)
+        return [inputShape[0], g.outputHeight, g.outputWidth, outputChannels]
+    }
+
+    public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        let (n, h, w, c) = input.nhwc
+        precondition(c == inputChannels, "Conv2d expects \(inputChannels) channels, got \(c)")
+        let g = geometry(for: input.shape)
+        geometry = g
+        let rows = g.outputHeight * g.outputWidth
+        let patch = kernelSize * kernelSize * c
+        let cout = outputChannels
+        let pointwise = isPointwise
+        if !pointwise && columns.count < n * rows * patch {
+            columns = [Float](repeating: 0, count: n * rows * patch)
+        }
+        var output = Tensor(uninitialized: [n, g.outputHeight, g.outputWidth, cout])   // (N, OH, OW, Cout)
+        let biasValues = bias?.value
+        input.data.withUnsafeBufferPointer { x in
+            weight.value.withUnsafeBufferPointer { wPtr in
+                output.data.withUnsafeMutableBufferPointer { y in
+                    columns.withUnsafeMutableBufferPointer { cols in
+                        let x = x.baseAddress!, wPtr = wPtr.baseAddress!, y = y.baseAddress!
+                        let colsBase = cols.baseAddress
+                        Compute.chunks(n) { images, _ in
+                            let a: UnsafePointer<Float>
+                            if pointwise {
+                                a = x + images.lowerBound * h * w * c
+                            } else {
+                                let target = colsBase! + images.lowerBound * rows * patch
+                                im2col(input: x, channels: c, geometry: g, images: images, columns: target)
+                                a = UnsafePointer(target)
+                            }
+                            let out = y + images.lowerBound * rows * cout
+                            gemm(m: images.count * rows, n: cout, k: patch, a: a, lda: patch, b: wPtr, ldb: cout,
+                                 c: out, ldc: cout)
+                            if let biasValues {
+                                addRowVector(biasValues, to: out, rows: images.count * rows)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if training && pointwise { self.input = input }
+        return output
+    }
+
+    public func backward(_ dOutput: Tensor) -> Tensor {
+        guard let g = geometry else { preconditionFailure("Conv2d.backward before forward") }
+        let (n, oh, ow, cout) = dOutput.nhwc
+        let c = inputChannels
+        let rows = oh * ow
+        let patch = kernelSize * kernelSize * c
+        let weightCount = patch * cout
+        let workers = max(1, min(Compute.threads, n))
+        let slot = weightCount + cout
+        if partialGrads.count < (workers - 1) * slot { partialGrads = [Float](repeating: 0, count: (workers - 1) * slot) }
+        let pointwise = isPointwise
+        let wantInput = needsInputGradient
+        var dInput = wantInput ? Tensor(uninitialized: [n, g.inputHeight, g.inputWidth, c]) : Tensor(zeros: [0])
+        var dWeight = [Float](unsafeUninitializedCapacity: weightCount) { _, k in k = weightCount }   // (KH·KW·Cin, Cout)
+        var dBias = [Float](repeating: 0, count: cout)
+        let hasBias = bias != nil
+        dOutput.data.withUnsafeBufferPointer { dy in
+            weight.value.withUnsafeBufferPointer { wPtr in
+                input.data.withUnsafeBufferPointer { x in
+                    columns.withUnsafeMutableBufferPointer { cols in
+                        partialGrads.withUnsafeMutableBufferPointer { partial in
+                            dInput.data.withUnsafeMutableBufferPointer { dx in
+                                dWeight.withUnsafeMutableBufferPointer { dW in
+                                    dBias.withUnsafeMutableBufferPointer { dB in
+                                        let dy = dy.baseAddress!, wPtr = wPtr.baseAddress!
+                                        let colsBase = cols.baseAddress, partialBase = partial.baseAddress
+                                        let xBase = x.baseAddress, dxBase = dx.baseAddress
+                                        let dWBase = dW.baseAddress!, dBBase = dB.baseAddress!
+                                        Compute.chunks(n) { images, worker in
+                                            let m = images.count * rows
+                                            let dyChunk = dy + images.lowerBound * rows * cout
+                                            let a: UnsafeMutablePointer<Float>? = pointwise ? nil : colsBase! + images.lowerBound * rows * patch
+                                            let aRead: UnsafePointer<Float> = pointwise
+                                                ? xBase! + images.lowerBound * rows * c : UnsafePointer(a!)
+                                            let gradW = worker == 0 ? dWBase : partialBase! + (worker - 1) * slot
+                                            let gradB = worker == 0 ? dBBase : gradW + weightCount
+                                            // dWeight (patch, Cout) = colsᵀ (patch, m) · dOutput (m, Cout)
+                                            gemm(transposeA: true, m: patch, n: cout, k: m, a: aRead, lda: patch,
+                                                 b: dyChunk, ldb: cout, c: gradW, ldc: cout)
+                                            if hasBias { sumRows(dyChunk, rows: m, columns: cout, into: gradB) }
+                                            guard wantInput else { return }
+                                            if pointwise {
+                                                gemm(transposeB: true, m: m, n: c, k: cout, a: dyChunk, lda: cout, b: wPtr, ldb: cout,
+                                                     c: dxBase! + images.lowerBound * rows * c, ldc: c)
+                                            } else {
+                                                // dColumns (m, patch) = dOutput (m, Cout) · weightᵀ (Cout, patch), over the columns
+                                                gemm(transposeB: true, m: m, n: patch, k: cout, a: dyChunk, lda: cout, b: wPtr, ldb: cout,
+                                                     c: a!, ldc: patch)
+                                                col2im(columns: a!, channels: c, geometry: g, images: images, dInput: dxBase!)
+                                            }
+                                        }
+                                        for worker in 1..<workers {
+                                            let gradW = partialBase! + (worker - 1) * slot
+                                            for i in 0..<weightCount { dWBase[i] += gradW[i] }
+                                            if hasBias { for i in 0..<cout { dBBase[i] += gradW[weightCount + i] } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        weight.grad = dWeight
+        bias?.grad = dBias
+        return dInput
+    }
+}
+
+/// Adds `vector` to each of `rows` rows of a `(rows, vector.count)` matrix.
+@inline(__always)
+func addRowVector(_ vector: [Float], to matrix: UnsafeMutablePointer<Float>, rows: Int) {
+    let width = vector.count
+    vector.withUnsafeBufferPointer { v in
+        for row in 0..<rows {
+            let target = matrix + row * width
+            for i in 0..<width { target[i] += v[i] }
+        }
+    }
+}
+
+/// Column sums of a `(rows, columns)` matrix into `result` (overwritten).
+@inline(__always)
+func sumRows(_ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into result: UnsafeMutablePointer<Float>) {
+    result.update(repeating: 0, count: columns)
+    for row in 0..<rows {
+        let source = matrix + row * columns
+        for i in 0..<columns { result[i] += source[i] }
+    }
+}
