@@ -66,6 +66,7 @@ let package = Package(
             dependencies: [
                 "MinnowServer",
                 "minnow",
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

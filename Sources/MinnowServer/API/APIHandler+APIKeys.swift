@@ -71,7 +71,7 @@ extension APIHandler {
 extension APIKey {
     func api() throws -> Components.Schemas.APIKey {
         .init(
-            id: try requireID().uuidString, name: name, projectId: $project.id.uuidString,
+            id: try requireID().apiString, name: name, projectId: $project.id.apiString,
             permissions: permissions.sorted { $0.rawValue < $1.rawValue }.compactMap { .init(rawValue: $0.rawValue) },
             prefix: prefix, createdAt: createdAt ?? Date(), expiresAt: expiresAt, lastUsedAt: lastUsedAt
         )

@@ -91,6 +91,6 @@ extension APIHandler {
 
 extension User {
     func api() throws -> Components.Schemas.User {
-        .init(id: try requireID().uuidString, username: username, createdAt: createdAt ?? Date())
+        .init(id: try requireID().apiString, username: username, createdAt: createdAt ?? Date())
     }
 }

@@ -95,7 +95,7 @@ extension Components.Schemas.InputSpec {
 extension Project {
     func api() throws -> Components.Schemas.Project {
         .init(
-            id: try requireID().uuidString, name: name, description: description,
+            id: try requireID().apiString, name: name, description: description,
             task: .init(rawValue: task) ?? .classification,
             input: .init(width: inputWidth, height: inputHeight, colorMode: .init(rawValue: colorMode) ?? .grayscale),
             createdAt: createdAt ?? Date(), updatedAt: updatedAt ?? createdAt ?? Date()

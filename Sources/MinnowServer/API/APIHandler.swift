@@ -39,3 +39,8 @@ extension QueryBuilder {
         return (items, total)
     }
 }
+
+extension UUID {
+    /// Ids in responses are lowercase, as most clients write them; requests accept either case.
+    var apiString: String { uuidString.lowercased() }
+}

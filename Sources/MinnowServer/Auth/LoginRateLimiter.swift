@@ -13,20 +13,21 @@ actor LoginRateLimiter {
     }
 
     /// Records an attempt from `address`; returns the seconds to wait when over a limit.
+    /// Refused attempts count towards the address limit too.
     func admit(username: String, address: String, now: Date = Date()) -> Int? {
         let cutoff = now.addingTimeInterval(-limits.window)
-        var attempts = attemptsByAddress[address, default: []].filter { $0 > cutoff }
+        if attemptsByAddress.count > 10_000 { attemptsByAddress = attemptsByAddress.filter { $0.value.contains { $0 > cutoff } } }
+        let attempts = attemptsByAddress[address, default: []].filter { $0 > cutoff }
         let failures = failuresByUsername[username, default: []].filter { $0 > cutoff }
         failuresByUsername[username] = failures.isEmpty ? nil : failures
         if attempts.count >= limits.attemptsPerAddress {
             attemptsByAddress[address] = attempts
             return retryAfter(attempts, now: now)
         }
+        attemptsByAddress[address] = attempts + [now]
         if failures.count >= limits.failuresPerUsername {
             return retryAfter(failures, now: now)
         }
-        attempts.append(now)
-        attemptsByAddress[address] = attempts
         return nil
     }
 

@@ -153,7 +153,7 @@ struct AuthTests {
             let retryAfter = try #require(limited.headers.first(name: "Retry-After").flatMap(Int.init))
             #expect(retryAfter > 0 && retryAfter <= 900)
 
-            // Other usernames from the same address: 5 attempts used, 3 left before the address limit.
+            // Other usernames from the same address: 5 attempts used (refused ones count), 3 left.
             for _ in 0..<3 {
                 #expect(try await server.request(.POST, "/v1/auth/login", json: ["username": "someone", "password": "guess guess"]).status == 401)
             }

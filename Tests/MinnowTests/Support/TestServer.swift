@@ -2,6 +2,7 @@
 // HTTP client to talk to it. Each test gets its own, so tests run in parallel.
 import AsyncHTTPClient
 import Fluent
+import FluentPostgresDriver
 import Foundation
 import NIOCore
 import NIOHTTP1
