@@ -1,0 +1,96 @@
+// Every layer's backward against finite differences: input, weight and bias gradients.
+
+import Testing
+@testable import NeuralNet
+
+@Suite("Layer gradients match finite differences")
+struct LayerGradientTests {
+    @Test("Conv2d, valid padding, stride 1")
+    func conv2dValid() {
+        var rng = SeededRandom(seed: 10)
+        let layer = Conv2d(inputChannels: 3, outputChannels: 4, kernelSize: 3, stride: 1, padding: .valid, rng: &rng)
+        #expect(gradientMismatches(layer, inputShape: [2, 6, 5, 3]).isEmpty)
+    }
+
+    @Test("Conv2d, same padding, stride 2, odd size")
+    func conv2dSameStride2() {
+        var rng = SeededRandom(seed: 11)
+        let layer = Conv2d(inputChannels: 2, outputChannels: 3, kernelSize: 3, stride: 2, padding: .same, rng: &rng)
+        #expect(layer.outputShape(for: [3, 7, 6, 2]) == [3, 4, 3, 3])
+        #expect(gradientMismatches(layer, inputShape: [3, 7, 6, 2]).isEmpty)
+    }
+
+    @Test("Conv2d 1x1 (pointwise path) without bias")
+    func conv2dPointwise() {
+        var rng = SeededRandom(seed: 12)
+        let layer = Conv2d(inputChannels: 5, outputChannels: 3, kernelSize: 1, padding: .same, useBias: false, rng: &rng)
+        #expect(layer.parameters.count == 1)
+        #expect(gradientMismatches(layer, inputShape: [3, 4, 4, 5]).isEmpty)
+    }
+
+    @Test("DepthwiseConv2d, same padding, strides 1 and 2")
+    func depthwise() {
+        for stride in [1, 2] {
+            var rng = SeededRandom(seed: 13)
+            let layer = DepthwiseConv2d(channels: 4, kernelSize: 3, stride: stride, padding: .same, rng: &rng)
+            #expect(gradientMismatches(layer, inputShape: [3, 6, 5, 4]).isEmpty, "stride \(stride)")
+        }
+    }
+
+    @Test("Linear")
+    func linear() {
+        var rng = SeededRandom(seed: 14)
+        let layer = Linear(inputFeatures: 7, outputFeatures: 5, rng: &rng)
+        #expect(gradientMismatches(layer, inputShape: [4, 7]).isEmpty)
+    }
+
+    @Test("BatchNorm in training mode")
+    func batchNorm() {
+        let layer = BatchNorm(channels: 3)
+        var rng = SeededRandom(seed: 15)
+        layer.gamma.value = (0..<3).map { _ in 1 + rng.normal() * 0.3 }
+        layer.beta.value = (0..<3).map { _ in rng.normal() }
+        #expect(gradientMismatches(layer, inputShape: [4, 3, 2, 3], epsilon: 1e-2, tolerance: 3e-2).isEmpty)
+    }
+
+    @Test("ReLU, ReLU6, Softmax, Flatten")
+    func elementwise() {
+        #expect(gradientMismatches(ReLU(), inputShape: [2, 3, 3, 2], epsilon: 1e-3).isEmpty)
+        let relu6 = ReLU6()
+        #expect(gradientMismatches(relu6, inputShape: [2, 3, 3, 2], epsilon: 1e-3).isEmpty)
+        #expect(gradientMismatches(Softmax(), inputShape: [3, 5], epsilon: 1e-2).isEmpty)
+        #expect(gradientMismatches(Flatten(), inputShape: [2, 3, 2, 2]).isEmpty)
+    }
+
+    @Test("MaxPool2d, AvgPool2d (valid and same), GlobalAvgPool")
+    func pooling() {
+        #expect(gradientMismatches(MaxPool2d(size: 2), inputShape: [2, 4, 6, 3], epsilon: 1e-3).isEmpty)
+        #expect(gradientMismatches(MaxPool2d(size: 3, stride: 2, padding: .same), inputShape: [2, 5, 5, 2], epsilon: 1e-3).isEmpty)
+        #expect(gradientMismatches(AvgPool2d(size: 2), inputShape: [2, 4, 4, 3]).isEmpty)
+        #expect(gradientMismatches(AvgPool2d(size: 3, stride: 2, padding: .same), inputShape: [2, 5, 4, 2]).isEmpty)
+        #expect(gradientMismatches(GlobalAvgPool(), inputShape: [2, 3, 4, 5]).isEmpty)
+    }
+
+    @Test("Dropout with a fixed mask")
+    func dropout() {
+        let layer = Dropout(rate: 0.5, rng: SeededRandom(seed: 1))
+        let mismatches = gradientMismatches(layer, inputShape: [4, 10]) { layer.rng = SeededRandom(seed: 99) }
+        #expect(mismatches.isEmpty)
+        // Evaluation mode is the identity.
+        let x = Tensor(shape: [1, 4], data: [1, 2, 3, 4])
+        #expect(layer.forward(x, training: false) == x)
+    }
+
+    @Test("A wrong gradient is caught by the checker")
+    func checkerFailsOnWrongGradient() {
+        // A layer whose backward is deliberately off by a factor of 2.
+        final class Broken: Layer {
+            var needsInputGradient = true
+            var spec: LayerSpec { .relu }
+            func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+            func forward(_ input: Tensor, training: Bool) -> Tensor { input }
+            func backward(_ dOutput: Tensor) -> Tensor { Tensor(shape: dOutput.shape, data: dOutput.data.map { $0 * 2 }) }
+        }
+        #expect(!gradientMismatches(Broken(), inputShape: [2, 3]).isEmpty)
+    }
+}
