@@ -1,6 +1,7 @@
 // Options every client command takes, and the generated API client they build.
 import APITypes
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import OpenAPIAsyncHTTPClient
@@ -36,8 +37,19 @@ struct ClientOptions: ParsableArguments {
             guard let token else { throw CLIFailure("Not signed in to \(serverURL); run `minnow login` first.") }
             middlewares.append(BearerMiddleware(token: token))
         }
-        return Client(serverURL: url, transport: AsyncHTTPClientTransport(), middlewares: middlewares)
+        let transport = AsyncHTTPClientTransport(configuration: .init(client: Self.httpClient, timeout: .minutes(30)))
+        return Client(serverURL: url, transport: transport, middlewares: middlewares)
     }
+
+    /// One HTTP client for the process: a refused connection fails at once instead of being
+    /// retried until the request times out, and an unresponsive host fails after 10 seconds.
+    private static let httpClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
 }
 
 /// Adds `Authorization: Bearer <token>` to every request.
@@ -67,7 +79,10 @@ struct ErrorResponseMiddleware: ClientMiddleware {
         do {
             (response, responseBody) = try await next(request, body, baseURL)
         } catch {
-            throw CLIFailure("Cannot reach the server at \(server) (\(error)). Is `minnow serve` running there?")
+            var cause: any Error = error
+            while let wrapped = cause as? ClientError { cause = wrapped.underlyingError }
+            let reason = "\(cause)".contains("Connection refused") ? "connection refused" : "\(cause)"
+            throw CLIFailure("Cannot reach the server at \(server) (\(reason)). Is `minnow serve` running there?")
         }
         guard response.status.code >= 400 else { return (response, responseBody) }
         var data = Data()

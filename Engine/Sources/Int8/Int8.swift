@@ -1,1 +1,0 @@
-// Int8 module.
