@@ -1,0 +1,65 @@
+// MAX_POOL_2D and AVERAGE_POOL_2D, int8 (TFLite Micro's `reference_integer_ops` pooling).
+//
+// Windows are clipped to the image; average pooling divides the int32 sum by the number of
+// valid taps rounding half away from zero, so input and output share quantisation.
+// Input `(N, H, W, C)`, output `(N, OH, OW, C)`.
+
+/// Geometry of a pooling operator.
+public struct PoolParameters: Sendable, Equatable {
+    public var batches: Int, channels: Int
+    public var inputHeight: Int, inputWidth: Int
+    public var outputHeight: Int, outputWidth: Int
+    public var filterHeight: Int, filterWidth: Int
+    public var strideHeight: Int, strideWidth: Int
+    public var padTop: Int, padLeft: Int
+    public var activationMin: Int32, activationMax: Int32
+}
+
+/// Reference int8 max pooling.
+public func maxPoolReference(_ p: PoolParameters, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>) {
+    pool(p, input: input, output: output, average: false)
+}
+
+/// Reference int8 average pooling.
+public func averagePoolReference(_ p: PoolParameters, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>) {
+    pool(p, input: input, output: output, average: true)
+}
+
+@inline(__always)
+private func pool(_ p: PoolParameters, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>, average: Bool) {
+    for b in 0..<p.batches {
+        for outY in 0..<p.outputHeight {
+            let inYOrigin = outY * p.strideHeight - p.padTop
+            let fyStart = max(0, -inYOrigin), fyEnd = min(p.filterHeight, p.inputHeight - inYOrigin)
+            for outX in 0..<p.outputWidth {
+                let inXOrigin = outX * p.strideWidth - p.padLeft
+                let fxStart = max(0, -inXOrigin), fxEnd = min(p.filterWidth, p.inputWidth - inXOrigin)
+                for c in 0..<p.channels {
+                    var result: Int32
+                    if average {
+                        var acc: Int32 = 0
+                        var count: Int32 = 0
+                        for fy in fyStart..<max(fyStart, fyEnd) {
+                            for fx in fxStart..<max(fxStart, fxEnd) {
+                                acc &+= Int32(input[((b * p.inputHeight + inYOrigin + fy) * p.inputWidth + inXOrigin + fx) * p.channels + c])
+                                count += 1
+                            }
+                        }
+                        if count == 0 { result = 0 } else {
+                            result = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count
+                        }
+                    } else {
+                        result = -128
+                        for fy in fyStart..<max(fyStart, fyEnd) {
+                            for fx in fxStart..<max(fxStart, fxEnd) {
+                                result = max(result, Int32(input[((b * p.inputHeight + inYOrigin + fy) * p.inputWidth + inXOrigin + fx) * p.channels + c]))
+                            }
+                        }
+                    }
+                    result = min(max(result, p.activationMin), p.activationMax)
+                    output[((b * p.outputHeight + outY) * p.outputWidth + outX) * p.channels + c] = Int8(truncatingIfNeeded: result)
+                }
+            }
+        }
+    }
+}

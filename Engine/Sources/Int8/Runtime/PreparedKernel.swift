@@ -1,0 +1,36 @@
+// A validated operator with everything its kernel needs precomputed (multipliers, filter
+// sums, constant data), so the run loop does no checks and no floating point.
+
+/// One prepared operator.
+enum PreparedKernel: Sendable {
+    case conv2d(ConvParameters, filter: [Int8], filterSum: [Int32], bias: [Int32]?)
+    case depthwiseConv2d(ConvParameters, filter: [Int8], bias: [Int32]?)
+    case fullyConnected(FullyConnectedParameters, weights: [Int8], weightSum: [Int32], bias: [Int32]?)
+    case maxPool2d(PoolParameters)
+    case averagePool2d(PoolParameters)
+    case mean(MeanParameters)
+    case copy(bytes: Int)
+    case softmax(SoftmaxParameters)
+    case quantize(count: Int, scale: Float, zeroPoint: Int32)
+    case requantize(count: Int, inputZeroPoint: Int32, multiplier: QuantizedMultiplier, outputZeroPoint: Int32)
+    case dequantize(count: Int, scale: Float, zeroPoint: Int32)
+
+    /// Bytes of scratch space the kernel needs during its step.
+    var scratchBytes: Int {
+        switch self {
+        case let .conv2d(p, _, _, _): p.filterHeight * p.filterWidth * p.inputChannels
+        case let .mean(p): p.outputCount * 4
+        default: 0
+        }
+    }
+}
+
+/// A prepared operator with the arena offsets of its input, output and scratch buffers.
+struct PreparedStep: Sendable {
+    var kernel: PreparedKernel
+    var input: Int
+    var output: Int
+    var scratch: Int
+    /// Set when the kernel reads the reference (slow) path; used by tests and benchmarks.
+    var useReference: Bool = false
+}
