@@ -62,6 +62,8 @@ struct AuthTests {
             let big = ["username": "big", "password": String(repeating: "p", count: 10_000)]
             let declared = try await server.request(.POST, "/v1/auth/register", json: big)
             #expect(declared.status == 413 && declared.errorCode == "payload_too_large")
+            let chunked = try await server.postChunked("/v1/auth/register", body: Data(repeating: 0x20, count: 64 * 1024))
+            #expect(chunked == 413)
             let health = try await server.request(.GET, "/healthz")
             #expect(health.status == 200)
         }

@@ -23,7 +23,13 @@ enum MinnowProcess {
     }
 
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String]) async throws -> CommandResult {
-        let binary = try binary
+        try await ExternalProcess.run(try binary.path, arguments, stdin: stdin, environment: environment)
+    }
+}
+
+enum ExternalProcess {
+    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> CommandResult {
+        let binary = URL(fileURLWithPath: executable)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }

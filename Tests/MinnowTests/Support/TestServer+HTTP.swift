@@ -37,6 +37,19 @@ extension TestServer {
         return TestResponse(status: Int(response.status.code), headers: response.headers, body: Data(buffer: buffer))
     }
 
+    /// POSTs `body` with chunked transfer encoding (no Content-Length), through curl as a
+    /// real client would; returns the status code.
+    func postChunked(_ path: String, body: Data) async throws -> Int {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("chunked-\(UUID().uuidString)")
+        try body.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try await ExternalProcess.run("/usr/bin/curl", [
+            "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Content-Type: application/json",
+            "-H", "Transfer-Encoding: chunked", "--data-binary", "@\(file.path)", baseURL + path,
+        ])
+        return Int(result.stdout) ?? 0
+    }
+
     /// Registers `username` (password "correct horse") and signs in; returns the access token.
     func signUp(_ username: String, password: String = "correct horse") async throws -> String {
         let registered = try await request(.POST, "/v1/auth/register", json: ["username": username, "password": password])
@@ -56,3 +69,4 @@ extension TestServer {
         return try #require(created["id"] as? String)
     }
 }
+
