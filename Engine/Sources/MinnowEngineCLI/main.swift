@@ -1,1 +1,4 @@
-print("minnow-engine")
+// minnow-engine: a development executable over EngineCommands (benchmarks, local runs).
+import EngineCommands
+
+await EngineTool.main()

@@ -11,22 +11,13 @@ public final class ReLU: Layer {
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
 
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
-        var result = input
-        result.data.withUnsafeMutableBufferPointer { y in
-            for i in 0..<y.count { y[i] = max(y[i], 0) }
-        }
+        let result = mapElements(input) { $0.replacing(with: 0, where: $0 .< 0) }
         if training { output = result }
         return result
     }
 
     public func backward(_ dOutput: Tensor) -> Tensor {
-        var dInput = dOutput
-        output.data.withUnsafeBufferPointer { y in
-            dInput.data.withUnsafeMutableBufferPointer { dx in
-                for i in 0..<dx.count { dx[i] = y[i] > 0 ? dx[i] : 0 }
-            }
-        }
-        return dInput
+        maskElements(dOutput, by: output) { $0 .> 0 }
     }
 }
 
@@ -39,23 +30,77 @@ public final class ReLU6: Layer {
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
 
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
-        var result = input
-        result.data.withUnsafeMutableBufferPointer { y in
-            for i in 0..<y.count { y[i] = min(max(y[i], 0), 6) }
-        }
+        let result = mapElements(input) { $0.clamped(lowerBound: SIMD8(repeating: 0), upperBound: SIMD8(repeating: 6)) }
         if training { output = result }
         return result
     }
 
     public func backward(_ dOutput: Tensor) -> Tensor {
-        var dInput = dOutput
-        output.data.withUnsafeBufferPointer { y in
-            dInput.data.withUnsafeMutableBufferPointer { dx in
-                for i in 0..<dx.count { dx[i] = (y[i] > 0 && y[i] < 6) ? dx[i] : 0 }
+        maskElements(dOutput, by: output) { ($0 .> 0) .& ($0 .< 6) }
+    }
+}
+
+/// `f` applied to every element (8 lanes at a time), into a new tensor, in parallel chunks.
+@inline(__always)
+func mapElements(_ input: Tensor, _ f: (SIMD8<Float>) -> SIMD8<Float>) -> Tensor {
+    var result = Tensor(uninitialized: input.shape)
+    let count = input.count
+    input.data.withUnsafeBufferPointer { x in
+        result.data.withUnsafeMutableBufferPointer { y in
+            let x = UnsafeRawPointer(x.baseAddress!), y = UnsafeMutableRawPointer(y.baseAddress!)
+            Compute.chunks((count + 7) / 8, minimumPerChunk: 1 << 12) { blocks, _ in
+                for block in blocks {
+                    let lanes = min(8, count - block * 8)
+                    if lanes == 8 {
+                        y.storeBytes(of: f(x.loadUnaligned(fromByteOffset: block * 32, as: SIMD8<Float>.self)),
+                                     toByteOffset: block * 32, as: SIMD8<Float>.self)
+                    } else {
+                        var v = SIMD8<Float>(repeating: 0)
+                        for lane in 0..<lanes { v[lane] = x.load(fromByteOffset: (block * 8 + lane) * 4, as: Float.self) }
+                        let r = f(v)
+                        for lane in 0..<lanes { y.storeBytes(of: r[lane], toByteOffset: (block * 8 + lane) * 4, as: Float.self) }
+                    }
+                }
             }
         }
-        return dInput
     }
+    return result
+}
+
+/// `gradient` where `keep(reference)` holds, 0 elsewhere (8 lanes at a time, branch-free),
+/// into a new tensor, in parallel chunks.
+@inline(__always)
+func maskElements(_ gradient: Tensor, by reference: Tensor, _ keep: (SIMD8<Float>) -> SIMDMask<SIMD8<Int32>>) -> Tensor {
+    var result = Tensor(uninitialized: gradient.shape)
+    let count = gradient.count
+    gradient.data.withUnsafeBufferPointer { dy in
+        reference.data.withUnsafeBufferPointer { y in
+            result.data.withUnsafeMutableBufferPointer { dx in
+                let dy = UnsafeRawPointer(dy.baseAddress!), y = UnsafeRawPointer(y.baseAddress!)
+                let dx = UnsafeMutableRawPointer(dx.baseAddress!)
+                Compute.chunks((count + 7) / 8, minimumPerChunk: 1 << 12) { blocks, _ in
+                    for block in blocks {
+                        let lanes = min(8, count - block * 8)
+                        if lanes == 8 {
+                            let g = dy.loadUnaligned(fromByteOffset: block * 32, as: SIMD8<Float>.self)
+                            let v = y.loadUnaligned(fromByteOffset: block * 32, as: SIMD8<Float>.self)
+                            dx.storeBytes(of: SIMD8(repeating: 0).replacing(with: g, where: keep(v)),
+                                          toByteOffset: block * 32, as: SIMD8<Float>.self)
+                        } else {
+                            for lane in 0..<lanes {
+                                let offset = (block * 8 + lane) * 4
+                                let v = y.load(fromByteOffset: offset, as: Float.self)
+                                let keepIt = keep(SIMD8(repeating: v))[0]
+                                dx.storeBytes(of: keepIt ? dy.load(fromByteOffset: offset, as: Float.self) : 0,
+                                              toByteOffset: offset, as: Float.self)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return result
 }
 
 /// Softmax over the last axis: `y_i = exp(x_i − max x) / Σ_j exp(x_j − max x)`.

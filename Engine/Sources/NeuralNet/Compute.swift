@@ -28,6 +28,13 @@ public enum Compute {
     public static func configure(threads: Int) {
         workerCount.store(max(1, threads), ordering: .relaxed)
         openblas_set_num_threads(1)
+        #if os(Linux)
+        // Activation buffers are a few MB each and are freed and re-allocated every step.
+        // Keep them on the heap (no mmap/munmap, no fresh zero pages) and never trim it:
+        // page faults otherwise cost more than the arithmetic of a small model.
+        mallopt(M_MMAP_THRESHOLD, 32 << 20)
+        mallopt(M_TRIM_THRESHOLD, Int32.max)
+        #endif
     }
 
     /// Splits `0..<count` into at most `threads` contiguous chunks and runs `body` on each,

@@ -18,9 +18,15 @@ public final class Conv2d: Layer {
     public let bias: Parameter?
     public var needsInputGradient = true
 
+    /// Set by `Model` when a ReLU follows: the ReLU is applied in this layer's output pass
+    /// and its mask in backward, and the model skips the separate ReLU layer in training.
+    public internal(set) var fusedReLU = false
+
     private var input = Tensor(zeros: [0])          // (N, H, W, Cin), kept for 1x1 backward
+    private var output = Tensor(zeros: [0])         // (N, OH, OW, Cout), kept for the fused ReLU mask
     private var columns: [Float] = []               // (N·OH·OW, KH·KW·Cin)
-    private var partialGrads: [Float] = []          // (workers − 1, KH·KW·Cin·Cout + Cout)
+    private var maskedGradient: [Float] = []        // (N·OH·OW, Cout)
+    private var partialGrads: [Float] = []          // (workers, KH·KW·Cin·Cout + Cout)
     private var geometry: ConvGeometry?
 
     public init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1,
@@ -42,7 +48,9 @@ public final class Conv2d: Layer {
     }
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
-    private var isPointwise: Bool { kernelSize == 1 && stride == 1 }
+    /// How the layer computes: 1x1 stride 1 needs no im2col (the input is the patch matrix).
+    private enum Path { case pointwise, im2col }
+    private var path: Path { kernelSize == 1 && stride == 1 ? .pointwise : .im2col }
 
     private func geometry(for shape: [Int]) -> ConvGeometry {
         ConvGeometry(inputHeight: shape[1], inputWidth: shape[2], kernelHeight: kernelSize,
@@ -62,39 +70,46 @@ public final class Conv2d: Layer {
         let rows = g.outputHeight * g.outputWidth
         let patch = kernelSize * kernelSize * c
         let cout = outputChannels
-        let pointwise = isPointwise
-        if !pointwise && columns.count < n * rows * patch {
+        let path = self.path
+        if path == .im2col && columns.count < n * rows * patch {
             columns = [Float](repeating: 0, count: n * rows * patch)
         }
         var output = Tensor(uninitialized: [n, g.outputHeight, g.outputWidth, cout])   // (N, OH, OW, Cout)
-        let biasValues = bias?.value
+        let biasValues = bias?.value ?? []
+        let relu = fusedReLU
         input.data.withUnsafeBufferPointer { x in
             weight.value.withUnsafeBufferPointer { wPtr in
-                output.data.withUnsafeMutableBufferPointer { y in
-                    columns.withUnsafeMutableBufferPointer { cols in
-                        let x = x.baseAddress!, wPtr = wPtr.baseAddress!, y = y.baseAddress!
-                        let colsBase = cols.baseAddress
-                        Compute.chunks(n) { images, _ in
-                            let a: UnsafePointer<Float>
-                            if pointwise {
-                                a = x + images.lowerBound * h * w * c
-                            } else {
-                                let target = colsBase! + images.lowerBound * rows * patch
-                                im2col(input: x, channels: c, geometry: g, images: images, columns: target)
-                                a = UnsafePointer(target)
-                            }
-                            let out = y + images.lowerBound * rows * cout
-                            gemm(m: images.count * rows, n: cout, k: patch, a: a, lda: patch, b: wPtr, ldb: cout,
-                                 c: out, ldc: cout)
-                            if let biasValues {
-                                addRowVector(biasValues, to: out, rows: images.count * rows)
+                biasValues.withUnsafeBufferPointer { b in
+                    output.data.withUnsafeMutableBufferPointer { y in
+                        columns.withUnsafeMutableBufferPointer { cols in
+                            let x = x.baseAddress!, wPtr = wPtr.baseAddress!, y = y.baseAddress!
+                            let colsBase = cols.baseAddress, biasBase = b.baseAddress
+                            Compute.chunks(n) { images, _ in
+                                let out = y + images.lowerBound * rows * cout
+                                let a: UnsafePointer<Float>
+                                if path == .pointwise {
+                                    a = x + images.lowerBound * h * w * c
+                                } else {
+                                    let target = colsBase! + images.lowerBound * rows * patch
+                                    im2col(input: x, channels: c, geometry: g, images: images, columns: target)
+                                    a = UnsafePointer(target)
+                                }
+                                gemm(m: images.count * rows, n: cout, k: patch, a: a, lda: patch, b: wPtr, ldb: cout,
+                                     c: out, ldc: cout)
+                                if let biasBase { addRowVector(biasBase, count: cout, to: out, rows: images.count * rows) }
+                                if relu {
+                                    for i in 0..<(images.count * rows * cout) { out[i] = max(out[i], 0) }
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        if training && pointwise { self.input = input }
+        if training {
+            if path == .pointwise { self.input = input }
+            if relu { self.output = output }
+        }
         return output
     }
 
@@ -107,52 +122,58 @@ public final class Conv2d: Layer {
         let weightCount = patch * cout
         let workers = max(1, min(Compute.threads, n))
         let slot = weightCount + cout
-        if partialGrads.count < (workers - 1) * slot { partialGrads = [Float](repeating: 0, count: (workers - 1) * slot) }
-        let pointwise = isPointwise
+        if partialGrads.count < workers * slot { partialGrads = [Float](repeating: 0, count: workers * slot) }
+        let relu = fusedReLU
+        if relu && maskedGradient.count < dOutput.count { maskedGradient = [Float](repeating: 0, count: dOutput.count) }
+        let path = self.path
         let wantInput = needsInputGradient
         var dInput = wantInput ? Tensor(uninitialized: [n, g.inputHeight, g.inputWidth, c]) : Tensor(zeros: [0])
-        var dWeight = [Float](unsafeUninitializedCapacity: weightCount) { _, k in k = weightCount }   // (KH·KW·Cin, Cout)
-        var dBias = [Float](repeating: 0, count: cout)
         let hasBias = bias != nil
-        dOutput.data.withUnsafeBufferPointer { dy in
+        dOutput.data.withUnsafeBufferPointer { dyRaw in
             weight.value.withUnsafeBufferPointer { wPtr in
                 input.data.withUnsafeBufferPointer { x in
-                    columns.withUnsafeMutableBufferPointer { cols in
-                        partialGrads.withUnsafeMutableBufferPointer { partial in
-                            dInput.data.withUnsafeMutableBufferPointer { dx in
-                                dWeight.withUnsafeMutableBufferPointer { dW in
-                                    dBias.withUnsafeMutableBufferPointer { dB in
-                                        let dy = dy.baseAddress!, wPtr = wPtr.baseAddress!
-                                        let colsBase = cols.baseAddress, partialBase = partial.baseAddress
-                                        let xBase = x.baseAddress, dxBase = dx.baseAddress
-                                        let dWBase = dW.baseAddress!, dBBase = dB.baseAddress!
+                    output.data.withUnsafeBufferPointer { y in
+                        columns.withUnsafeMutableBufferPointer { cols in
+                            partialGrads.withUnsafeMutableBufferPointer { partial in
+                                maskedGradient.withUnsafeMutableBufferPointer { masked in
+                                    dInput.data.withUnsafeMutableBufferPointer { dx in
+                                        let wPtr = wPtr.baseAddress!, partial = partial.baseAddress!
+                                        let colsBase = cols.baseAddress, xBase = x.baseAddress, yBase = y.baseAddress
+                                        let dxBase = dx.baseAddress, maskedBase = masked.baseAddress
                                         Compute.chunks(n) { images, worker in
                                             let m = images.count * rows
-                                            let dyChunk = dy + images.lowerBound * rows * cout
-                                            let a: UnsafeMutablePointer<Float>? = pointwise ? nil : colsBase! + images.lowerBound * rows * patch
-                                            let aRead: UnsafePointer<Float> = pointwise
-                                                ? xBase! + images.lowerBound * rows * c : UnsafePointer(a!)
-                                            let gradW = worker == 0 ? dWBase : partialBase! + (worker - 1) * slot
-                                            let gradB = worker == 0 ? dBBase : gradW + weightCount
+                                            let first = images.lowerBound * rows * cout
+                                            var dyChunk = dyRaw.baseAddress! + first
+                                            if relu {
+                                                // Fused ReLU: dOutput · [output > 0].
+                                                let target = maskedBase! + first, out = yBase! + first
+                                                for i in 0..<(m * cout) { target[i] = out[i] > 0 ? dyChunk[i] : 0 }
+                                                dyChunk = UnsafePointer(target)
+                                            }
+                                            let gradW = partial + worker * slot
+                                            let gradB = gradW + weightCount
+                                            let aRead: UnsafePointer<Float> = path == .pointwise
+                                                ? xBase! + images.lowerBound * rows * c
+                                                : UnsafePointer(colsBase! + images.lowerBound * rows * patch)
                                             // dWeight (patch, Cout) = colsᵀ (patch, m) · dOutput (m, Cout)
                                             gemm(transposeA: true, m: patch, n: cout, k: m, a: aRead, lda: patch,
                                                  b: dyChunk, ldb: cout, c: gradW, ldc: cout)
                                             if hasBias { sumRows(dyChunk, rows: m, columns: cout, into: gradB) }
                                             guard wantInput else { return }
-                                            if pointwise {
+                                            if path == .pointwise {
                                                 gemm(transposeB: true, m: m, n: c, k: cout, a: dyChunk, lda: cout, b: wPtr, ldb: cout,
                                                      c: dxBase! + images.lowerBound * rows * c, ldc: c)
                                             } else {
                                                 // dColumns (m, patch) = dOutput (m, Cout) · weightᵀ (Cout, patch), over the columns
+                                                let target = colsBase! + images.lowerBound * rows * patch
                                                 gemm(transposeB: true, m: m, n: patch, k: cout, a: dyChunk, lda: cout, b: wPtr, ldb: cout,
-                                                     c: a!, ldc: patch)
-                                                col2im(columns: a!, channels: c, geometry: g, images: images, dInput: dxBase!)
+                                                     c: target, ldc: patch)
+                                                col2im(columns: target, channels: c, geometry: g, images: images, dInput: dxBase!)
                                             }
                                         }
                                         for worker in 1..<workers {
-                                            let gradW = partialBase! + (worker - 1) * slot
-                                            for i in 0..<weightCount { dWBase[i] += gradW[i] }
-                                            if hasBias { for i in 0..<cout { dBBase[i] += gradW[weightCount + i] } }
+                                            let source = partial + worker * slot
+                                            for i in 0..<slot { partial[i] += source[i] }
                                         }
                                     }
                                 }
@@ -162,8 +183,8 @@ public final class Conv2d: Layer {
                 }
             }
         }
-        weight.grad = dWeight
-        bias?.grad = dBias
+        weight.grad = Array(partialGrads[0..<weightCount])
+        if hasBias { bias?.grad = Array(partialGrads[weightCount..<slot]) }
         return dInput
     }
 }
@@ -171,12 +192,15 @@ public final class Conv2d: Layer {
 /// Adds `vector` to each of `rows` rows of a `(rows, vector.count)` matrix.
 @inline(__always)
 func addRowVector(_ vector: [Float], to matrix: UnsafeMutablePointer<Float>, rows: Int) {
-    let width = vector.count
-    vector.withUnsafeBufferPointer { v in
-        for row in 0..<rows {
-            let target = matrix + row * width
-            for i in 0..<width { target[i] += v[i] }
-        }
+    vector.withUnsafeBufferPointer { v in addRowVector(v.baseAddress!, count: v.count, to: matrix, rows: rows) }
+}
+
+/// Adds the `count` values at `vector` to each of `rows` rows of a `(rows, count)` matrix.
+@inline(__always)
+func addRowVector(_ vector: UnsafePointer<Float>, count width: Int, to matrix: UnsafeMutablePointer<Float>, rows: Int) {
+    for row in 0..<rows {
+        let target = matrix + row * width
+        for i in 0..<width { target[i] += vector[i] }
     }
 }
 

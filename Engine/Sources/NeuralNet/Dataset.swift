@@ -40,4 +40,9 @@ public struct LabeledImages: Sendable {
 public struct Batch: Sendable {
     public var images: Tensor
     public var labels: [Int]
+
+    public init(images: Tensor, labels: [Int]) {
+        self.images = images
+        self.labels = labels
+    }
 }

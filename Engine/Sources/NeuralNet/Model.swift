@@ -67,6 +67,8 @@ public final class Model {
     /// Class names; index = output channel.
     public var labels: [String]
     public var preprocessing: Preprocessing
+    /// Indices of ReLU layers folded into the preceding Conv2d.
+    private let fusedAway: Set<Int>
 
     /// Builds the layers of `architecture` with weights initialised from `seed`.
     public init(architecture: Architecture, seed: UInt64 = 0, labels: [String]? = nil, preprocessing: Preprocessing? = nil) {
@@ -80,6 +82,16 @@ public final class Model {
             built.append(layer)
         }
         built.first?.needsInputGradient = false
+        // Fuse Conv2d + ReLU: the conv applies the ReLU in its output pass; the ReLU layer
+        // stays in `layers` (it is idempotent) but is skipped when running the model.
+        var skipped = Set<Int>()
+        for index in built.indices.dropLast() {
+            if let conv = built[index] as? Conv2d, built[index + 1] is ReLU {
+                conv.fusedReLU = true
+                skipped.insert(index + 1)
+            }
+        }
+        fusedAway = skipped
         layers = built
         self.labels = labels ?? (0..<architecture.classes).map { "class\($0)" }
         self.preprocessing = preprocessing ?? Preprocessing(color: architecture.inputChannels == 1 ? .grayscale : .rgb)
@@ -123,16 +135,23 @@ public final class Model {
 
     /// Logits for a preprocessed batch `(N, H, W, C)`.
     public func forward(_ input: Tensor, training: Bool = false) -> Tensor {
-        layers.reduce(input) { $1.forward($0, training: training) }
+        var current = input
+        for (index, layer) in layers.enumerated() where !fusedAway.contains(index) {
+            current = layer.forward(current, training: training)
+        }
+        return current
     }
 
     /// Back-propagates the gradient of the loss w.r.t. the logits; fills every `Parameter.grad`.
     public func backward(_ dLogits: Tensor) {
         var gradient = dLogits
-        for layer in layers.reversed() { gradient = layer.backward(gradient) }
+        for (index, layer) in layers.enumerated().reversed() where !fusedAway.contains(index) {
+            gradient = layer.backward(gradient)
+        }
     }
 
-    /// Every layer's output for a batch, in order (evaluation mode).
+    /// Every layer's output for a batch, in order (evaluation mode). A Conv2d followed by a
+    /// ReLU reports its output after the ReLU (the two are fused, as in TFLite).
     public func activations(_ input: Tensor) -> [Tensor] {
         var current = input
         return layers.map { layer in

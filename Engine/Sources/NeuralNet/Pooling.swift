@@ -56,6 +56,20 @@ public final class MaxPool2d: Layer {
                                             if first {
                                                 for ch in 0..<c { y[o + ch] = xi[offset + ch]; idx[o + ch] = Int32(offset + ch) }
                                                 first = false
+                                            } else if c % 8 == 0 {
+                                                // Branch-free: compare and select 8 channels at a time.
+                                                let laneOffsets = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+                                                for ch in Swift.stride(from: 0, to: c, by: 8) {
+                                                    let candidate = UnsafeRawPointer(xi + offset + ch).loadUnaligned(as: SIMD8<Float>.self)
+                                                    let yRaw = UnsafeMutableRawPointer(y + o + ch)
+                                                    let iRaw = UnsafeMutableRawPointer(idx + o + ch)
+                                                    let current = yRaw.loadUnaligned(as: SIMD8<Float>.self)
+                                                    let better = candidate .> current
+                                                    yRaw.storeBytes(of: current.replacing(with: candidate, where: candidate .> current), as: SIMD8<Float>.self)
+                                                    let indices = iRaw.loadUnaligned(as: SIMD8<Int32>.self)
+                                                    let fresh = SIMD8<Int32>(repeating: Int32(offset + ch)) &+ laneOffsets
+                                                    iRaw.storeBytes(of: indices.replacing(with: fresh, where: better), as: SIMD8<Int32>.self)
+                                                }
                                             } else {
                                                 for ch in 0..<c where xi[offset + ch] > y[o + ch] {
                                                     y[o + ch] = xi[offset + ch]; idx[o + ch] = Int32(offset + ch)
@@ -75,17 +89,21 @@ public final class MaxPool2d: Layer {
     }
 
     public func backward(_ dOutput: Tensor) -> Tensor {
-        var dInput = Tensor(zeros: inputShape)
+        var dInput = Tensor(uninitialized: inputShape)
         let (n, oh, ow, c) = dOutput.nhwc
         let imageSize = inputShape[1] * inputShape[2] * c
         dOutput.data.withUnsafeBufferPointer { dy in
             winners.withUnsafeBufferPointer { idx in
                 dInput.data.withUnsafeMutableBufferPointer { dx in
+                    let dy = dy.baseAddress!, idx = idx.baseAddress!, dx = dx.baseAddress!
                     let perImage = oh * ow * c
-                    for image in 0..<n {
-                        let base = image * perImage
-                        let target = dx.baseAddress! + image * imageSize
-                        for i in 0..<perImage { target[Int(idx[base + i])] += dy[base + i] }
+                    Compute.chunks(n) { images, _ in
+                        (dx + images.lowerBound * imageSize).update(repeating: 0, count: images.count * imageSize)
+                        for image in images {
+                            let base = image * perImage
+                            let target = dx + image * imageSize
+                            for i in 0..<perImage { target[Int(idx[base + i])] += dy[base + i] }
+                        }
                     }
                 }
             }

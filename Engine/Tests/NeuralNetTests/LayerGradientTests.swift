@@ -20,6 +20,27 @@ struct LayerGradientTests {
         #expect(gradientMismatches(layer, inputShape: [3, 7, 6, 2]).isEmpty)
     }
 
+    @Test("Conv2d, more input channels, valid and same")
+    func conv2dIm2col() {
+        for padding in Padding.allCases {
+            var rng = SeededRandom(seed: 16)
+            let layer = Conv2d(inputChannels: 4, outputChannels: 3, kernelSize: 3, stride: 1, padding: padding, rng: &rng)
+            #expect(gradientMismatches(layer, inputShape: [2, 5, 6, 4]).isEmpty, "\(padding)")
+        }
+    }
+
+    @Test("Conv2d with fused ReLU, both paths")
+    func conv2dFusedReLU() {
+        for inputChannels in [1, 4] {
+            var rng = SeededRandom(seed: 17)
+            let layer = Conv2d(inputChannels: inputChannels, outputChannels: 8, kernelSize: 3, stride: 2, padding: .same, rng: &rng)
+            layer.fusedReLU = true
+            let y = layer.forward(randomTensor([2, 6, 6, inputChannels], rng: &rng), training: false)
+            #expect(y.data.allSatisfy { $0 >= 0 })
+            #expect(gradientMismatches(layer, inputShape: [2, 6, 6, inputChannels], epsilon: 1e-3).isEmpty, "Cin \(inputChannels)")
+        }
+    }
+
     @Test("Conv2d 1x1 (pointwise path) without bias")
     func conv2dPointwise() {
         var rng = SeededRandom(seed: 12)

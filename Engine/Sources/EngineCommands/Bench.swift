@@ -1,0 +1,119 @@
+// `bench`: the engine's own benchmark runs (workload A: tiny-cnn on Fashion-MNIST; workload
+// B: mobilenet-v1 α=0.25 96x96 gray on synthetic data; the sgemm peak). Prints one JSON
+// line per run so benchmarks/run can put it next to the Keras peer. Development tool, not
+// a product command (it is not in `EngineCommands.all`).
+
+import ArgumentParser
+import Dispatch
+import Foundation
+import NeuralNet
+import TrainingData
+
+public struct Bench: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure engine training throughput (JSON lines for benchmarks/run).")
+
+    @Option(help: "Workload: a (tiny-cnn, Fashion-MNIST), b (mobilenet-v1 0.25 96x96 gray), or sgemm.")
+    var workload: String = "a"
+    @Option(help: "Epochs for workload a.") var epochs: Int = 2
+    @Option(help: "Steps for workload b.") var steps: Int = 30
+    @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Batch size.") var batchSize: Int?
+
+    public init() {}
+
+    public func run() throws {
+        Compute.configure(threads: threads)
+        switch workload {
+        case "a": try workloadA()
+        case "b": workloadB()
+        case "sgemm": sgemm()
+        case "profile-a": profile(ModelZoo.tinyCNN(), batch: batchSize ?? 64)
+        case "profile-b": profile(ModelZoo.mobileNetV1(alpha: 0.25, height: 96, width: 96, channels: 1, classes: 2), batch: batchSize ?? 32)
+        default: throw ValidationError("unknown workload '\(workload)': use a, b or sgemm")
+        }
+    }
+
+    func workloadA() throws {
+        let (train, test) = try FashionMNIST.load()
+        let model = Model(architecture: ModelZoo.tinyCNN(), seed: 1)
+        let config = TrainingConfiguration(epochs: epochs, batchSize: batchSize ?? 64, learningRate: 1e-3, optimizer: .adam, seed: 1)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let history = Trainer(model: model, configuration: config).fit(train: train)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let accuracy = Trainer(model: model, configuration: config).evaluate(test).accuracy
+        // Training FLOPs per image: forward + dWeight + dInput (first conv has no dInput).
+        let macs: Int = 26 * 26 * 9 * 16 * 2 + 11 * 11 * 144 * 32 * 3 + 800 * 10 * 3
+        let flopsPerImage = 2.0 * Double(macs)
+        printJSON([
+            "workload": "A", "engine": "minnow", "epochs": epochs, "threads": threads,
+            "imagesPerSecond": history.steadyImagesPerSecond, "seconds": seconds,
+            "testAccuracy": Double(accuracy), "parameters": model.parameterCount,
+            "gemmGflops": flopsPerImage * history.steadyImagesPerSecond / 1e9,
+        ])
+    }
+
+    func workloadB() {
+        let batch = batchSize ?? 32
+        let arch = ModelZoo.mobileNetV1(alpha: 0.25, height: 96, width: 96, channels: 1, classes: 2)
+        let model = Model(architecture: arch, seed: 1)
+        var rng = SeededRandom(seed: 5)
+        let n = batch * 8
+        let images = Tensor(shape: [n, 96, 96, 1], data: (0..<(n * 96 * 96)).map { _ in rng.uniform() })
+        let labels = (0..<n).map { _ in rng.int(2) }
+        let trainer = Trainer(model: model, configuration: TrainingConfiguration(batchSize: batch))
+        let optimizer = Optimizer(.adam, parameters: model.parameters)
+        var measured = 0.0
+        for step in 0..<(steps + 3) {
+            let indices = (0..<batch).map { ($0 + step * batch) % n }
+            let data = Batch(images: images.gather(indices), labels: indices.map { labels[$0] })
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = trainer.trainStep(data, optimizer: optimizer, learningRate: 1e-3)
+            if step >= 3 { measured += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        }
+        printJSON(["workload": "B", "engine": "minnow", "threads": threads, "batchSize": batch,
+                   "imagesPerSecond": Double(steps * batch) / measured, "parameters": model.parameterCount])
+    }
+
+    /// Per-layer forward and backward milliseconds per batch.
+    func profile(_ architecture: Architecture, batch: Int) {
+        let model = Model(architecture: architecture, seed: 1)
+        var rng = SeededRandom(seed: 2)
+        let input = Tensor(shape: architecture.inputShape(batch: batch),
+                           data: (0..<(batch * architecture.inputHeight * architecture.inputWidth * architecture.inputChannels)).map { _ in rng.uniform() })
+        var forward = [Double](repeating: 0, count: model.layers.count), backward = forward
+        let repetitions = 30
+        for repetition in 0..<(repetitions + 3) {
+            var x = input
+            for (index, layer) in model.layers.enumerated() {
+                let start = DispatchTime.now().uptimeNanoseconds
+                x = layer.forward(x, training: true)
+                if repetition >= 3 { forward[index] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 }
+            }
+            var g = Tensor(shape: x.shape, data: [Float](repeating: 0.01, count: x.count))
+            for (index, layer) in model.layers.enumerated().reversed() {
+                let start = DispatchTime.now().uptimeNanoseconds
+                g = layer.backward(g)
+                if repetition >= 3 { backward[index] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 }
+            }
+        }
+        for (index, layer) in model.layers.enumerated() {
+            print(String(format: "%2d %-16@ fwd %7.3f ms  bwd %7.3f ms", index, layer.spec.kind as NSString,
+                         forward[index] / Double(repetitions), backward[index] / Double(repetitions)))
+        }
+        let total = (forward.reduce(0, +) + backward.reduce(0, +)) / Double(repetitions)
+        print(String(format: "total %.3f ms per batch of %d = %.0f images/s", total, batch, Double(batch) / total * 1000))
+    }
+
+    func sgemm() {
+        let single = measureSgemmGflops(size: 1024, repetitions: 10, threads: 1)
+        let all = measureSgemmGflops(size: 1024, repetitions: 10, threads: threads)
+        printJSON(["workload": "sgemm", "gflopsOneThread": single, "gflopsAllThreads": all, "threads": threads])
+    }
+}
+
+func printJSON(_ object: [String: Any]) {
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+}

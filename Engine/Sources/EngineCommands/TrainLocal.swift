@@ -1,0 +1,7 @@
+// placeholder replaced below
+import ArgumentParser
+public struct TrainLocal: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(commandName: "train-local")
+    public init() {}
+    public func run() async throws {}
+}
