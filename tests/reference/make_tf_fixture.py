@@ -41,16 +41,19 @@ def main():
     x_test = idx("t10k-images-idx3-ubyte.gz").astype(np.float32)[..., None] / 255.0
     y_test = idx("t10k-labels-idx1-ubyte.gz").astype(np.int64)
 
-    model = tf.keras.Sequential([
-        tf.keras.Input((28, 28, 1)),
-        tf.keras.layers.Conv2D(16, 3, activation="relu"),
-        tf.keras.layers.MaxPooling2D(2),
-        tf.keras.layers.Conv2D(32, 3, activation="relu"),
-        tf.keras.layers.MaxPooling2D(2),
-        tf.keras.layers.Flatten(),
-        tf.keras.layers.Dense(10),
-        tf.keras.layers.Softmax(),
-    ])
+    def build(batch_size=None):
+        return tf.keras.Sequential([
+            tf.keras.Input((28, 28, 1), batch_size=batch_size),
+            tf.keras.layers.Conv2D(16, 3, activation="relu"),
+            tf.keras.layers.MaxPooling2D(2),
+            tf.keras.layers.Conv2D(32, 3, activation="relu"),
+            tf.keras.layers.MaxPooling2D(2),
+            tf.keras.layers.Flatten(),
+            tf.keras.layers.Dense(10),
+            tf.keras.layers.Softmax(),
+        ])
+
+    model = build()
     model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x_train, y_train, epochs=args.epochs, batch_size=64, verbose=2)
     float_accuracy = float(model.evaluate(x_test, y_test, verbose=0)[1])
@@ -59,7 +62,10 @@ def main():
         for i in range(0, 500):
             yield [x_train[i:i + 1]]
 
-    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    # A fixed batch of 1 lets the converter fold Flatten's shape into a plain RESHAPE.
+    inference = build(batch_size=1)
+    inference.set_weights(model.get_weights())
+    converter = tf.lite.TFLiteConverter.from_keras_model(inference)
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     converter.representative_dataset = representative
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]

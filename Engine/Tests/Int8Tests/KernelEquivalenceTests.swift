@@ -1,0 +1,62 @@
+// The fast kernels equal the reference kernels bit for bit (tolerance 0) on random shapes,
+// paddings, strides, dilations, zero points and multipliers.
+
+@testable import Int8
+import Testing
+
+@Suite struct KernelEquivalenceTests {
+    @Test(arguments: 0..<40)
+    func fastConvolutionEqualsReference(seed: Int) {
+        // setup
+        var rng = SystemRandomNumberGenerator()
+        let (h, w, cin, cout) = (Int.random(in: 3...12, using: &rng), Int.random(in: 3...12, using: &rng),
+                                 Int.random(in: 1...8, using: &rng), Int.random(in: 1...8, using: &rng))
+        let (kh, kw) = (Int.random(in: 1...3, using: &rng), Int.random(in: 1...3, using: &rng))
+        let stride = Int.random(in: 1...2, using: &rng), dilation = seed % 5 == 0 ? 2 : 1
+        let padding: PaddingMode = seed % 2 == 0 ? .same : .valid
+        let oh = convOutputSize(padding: padding, input: h, filter: kh, stride: stride, dilation: dilation)
+        let ow = convOutputSize(padding: padding, input: w, filter: kw, stride: stride, dilation: dilation)
+        guard oh > 0, ow > 0 else { return }
+        let multipliers = (0..<cout).map { _ in QuantizedMultiplier(Double.random(in: 0.001...0.5, using: &rng)) }
+        let p = ConvParameters(batches: 2, inputHeight: h, inputWidth: w, inputChannels: cin, outputHeight: oh, outputWidth: ow,
+                               outputChannels: cout, filterHeight: kh, filterWidth: kw, strideHeight: stride, strideWidth: stride,
+                               dilationHeight: dilation, dilationWidth: dilation,
+                               padTop: convPadding(input: h, filter: kh, stride: stride, dilation: dilation, output: oh),
+                               padLeft: convPadding(input: w, filter: kw, stride: stride, dilation: dilation, output: ow),
+                               depthMultiplier: 1, inputOffset: Int32.random(in: -127...128, using: &rng),
+                               outputOffset: Int32.random(in: -20...20, using: &rng), activationMin: -128, activationMax: 127,
+                               multipliers: multipliers.map(\.multiplier), shifts: multipliers.map(\.shift))
+        let input = (0..<(2 * h * w * cin)).map { _ in Int8.random(in: -128...127, using: &rng) }
+        let filter = (0..<(cout * kh * kw * cin)).map { _ in Int8.random(in: -127...127, using: &rng) }
+        let bias = (0..<cout).map { _ in Int32.random(in: -5000...5000, using: &rng) }
+        let sums = filterSums(filter, outputChannels: cout)
+        var reference = [Int8](repeating: 0, count: 2 * oh * ow * cout), fast = reference
+        var patch = [Int8](repeating: 0, count: kh * kw * cin)
+        // act
+        conv2dReference(p, input: input, filter: filter, bias: bias, output: &reference)
+        conv2dFast(p, input: input, filter: filter, filterSum: sums, bias: bias, patch: &patch, output: &fast)
+        // check
+        #expect(fast == reference)
+        #expect(Set(reference).count > 1)
+    }
+
+    @Test(arguments: 0..<20)
+    func fastFullyConnectedEqualsReference(seed: Int) {
+        // setup
+        var rng = SystemRandomNumberGenerator()
+        let (depth, units) = (Int.random(in: 1...64, using: &rng), Int.random(in: 1...16, using: &rng))
+        let multipliers = (0..<(seed % 2 == 0 ? 1 : units)).map { _ in QuantizedMultiplier(Double.random(in: 0.001...0.2, using: &rng)) }
+        let p = FullyConnectedParameters(batches: 3, inputDepth: depth, outputDepth: units, inputOffset: Int32.random(in: -127...128, using: &rng),
+                                         weightOffset: seed % 3 == 0 ? 0 : Int32.random(in: -10...10, using: &rng),
+                                         outputOffset: Int32.random(in: -20...20, using: &rng), activationMin: -128, activationMax: 127,
+                                         multipliers: multipliers.map(\.multiplier), shifts: multipliers.map(\.shift))
+        let input = (0..<(3 * depth)).map { _ in Int8.random(in: -128...127, using: &rng) }
+        let weights = (0..<(units * depth)).map { _ in Int8.random(in: -127...127, using: &rng) }
+        var reference = [Int8](repeating: 0, count: 3 * units), fast = reference
+        // act
+        fullyConnectedReference(p, input: input, weights: weights, bias: nil, output: &reference)
+        fullyConnectedFast(p, input: input, weights: weights, weightSum: filterSums(weights, outputChannels: units), bias: nil, output: &fast)
+        // check
+        #expect(fast == reference)
+    }
+}
