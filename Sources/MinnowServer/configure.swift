@@ -31,7 +31,7 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     OperationsRoutes.register(on: app, metrics: services.metrics)
     try APIHandler(services: services).registerHandlers(
         on: VaporTransport(routesBuilder: app),
-        middlewares: [BodyLimitMiddleware(defaultLimit: config.maxJSONBodyBytes)]
+        middlewares: [BodyLimitMiddleware(defaultLimit: config.maxJSONBodyBytes, limits: Limits.perOperation)]
     )
     app.lifecycle.use(MaintenanceTask(interval: .seconds(600)))
 }

@@ -1,5 +1,8 @@
 // Every column that names a blob. A table that stores blob ids registers its column here,
 // or garbage collection will delete its blobs.
 enum BlobReferences {
-    static let all: [BlobReference] = []
+    static let all: [BlobReference] = [
+        BlobReference(table: "images", column: "blob_id"),
+        BlobReference(table: "images", column: "thumbnail_blob_id"),
+    ]
 }

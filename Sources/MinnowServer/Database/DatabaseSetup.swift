@@ -26,5 +26,7 @@ enum DatabaseSetup {
         app.migrations.add(CreateProject())
         app.migrations.add(CreateAPIKey())
         app.migrations.add(CreateBlob())
+        app.migrations.add(CreateImage())
+        app.migrations.add(CreateBox())
     }
 }

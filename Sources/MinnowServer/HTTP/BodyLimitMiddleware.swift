@@ -1,10 +1,12 @@
 // Request body limits for the generated API routes. swift-openapi-vapor streams bodies and
 // bypasses Vapor's own limit, so this middleware enforces ours: a declared Content-Length
-// over the limit is refused before reading, and a chunked body is cut off (413) as soon as
-// it grows past the limit. Operations that stream large bodies get their own limit here.
+// over the limit is refused before reading, and a streamed body fails with 413 as soon as
+// it grows past the limit. Nothing is buffered here; operations that take large bodies
+// (uploads, zip imports) get their own limit.
 import Foundation
 import HTTPTypes
 import OpenAPIRuntime
+import Synchronization
 
 struct BodyLimitMiddleware: ServerMiddleware {
     let defaultLimit: Int
@@ -20,11 +22,20 @@ struct BodyLimitMiddleware: ServerMiddleware {
         if case .known(let length) = body.length, length > limit {
             throw APIError.payloadTooLarge(limit: limit)
         }
-        var collected: [UInt8] = []
-        for try await chunk in body {
-            guard collected.count + chunk.count <= limit else { throw APIError.payloadTooLarge(limit: limit) }
-            collected.append(contentsOf: chunk)
+        let counter = ByteCounter()
+        let limited = body.map { chunk in
+            guard counter.add(chunk.count) <= limit else { throw APIError.payloadTooLarge(limit: limit) }
+            return chunk
         }
-        return try await next(request, HTTPBody(collected), metadata)
+        return try await next(request, HTTPBody(limited, length: body.length, iterationBehavior: .single), metadata)
+    }
+}
+
+private final class ByteCounter: Sendable {
+    private let total = Atomic<Int>(0)
+
+    /// Adds `count` and returns the new total.
+    func add(_ count: Int) -> Int {
+        total.add(count, ordering: .relaxed).newValue
     }
 }

@@ -31,7 +31,7 @@ struct ErrorMiddleware: AsyncMiddleware {
         case let error as APIError:
             return error
         case let error as ServerError:
-            if let inner = error.underlyingError as? APIError { return inner }
+            if let inner = findAPIError(in: error) { return inner }
             // Anything else our own handler code threw is a bug or an infrastructure failure.
             if error.causeDescription.contains("handler threw") { return internalError }
             return clientError(error)
@@ -43,6 +43,17 @@ struct ErrorMiddleware: AsyncMiddleware {
         default:
             return internalError
         }
+    }
+
+    /// An `APIError` wrapped anywhere inside runtime errors (a body limit hit while the
+    /// generated code parsed a multipart body arrives several layers deep).
+    private static func findAPIError(in error: any Error, depth: Int = 0) -> APIError? {
+        if let api = error as? APIError { return api }
+        guard depth < 8 else { return nil }
+        for child in Mirror(reflecting: error).children {
+            if let inner = child.value as? any Error, let found = findAPIError(in: inner, depth: depth + 1) { return found }
+        }
+        return nil
     }
 
     private static let internalError = APIError(status: .internalServerError, code: "internal_error", message: "Something went wrong on the server; it has been logged. Try again, and report it if it persists.")

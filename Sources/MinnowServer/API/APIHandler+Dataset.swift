@@ -1,0 +1,101 @@
+// The dataset as a whole: zip import and export, and the analysis.
+import APITypes
+import Fluent
+import Foundation
+import OpenAPIRuntime
+import Vapor
+
+extension APIHandler {
+    func importImages(_ input: Operations.ImportImages.Input) async throws -> Operations.ImportImages.Output {
+        let (request, principal) = try await authenticated()
+        guard let project = try await project(input.path.projectId, principal, .ingest, request) else {
+            return .notFound(.init(body: .json(.notFound("Project"))))
+        }
+        guard case .applicationZip(let body) = input.body else { throw Abort(.unsupportedMediaType) }
+        // Spool to a private temporary file: the archive is read by random access.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-import-\(UUID().uuidString).zip")
+        guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw Abort(.internalServerError, reason: "cannot create a temporary file")
+        }
+        defer { try? FileManager.default.removeItem(at: file) }
+        let handle = try FileHandle(forWritingTo: file)
+        do {
+            for try await chunk in body { try handle.write(contentsOf: chunk) }
+            try handle.close()
+        } catch {
+            try? handle.close()
+            throw error
+        }
+        let ingest = ImageIngest(db: request.db, blobs: blobStore(request), projectID: try project.requireID(), threadPool: request.application.threadPool)
+        do {
+            let report = try await ZipImporter(ingest: ingest).importArchive(at: file)
+            return .ok(.init(body: .json(report)))
+        } catch ZipImporter.Refusal.notAZip {
+            return .unprocessableContent(.init(body: .json(.invalid("The body is not a readable zip archive."))))
+        } catch ZipImporter.Refusal.tooManyEntries(let count, let limit) {
+            return .unprocessableContent(.init(body: .json(.invalid("The archive has \(count) entries; at most \(limit) are accepted."))))
+        }
+    }
+
+    func exportDataset(_ input: Operations.ExportDataset.Input) async throws -> Operations.ExportDataset.Output {
+        let (request, principal) = try await authenticated()
+        guard let project = try await project(input.path.projectId, principal, .read, request) else {
+            return .notFound(.init(body: .json(.notFound("Project"))))
+        }
+        let projectID = try project.requireID(), label = input.query.label, split = input.query.split?.rawValue
+        let db = request.db
+        @Sendable func page(_ index: Int) async throws -> [DatasetImage] {
+            var query = DatasetImage.query(on: db).filter(\.$project.$id == projectID)
+            if let label { query = query.filter(\.$label == label) }
+            if let split { query = query.filter(\.$split == split) }
+            return try await query.sort(\.$createdAt).sort(\.$id).range((index * 200)..<((index + 1) * 200)).all()
+        }
+        let blobs = blobStore(request)
+        let logger = request.logger
+        let stream = AsyncThrowingStream<ArraySlice<UInt8>, any Error> { continuation in
+            let task = Task {
+                do {
+                    var writer = ZipWriter()
+                    var usedNames = Set<String>()
+                    var index = 0
+                    while true {
+                        let images = try await page(index)
+                        for image in images {
+                            guard let id = BlobID(hex: image.blobID), let content = try await blobs.get(id) else { continue }
+                            let folder = DatasetLayout.folder(label: image.label, split: image.split, automatic: image.splitAutomatic)
+                            var name = "\(folder)/\(image.fileName)"
+                            if !usedNames.insert(name.lowercased()).inserted {
+                                let stem = (image.fileName as NSString).deletingPathExtension, ext = (image.fileName as NSString).pathExtension
+                                name = "\(folder)/\(stem)-\(image.blobID.prefix(12)).\(ext)"
+                                usedNames.insert(name.lowercased())
+                            }
+                            continuation.yield(ArraySlice(writer.entry(name: name, content: content)))
+                        }
+                        if images.count < 200 { break }
+                        index += 1
+                    }
+                    continuation.yield(ArraySlice(writer.finish()))
+                    continuation.finish()
+                } catch {
+                    logger.error("dataset export failed", metadata: ["error": "\(error)"])
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+        let fileName = project.name.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+        return .ok(.init(
+            headers: .init(contentDisposition: "attachment; filename=\"\(fileName.isEmpty ? "dataset" : fileName).zip\""),
+            body: .applicationZip(HTTPBody(stream, length: .unknown, iterationBehavior: .single))
+        ))
+    }
+
+    func analyzeDataset(_ input: Operations.AnalyzeDataset.Input) async throws -> Operations.AnalyzeDataset.Output {
+        let (request, principal) = try await authenticated()
+        guard let project = try await project(input.path.projectId, principal, .read, request) else {
+            return .notFound(.init(body: .json(.notFound("Project"))))
+        }
+        let snapshot = try await DatasetSnapshot.load(projectID: project.requireID(), on: request.db)
+        return .ok(.init(body: .json(DatasetAnalyzer.analyze(snapshot, task: project.task))))
+    }
+}

@@ -1,0 +1,213 @@
+// Images: upload (multipart), list with filters, read, change, delete, bytes and thumbnails.
+import APITypes
+import Fluent
+import Foundation
+import OpenAPIRuntime
+import Vapor
+
+extension APIHandler {
+    func uploadImages(_ input: Operations.UploadImages.Input) async throws -> Operations.UploadImages.Output {
+        let (request, principal) = try await authenticated()
+        guard let project = try await project(input.path.projectId, principal, .ingest, request) else {
+            return .notFound(.init(body: .json(.notFound("Project"))))
+        }
+        guard case .multipartForm(let parts) = input.body else { throw Abort(.unsupportedMediaType) }
+        var label = input.query.label
+        var split = input.query.split
+        if let problem = label.flatMap(LabelRules.problem) {
+            return .unprocessableContent(.init(body: .json(.invalid(problem))))
+        }
+        let ingest = ImageIngest(db: request.db, blobs: blobStore(request), projectID: try project.requireID(), threadPool: request.application.threadPool)
+        var outcomes: [ImageIngest.Outcome] = []
+        for try await part in parts {
+            switch part {
+            case .files(let file):
+                guard outcomes.count < Limits.filesPerUpload else {
+                    outcomes.append(.init(fileName: file.filename ?? "file", status: .rejected, reason: "more than \(Limits.filesPerUpload) files in one request"))
+                    continue
+                }
+                let name = file.filename ?? "file\(outcomes.count + 1)"
+                guard let data = try await Self.collect(file.payload.body, upTo: ImageIngest.maximumFileBytes) else {
+                    outcomes.append(.init(fileName: ImageIngest.sanitised(fileName: name), status: .rejected, reason: "larger than \(ImageIngest.maximumFileBytes >> 20) MB"))
+                    continue
+                }
+                outcomes.append(try await ingest.ingest(data, fileName: name, label: label, split: split, source: "upload"))
+            case .label(let part):
+                let text = try await String(collecting: part.payload.body, upTo: 1024).trimmingCharacters(in: .whitespacesAndNewlines)
+                if let problem = LabelRules.problem(with: text) { return .unprocessableContent(.init(body: .json(.invalid(problem)))) }
+                label = text
+                try await relabelAccepted(outcomes, label: text, on: request.db)
+            case .split(let part):
+                let text = try await String(collecting: part.payload.body, upTo: 64).trimmingCharacters(in: .whitespacesAndNewlines)
+                guard let choice = Components.Schemas.SplitChoice(rawValue: text) else {
+                    return .unprocessableContent(.init(body: .json(.invalid("split must be train, test or auto."))))
+                }
+                split = choice
+                try await moveAccepted(outcomes, to: choice, on: request.db)
+            case .undocumented:
+                continue
+            }
+        }
+        return .ok(.init(body: .json(.summary(of: outcomes))))
+    }
+
+    func listImages(_ input: Operations.ListImages.Input) async throws -> Operations.ListImages.Output {
+        let (request, principal) = try await authenticated()
+        guard let project = try await project(input.path.projectId, principal, .read, request) else {
+            return .notFound(.init(body: .json(.notFound("Project"))))
+        }
+        let page = PageRequest(page: input.query.page, perPage: input.query.perPage)
+        var query = DatasetImage.query(on: request.db).filter(\.$project.$id == (try project.requireID())).with(\.$boxes)
+        if let label = input.query.label {
+            let boxed = try await Box.query(on: request.db).join(DatasetImage.self, on: \Box.$image.$id == \DatasetImage.$id)
+                .filter(DatasetImage.self, \.$project.$id == project.requireID()).filter(\.$label == label).all(\.$image.$id)
+            query = query.group(.or) { $0.filter(\.$label == label).filter(\.$id ~~ boxed) }
+        }
+        if let split = input.query.split { query = query.filter(\.$split == split.rawValue) }
+        if let source = input.query.source { query = query.filter(\.$source == source.rawValue) }
+        if input.query.unlabelled == true {
+            let boxed = try await Box.query(on: request.db).join(DatasetImage.self, on: \Box.$image.$id == \DatasetImage.$id)
+                .filter(DatasetImage.self, \.$project.$id == project.requireID()).all(\.$image.$id)
+            query = query.filter(\.$label == nil).filter(\.$id !~ boxed)
+        }
+        switch input.query.sort ?? .newest {
+        case .newest: query = query.sort(\.$createdAt, .descending)
+        case .oldest: query = query.sort(\.$createdAt, .ascending)
+        case .fileName: query = query.sort(\.$fileName, .ascending)
+        }
+        let (images, total) = try await query.sort(\.$id).page(page)
+        return .ok(.init(body: .json(.init(items: try images.map { try $0.api() }, metadata: page.metadata(total: total)))))
+    }
+
+    func getImage(_ input: Operations.GetImage.Input) async throws -> Operations.GetImage.Output {
+        let (request, principal) = try await authenticated()
+        guard let image = try await image(input.path.projectId, input.path.imageId, principal, .read, request) else {
+            return .notFound(.init(body: .json(.notFound("Image"))))
+        }
+        return .ok(.init(body: .json(try image.api())))
+    }
+
+    func updateImage(_ input: Operations.UpdateImage.Input) async throws -> Operations.UpdateImage.Output {
+        let (request, principal) = try await authenticated()
+        guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
+        guard let image = try await image(input.path.projectId, input.path.imageId, principal, .write, request) else {
+            return .notFound(.init(body: .json(.notFound("Image"))))
+        }
+        if let problem = body.label.flatMap(LabelRules.problem) ?? body.boxes.flatMap(Self.boxProblem) {
+            return .unprocessableContent(.init(body: .json(.invalid(problem))))
+        }
+        try await request.db.transaction { db in
+            if let label = body.label { image.label = label }
+            if body.clearLabel == true { image.label = nil }
+            if let split = body.split { image.setSplit(split) }
+            try await image.save(on: db)
+            if let boxes = body.boxes {
+                try await Box.query(on: db).filter(\.$image.$id == image.requireID()).delete()
+                for box in boxes {
+                    try await Box(imageID: image.requireID(), label: box.label, x: box.x, y: box.y, width: box.width, height: box.height).create(on: db)
+                }
+            }
+        }
+        try await image.$boxes.load(on: request.db)
+        return .ok(.init(body: .json(try image.api())))
+    }
+
+    func deleteImage(_ input: Operations.DeleteImage.Input) async throws -> Operations.DeleteImage.Output {
+        let (request, principal) = try await authenticated()
+        guard let image = try await image(input.path.projectId, input.path.imageId, principal, .write, request) else {
+            return .notFound(.init(body: .json(.notFound("Image"))))
+        }
+        try await image.delete(on: request.db)
+        return .noContent(.init())
+    }
+
+    func getImageContent(_ input: Operations.GetImageContent.Input) async throws -> Operations.GetImageContent.Output {
+        let (request, principal) = try await authenticated()
+        guard let image = try await image(input.path.projectId, input.path.imageId, principal, .read, request),
+              let id = BlobID(hex: image.blobID), let data = try await blobStore(request).get(id)
+        else { return .notFound(.init(body: .json(.notFound("Image")))) }
+        return .ok(.init(body: image.format == "png" ? .png(HTTPBody(data)) : .jpeg(HTTPBody(data))))
+    }
+
+    func getImageThumbnail(_ input: Operations.GetImageThumbnail.Input) async throws -> Operations.GetImageThumbnail.Output {
+        let (request, principal) = try await authenticated()
+        guard let image = try await image(input.path.projectId, input.path.imageId, principal, .read, request),
+              let id = BlobID(hex: image.thumbnailBlobID), let data = try await blobStore(request).get(id)
+        else { return .notFound(.init(body: .json(.notFound("Image")))) }
+        return .ok(.init(body: .jpeg(HTTPBody(data))))
+    }
+
+    // MARK: - Helpers shared by the dataset handlers
+
+    func project(_ id: String, _ principal: Principal, _ permission: Permission, _ request: Request) async throws -> Project? {
+        guard let id = UUID(uuidString: id) else { return nil }
+        return try await principal.project(id, for: permission, on: request.db)
+    }
+
+    func image(_ projectID: String, _ imageID: String, _ principal: Principal, _ permission: Permission, _ request: Request) async throws -> DatasetImage? {
+        guard let project = try await project(projectID, principal, permission, request), let imageID = UUID(uuidString: imageID) else { return nil }
+        return try await DatasetImage.query(on: request.db).filter(\.$id == imageID)
+            .filter(\.$project.$id == project.requireID()).with(\.$boxes).first()
+    }
+
+    func blobStore(_ request: Request) -> DatabaseBlobStore {
+        DatabaseBlobStore(database: request.db, references: BlobReferences.all)
+    }
+
+    /// The whole body, or nil when it is larger than `limit`.
+    static func collect(_ body: HTTPBody, upTo limit: Int) async throws -> Data? {
+        var data = Data()
+        var tooLarge = false
+        for try await chunk in body where !tooLarge {  // keep reading to the end of the part
+            if data.count + chunk.count > limit { tooLarge = true; data = Data() } else { data.append(contentsOf: chunk) }
+        }
+        return tooLarge ? nil : data
+    }
+
+    static func boxProblem(_ boxes: [Components.Schemas.Box]) -> String? {
+        for box in boxes {
+            if let problem = LabelRules.problem(with: box.label) { return problem }
+            let inside = box.x >= 0 && box.y >= 0 && box.width > 0 && box.height > 0 && box.x + box.width <= 1.0001 && box.y + box.height <= 1.0001
+            if !inside { return "Box coordinates are fractions of the image: 0 ≤ x, y and x + width, y + height ≤ 1." }
+        }
+        return nil
+    }
+
+    private func relabelAccepted(_ outcomes: [ImageIngest.Outcome], label: String, on db: any Database) async throws {
+        let ids = outcomes.filter { $0.status == .accepted }.compactMap { $0.imageId.flatMap(UUID.init(uuidString:)) }
+        guard !ids.isEmpty else { return }
+        try await DatasetImage.query(on: db).filter(\.$id ~~ ids).set(\.$label, to: label).update()
+    }
+
+    private func moveAccepted(_ outcomes: [ImageIngest.Outcome], to split: Components.Schemas.SplitChoice, on db: any Database) async throws {
+        let ids = outcomes.filter { $0.status == .accepted }.compactMap { $0.imageId.flatMap(UUID.init(uuidString:)) }
+        for image in try await DatasetImage.query(on: db).filter(\.$id ~~ ids).all() {
+            image.setSplit(split)
+            try await image.save(on: db)
+        }
+    }
+}
+
+extension Components.Schemas.UploadReport {
+    static func summary(of outcomes: [Components.Schemas.FileOutcome]) -> Self {
+        .init(
+            accepted: outcomes.count { $0.status == .accepted },
+            duplicates: outcomes.count { $0.status == .duplicate },
+            rejected: outcomes.count { $0.status == .rejected },
+            files: outcomes
+        )
+    }
+}
+
+extension DatasetImage {
+    func api() throws -> Components.Schemas.Image {
+        .init(
+            id: try requireID().apiString, fileName: fileName, width: width, height: height,
+            colorMode: .init(rawValue: colorMode) ?? .rgb, format: .init(rawValue: format) ?? .jpeg, size: size,
+            label: label,
+            boxes: ($boxes.value ?? []).map { .init(label: $0.label, x: $0.x, y: $0.y, width: $0.width, height: $0.height) },
+            split: .init(rawValue: split) ?? .train, splitAutomatic: splitAutomatic,
+            source: .init(rawValue: source) ?? .upload, contentHash: blobID, createdAt: createdAt ?? Date()
+        )
+    }
+}

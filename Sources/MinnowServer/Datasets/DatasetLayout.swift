@@ -1,0 +1,46 @@
+// The folder layout shared by zip import and export:
+//   <label>/<file>            label, automatic split
+//   train/<label>/<file>      label, train       test/<label>/<file>   label, test
+//   <file>, train/<file> ...  unlabelled (export writes `_unlabelled/` to keep files in folders)
+import APITypes
+import Foundation
+
+enum DatasetLayout {
+    static let unlabelledFolder = "_unlabelled"
+
+    struct Placement: Equatable {
+        var label: String?
+        var split: Components.Schemas.SplitChoice
+    }
+
+    /// Where an archive path puts a file, or why it cannot be imported.
+    static func placement(ofDirectories folders: [String]) -> Result<Placement, PlacementError> {
+        var folders = folders
+        var split = Components.Schemas.SplitChoice.auto
+        if let first = folders.first, let explicit = Components.Schemas.SplitChoice(rawValue: first.lowercased()), explicit != .auto {
+            split = explicit
+            folders.removeFirst()
+        }
+        switch folders.count {
+        case 0:
+            return .success(Placement(label: nil, split: split))
+        case 1 where folders[0] == unlabelledFolder:
+            return .success(Placement(label: nil, split: split))
+        case 1:
+            if let problem = LabelRules.problem(with: folders[0]) { return .failure(PlacementError(reason: problem)) }
+            return .success(Placement(label: folders[0], split: split))
+        default:
+            return .failure(PlacementError(reason: "folders nested too deeply; use <label>/<file> or train|test/<label>/<file>"))
+        }
+    }
+
+    /// The archive folder for an image, the inverse of `placement`.
+    static func folder(label: String?, split: String, automatic: Bool) -> String {
+        let labelFolder = label ?? unlabelledFolder
+        return automatic ? labelFolder : "\(split)/\(labelFolder)"
+    }
+
+    struct PlacementError: Error {
+        let reason: String
+    }
+}
