@@ -59,6 +59,24 @@ enum ReferenceTools {
         return ((0..<data.count).map { Array(data.images.data[($0 * size)..<(($0 + 1) * size)]) }, data.labels)
     }
 
+    /// How two sets of int8 outputs differ.
+    struct Comparison: CustomStringConvertible {
+        var differingFraction: Double
+        var maxDifference: Int
+        var topClassAgreement: Double
+        var description: String {
+            "\(String(format: "%.2f", differingFraction * 100))% outputs differ, max |Δ| \(maxDifference), top class agrees on \(String(format: "%.2f", topClassAgreement * 100))%"
+        }
+    }
+
+    static func compare(_ a: [[Int8]], _ b: [[Int8]]) -> Comparison {
+        let differing = zip(a, b).filter { $0 != $1 }.count
+        let maxDifference = zip(a, b).flatMap { zip($0, $1).map { abs(Int($0) - Int($1)) } }.max() ?? 0
+        let top = zip(a, b).filter { $0.firstIndex(of: $0.max()!) == $1.firstIndex(of: $1.max()!) }.count
+        return Comparison(differingFraction: Double(differing) / Double(max(1, a.count)), maxDifference: maxDifference,
+                          topClassAgreement: Double(top) / Double(max(1, a.count)))
+    }
+
     /// Quantises float images with the model's input parameters.
     static func quantize(_ images: [[Float]], for model: Int8Model) -> [[Int8]] {
         let q = model.inputTensor.quantization!
