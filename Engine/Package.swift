@@ -49,6 +49,7 @@ let package = Package(
         // MARK: - Int8 and TFLite (issue 5)
         .target(name: "Int8", dependencies: ["NeuralNet"], swiftSettings: optimised),
         .target(name: "TFLite", dependencies: ["Int8"], swiftSettings: optimised),
+        .executableTarget(name: "Int8Benchmark", dependencies: ["TFLite", "TrainingData"], swiftSettings: optimised),
         .testTarget(name: "Int8Tests", dependencies: ["Int8", "NeuralNet"], swiftSettings: optimised),
         .testTarget(name: "TFLiteTests", dependencies: ["TFLite", "Int8", "NeuralNet", "TrainingData"], swiftSettings: optimised),
     ],

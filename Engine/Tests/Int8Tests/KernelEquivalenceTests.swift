@@ -31,10 +31,10 @@ import Testing
         let bias = (0..<cout).map { _ in Int32.random(in: -5000...5000, using: &rng) }
         let sums = filterSums(filter, outputChannels: cout)
         var reference = [Int8](repeating: 0, count: 2 * oh * ow * cout), fast = reference
-        var patch = [Int8](repeating: 0, count: kh * kw * cin)
+        var patch = [Int16](repeating: 0, count: kh * kw * cin)
         // act
         conv2dReference(p, input: input, filter: filter, bias: bias, output: &reference)
-        conv2dFast(p, input: input, filter: filter, filterSum: sums, bias: bias, patch: &patch, output: &fast)
+        conv2dFast(p, input: input, filter: filter.map(Int16.init), filterSum: sums, bias: bias, patch: &patch, output: &fast)
         // check
         #expect(fast == reference)
         #expect(Set(reference).count > 1)

@@ -55,14 +55,40 @@ public func filterSums(_ filter: [Int8], outputChannels: Int) -> [Int32] {
     }
 }
 
-/// Fast per-channel int8 convolution; `patch` must hold `KH·KW·Cin` values, `filterSum` `Cout`.
-public func conv2dFast(_ p: ConvParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int8>,
+/// Σ a[i]·b[i] over int16 values holding int8 data (compiles to multiply-add pairs, e.g. `pmaddwd`).
+@inline(__always)
+func dotProduct16(_ a: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>, _ count: Int) -> Int32 {
+    var sum: Int32 = 0
+    for i in 0..<count { sum &+= Int32(a[i]) &* Int32(b[i]) }
+    return sum
+}
+
+/// Widens `count` int8 values to int16.
+@inline(__always)
+func widen(_ target: UnsafeMutablePointer<Int16>, _ source: UnsafePointer<Int8>, _ count: Int) {
+    for i in 0..<count { target[i] = Int16(source[i]) }
+}
+
+/// Fast per-channel int8 convolution. `filter` is the int8 filter widened to int16 (same
+/// layout); `patch` holds `KH·KW·Cin` int16 values of scratch; `filterSum` has `Cout` values.
+public func conv2dFast(_ p: ConvParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int16>,
                        filterSum: UnsafePointer<Int32>, bias: UnsafePointer<Int32>?,
-                       patch: UnsafeMutablePointer<Int8>, output: UnsafeMutablePointer<Int8>) {
+                       patch: UnsafeMutablePointer<Int16>, output: UnsafeMutablePointer<Int8>) {
     let cin = p.inputChannels
     let depth = p.filterHeight * p.filterWidth * cin
-    let padValue = Int8(truncatingIfNeeded: -p.inputOffset)
+    let padValue = Int16(truncatingIfNeeded: -p.inputOffset)
     let rowContiguous = p.dilationWidth == 1
+    let cout = p.outputChannels
+    p.multipliers.withUnsafeBufferPointer { multipliers in
+    p.shifts.withUnsafeBufferPointer { shifts in
+    // Requantises one accumulator of output channel `oc`.
+    func finish(_ dot: Int32, _ oc: Int) -> Int8 {
+        var acc = dot &+ p.inputOffset &* filterSum[oc]
+        if let bias { acc &+= bias[oc] }
+        acc = multiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc])
+        acc &+= p.outputOffset
+        return Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
+    }
     for b in 0..<p.batches {
         let image = input + b * p.inputHeight * p.inputWidth * cin
         for outY in 0..<p.outputHeight {
@@ -74,27 +100,23 @@ public func conv2dFast(_ p: ConvParameters, input: UnsafePointer<Int8>, filter: 
                     let inY = inYOrigin + p.dilationHeight * fy
                     let row = patch + fy * p.filterWidth * cin
                     if rowContiguous && inY >= 0 && inY < p.inputHeight && inXOrigin >= 0 && inXOrigin + p.filterWidth <= p.inputWidth {
-                        row.update(from: image + (inY * p.inputWidth + inXOrigin) * cin, count: p.filterWidth * cin)
+                        widen(row, image + (inY * p.inputWidth + inXOrigin) * cin, p.filterWidth * cin)
                         continue
                     }
                     for fx in 0..<p.filterWidth {
                         let inX = inXOrigin + p.dilationWidth * fx
                         if inX >= 0, inX < p.inputWidth, inY >= 0, inY < p.inputHeight {
-                            (row + fx * cin).update(from: image + (inY * p.inputWidth + inX) * cin, count: cin)
+                            widen(row + fx * cin, image + (inY * p.inputWidth + inX) * cin, cin)
                         } else {
                             (row + fx * cin).update(repeating: padValue, count: cin)
                         }
                     }
                 }
-                let out = output + ((b * p.outputHeight + outY) * p.outputWidth + outX) * p.outputChannels
-                for oc in 0..<p.outputChannels {
-                    var acc = dotProduct(patch, filter + oc * depth, depth) &+ p.inputOffset &* filterSum[oc]
-                    if let bias { acc &+= bias[oc] }
-                    acc = multiplyByQuantizedMultiplier(acc, p.multipliers[oc], p.shifts[oc])
-                    acc &+= p.outputOffset
-                    out[oc] = Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
-                }
+                let out = output + ((b * p.outputHeight + outY) * p.outputWidth + outX) * cout
+                for oc in 0..<cout { out[oc] = finish(dotProduct16(patch, filter + oc * depth, depth), oc) }
             }
         }
+    }
+    }
     }
 }

@@ -6,15 +6,15 @@ extension Int8Runtime {
         let input = UnsafePointer((arena + step.input).assumingMemoryBound(to: Int8.self))
         let output = (arena + step.output).assumingMemoryBound(to: Int8.self)
         switch step.kernel {
-        case let .conv2d(p, filter, filterSum, bias):
-            filter.withUnsafeBufferPointer { f in
-                withOptionalPointer(bias) { b in
-                    if step.useReference {
-                        conv2dReference(p, input: input, filter: f.baseAddress!, bias: b, output: output)
-                    } else {
+        case let .conv2d(p, filter, filter16, filterSum, bias):
+            withOptionalPointer(bias) { b in
+                if step.useReference {
+                    filter.withUnsafeBufferPointer { f in conv2dReference(p, input: input, filter: f.baseAddress!, bias: b, output: output) }
+                } else {
+                    filter16.withUnsafeBufferPointer { f in
                         filterSum.withUnsafeBufferPointer { sums in
                             conv2dFast(p, input: input, filter: f.baseAddress!, filterSum: sums.baseAddress!, bias: b,
-                                       patch: (arena + step.scratch).assumingMemoryBound(to: Int8.self), output: output)
+                                       patch: (arena + step.scratch).assumingMemoryBound(to: Int16.self), output: output)
                         }
                     }
                 }

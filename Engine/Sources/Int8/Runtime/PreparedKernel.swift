@@ -3,7 +3,7 @@
 
 /// One prepared operator.
 enum PreparedKernel: Sendable {
-    case conv2d(ConvParameters, filter: [Int8], filterSum: [Int32], bias: [Int32]?)
+    case conv2d(ConvParameters, filter: [Int8], filter16: [Int16], filterSum: [Int32], bias: [Int32]?)
     case depthwiseConv2d(ConvParameters, filter: [Int8], bias: [Int32]?)
     case fullyConnected(FullyConnectedParameters, weights: [Int8], weightSum: [Int32], bias: [Int32]?)
     case maxPool2d(PoolParameters)
@@ -18,7 +18,7 @@ enum PreparedKernel: Sendable {
     /// Bytes of scratch space the kernel needs during its step.
     var scratchBytes: Int {
         switch self {
-        case let .conv2d(p, _, _, _): p.filterHeight * p.filterWidth * p.inputChannels
+        case let .conv2d(p, _, _, _, _): 2 * p.filterHeight * p.filterWidth * p.inputChannels
         case let .mean(p): p.outputCount * 4
         default: 0
         }

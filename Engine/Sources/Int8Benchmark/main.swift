@@ -1,0 +1,46 @@
+// Int8 latency benchmark (benchmarks/int8/run calls it): runs a .tflite through the Swift int8
+// runtime on Fashion-MNIST test images with one reused arena and prints one JSON line:
+// µs per image for the fast kernels and for the reference kernels, and the arena size.
+// Not part of the test suite. Usage: Int8Benchmark MODEL.tflite [IMAGES] [REPEATS]
+
+import Foundation
+import Int8
+import TFLite
+import TrainingData
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: Int8Benchmark MODEL.tflite [IMAGES] [REPEATS]\n".utf8))
+    exit(2)
+}
+let count = arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000
+let repeats = arguments.count > 3 ? Int(arguments[3]) ?? 3 : 3
+let model = try TFLiteReader.read(contentsOf: arguments[1])
+let test = try FashionMNIST.load(trainLimit: 1, testLimit: count).test
+let size = test.images.itemCount
+let inputs = (0..<test.count).map { model.quantizeInput(Array(test.images.data[($0 * size)..<(($0 + 1) * size)])) }
+
+func microsecondsPerImage(_ runtime: Int8Runtime, repeats: Int) -> (Double, Int) {
+    let arena = UnsafeMutableRawPointer.allocate(byteCount: runtime.arenaSize, alignment: 16)
+    defer { arena.deallocate() }
+    var output = [Int8](repeating: 0, count: runtime.outputCount)
+    var checksum = 0
+    var best = Double.infinity
+    for _ in 0..<repeats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for input in inputs {
+            input.withUnsafeBufferPointer { runtime.run($0.baseAddress!, output: &output, arena: arena) }
+            checksum &+= Int(output[0])
+        }
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1000 / Double(inputs.count))
+    }
+    return (best, checksum)
+}
+
+let fast = try Int8Runtime(model)
+let reference = try Int8Runtime(model, referenceKernels: true)
+let (fastMicros, fastSum) = microsecondsPerImage(fast, repeats: repeats)
+let (referenceMicros, referenceSum) = microsecondsPerImage(reference, repeats: 1)
+precondition(fastSum == referenceSum, "fast and reference kernels disagree")
+print("{\"engine\": \"minnow-swift\", \"images\": \(inputs.count), \"us_per_image\": \(String(format: "%.2f", fastMicros)), "
+      + "\"reference_kernels_us_per_image\": \(String(format: "%.2f", referenceMicros)), \"arena_bytes\": \(fast.arenaSize)}")
