@@ -1,6 +1,8 @@
 // BatchNorm: per-channel normalisation over every axis but the last (channels), with batch
 // statistics in training and running statistics in evaluation (Keras semantics: running =
-// momentum · running + (1 − momentum) · batch, biased batch variance). Loops run over the
+// momentum · running + (1 − momentum) · batch, biased batch variance), except that the
+// first updates average instead (momentum min(m, 1 − 1/t) at update t), so short runs do
+// not evaluate with statistics still dominated by the initial 0/1. Loops run over the
 // contiguous channel axis. Single-threaded: it is memory-bound and cheap next to the convs.
 
 /// Batch normalisation over the channel (last) axis.
@@ -21,6 +23,7 @@ public final class BatchNorm: Layer {
 
     private var normalized = Tensor(zeros: [0])   // x̂, same shape as the input
     private var inverseStd: [Float] = []          // (C)
+    private var updates = 0                       // running-statistics updates so far
 
     public init(channels: Int, momentum: Float = 0.99, epsilon: Float = 1e-3) {
         self.channels = channels
@@ -52,9 +55,11 @@ public final class BatchNorm: Layer {
                 }
                 for ch in 0..<c { variance[ch] /= Float(rows) }
             }
+            updates += 1
+            let m = min(momentum, 1 - 1 / Float(updates))
             for ch in 0..<c {
-                runningMean.value[ch] = momentum * runningMean.value[ch] + (1 - momentum) * mean[ch]
-                runningVariance.value[ch] = momentum * runningVariance.value[ch] + (1 - momentum) * variance[ch]
+                runningMean.value[ch] = m * runningMean.value[ch] + (1 - m) * mean[ch]
+                runningVariance.value[ch] = m * runningVariance.value[ch] + (1 - m) * variance[ch]
             }
         } else {
             mean = runningMean.value

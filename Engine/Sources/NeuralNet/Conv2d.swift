@@ -83,7 +83,9 @@ public final class Conv2d: Layer {
                     output.data.withUnsafeMutableBufferPointer { y in
                         columns.withUnsafeMutableBufferPointer { cols in
                             let x = x.baseAddress!, wPtr = wPtr.baseAddress!, y = y.baseAddress!
-                            let colsBase = cols.baseAddress, biasBase = b.baseAddress
+                            let colsBase = cols.baseAddress
+                            // An empty array may still have a base address: decide by the parameter.
+                            let biasBase = biasValues.isEmpty ? nil : b.baseAddress
                             Compute.chunks(n) { images, _ in
                                 let out = y + images.lowerBound * rows * cout
                                 let a: UnsafePointer<Float>

@@ -29,15 +29,34 @@ struct LayerGradientTests {
         }
     }
 
-    @Test("Conv2d with fused ReLU, both paths")
+    @Test("Conv2d with fused ReLU equals Conv2d then ReLU (forward and every gradient)")
     func conv2dFusedReLU() {
-        for inputChannels in [1, 4] {
-            var rng = SeededRandom(seed: 17)
-            let layer = Conv2d(inputChannels: inputChannels, outputChannels: 8, kernelSize: 3, stride: 2, padding: .same, rng: &rng)
-            layer.fusedReLU = true
-            let y = layer.forward(randomTensor([2, 6, 6, inputChannels], rng: &rng), training: false)
-            #expect(y.data.allSatisfy { $0 >= 0 })
-            #expect(gradientMismatches(layer, inputShape: [2, 6, 6, inputChannels], epsilon: 1e-3).isEmpty, "Cin \(inputChannels)")
+        // A central difference across the ReLU kink is unreliable, so the fused layer is
+        // checked against the composition of two layers that are each checked above.
+        for (inputChannels, kernel) in [(1, 3), (4, 3), (6, 1)] {
+            var rngA = SeededRandom(seed: 17), rngB = SeededRandom(seed: 17)
+            let fused = Conv2d(inputChannels: inputChannels, outputChannels: 8, kernelSize: kernel, stride: 1, padding: .same, rng: &rngA)
+            let plain = Conv2d(inputChannels: inputChannels, outputChannels: 8, kernelSize: kernel, stride: 1, padding: .same, rng: &rngB)
+            fused.fusedReLU = true
+            let relu = ReLU()
+            let x = randomTensor([3, 5, 5, inputChannels], rng: &rngA)
+            let y = fused.forward(x, training: true)
+            #expect(y == relu.forward(plain.forward(x, training: true), training: true))
+            #expect(y.data.contains(0) && y.data.allSatisfy { $0 >= 0 })
+            let r = randomTensor(y.shape, rng: &rngA)
+            #expect(fused.backward(r) == plain.backward(relu.backward(r)))
+            #expect(fused.weight.grad == plain.weight.grad && fused.bias!.grad == plain.bias!.grad)
+        }
+    }
+
+    @Test("Conv2d without bias equals Conv2d with a zero bias")
+    func conv2dNoBias() {
+        for kernel in [1, 3] {
+            var rngA = SeededRandom(seed: 19), rngB = SeededRandom(seed: 19)
+            let without = Conv2d(inputChannels: 4, outputChannels: 5, kernelSize: kernel, stride: 1, padding: .same, useBias: false, rng: &rngA)
+            let with = Conv2d(inputChannels: 4, outputChannels: 5, kernelSize: kernel, stride: 1, padding: .same, rng: &rngB)
+            let x = randomTensor([2, 4, 4, 4], rng: &rngA)
+            #expect(without.forward(x, training: false) == with.forward(x, training: false))
         }
     }
 

@@ -73,3 +73,17 @@ struct LossTests {
         #expect(abs(cosine.rate(base: 1, step: 100, stepsPerEpoch: 10, totalSteps: 100) - 0.1) < 1e-6)
     }
 }
+
+@Suite("Batch-norm running statistics")
+struct BatchNormStatisticsTests {
+    @Test("The first update takes the batch statistics; evaluation then uses them")
+    func firstUpdate() {
+        let layer = BatchNorm(channels: 1, momentum: 0.99, epsilon: 0)
+        let x = Tensor(shape: [4, 1], data: [1, 2, 3, 6])
+        _ = layer.forward(x, training: true)
+        #expect(layer.runningMean.value == [3])
+        #expect(abs(layer.runningVariance.value[0] - 3.5) < 1e-6)   // biased: (4 + 1 + 0 + 9) / 4
+        let y = layer.forward(x, training: false)
+        #expect(abs(y.data[3] - 3 / Float(3.5).squareRoot()) < 1e-5)
+    }
+}
