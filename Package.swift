@@ -70,6 +70,7 @@ let package = Package(
             dependencies: [
                 "MinnowServer",
                 "minnow",
+                .product(name: "Imaging", package: "Engine"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

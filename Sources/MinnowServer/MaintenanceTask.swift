@@ -28,10 +28,10 @@ final class MaintenanceTask: LifecycleHandler, Sendable {
         task.withLock { $0?.cancel() }
     }
 
-    static func run(on db: any Database, logger: Logger) async {
+    static func run(on db: any Database, logger: Logger, gracePeriod: TimeInterval = 3600) async {
         do {
             try await RevokedToken.query(on: db).filter(\.$expiresAt < Date()).delete()
-            let removed = try await DatabaseBlobStore(database: db, references: BlobReferences.all).collectGarbage(gracePeriod: 3600)
+            let removed = try await DatabaseBlobStore(database: db, references: BlobReferences.all).collectGarbage(gracePeriod: gracePeriod)
             if removed > 0 { logger.info("maintenance", metadata: ["blobs_removed": "\(removed)"]) }
         } catch {
             logger.warning("maintenance failed", metadata: ["error": "\(error)"])

@@ -13,7 +13,7 @@ struct ErrorMiddleware: AsyncMiddleware {
         } catch {
             let apiError = Self.apiError(for: error)
             if apiError.status.code >= 500 {
-                request.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+                request.logger.error("request failed", metadata: ["error": .string(Self.safeDescription(of: error))])
             }
             return Self.response(for: apiError)
         }
@@ -32,8 +32,6 @@ struct ErrorMiddleware: AsyncMiddleware {
             return error
         case let error as ServerError:
             if let inner = findAPIError(in: error) { return inner }
-            // Anything else our own handler code threw is a bug or an infrastructure failure.
-            if error.causeDescription.contains("handler threw") { return internalError }
             return clientError(error)
         case let error as any AbortError:
             let code = error.status.code
@@ -58,12 +56,14 @@ struct ErrorMiddleware: AsyncMiddleware {
 
     private static let internalError = APIError(status: .internalServerError, code: "internal_error", message: "Something went wrong on the server; it has been logged. Try again, and report it if it persists.")
 
-    /// A client mistake found while the generated code parsed the request.
+    /// A client mistake found while the generated code parsed the request (before the
+    /// handler, or lazily inside it for streamed multipart bodies), else a 500.
     private static func clientError(_ error: ServerError) -> APIError {
-        var root: any Error = error
-        while let server = root as? ServerError { root = server.underlyingError }
-        if let api = root as? APIError { return api }
-        if let decoding = root as? DecodingError {
+        let root = innermost(error)
+        if let abort = root as? any AbortError {
+            return abort.status.code < 500 ? apiError(for: abort) : internalError
+        }
+        if let decoding = root as? DecodingError, !error.causeDescription.contains("handler threw") {
             return APIError(status: .badRequest, code: "bad_request", message: describe(decoding))
         }
         // The runtime's own errors describe the client's mistake in plain words.
@@ -73,6 +73,19 @@ struct ErrorMiddleware: AsyncMiddleware {
         let status = convertible.httpStatus
         let code = status == .unsupportedMediaType ? "unsupported_media_type" : "bad_request"
         return APIError(status: status, code: code, message: String(describing: root))
+    }
+
+    private static func innermost(_ error: any Error) -> any Error {
+        var root = error
+        while let server = root as? ServerError { root = server.underlyingError }
+        return root
+    }
+
+    /// For logs: the operation and the innermost error, never the request (its headers hold tokens).
+    static func safeDescription(of error: any Error) -> String {
+        guard let server = error as? ServerError else { return String(describing: type(of: error)) + ": \(error)" }
+        let root = innermost(server)
+        return "\(server.operationID): \(server.causeDescription) \(type(of: root)): \(root)"
     }
 
     private static func describe(_ error: DecodingError) -> String {
