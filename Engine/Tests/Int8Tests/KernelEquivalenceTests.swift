@@ -60,3 +60,29 @@ import Testing
         #expect(fast == reference)
     }
 }
+
+@Suite struct PoolingEquivalenceTests {
+    @Test(arguments: 0..<20)
+    func fastMaxPoolEqualsReference(seed: Int) {
+        // setup
+        var rng = SystemRandomNumberGenerator()
+        let (h, w, c) = (Int.random(in: 2...12, using: &rng), Int.random(in: 2...12, using: &rng), Int.random(in: 1...9, using: &rng))
+        let size = Int.random(in: 1...3, using: &rng), stride = Int.random(in: 1...2, using: &rng)
+        let padding: PaddingMode = seed % 2 == 0 ? .same : .valid
+        let oh = convOutputSize(padding: padding, input: h, filter: size, stride: stride, dilation: 1)
+        let ow = convOutputSize(padding: padding, input: w, filter: size, stride: stride, dilation: 1)
+        guard oh > 0, ow > 0 else { return }
+        let p = PoolParameters(batches: 2, channels: c, inputHeight: h, inputWidth: w, outputHeight: oh, outputWidth: ow,
+                               filterHeight: size, filterWidth: size, strideHeight: stride, strideWidth: stride,
+                               padTop: convPadding(input: h, filter: size, stride: stride, dilation: 1, output: oh),
+                               padLeft: convPadding(input: w, filter: size, stride: stride, dilation: 1, output: ow),
+                               activationMin: seed % 3 == 0 ? -20 : -128, activationMax: seed % 4 == 0 ? 90 : 127)
+        let input = (0..<(2 * h * w * c)).map { _ in Int8.random(in: -128...127, using: &rng) }
+        var reference = [Int8](repeating: 0, count: 2 * oh * ow * c), fast = reference
+        // act
+        maxPoolReference(p, input: input, output: &reference)
+        maxPoolFast(p, input: input, output: &fast)
+        // check
+        #expect(fast == reference)
+    }
+}

@@ -20,6 +20,33 @@ public func maxPoolReference(_ p: PoolParameters, input: UnsafePointer<Int8>, ou
     pool(p, input: input, output: output, average: false)
 }
 
+/// Fast int8 max pooling: channel-innermost running maxima over contiguous rows (equal to the
+/// reference: max is exact, the clamp is the same).
+public func maxPoolFast(_ p: PoolParameters, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>) {
+    let c = p.channels
+    let low = Int8(truncatingIfNeeded: max(p.activationMin, -128)), high = Int8(truncatingIfNeeded: min(p.activationMax, 127))
+    for b in 0..<p.batches {
+        let image = input + b * p.inputHeight * p.inputWidth * c
+        for outY in 0..<p.outputHeight {
+            let inYOrigin = outY * p.strideHeight - p.padTop
+            let fyStart = max(0, -inYOrigin), fyEnd = min(p.filterHeight, p.inputHeight - inYOrigin)
+            for outX in 0..<p.outputWidth {
+                let inXOrigin = outX * p.strideWidth - p.padLeft
+                let fxStart = max(0, -inXOrigin), fxEnd = min(p.filterWidth, p.inputWidth - inXOrigin)
+                let out = output + ((b * p.outputHeight + outY) * p.outputWidth + outX) * c
+                for ch in 0..<c { out[ch] = -128 }
+                for fy in fyStart..<max(fyStart, fyEnd) {
+                    for fx in fxStart..<max(fxStart, fxEnd) {
+                        let source = image + ((inYOrigin + fy) * p.inputWidth + inXOrigin + fx) * c
+                        for ch in 0..<c { out[ch] = max(out[ch], source[ch]) }
+                    }
+                }
+                for ch in 0..<c { out[ch] = min(max(out[ch], low), high) }
+            }
+        }
+    }
+}
+
 /// Reference int8 average pooling.
 public func averagePoolReference(_ p: PoolParameters, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>) {
     pool(p, input: input, output: output, average: true)

@@ -37,7 +37,8 @@ extension Int8Runtime {
                     }
                 }
             }
-        case let .maxPool2d(p): maxPoolReference(p, input: input, output: output)
+        case let .maxPool2d(p):
+            if step.useReference { maxPoolReference(p, input: input, output: output) } else { maxPoolFast(p, input: input, output: output) }
         case let .averagePool2d(p): averagePoolReference(p, input: input, output: output)
         case let .mean(p):
             meanReference(p, input: input, sums: (arena + step.scratch).assumingMemoryBound(to: Int32.self), output: output)
