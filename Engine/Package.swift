@@ -36,7 +36,9 @@ let package = Package(
             "NeuralNet", "TrainingData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimised),
-        .executableTarget(name: "MinnowEngineCLI", dependencies: ["EngineCommands"], swiftSettings: optimised),
+        .executableTarget(name: "MinnowEngineCLI", dependencies: [
+            "EngineCommands", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimised),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TrainingData", "EngineCommands"], swiftSettings: optimised),
 
         // MARK: - Imaging
