@@ -14,7 +14,7 @@ public struct MinnowCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, Register.self, Login.self, Logout.self, Whoami.self, Password.self,
-            Account.self, Keys.self, Projects.self,
+            Account.self, Keys.self, Projects.self, Images.self, Labels.self, Dataset.self,
         ]
     )
 

@@ -13,6 +13,7 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     try DatabaseSetup.use(config, on: app)
     DatabaseSetup.registerMigrations(on: app)
     try await app.autoMigrate()
+    try await DatabaseSetup.tune(config, on: app)
 
     let secret = try SigningSecret.loadOrCreate(at: config.resolvedSecretFile)
     let services = MinnowServices(

@@ -26,7 +26,7 @@ extension APIHandler {
             try? handle.close()
             throw error
         }
-        let ingest = ImageIngest(db: request.db, blobs: blobStore(request), projectID: try project.requireID(), threadPool: request.application.threadPool)
+        let ingest = ImageIngest(db: request.db, projectID: try project.requireID(), threadPool: request.application.threadPool)
         do {
             let report = try await ZipImporter(ingest: ingest).importArchive(at: file)
             return .ok(.init(body: .json(report)))

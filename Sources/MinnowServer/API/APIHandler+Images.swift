@@ -17,21 +17,35 @@ extension APIHandler {
         if let problem = label.flatMap(LabelRules.problem) {
             return .unprocessableContent(.init(body: .json(.invalid(problem))))
         }
-        let ingest = ImageIngest(db: request.db, blobs: blobStore(request), projectID: try project.requireID(), threadPool: request.application.threadPool)
+        let ingest = ImageIngest(db: request.db, projectID: try project.requireID(), threadPool: request.application.threadPool)
         var outcomes: [ImageIngest.Outcome] = []
+        var pending: [ImageIngest.Prepared] = []
+        var received = 0
+        func flush() async throws {
+            let batch = pending.map { file -> ImageIngest.Prepared in
+                var file = file
+                file.label = label
+                file.split = split ?? .auto
+                return file
+            }
+            pending = []
+            outcomes += try await ingest.store(batch)
+        }
         for try await part in parts {
             switch part {
             case .files(let file):
-                guard outcomes.count < Limits.filesPerUpload else {
-                    outcomes.append(.init(fileName: file.filename ?? "file", status: .rejected, reason: "more than \(Limits.filesPerUpload) files in one request"))
+                received += 1
+                let name = file.filename ?? "file\(received)"
+                guard received <= Limits.filesPerUpload else {
+                    outcomes.append(.init(fileName: ImageIngest.sanitised(fileName: name), status: .rejected, reason: "more than \(Limits.filesPerUpload) files in one request"))
                     continue
                 }
-                let name = file.filename ?? "file\(outcomes.count + 1)"
                 guard let data = try await Self.collect(file.payload.body, upTo: ImageIngest.maximumFileBytes) else {
                     outcomes.append(.init(fileName: ImageIngest.sanitised(fileName: name), status: .rejected, reason: "larger than \(ImageIngest.maximumFileBytes >> 20) MB"))
                     continue
                 }
-                outcomes.append(try await ingest.ingest(data, fileName: name, label: label, split: split, source: "upload"))
+                pending.append(try await ingest.prepare(data, fileName: name, label: label, split: split, source: "upload"))
+                if pending.count >= 32 { try await flush() }
             case .label(let part):
                 let text = try await String(collecting: part.payload.body, upTo: 1024).trimmingCharacters(in: .whitespacesAndNewlines)
                 if let problem = LabelRules.problem(with: text) { return .unprocessableContent(.init(body: .json(.invalid(problem)))) }
@@ -48,6 +62,7 @@ extension APIHandler {
                 continue
             }
         }
+        try await flush()
         return .ok(.init(body: .json(.summary(of: outcomes))))
     }
 

@@ -3,6 +3,7 @@
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
+import SQLKit
 import Vapor
 
 enum DatabaseSetup {
@@ -18,6 +19,13 @@ enum DatabaseSetup {
             try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
             app.databases.use(.sqlite(.file(config.sqliteFile)), as: .sqlite)
         }
+    }
+
+    /// SQLite in write-ahead-log mode: readers never wait for the writer, and a commit costs
+    /// one sync instead of several. The mode is stored in the database file.
+    static func tune(_ config: ServerConfiguration, on app: Application) async throws {
+        guard config.databaseURL == nil, let sql = app.db as? any SQLDatabase else { return }
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
     }
 
     static func registerMigrations(on app: Application) {

@@ -1,7 +1,8 @@
-// Adds one file to a project's dataset: the single path for uploads, zip imports and (later)
-// device ingestion. The file must decode as a real JPEG or PNG within the size limits; the
-// original bytes and a thumbnail go to the blob store; the same bytes twice in one project
-// are reported as a duplicate of the image already there.
+// Adds files to a project's dataset: the single path for uploads, zip imports and (later)
+// device ingestion. Two phases: `prepare` decodes a file off the event loops (proving it is
+// a real JPEG or PNG within the limits, making its thumbnail and perceptual hash) and needs
+// no database; `store` writes a batch of prepared files in one transaction. The same bytes
+// twice in one project are reported as a duplicate of the image already there.
 import APITypes
 import Fluent
 import Foundation
@@ -10,7 +11,6 @@ import NIOPosix
 
 struct ImageIngest: Sendable {
     let db: any Database
-    let blobs: any BlobStore
     let projectID: UUID
     let threadPool: NIOThreadPool
 
@@ -20,41 +20,88 @@ struct ImageIngest: Sendable {
 
     typealias Outcome = Components.Schemas.FileOutcome
 
-    func ingest(_ data: Data, fileName rawName: String, label: String?, split: Components.Schemas.SplitChoice?, source: String) async throws -> Outcome {
-        let fileName = Self.sanitised(fileName: rawName)
-        guard data.count <= Self.maximumFileBytes else {
-            return Outcome(fileName: fileName, status: .rejected, reason: "larger than \(Self.maximumFileBytes >> 20) MB")
+    /// A file ready to store, or the reason it cannot be.
+    struct Prepared: Sendable {
+        let fileName: String
+        let data: Data
+        let hash: BlobID
+        var label: String?
+        var split: Components.Schemas.SplitChoice
+        let source: String
+        let decoded: Result<DecodedImage, ImageError>
+    }
+
+    func prepare(_ data: Data, fileName rawName: String, label: String?, split: Components.Schemas.SplitChoice?, source: String) async throws -> Prepared {
+        let decoded: Result<DecodedImage, ImageError>
+        if data.count > Self.maximumFileBytes {
+            decoded = .failure(.corrupt("larger than \(Self.maximumFileBytes >> 20) MB"))
+        } else {
+            decoded = try await threadPool.runIfActive { Result { try DecodedImage(data) }.mapError { $0 as? ImageError ?? .corrupt("\($0)") } }
         }
-        let hash = BlobID(content: data)
-        if let existing = try await DatasetImage.query(on: db).filter(\.$project.$id == projectID).filter(\.$blobID == hash.hex).first() {
-            return Outcome(fileName: fileName, status: .duplicate, imageId: existing.id?.apiString, reason: "same content as \(existing.fileName)")
+        return Prepared(fileName: Self.sanitised(fileName: rawName), data: data, hash: BlobID(content: data), label: label, split: split ?? .auto, source: source, decoded: decoded)
+    }
+
+    /// Stores a batch in one transaction; one outcome per file, in order.
+    func store(_ batch: [Prepared]) async throws -> [Outcome] {
+        try await db.transaction { db in
+            let hashes = batch.map(\.hash.hex)
+            var existing: [String: DatasetImage] = [:]
+            for image in try await DatasetImage.query(on: db).filter(\.$project.$id == projectID).filter(\.$blobID ~~ hashes).all() {
+                existing[image.blobID] = image
+            }
+            let blobs = DatabaseBlobStore(database: db, references: BlobReferences.all)
+            var outcomes: [Outcome] = []
+            for file in batch {
+                switch file.decoded {
+                case .failure(let error):
+                    outcomes.append(Outcome(fileName: file.fileName, status: .rejected, reason: error.description))
+                case .success(let decoded):
+                    if let twin = existing[file.hash.hex] {
+                        outcomes.append(Outcome(fileName: file.fileName, status: .duplicate, imageId: twin.id?.apiString, reason: "same content as \(twin.fileName)"))
+                        continue
+                    }
+                    let image = try await insert(file, decoded, blobs: blobs, on: db)
+                    existing[file.hash.hex] = image
+                    outcomes.append(Outcome(fileName: file.fileName, status: .accepted, imageId: try image.requireID().apiString))
+                }
+            }
+            return outcomes
         }
-        let decoded: DecodedImage
-        do {
-            decoded = try await threadPool.runIfActive { try DecodedImage(data) }
-        } catch let error as ImageError {
-            return Outcome(fileName: fileName, status: .rejected, reason: error.description)
+    }
+
+    /// Prepares many files at once, using every thread of the pool; results in input order.
+    func prepareAll(_ files: [(data: Data, fileName: String, label: String?, split: Components.Schemas.SplitChoice?)], source: String) async throws -> [Prepared] {
+        try await withThrowingTaskGroup(of: (Int, Prepared).self) { group in
+            for (index, file) in files.enumerated() {
+                group.addTask { (index, try await prepare(file.data, fileName: file.fileName, label: file.label, split: file.split, source: source)) }
+            }
+            var prepared = [Prepared?](repeating: nil, count: files.count)
+            for try await (index, item) in group { prepared[index] = item }
+            return prepared.compactMap { $0 }
         }
+    }
+
+    func ingest(_ data: Data, fileName: String, label: String?, split: Components.Schemas.SplitChoice?, source: String) async throws -> Outcome {
+        try await store([prepare(data, fileName: fileName, label: label, split: split, source: source)])[0]
+    }
+
+    private func insert(_ file: Prepared, _ decoded: DecodedImage, blobs: DatabaseBlobStore, on db: any Database) async throws -> DatasetImage {
         let image = DatasetImage()
         image.$project.id = projectID
-        image.blobID = try await blobs.put(data).hex
+        image.blobID = try await blobs.put(file.data).hex
         image.thumbnailBlobID = try await blobs.put(decoded.thumbnail).hex
-        image.fileName = fileName
+        image.fileName = file.fileName
         image.width = decoded.info.width
         image.height = decoded.info.height
         image.colorMode = decoded.info.channels == 1 ? "grayscale" : "rgb"
         image.format = decoded.info.format.rawValue
-        image.size = data.count
-        image.label = label
-        image.source = source
+        image.size = file.data.count
+        image.label = file.label
+        image.source = file.source
         image.differenceHash = Int64(bitPattern: decoded.differenceHash)
-        image.setSplit(split ?? .auto)
-        do {
-            try await image.create(on: db)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            return Outcome(fileName: fileName, status: .duplicate, reason: "the same content was added at the same time")
-        }
-        return Outcome(fileName: fileName, status: .accepted, imageId: try image.requireID().apiString)
+        image.setSplit(file.split)
+        try await image.create(on: db)
+        return image
     }
 
     /// The last path component, without control characters or slashes, at most 200 characters.
@@ -65,8 +112,8 @@ struct ImageIngest: Sendable {
     }
 }
 
-/// The facts an upload needs from the pixels, computed off the event loops.
-private struct DecodedImage: Sendable {
+/// The facts storing an image needs from its pixels.
+struct DecodedImage: Sendable {
     let info: ImageInfo
     let thumbnail: Data
     let differenceHash: UInt64
@@ -92,22 +139,5 @@ extension DatasetImage {
             split = firstByte < 51 ? "test" : "train"
             splitAutomatic = true
         }
-    }
-}
-
-enum LabelRules {
-    /// Folder names an exported zip uses for structure; labels may not take them.
-    static let reserved: Set<String> = ["train", "test", "_unlabelled"]
-
-    static func problem(with label: String) -> String? {
-        if label.isEmpty || label.count > 64 { return "A label must be 1–64 characters." }
-        if label.contains("/") || label.contains("\\") || label.hasPrefix(".") || label.hasPrefix("_") {
-            return "A label must not contain slashes or start with \".\" or \"_\" (got \"\(label)\")."
-        }
-        if label.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) {
-            return "A label must not contain control characters."
-        }
-        if reserved.contains(label.lowercased()) { return "\"\(label)\" is reserved for the dataset's folder layout; choose another label." }
-        return nil
     }
 }

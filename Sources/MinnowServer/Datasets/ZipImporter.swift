@@ -37,6 +37,18 @@ struct ZipImporter {
 
         var outcomes: [Components.Schemas.FileOutcome] = []
         var expanded: UInt64 = 0
+        // Extracted entries wait here until a batch is decoded in parallel and stored at once.
+        var pending: [(data: Data, fileName: String, label: String?, split: Components.Schemas.SplitChoice?)] = []
+        var pendingPaths: [String] = []
+        func flush() async throws {
+            let prepared = try await ingest.prepareAll(pending, source: "import")
+            for (path, var outcome) in zip(pendingPaths, try await ingest.store(prepared)) {
+                outcome.fileName = path
+                outcomes.append(outcome)
+            }
+            pending = []
+            pendingPaths = []
+        }
         for entry in entries {
             if entry.type == .directory { continue }
             let path = entry.path
@@ -74,10 +86,11 @@ struct ZipImporter {
             } catch {
                 skip("the entry is corrupt or larger than it declares"); continue
             }
-            var outcome = try await ingest.ingest(content, fileName: fileName, label: placement.label, split: placement.split, source: "import")
-            outcome.fileName = path
-            outcomes.append(outcome)
+            pending.append((content, fileName, placement.label, placement.split))
+            pendingPaths.append(path)
+            if pending.count >= 128 { try await flush() }
         }
+        try await flush()
         let summary = Components.Schemas.UploadReport.summary(of: outcomes)
         return .init(value1: summary, value2: .init(entries: entries.count))
     }
