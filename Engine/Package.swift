@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Int8", targets: ["Int8"]),
         .library(name: "TFLite", targets: ["TFLite"]),
+        .library(name: "Firmware", targets: ["Firmware"]),
         .library(name: "TrainingData", targets: ["TrainingData"]),
         .library(name: "EngineCommands", targets: ["EngineCommands"]),
         .executable(name: "minnow-engine", targets: ["MinnowEngineCLI"]),
@@ -51,6 +52,8 @@ let package = Package(
         // MARK: - Int8 and TFLite (issue 5)
         .target(name: "Int8", dependencies: ["NeuralNet"], swiftSettings: optimised),
         .target(name: "TFLite", dependencies: ["Int8"], swiftSettings: optimised),
+        .target(name: "Firmware", dependencies: ["Int8", "TFLite"], swiftSettings: optimised),
+        .testTarget(name: "FirmwareTests", dependencies: ["Firmware", "TFLite", "Int8", "NeuralNet", "TrainingData"], swiftSettings: optimised),
         .executableTarget(name: "Int8Benchmark", dependencies: ["TFLite", "TrainingData"], swiftSettings: optimised),
         .testTarget(name: "Int8Tests", dependencies: ["Int8", "NeuralNet"], swiftSettings: optimised),
         .testTarget(name: "TFLiteTests", dependencies: ["TFLite", "Int8", "NeuralNet", "TrainingData"], swiftSettings: optimised),

@@ -16,6 +16,9 @@ public struct Int8Runtime: Sendable {
     let inputOffset: Int
     let outputOffset: Int
 
+    /// The prepared operators, in execution order (one per node).
+    public var kernels: [PreparedKernel] { steps.map(\.kernel) }
+
     /// Bytes of arena one inference needs.
     public var arenaSize: Int { plan.arenaSize }
     /// Elements of the input and output tensors.

@@ -1,8 +1,9 @@
 // A validated operator with everything its kernel needs precomputed (multipliers, filter
-// sums, constant data), so the run loop does no checks and no floating point.
+// sums, constant data), so the run loop does no checks and no floating point. Public so the
+// C generator (module Firmware) emits exactly the parameters the Swift runtime uses.
 
 /// One prepared operator.
-enum PreparedKernel: Sendable {
+public enum PreparedKernel: Sendable {
     case conv2d(ConvParameters, filter: [Int8], filter16: [Int16], filterSum: [Int32], bias: [Int32]?)
     case depthwiseConv2d(ConvParameters, filter: [Int8], bias: [Int32]?)
     case fullyConnected(FullyConnectedParameters, weights: [Int8], weightSum: [Int32], bias: [Int32]?)
@@ -16,7 +17,7 @@ enum PreparedKernel: Sendable {
     case dequantize(count: Int, scale: Float, zeroPoint: Int32)
 
     /// Bytes of scratch space the kernel needs during its step.
-    var scratchBytes: Int {
+    public var scratchBytes: Int {
         switch self {
         case let .conv2d(p, _, _, _, _): 2 * p.filterHeight * p.filterWidth * p.inputChannels
         case let .mean(p): p.outputCount * 4
