@@ -113,3 +113,28 @@ import TrainingData
         #expect(report.fits)
     }
 }
+
+@Suite("Packages") struct PackageTests {
+    @Test func cAndArduinoZipsUnpackAndTheCCompiles() throws {
+        // setup
+        let model = try TFLiteReader.read(contentsOf: GeneratedCTests.root + "/Engine/Tests/Fixtures/fashion_tf_int8.tflite")
+        let library = try CGenerator.generate(model, name: "fashion")
+        let sample = [Int8](repeating: -128, count: 784)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-zip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // act
+        try Data(Packages.cLibraryZip(library)).write(to: dir.appendingPathComponent("c.zip"))
+        try Data(Packages.arduinoLibraryZip(library, sampleInput: sample, sampleLabel: "Sneaker")).write(to: dir.appendingPathComponent("arduino.zip"))
+        try GeneratedCTests.shell("unzip", ["-q", "-o", dir.appendingPathComponent("c.zip").path, "-d", dir.path])
+        let listing = try GeneratedCTests.shell("unzip", ["-Z1", dir.appendingPathComponent("arduino.zip").path])
+        // check
+        #expect(listing.split(separator: "\n").sorted() == ["Minnow_fashion/examples/Minnow_fashionDemo/Minnow_fashionDemo.ino",
+                                                            "Minnow_fashion/library.properties", "Minnow_fashion/src/fashion.c", "Minnow_fashion/src/fashion.h"])
+        try GeneratedCTests.shell("unzip", ["-tq", dir.appendingPathComponent("arduino.zip").path])
+        try GeneratedCTests.shell("cc", ["-std=c99", "-Wall", "-Werror", "-c", dir.appendingPathComponent("fashion/fashion.c").path,
+                                         "-o", dir.appendingPathComponent("fashion.o").path])
+        let readme = try String(contentsOf: dir.appendingPathComponent("fashion/README.md"), encoding: .utf8)
+        #expect(readme.contains("fashion_invoke(input, output);"))
+    }
+}
