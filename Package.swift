@@ -57,6 +57,7 @@ let package = Package(
             dependencies: [
                 "APITypes",
                 "MinnowServer",
+                .product(name: "EngineCommands", package: "Engine"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),

@@ -30,9 +30,9 @@ let package = Package(
     targets: [
         // MARK: - NeuralNet (issue 4)
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "SystemZlib", path: "Sources/SystemZlib"),  // not "CZlib": ZIPFoundation, in the root package, has that module name
         .target(name: "NeuralNet", dependencies: ["COpenBLAS"], swiftSettings: optimised),
-        .target(name: "TrainingData", dependencies: ["NeuralNet", "Imaging", "CZlib"], swiftSettings: optimised),
+        .target(name: "TrainingData", dependencies: ["NeuralNet", "Imaging", "SystemZlib"], swiftSettings: optimised),
         .target(name: "EngineCommands", dependencies: [
             "NeuralNet", "TrainingData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,5 +1,6 @@
 // The `minnow` command: the server (`serve`) and every client command, one binary.
 import ArgumentParser
+import EngineCommands
 import Foundation
 import OpenAPIRuntime
 
@@ -15,7 +16,7 @@ public struct MinnowCommand: AsyncParsableCommand {
         subcommands: [
             Serve.self, Register.self, Login.self, Logout.self, Whoami.self, Password.self,
             Account.self, Keys.self, Projects.self, Images.self, Labels.self, Dataset.self,
-        ]
+        ] + EngineCommands.all
     )
 
     public init() {}

@@ -2,7 +2,7 @@
 // Fashion-MNIST set as shipped by Debian's dataset-fashion-mnist package. Reads whole
 // files; not a streaming reader.
 
-import CZlib
+import SystemZlib
 import Foundation
 import NeuralNet
 
