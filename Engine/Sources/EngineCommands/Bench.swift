@@ -20,6 +20,7 @@ public struct Bench: ParsableCommand {
     @Option(help: "Steps for workload b.") var steps: Int = 30
     @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Batch size.") var batchSize: Int?
+    @Flag(help: "Split work inside each layer instead of running one model replica per core.") var layerParallel = false
 
     public init() {}
 
@@ -40,7 +41,9 @@ public struct Bench: ParsableCommand {
         let model = Model(architecture: ModelZoo.tinyCNN(), seed: 1)
         let config = TrainingConfiguration(epochs: epochs, batchSize: batchSize ?? 64, learningRate: 1e-3, optimizer: .adam, seed: 1)
         let start = DispatchTime.now().uptimeNanoseconds
-        let history = Trainer(model: model, configuration: config).fit(train: train)
+        let trainer = Trainer(model: model, configuration: config)
+        trainer.dataParallel = !layerParallel
+        let history = trainer.fit(train: train)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let accuracy = Trainer(model: model, configuration: config).evaluate(test).accuracy
         // Training FLOPs per image: forward + dWeight + dInput (first conv has no dInput).
@@ -51,6 +54,7 @@ public struct Bench: ParsableCommand {
             "imagesPerSecond": history.steadyImagesPerSecond, "seconds": seconds,
             "testAccuracy": Double(accuracy), "parameters": model.parameterCount,
             "gemmGflops": flopsPerImage * history.steadyImagesPerSecond / 1e9,
+            "peakMemoryMB": peakMemoryMegabytes(),
         ])
     }
 
@@ -63,6 +67,7 @@ public struct Bench: ParsableCommand {
         let images = Tensor(shape: [n, 96, 96, 1], data: (0..<(n * 96 * 96)).map { _ in rng.uniform() })
         let labels = (0..<n).map { _ in rng.int(2) }
         let trainer = Trainer(model: model, configuration: TrainingConfiguration(batchSize: batch))
+        trainer.dataParallel = !layerParallel
         let optimizer = Optimizer(.adam, parameters: model.parameters)
         var measured = 0.0
         for step in 0..<(steps + 3) {
@@ -73,7 +78,8 @@ public struct Bench: ParsableCommand {
             if step >= 3 { measured += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         }
         printJSON(["workload": "B", "engine": "minnow", "threads": threads, "batchSize": batch,
-                   "imagesPerSecond": Double(steps * batch) / measured, "parameters": model.parameterCount])
+                   "imagesPerSecond": Double(steps * batch) / measured, "parameters": model.parameterCount,
+                   "peakMemoryMB": peakMemoryMegabytes()])
     }
 
     /// Per-layer forward and backward milliseconds per batch.
@@ -111,6 +117,13 @@ public struct Bench: ParsableCommand {
         let all = measureSgemmGflops(size: 1024, repetitions: 10, threads: threads)
         printJSON(["workload": "sgemm", "gflopsOneThread": single, "gflopsAllThreads": all, "threads": threads])
     }
+}
+
+/// Peak resident memory of this process so far (getrusage), in MB.
+func peakMemoryMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024
 }
 
 func printJSON(_ object: [String: Any]) {

@@ -5,7 +5,7 @@ import ArgumentParser
 
 /// Commands the `minnow` executable mounts as subcommands.
 public struct EngineCommands {
-    public static let all: [ParsableCommand.Type] = [TrainLocal.self]
+    public static let all: [ParsableCommand.Type] = [TrainLocal.self, ExportModel.self, InspectModel.self, RunModel.self]
 }
 
 /// `minnow-engine`: development entry point (train-local plus benchmarks).

@@ -30,7 +30,7 @@ public final class ReLU6: Layer {
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
 
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
-        let result = mapElements(input) { $0.clamped(lowerBound: SIMD8(repeating: 0), upperBound: SIMD8(repeating: 6)) }
+        let result = mapElements(input) { $0.replacing(with: 0, where: $0 .< 0).replacing(with: 6, where: $0 .> 6) }
         if training { output = result }
         return result
     }

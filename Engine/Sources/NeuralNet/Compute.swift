@@ -39,8 +39,26 @@ public enum Compute {
 
     /// Splits `0..<count` into at most `threads` contiguous chunks and runs `body` on each,
     /// in parallel. `body` receives the chunk's range and its worker index.
+    /// Workers available to the calling thread: 1 inside `serially`, else `threads`.
+    static var activeThreads: Int { pthread_getspecific(serialKey) != nil ? 1 : threads }
+
+    private static let serialKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// Runs `body` with every `chunks` call on this thread done inline (for data-parallel
+    /// training, where each core already runs a whole replica of the model).
+    static func serially<T>(_ body: () -> T) -> T {
+        let previous = pthread_getspecific(serialKey)
+        pthread_setspecific(serialKey, UnsafeRawPointer(bitPattern: 1))
+        defer { pthread_setspecific(serialKey, previous) }
+        return body()
+    }
+
     static func chunks(_ count: Int, minimumPerChunk: Int = 1, _ body: (Range<Int>, Int) -> Void) {
-        let workers = max(1, min(threads, count / max(minimumPerChunk, 1)))
+        let workers = max(1, min(activeThreads, count / max(minimumPerChunk, 1)))
         if workers == 1 {
             body(0..<count, 0)
             return

@@ -122,7 +122,7 @@ public final class Conv2d: Layer {
         let rows = oh * ow
         let patch = kernelSize * kernelSize * c
         let weightCount = patch * cout
-        let workers = max(1, min(Compute.threads, n))
+        let workers = max(1, min(Compute.activeThreads, n))
         let slot = weightCount + cout
         if partialGrads.count < workers * slot { partialGrads = [Float](repeating: 0, count: workers * slot) }
         let relu = fusedReLU

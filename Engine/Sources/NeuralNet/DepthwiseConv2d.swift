@@ -93,7 +93,7 @@ public final class DepthwiseConv2d: Layer {
         let k = kernelSize, s = stride
         let weightCount = k * k * c
         let slot = weightCount + c
-        let workers = max(1, min(Compute.threads, n))
+        let workers = max(1, min(Compute.activeThreads, n))
         // Every worker accumulates into its own slot; slot 0 is then the sum.
         partialGrads = [Float](repeating: 0, count: workers * slot)
         let wantInput = needsInputGradient

@@ -90,6 +90,10 @@ public final class Trainer {
     public let configuration: TrainingConfiguration
     /// Steps between progress reports.
     public var progressInterval = 20
+    /// Split each batch across cores as whole-model replicas (see Trainer+DataParallel);
+    /// false splits inside each layer instead (exact full-batch batch norm, slower).
+    public var dataParallel = true
+    private var parallelStep: DataParallelStep?
 
     public init(model: Model, configuration: TrainingConfiguration) {
         self.model = model
@@ -109,9 +113,16 @@ public final class Trainer {
 
     /// One optimisation step on a batch; returns its loss result.
     public func trainStep(_ batch: Batch, optimizer: Optimizer, learningRate: Float) -> LossResult {
-        let logits = model.forward(batch.images, training: true)
-        let result = loss(logits, batch.labels)
-        model.backward(result.dLogits)
+        let result: LossResult
+        let workers = Compute.threads
+        if dataParallel && workers > 1 && batch.images.batchSize >= 2 * workers {
+            if parallelStep == nil { parallelStep = DataParallelStep(master: model, workers: workers) }
+            result = parallelStep!.run(batch, loss: loss)
+        } else {
+            let logits = model.forward(batch.images, training: true)
+            result = loss(logits, batch.labels)
+            model.backward(result.dLogits)
+        }
         optimizer.step(learningRate: learningRate)
         return result
     }
@@ -143,6 +154,11 @@ public final class Trainer {
         let config = configuration
         var rng = SeededRandom(seed: config.seed)
         model.reseed(rng.next())
+        var replicaSeeds = SeededRandom(seed: rng.next())
+        if dataParallel && Compute.threads > 1 {
+            if parallelStep == nil { parallelStep = DataParallelStep(master: model, workers: Compute.threads) }
+            parallelStep!.reseed(&replicaSeeds)
+        }
         let optimizer = Optimizer(config.optimizer, parameters: model.parameters)
         let batchSize = min(config.batchSize, train.count)
         let stepsPerEpoch = train.count / batchSize        // the last partial batch is dropped
