@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["COpenBLAS"], swiftSettings: optimised),
         .target(name: "TrainingData", dependencies: ["NeuralNet", "Imaging", "SystemZlib"], swiftSettings: optimised),
         .target(name: "EngineCommands", dependencies: [
-            "NeuralNet", "TrainingData",
+            "NeuralNet", "TrainingData", "Int8", "TFLite", "Firmware", "Imaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimised),
         .executableTarget(name: "MinnowEngineCLI", dependencies: [
