@@ -10,7 +10,7 @@ import NeuralNet
 import TFLite
 import TrainingData
 
-public struct ExportModel: AsyncParsableCommand {
+public struct ExportModel: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Quantise a checkpoint to int8 and export it as .tflite, C or an Arduino library.",
@@ -49,7 +49,7 @@ public struct ExportModel: AsyncParsableCommand {
         var memory: MemoryReport?
     }
 
-    public func run() async throws {
+    public func run() throws {
         let model: Model
         do { model = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint)).model } catch {
             throw ValidationError("cannot read --checkpoint \(checkpoint): \(error)")

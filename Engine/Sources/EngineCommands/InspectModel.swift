@@ -7,7 +7,7 @@ import Foundation
 import Int8
 import TFLite
 
-public struct InspectModel: AsyncParsableCommand {
+public struct InspectModel: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Show an int8 .tflite's operators, tensors, quantisation and memory.",
@@ -27,7 +27,7 @@ public struct InspectModel: AsyncParsableCommand {
         var tensors: [TensorRow]
     }
 
-    public func run() async throws {
+    public func run() throws {
         let bytes: Data
         let int8: Int8Model
         let runtime: Int8Runtime

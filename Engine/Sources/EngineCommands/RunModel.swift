@@ -6,7 +6,7 @@ import Foundation
 import Int8
 import TFLite
 
-public struct RunModel: AsyncParsableCommand {
+public struct RunModel: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run an int8 .tflite on images with Minnow's int8 runtime.",
@@ -37,7 +37,7 @@ public struct RunModel: AsyncParsableCommand {
         var index: Int
     }
 
-    public func run() async throws {
+    public func run() throws {
         let int8: Int8Model
         let runtime: Int8Runtime
         do {

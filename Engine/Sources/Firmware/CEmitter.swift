@@ -12,11 +12,13 @@ struct CEmitter {
 
     func kernelSource() -> String {
         var parts = [CKernels.fixedPoint]
-        if used.contains("conv") || used.contains("depthwise") { parts.append(CKernels.convParameters) }
+        if used.contains("conv") || used.contains("depthwise") || used.contains("convpool") { parts.append(CKernels.convParameters) }
         if used.contains("conv") { parts.append(CKernels.conv2d) }
         if used.contains("depthwise") { parts.append(CKernels.depthwiseConv2d) }
         if used.contains("fc") { parts.append(CKernels.fullyConnected) }
+        if used.contains("pool") || used.contains("convpool") { parts.append(CKernels.poolParameters) }
         if used.contains("pool") { parts.append(CKernels.pooling) }
+        if used.contains("convpool") { parts.append(CKernels.convMaxPool) }
         if used.contains("mean") { parts.append(CKernels.mean) }
         if used.contains("softmax") { parts.append(CKernels.softmax) }
         return parts.joined()
@@ -41,6 +43,25 @@ struct CEmitter {
             .map(String.init) + [p.inputOffset, p.outputOffset, p.activationMin, p.activationMax].map { "\($0)" }
         constants.append("static const mn_conv_params \(symbol) = {\(fields.joined(separator: ", ")), \(multiplier), \(shift)};")
         return symbol
+    }
+
+    mutating func poolParams(_ label: String, _ p: PoolParameters) -> String {
+        let fields = [p.batches, p.channels, p.inputHeight, p.inputWidth, p.outputHeight, p.outputWidth, p.filterHeight, p.filterWidth,
+                      p.strideHeight, p.strideWidth, p.padTop, p.padLeft].map(String.init) + ["\(p.activationMin)", "\(p.activationMax)"]
+        constants.append("static const mn_pool_params \(name)_\(label)_params = {\(fields.joined(separator: ", "))};")
+        return "\(name)_\(label)_params"
+    }
+
+    /// A CONV_2D whose output only feeds the following MAX_POOL_2D, as one fused call.
+    mutating func fusedConvMaxPool(_ conv: PreparedKernel, _ pool: PoolParameters, index: Int, input: String, output: String) -> String {
+        guard case let .conv2d(p, filter, _, _, bias) = conv else { preconditionFailure("fusedConvMaxPool: not a convolution") }
+        used.insert("convpool")
+        let label = "op\(index)"
+        let params = convParams(label, p)
+        let w = array("\(label)_filter", "int8_t", filter)
+        let b = bias.map { array("\(label)_bias", "int32_t", $0) } ?? "0"
+        let q = poolParams("op\(index + 1)", pool)
+        return "mn_conv2d_maxpool(&\(params), &\(q), \(input), \(w), \(b), \(output));"
     }
 
     mutating func call(_ kernel: PreparedKernel, index: Int, input: String, output: String, scratch: String?) throws -> String {
@@ -70,11 +91,9 @@ struct CEmitter {
             return "mn_fully_connected(&\(name)_\(label)_params, \(input), \(w), \(b), \(output));"
         case let .maxPool2d(p), let .averagePool2d(p):
             used.insert("pool")
-            let fields = [p.batches, p.channels, p.inputHeight, p.inputWidth, p.outputHeight, p.outputWidth, p.filterHeight, p.filterWidth,
-                          p.strideHeight, p.strideWidth, p.padTop, p.padLeft].map(String.init) + ["\(p.activationMin)", "\(p.activationMax)"]
-            constants.append("static const mn_pool_params \(name)_\(label)_params = {\(fields.joined(separator: ", "))};")
+            let params = poolParams(label, p)
             let average = if case .averagePool2d = kernel { 1 } else { 0 }
-            return "mn_pool(&\(name)_\(label)_params, \(average), \(input), \(output));"
+            return "mn_pool(&\(params), \(average), \(input), \(output));"
         case let .mean(p):
             used.insert("mean")
             guard let firstAxis = p.axes.first, p.axes == Array(firstAxis..<(firstAxis + p.axes.count)), let scratch else {

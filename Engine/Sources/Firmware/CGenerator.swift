@@ -45,14 +45,19 @@ public enum CGenerator {
         let name = identifier(rawName)
         let runtime = try Int8Runtime(model, referenceKernels: true)
         let kernels = runtime.kernels
-        let (plan, tensorOffset, scratchOffset) = arenaPlan(model, kernels: kernels)
+        let steps = fusedSteps(model, kernels: kernels)
+        let (plan, tensorOffset, scratchOffset) = arenaPlan(model, steps: steps, kernels: kernels)
         var emitter = CEmitter(name: name)
         var body: [String] = []
-        for (index, (node, kernel)) in zip(model.nodes, kernels).enumerated() {
-            let input = "arena + \(tensorOffset[node.inputs[0]]!)"
-            let output = "arena + \(tensorOffset[node.outputs[0]]!)"
-            body.append(try emitter.call(kernel, index: index, input: input, output: output,
-                                         scratch: scratchOffset[index].map { "(int32_t *)(void *)(arena + \($0))" }))
+        for (stepIndex, step) in steps.enumerated() {
+            let input = "arena + \(tensorOffset[step.input]!)"
+            let output = "arena + \(tensorOffset[step.output]!)"
+            if step.nodes.count == 2, case let .maxPool2d(pool) = kernels[step.nodes[1]] {
+                body.append(emitter.fusedConvMaxPool(kernels[step.nodes[0]], pool, index: step.nodes[0], input: input, output: output))
+            } else {
+                body.append(try emitter.call(kernels[step.nodes[0]], index: step.nodes[0], input: input, output: output,
+                                             scratch: scratchOffset[stepIndex].map { "(int32_t *)(void *)(arena + \($0))" }))
+            }
         }
         let inputTensor = model.inputTensor, outputTensor = model.outputTensor
         let upper = name.uppercased()
@@ -92,21 +97,47 @@ public enum CGenerator {
         return CLibrary(name: name, header: header, source: source, arenaSize: plan.arenaSize, macs: macCount(kernels))
     }
 
-    /// Liveness plan of activation tensors and per-operator scratch (only MEAN needs scratch in C).
-    static func arenaPlan(_ model: Int8Model, kernels: [PreparedKernel]) -> (MemoryPlan, [Int: Int], [Int: Int]) {
-        var first: [Int: Int] = [model.inputs[0]: 0], last: [Int: Int] = [:]
-        for (step, node) in model.nodes.enumerated() {
-            last[node.inputs[0]] = step
-            first[node.outputs[0]] = step
+    /// One call in `<name>_invoke`: one node, or a CONV_2D fused with the MAX_POOL_2D that alone reads it.
+    struct Step {
+        var nodes: [Int]
+        var input: Int
+        var output: Int
+    }
+
+    static func fusedSteps(_ model: Int8Model, kernels: [PreparedKernel]) -> [Step] {
+        var readers: [Int: Int] = [:]
+        for node in model.nodes { for input in node.inputs where input >= 0 { readers[input, default: 0] += 1 } }
+        var steps: [Step] = []
+        var i = 0
+        while i < model.nodes.count {
+            let node = model.nodes[i]
+            if i + 1 < model.nodes.count, case .conv2d = kernels[i], case .maxPool2d = kernels[i + 1],
+               model.nodes[i + 1].inputs[0] == node.outputs[0], readers[node.outputs[0]] == 1, !model.outputs.contains(node.outputs[0]) {
+                steps.append(Step(nodes: [i, i + 1], input: node.inputs[0], output: model.nodes[i + 1].outputs[0]))
+                i += 2
+            } else {
+                steps.append(Step(nodes: [i], input: node.inputs[0], output: node.outputs[0]))
+                i += 1
+            }
         }
-        last[model.outputs[0]] = model.nodes.count
+        return steps
+    }
+
+    /// Liveness plan of the tensors the steps read and write, plus MEAN's int32 scratch.
+    static func arenaPlan(_ model: Int8Model, steps: [Step], kernels: [PreparedKernel]) -> (MemoryPlan, [Int: Int], [Int: Int]) {
+        var first: [Int: Int] = [model.inputs[0]: 0], last: [Int: Int] = [:]
+        for (index, step) in steps.enumerated() {
+            last[step.input] = index
+            first[step.output] = index
+        }
+        last[model.outputs[0]] = steps.count
         let tensors = first.keys.sorted()
         var requests = tensors.map { BufferRequest(size: model.tensors[$0].byteCount, firstStep: first[$0]!, lastStep: max(first[$0]!, last[$0] ?? first[$0]!)) }
         var scratchSteps: [Int] = []
-        for (step, kernel) in kernels.enumerated() {
-            if case let .mean(p) = kernel {
-                scratchSteps.append(step)
-                requests.append(BufferRequest(size: 4 * p.outputCount, firstStep: step, lastStep: step))
+        for (index, step) in steps.enumerated() {
+            if case let .mean(p) = kernels[step.nodes[0]] {
+                scratchSteps.append(index)
+                requests.append(BufferRequest(size: 4 * p.outputCount, firstStep: index, lastStep: index))
             }
         }
         let plan = MemoryPlan(requests)

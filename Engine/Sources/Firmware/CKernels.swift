@@ -123,12 +123,15 @@ static void mn_fully_connected(const mn_fc_params *p, const int8_t *input, const
 
 """#
 
-    static let pooling = #"""
+    static let poolParameters = #"""
 typedef struct {
     int batches, channels, in_h, in_w, out_h, out_w, k_h, k_w, stride_h, stride_w, pad_top, pad_left;
     int32_t act_min, act_max;
 } mn_pool_params;
 
+"""#
+
+    static let pooling = #"""
 static void mn_pool(const mn_pool_params *p, int average, const int8_t *input, int8_t *output) {
     int b, oy, ox, c, fy, fx;
     for (b = 0; b < p->batches; ++b)
@@ -165,6 +168,57 @@ static void mn_mean(const int8_t *input, int outer, int reduced, int inner, int3
     for (o = 0; o < outer * inner; ++o) {
         const int32_t shifted = sums[o] - input_zero_point * (int32_t)reduced;
         output[o] = mn_clamp(mn_requantize(shifted, multiplier, shift) + output_zero_point, -128, 127);
+    }
+}
+
+"""#
+}
+
+extension CKernels {
+    /// CONV_2D followed by MAX_POOL_2D without storing the convolution's output: each pooled
+    /// value is the max of the convolution values in its window, computed on demand exactly as
+    /// `mn_conv2d` computes them, so results are identical while the arena skips a tensor.
+    static let convMaxPool = #"""
+static int8_t mn_conv_at(const mn_conv_params *p, const int8_t *input, const int8_t *filter, const int32_t *bias,
+                         int b, int oy, int ox, int oc) {
+    const int y0 = oy * p->stride_h - p->pad_top, x0 = ox * p->stride_w - p->pad_left;
+    int32_t acc = 0;
+    int fy, fx, ic;
+    for (fy = 0; fy < p->k_h; ++fy) {
+        const int iy = y0 + p->dil_h * fy;
+        for (fx = 0; fx < p->k_w; ++fx) {
+            const int ix = x0 + p->dil_w * fx;
+            const int8_t *in_px, *f_px;
+            if (ix < 0 || ix >= p->in_w || iy < 0 || iy >= p->in_h) continue;
+            in_px = input + ((b * p->in_h + iy) * p->in_w + ix) * p->in_c;
+            f_px = filter + ((oc * p->k_h + fy) * p->k_w + fx) * p->in_c;
+            for (ic = 0; ic < p->in_c; ++ic) acc += (int32_t)f_px[ic] * ((int32_t)in_px[ic] + p->input_offset);
+        }
+    }
+    if (bias) acc += bias[oc];
+    acc = mn_requantize(acc, p->multiplier[oc], (int)p->shift[oc]) + p->output_offset;
+    return mn_clamp(acc, p->act_min, p->act_max);
+}
+
+static void mn_conv2d_maxpool(const mn_conv_params *p, const mn_pool_params *q, const int8_t *input, const int8_t *filter,
+                              const int32_t *bias, int8_t *output) {
+    int b, py, px, c, wy, wx;
+    for (b = 0; b < q->batches; ++b)
+    for (py = 0; py < q->out_h; ++py)
+    for (px = 0; px < q->out_w; ++px) {
+        const int y0 = py * q->stride_h - q->pad_top, x0 = px * q->stride_w - q->pad_left;
+        const int wy0 = y0 < 0 ? -y0 : 0, wx0 = x0 < 0 ? -x0 : 0;
+        const int wy1 = q->k_h < q->in_h - y0 ? q->k_h : q->in_h - y0;
+        const int wx1 = q->k_w < q->in_w - x0 ? q->k_w : q->in_w - x0;
+        for (c = 0; c < q->channels; ++c) {
+            int32_t result = -128;
+            for (wy = wy0; wy < wy1; ++wy)
+            for (wx = wx0; wx < wx1; ++wx) {
+                const int32_t v = mn_conv_at(p, input, filter, bias, b, y0 + wy, x0 + wx, c);
+                if (v > result) result = v;
+            }
+            output[((b * q->out_h + py) * q->out_w + px) * q->channels + c] = mn_clamp(result, q->act_min, q->act_max);
+        }
     }
 }
 
