@@ -29,24 +29,26 @@ public struct RunModel: ParsableCommand {
         guard !images.isEmpty else { throw ValidationError("give at least one IMAGE") }
     }
 
-    struct Result: Encodable {
-        var image: String
-        var output: [Int8]
-        var scores: [Float]
-        var label: String
-        var index: Int
+    /// One image's result: raw int8 output, dequantised scores, top label and its index.
+    public struct Result: Encodable, Sendable {
+        public var image: String
+        public var output: [Int8]
+        public var scores: [Float]
+        public var label: String
+        public var index: Int
     }
 
-    public func run() throws {
+    /// Runs `images` through the int8 model at `modelPath`.
+    public static func results(modelPath: String, images: [String]) throws -> [Result] {
         let int8: Int8Model
         let runtime: Int8Runtime
         do {
-            int8 = try TFLiteReader.read(contentsOf: model)
+            int8 = try TFLiteReader.read(contentsOf: modelPath)
             runtime = try Int8Runtime(int8)
         } catch {
-            throw ValidationError("cannot load \(model): \(error)")
+            throw ValidationError("cannot load \(modelPath): \(error)")
         }
-        for path in images {
+        return try images.map { path in
             let input: [Int8]
             do { input = try Int8CommandSupport.quantizedInput(imageAt: path, for: int8) } catch {
                 throw ValidationError("cannot read image \(path): \(error)")
@@ -54,11 +56,16 @@ public struct RunModel: ParsableCommand {
             let output = runtime.run(input)
             let scores = int8.dequantizeOutput(output)
             let best = scores.indices.max { scores[$0] < scores[$1] } ?? 0
-            let label = best < int8.labels.count ? int8.labels[best] : "class \(best)"
+            return Result(image: path, output: output, scores: scores, label: best < int8.labels.count ? int8.labels[best] : "class \(best)", index: best)
+        }
+    }
+
+    public func run() throws {
+        for result in try Self.results(modelPath: model, images: images) {
             if json {
-                print(try Int8CommandSupport.json(Result(image: path, output: output, scores: scores, label: label, index: best)))
+                print(try Int8CommandSupport.json(result))
             } else {
-                print("\(path): \(label) (\(String(format: "%.3f", scores[best])))")
+                print("\(result.image): \(result.label) (\(String(format: "%.3f", result.scores[result.index])))")
             }
         }
     }
