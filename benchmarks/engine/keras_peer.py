@@ -59,7 +59,8 @@ def workload_a(epochs):
         keras.layers.Conv2D(32, 3, activation="relu"), keras.layers.MaxPooling2D(2),
         keras.layers.Flatten(), keras.layers.Dense(10),
     ])
-    model.compile(keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True), ["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
     steady = Steady(64)
     start = time.perf_counter()
     model.fit(x, y, batch_size=64, epochs=epochs, verbose=0, callbacks=[steady])
@@ -73,7 +74,7 @@ def workload_a(epochs):
 def workload_b(steps):
     keras.utils.set_random_seed(1)
     model = keras.applications.MobileNet(input_shape=(96, 96, 1), alpha=0.25, weights=None, classes=2)
-    model.compile(keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy(), [])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.SparseCategoricalCrossentropy())
     rng = np.random.default_rng(5)
     n = 32 * (steps + 10)
     x = rng.random((n, 96, 96, 1), dtype=np.float32)

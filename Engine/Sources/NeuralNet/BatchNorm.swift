@@ -48,12 +48,18 @@ public final class BatchNorm: Layer {
         var variance = [Float](repeating: 0, count: c)
         if training {
             input.data.withUnsafeBufferPointer { x in
-                for row in 0..<rows { for ch in 0..<c { mean[ch] += x[row * c + ch] } }
-                for ch in 0..<c { mean[ch] /= Float(rows) }
-                for row in 0..<rows {
-                    for ch in 0..<c { let d = x[row * c + ch] - mean[ch]; variance[ch] += d * d }
+                mean.withUnsafeMutableBufferPointer { mean in
+                    variance.withUnsafeMutableBufferPointer { variance in
+                        let x = x.baseAddress!, mean = mean.baseAddress!, variance = variance.baseAddress!
+                        for row in 0..<rows { let r = x + row * c; for ch in 0..<c { mean[ch] += r[ch] } }
+                        for ch in 0..<c { mean[ch] /= Float(rows) }
+                        for row in 0..<rows {
+                            let r = x + row * c
+                            for ch in 0..<c { let d = r[ch] - mean[ch]; variance[ch] += d * d }
+                        }
+                        for ch in 0..<c { variance[ch] /= Float(rows) }
+                    }
                 }
-                for ch in 0..<c { variance[ch] /= Float(rows) }
             }
             updates += 1
             let m = min(momentum, 1 - 1 / Float(updates))
@@ -66,24 +72,34 @@ public final class BatchNorm: Layer {
             variance = runningVariance.value
         }
         let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
+        // y = x · scale + shift with scale = γ·invStd, shift = β − mean·scale.
+        let scale = (0..<c).map { gamma.value[$0] * invStd[$0] }
+        let shift = (0..<c).map { beta.value[$0] - mean[$0] * scale[$0] }
         var output = Tensor(uninitialized: input.shape)
         var xhat = training ? Tensor(uninitialized: input.shape) : Tensor(zeros: [0])
-        let g = gamma.value, b = beta.value
         input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
-                if training {
-                    xhat.data.withUnsafeMutableBufferPointer { xh in
-                        for row in 0..<rows {
-                            for ch in 0..<c {
-                                let v = (x[row * c + ch] - mean[ch]) * invStd[ch]
-                                xh[row * c + ch] = v
-                                y[row * c + ch] = g[ch] * v + b[ch]
+                xhat.data.withUnsafeMutableBufferPointer { xh in
+                    scale.withUnsafeBufferPointer { scale in
+                        shift.withUnsafeBufferPointer { shift in
+                            mean.withUnsafeBufferPointer { mean in
+                                invStd.withUnsafeBufferPointer { invStd in
+                                    let x = x.baseAddress!, y = y.baseAddress!, scale = scale.baseAddress!, shift = shift.baseAddress!
+                                    let mean = mean.baseAddress!, invStd = invStd.baseAddress!
+                                    for row in 0..<rows {
+                                        let xr = x + row * c, yr = y + row * c
+                                        for ch in 0..<c { yr[ch] = xr[ch] * scale[ch] + shift[ch] }
+                                    }
+                                    if training {
+                                        let xh = xh.baseAddress!
+                                        for row in 0..<rows {
+                                            let xr = x + row * c, hr = xh + row * c
+                                            for ch in 0..<c { hr[ch] = (xr[ch] - mean[ch]) * invStd[ch] }
+                                        }
+                                    }
+                                }
                             }
                         }
-                    }
-                } else {
-                    for row in 0..<rows {
-                        for ch in 0..<c { y[row * c + ch] = g[ch] * (x[row * c + ch] - mean[ch]) * invStd[ch] + b[ch] }
                     }
                 }
             }
@@ -101,22 +117,35 @@ public final class BatchNorm: Layer {
         var dGamma = [Float](repeating: 0, count: c)
         var dBeta = [Float](repeating: 0, count: c)
         var dInput = Tensor(uninitialized: dOutput.shape)
-        let g = gamma.value, invStd = inverseStd
         dOutput.data.withUnsafeBufferPointer { dy in
             normalized.data.withUnsafeBufferPointer { xh in
-                for row in 0..<rows {
-                    for ch in 0..<c {
-                        dBeta[ch] += dy[row * c + ch]
-                        dGamma[ch] += dy[row * c + ch] * xh[row * c + ch]
-                    }
-                }
-                // dInput = γ·invStd/M · (M·dy − Σdy − x̂·Σ(dy·x̂))
-                let m = Float(rows)
-                dInput.data.withUnsafeMutableBufferPointer { dx in
-                    for row in 0..<rows {
-                        for ch in 0..<c {
-                            let i = row * c + ch
-                            dx[i] = g[ch] * invStd[ch] / m * (m * dy[i] - dBeta[ch] - xh[i] * dGamma[ch])
+                dGamma.withUnsafeMutableBufferPointer { dGamma in
+                    dBeta.withUnsafeMutableBufferPointer { dBeta in
+                        let dy = dy.baseAddress!, xh = xh.baseAddress!, dGamma = dGamma.baseAddress!, dBeta = dBeta.baseAddress!
+                        for row in 0..<rows {
+                            let dr = dy + row * c, hr = xh + row * c
+                            for ch in 0..<c {
+                                dBeta[ch] += dr[ch]
+                                dGamma[ch] += dr[ch] * hr[ch]
+                            }
+                        }
+                        // dInput = γ·invStd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)) = a·dy − b − x̂·d per channel
+                        let m = Float(rows)
+                        let a = (0..<c).map { gamma.value[$0] * inverseStd[$0] }
+                        let b = (0..<c).map { a[$0] * dBeta[$0] / m }
+                        let d = (0..<c).map { a[$0] * dGamma[$0] / m }
+                        dInput.data.withUnsafeMutableBufferPointer { dx in
+                            a.withUnsafeBufferPointer { a in
+                                b.withUnsafeBufferPointer { b in
+                                    d.withUnsafeBufferPointer { d in
+                                        let dx = dx.baseAddress!, a = a.baseAddress!, b = b.baseAddress!, d = d.baseAddress!
+                                        for row in 0..<rows {
+                                            let dr = dy + row * c, hr = xh + row * c, xr = dx + row * c
+                                            for ch in 0..<c { xr[ch] = a[ch] * dr[ch] - b[ch] - hr[ch] * d[ch] }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
