@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "TFLite", dependencies: ["Int8"], swiftSettings: optimised),
         .target(name: "Firmware", dependencies: ["Int8", "TFLite"], swiftSettings: optimised),
         .testTarget(name: "FirmwareTests", dependencies: ["Firmware", "TFLite", "Int8", "NeuralNet", "TrainingData", "EngineCommands", "Imaging"], swiftSettings: optimised),
-        .executableTarget(name: "Int8Benchmark", dependencies: ["TFLite", "TrainingData"], swiftSettings: optimised),
+        .executableTarget(name: "Int8Benchmark", dependencies: ["TFLite", "TrainingData", "Firmware"], swiftSettings: optimised),
         .testTarget(name: "Int8Tests", dependencies: ["Int8", "NeuralNet"], swiftSettings: optimised),
         .testTarget(name: "TFLiteTests", dependencies: ["TFLite", "Int8", "NeuralNet", "TrainingData"], swiftSettings: optimised),
     ],

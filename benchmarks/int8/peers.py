@@ -34,7 +34,8 @@ def best_of(repeats, body):
 def tflm_arena(model_path):
     code = ("from tflite_micro.python.tflite_micro import runtime;"
             f"runtime.Interpreter.from_file({model_path!r}, arena_size=256*1024).print_allocations()")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    out = done.stdout + done.stderr
     for line in out.splitlines():
         if "Arena allocation total" in line:
             return int(line.split("total")[1].split()[0])

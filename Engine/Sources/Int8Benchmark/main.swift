@@ -1,8 +1,11 @@
 // Int8 latency benchmark (benchmarks/int8/run calls it): runs a .tflite through the Swift int8
 // runtime on Fashion-MNIST test images with one reused arena and prints one JSON line:
 // µs per image for the fast kernels and for the reference kernels, and the arena size.
-// Not part of the test suite. Usage: Int8Benchmark MODEL.tflite [IMAGES] [REPEATS]
+// With a fourth argument `boards`, also generates C for the model, compiles it for every
+// board profile and prints one JSON line per board (flash, RAM, arena, MACs, estimated ms).
+// Not part of the test suite. Usage: Int8Benchmark MODEL.tflite [IMAGES] [REPEATS] [boards]
 
+import Firmware
 import Foundation
 import Int8
 import TFLite
@@ -44,3 +47,13 @@ let (referenceMicros, referenceSum) = microsecondsPerImage(reference, repeats: 1
 precondition(fastSum == referenceSum, "fast and reference kernels disagree")
 print("{\"engine\": \"minnow-swift\", \"images\": \(inputs.count), \"us_per_image\": \(String(format: "%.2f", fastMicros)), "
       + "\"reference_kernels_us_per_image\": \(String(format: "%.2f", referenceMicros)), \"arena_bytes\": \(fast.arenaSize)}")
+
+if arguments.count > 4, arguments[4] == "boards" {
+    let library = try CGenerator.generate(model, name: "model")
+    for board in BoardProfile.all {
+        let report = try BoardBuild.build(library, for: board)
+        print("{\"engine\": \"minnow-c\", \"board\": \"\(board.name)\", \"flash_bytes\": \(report.flashBytes), \"ram_bytes\": \(report.ramBytes), "
+              + "\"arena_bytes\": \(report.arenaBytes), \"macs\": \(report.macs), \"estimated_ms\": \(String(format: "%.2f", report.estimatedMilliseconds)), "
+              + "\"estimate_only\": \(report.estimated), \"fits\": \(report.fits)}")
+    }
+}
