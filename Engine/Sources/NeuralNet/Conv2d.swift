@@ -24,7 +24,7 @@ public final class Conv2d: Layer {
 
     private var input = Tensor(zeros: [0])          // (N, H, W, Cin), kept for 1x1 backward
     private var output = Tensor(zeros: [0])         // (N, OH, OW, Cout), kept for the fused ReLU mask
-    private var columns: [Float] = []               // (N·OH·OW, KH·KW·Cin)
+    private var columns: [Float] = []               // (workers, block·OH·OW, KH·KW·Cin) patch-row scratch
     private var maskedGradient: [Float] = []        // (N·OH·OW, Cout)
     private var partialGrads: [Float] = []          // (workers, KH·KW·Cin·Cout + Cout)
     private var geometry: ConvGeometry?
@@ -52,6 +52,11 @@ public final class Conv2d: Layer {
     private enum Path { case pointwise, im2col }
     private var path: Path { kernelSize == 1 && stride == 1 ? .pointwise : .im2col }
 
+    /// Images per im2col block: about 256 KB of patch rows, at least one image.
+    private func blockImages(rowsPerImage: Int, patch: Int) -> Int {
+        max(1, (64 * 1024) / max(rowsPerImage * patch, 1))
+    }
+
     private func geometry(for shape: [Int]) -> ConvGeometry {
         ConvGeometry(inputHeight: shape[1], inputWidth: shape[2], kernelHeight: kernelSize,
                      kernelWidth: kernelSize, stride: stride, padding: padding)
@@ -71,8 +76,11 @@ public final class Conv2d: Layer {
         let patch = kernelSize * kernelSize * c
         let cout = outputChannels
         let path = self.path
-        if path == .im2col && columns.count < n * rows * patch {
-            columns = [Float](repeating: 0, count: n * rows * patch)
+        let block = blockImages(rowsPerImage: rows, patch: patch)
+        let scratch = block * rows * patch
+        let workers = max(1, min(Compute.activeThreads, n))
+        if path == .im2col && columns.count < workers * scratch {
+            columns = [Float](repeating: 0, count: workers * scratch)
         }
         var output = Tensor(uninitialized: [n, g.outputHeight, g.outputWidth, cout])   // (N, OH, OW, Cout)
         let biasValues = bias?.value ?? []
@@ -86,18 +94,21 @@ public final class Conv2d: Layer {
                             let colsBase = cols.baseAddress
                             // An empty array may still have a base address: decide by the parameter.
                             let biasBase = biasValues.isEmpty ? nil : b.baseAddress
-                            Compute.chunks(n) { images, _ in
+                            Compute.chunks(n) { images, worker in
                                 let out = y + images.lowerBound * rows * cout
-                                let a: UnsafePointer<Float>
                                 if path == .pointwise {
-                                    a = x + images.lowerBound * h * w * c
+                                    gemm(m: images.count * rows, n: cout, k: patch, a: x + images.lowerBound * h * w * c, lda: patch,
+                                         b: wPtr, ldb: cout, c: out, ldc: cout)
                                 } else {
-                                    let target = colsBase! + images.lowerBound * rows * patch
-                                    im2col(input: x, channels: c, geometry: g, images: images, columns: target)
-                                    a = UnsafePointer(target)
+                                    // Blocks of images whose patch rows stay in L2 between im2col and sgemm.
+                                    let target = colsBase! + worker * scratch
+                                    for start in Swift.stride(from: images.lowerBound, to: images.upperBound, by: block) {
+                                        let sub = start..<min(start + block, images.upperBound)
+                                        im2col(input: x, channels: c, geometry: g, images: sub, columns: target)
+                                        gemm(m: sub.count * rows, n: cout, k: patch, a: target, lda: patch, b: wPtr, ldb: cout,
+                                             c: y + start * rows * cout, ldc: cout)
+                                    }
                                 }
-                                gemm(m: images.count * rows, n: cout, k: patch, a: a, lda: patch, b: wPtr, ldb: cout,
-                                     c: out, ldc: cout)
                                 if let biasBase { addRowVector(biasBase, count: cout, to: out, rows: images.count * rows) }
                                 if relu {
                                     for i in 0..<(images.count * rows * cout) { out[i] = max(out[i], 0) }
@@ -109,7 +120,7 @@ public final class Conv2d: Layer {
             }
         }
         if training {
-            if path == .pointwise { self.input = input }
+            self.input = input   // backward rebuilds the patch rows from it
             if relu { self.output = output }
         }
         return output
@@ -125,6 +136,9 @@ public final class Conv2d: Layer {
         let workers = max(1, min(Compute.activeThreads, n))
         let slot = weightCount + cout
         if partialGrads.count < workers * slot { partialGrads = [Float](repeating: 0, count: workers * slot) }
+        let block = blockImages(rowsPerImage: rows, patch: patch)
+        let scratch = block * rows * patch
+        if path == .im2col && columns.count < workers * scratch { columns = [Float](repeating: 0, count: workers * scratch) }
         let relu = fusedReLU
         if relu && maskedGradient.count < dOutput.count { maskedGradient = [Float](repeating: 0, count: dOutput.count) }
         let path = self.path
@@ -154,23 +168,30 @@ public final class Conv2d: Layer {
                                             }
                                             let gradW = partial + worker * slot
                                             let gradB = gradW + weightCount
-                                            let aRead: UnsafePointer<Float> = path == .pointwise
-                                                ? xBase! + images.lowerBound * rows * c
-                                                : UnsafePointer(colsBase! + images.lowerBound * rows * patch)
-                                            // dWeight (patch, Cout) = colsᵀ (patch, m) · dOutput (m, Cout)
-                                            gemm(transposeA: true, m: patch, n: cout, k: m, a: aRead, lda: patch,
-                                                 b: dyChunk, ldb: cout, c: gradW, ldc: cout)
                                             if hasBias { sumRows(dyChunk, rows: m, columns: cout, into: gradB) }
-                                            guard wantInput else { return }
                                             if path == .pointwise {
-                                                gemm(transposeB: true, m: m, n: c, k: cout, a: dyChunk, lda: cout, b: wPtr, ldb: cout,
-                                                     c: dxBase! + images.lowerBound * rows * c, ldc: c)
-                                            } else {
+                                                // dWeight (Cin, Cout) = inputᵀ (Cin, m) · dOutput (m, Cout)
+                                                gemm(transposeA: true, m: patch, n: cout, k: m, a: xBase! + images.lowerBound * rows * c,
+                                                     lda: patch, b: dyChunk, ldb: cout, c: gradW, ldc: cout)
+                                                if wantInput {
+                                                    gemm(transposeB: true, m: m, n: c, k: cout, a: dyChunk, lda: cout, b: wPtr, ldb: cout,
+                                                         c: dxBase! + images.lowerBound * rows * c, ldc: c)
+                                                }
+                                                return
+                                            }
+                                            let target = colsBase! + worker * scratch
+                                            for start in Swift.stride(from: images.lowerBound, to: images.upperBound, by: block) {
+                                                let sub = start..<min(start + block, images.upperBound)
+                                                let dyBlock = dyChunk + (start - images.lowerBound) * rows * cout
+                                                im2col(input: xBase!, channels: c, geometry: g, images: sub, columns: target)
+                                                // dWeight (patch, Cout) += colsᵀ (patch, m) · dOutput (m, Cout)
+                                                gemm(transposeA: true, m: patch, n: cout, k: sub.count * rows, a: target, lda: patch,
+                                                     b: dyBlock, ldb: cout, beta: start == images.lowerBound ? 0 : 1, c: gradW, ldc: cout)
+                                                guard wantInput else { continue }
                                                 // dColumns (m, patch) = dOutput (m, Cout) · weightᵀ (Cout, patch), over the columns
-                                                let target = colsBase! + images.lowerBound * rows * patch
-                                                gemm(transposeB: true, m: m, n: patch, k: cout, a: dyChunk, lda: cout, b: wPtr, ldb: cout,
-                                                     c: target, ldc: patch)
-                                                col2im(columns: target, channels: c, geometry: g, images: images, dInput: dxBase!)
+                                                gemm(transposeB: true, m: sub.count * rows, n: patch, k: cout, a: dyBlock, lda: cout,
+                                                     b: wPtr, ldb: cout, c: target, ldc: patch)
+                                                col2im(columns: target, channels: c, geometry: g, images: sub, dInput: dxBase!)
                                             }
                                         }
                                         for worker in 1..<workers {
