@@ -41,12 +41,16 @@ func microsecondsPerImage(_ runtime: Int8Runtime, repeats: Int) -> (Double, Int)
 }
 
 let fast = try Int8Runtime(model)
+let correct = inputs.indices.filter { i in
+    let output = fast.run(inputs[i])
+    return output.indices.max { output[$0] < output[$1] } == test.labels[i]
+}.count
 let reference = try Int8Runtime(model, referenceKernels: true)
 let (fastMicros, fastSum) = microsecondsPerImage(fast, repeats: repeats)
 let (referenceMicros, referenceSum) = microsecondsPerImage(reference, repeats: 1)
 precondition(fastSum == referenceSum, "fast and reference kernels disagree")
 print("{\"engine\": \"minnow-swift\", \"images\": \(inputs.count), \"us_per_image\": \(String(format: "%.2f", fastMicros)), "
-      + "\"reference_kernels_us_per_image\": \(String(format: "%.2f", referenceMicros)), \"arena_bytes\": \(fast.arenaSize)}")
+      + "\"reference_kernels_us_per_image\": \(String(format: "%.2f", referenceMicros)), \"arena_bytes\": \(fast.arenaSize), \"top1\": \(Double(correct) / Double(inputs.count))}")
 
 if arguments.count > 4, arguments[4] == "boards" {
     let library = try CGenerator.generate(model, name: "model")

@@ -65,3 +65,25 @@ import Testing
     }
 }
 
+
+@Suite struct FastRequantisationTests {
+    @Test func nonNegativeFormEqualsReference() {
+        var rng = SystemRandomNumberGenerator()
+        for i in 0..<200_000 {
+            // setup: multipliers across scales (shifts −31…+8) and accumulators across int32
+            let q = i % 50 == 0 ? QuantizedMultiplier(multiplier: 0, shift: 0)
+                : QuantizedMultiplier(Double.random(in: -24...3, using: &rng).exp2)
+            let x = i % 3 == 0 ? Int32.random(in: Int32.min...Int32.max, using: &rng) : Int32.random(in: -(1 << 20)...(1 << 20), using: &rng)
+            let boundedX = q.shift > 0 ? x >> Int32(q.shift) : x
+            // act / check
+            let shift = Int32(q.shift)
+            #expect(requantizeNonNegative(boundedX, q.multiplier, leftShift: max(shift, 0), rightShift: max(-shift, 0))
+                    == multiplyByQuantizedMultiplier(boundedX, q.multiplier, q.shift))
+        }
+    }
+}
+
+extension Double {
+    /// 2 to the power of `self`.
+    var exp2: Double { Foundation.exp2(self) }
+}

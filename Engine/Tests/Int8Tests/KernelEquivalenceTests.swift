@@ -32,9 +32,11 @@ import Testing
         let sums = filterSums(filter, outputChannels: cout)
         var reference = [Int8](repeating: 0, count: 2 * oh * ow * cout), fast = reference
         var patch = [Int16](repeating: 0, count: kh * kw * cin)
+        var accumulators = [Int32](repeating: 0, count: cout)
         // act
         conv2dReference(p, input: input, filter: filter, bias: bias, output: &reference)
-        conv2dFast(p, input: input, filter: filter.map(Int16.init), filterSum: sums, bias: bias, patch: &patch, output: &fast)
+        conv2dFast(p, input: input, filterT: transposedFilter(filter, outputChannels: cout), filterSum: sums, bias: bias,
+                   patch: &patch, accumulators: &accumulators, output: &fast)
         // check
         #expect(fast == reference)
         #expect(Set(reference).count > 1)

@@ -55,25 +55,28 @@ public func filterSums(_ filter: [Int8], outputChannels: Int) -> [Int32] {
     }
 }
 
-/// Σ a[i]·b[i] over int16 values holding int8 data (compiles to multiply-add pairs, e.g. `pmaddwd`).
-@inline(__always)
-func dotProduct16(_ a: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>, _ count: Int) -> Int32 {
-    var sum: Int32 = 0
-    for i in 0..<count { sum &+= Int32(a[i]) &* Int32(b[i]) }
-    return sum
-}
-
 /// Widens `count` int8 values to int16.
 @inline(__always)
 func widen(_ target: UnsafeMutablePointer<Int16>, _ source: UnsafePointer<Int8>, _ count: Int) {
     for i in 0..<count { target[i] = Int16(source[i]) }
 }
 
-/// Fast per-channel int8 convolution. `filter` is the int8 filter widened to int16 (same
-/// layout); `patch` holds `KH·KW·Cin` int16 values of scratch; `filterSum` has `Cout` values.
-public func conv2dFast(_ p: ConvParameters, input: UnsafePointer<Int8>, filter: UnsafePointer<Int16>,
+/// The filter `(Cout, KH, KW, Cin)` transposed to `(KH·KW·Cin, Cout)` int16 for `conv2dFast`.
+public func transposedFilter(_ filter: [Int8], outputChannels: Int) -> [Int16] {
+    let depth = filter.count / max(outputChannels, 1)
+    var result = [Int16](repeating: 0, count: filter.count)
+    for oc in 0..<outputChannels { for k in 0..<depth { result[k * outputChannels + oc] = Int16(filter[oc * depth + k]) } }
+    return result
+}
+
+/// Fast per-channel int8 convolution, vectorised over output channels: for each receptive
+/// field value x, `acc[oc] += x · filterT[k][oc]` (int8·int8 products fit int16 exactly).
+/// `filterT` is `transposedFilter(filter)`; `patch` holds `KH·KW·Cin` int16 values and
+/// `accumulators` `Cout` int32 values of scratch; `filterSum` has `Cout` values.
+public func conv2dFast(_ p: ConvParameters, input: UnsafePointer<Int8>, filterT: UnsafePointer<Int16>,
                        filterSum: UnsafePointer<Int32>, bias: UnsafePointer<Int32>?,
-                       patch: UnsafeMutablePointer<Int16>, output: UnsafeMutablePointer<Int8>) {
+                       patch: UnsafeMutablePointer<Int16>, accumulators acc: UnsafeMutablePointer<Int32>,
+                       output: UnsafeMutablePointer<Int8>) {
     let cin = p.inputChannels
     let depth = p.filterHeight * p.filterWidth * cin
     let padValue = Int16(truncatingIfNeeded: -p.inputOffset)
@@ -81,14 +84,6 @@ public func conv2dFast(_ p: ConvParameters, input: UnsafePointer<Int8>, filter: 
     let cout = p.outputChannels
     p.multipliers.withUnsafeBufferPointer { multipliers in
     p.shifts.withUnsafeBufferPointer { shifts in
-    // Requantises one accumulator of output channel `oc`.
-    func finish(_ dot: Int32, _ oc: Int) -> Int8 {
-        var acc = dot &+ p.inputOffset &* filterSum[oc]
-        if let bias { acc &+= bias[oc] }
-        acc = multiplyByQuantizedMultiplier(acc, multipliers[oc], shifts[oc])
-        acc &+= p.outputOffset
-        return Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
-    }
     for b in 0..<p.batches {
         let image = input + b * p.inputHeight * p.inputWidth * cin
         for outY in 0..<p.outputHeight {
@@ -112,8 +107,20 @@ public func conv2dFast(_ p: ConvParameters, input: UnsafePointer<Int8>, filter: 
                         }
                     }
                 }
+                for oc in 0..<cout { acc[oc] = 0 }
+                for k in 0..<depth {
+                    let x = patch[k]
+                    let f = filterT + k * cout
+                    for oc in 0..<cout { acc[oc] &+= Int32(x &* f[oc]) }
+                }
                 let out = output + ((b * p.outputHeight + outY) * p.outputWidth + outX) * cout
-                for oc in 0..<cout { out[oc] = finish(dotProduct16(patch, filter + oc * depth, depth), oc) }
+                for oc in 0..<cout {
+                    var value = acc[oc] &+ p.inputOffset &* filterSum[oc]
+                    if let bias { value &+= bias[oc] }
+                    let shift = Int32(truncatingIfNeeded: shifts[oc])
+                    value = requantizeNonNegative(value, multipliers[oc], leftShift: max(shift, 0), rightShift: max(-shift, 0)) &+ p.outputOffset
+                    out[oc] = Int8(truncatingIfNeeded: min(max(value, p.activationMin), p.activationMax))
+                }
             }
         }
     }

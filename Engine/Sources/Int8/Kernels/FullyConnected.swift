@@ -57,7 +57,8 @@ public func fullyConnectedFast(_ p: FullyConnectedParameters, input: UnsafePoint
             acc &+= p.inputOffset &* weightSum[o] &+ p.weightOffset &* inputSum &+ depth &* p.weightOffset &* p.inputOffset
             if let bias { acc &+= bias[o] }
             let c = perChannel ? o : 0
-            acc = multiplyByQuantizedMultiplier(acc, p.multipliers[c], p.shifts[c])
+            let shift = Int32(truncatingIfNeeded: p.shifts[c])
+            acc = requantizeNonNegative(acc, p.multipliers[c], leftShift: max(shift, 0), rightShift: max(-shift, 0))
             acc &+= p.outputOffset
             output[b * p.outputDepth + o] = Int8(truncatingIfNeeded: min(max(acc, p.activationMin), p.activationMax))
         }

@@ -4,7 +4,8 @@
 
 /// One prepared operator.
 public enum PreparedKernel: Sendable {
-    case conv2d(ConvParameters, filter: [Int8], filter16: [Int16], filterSum: [Int32], bias: [Int32]?)
+    /// `filterT`: the filter transposed to `(KH·KW·Cin, Cout)` int16 for the fast kernel.
+    case conv2d(ConvParameters, filter: [Int8], filterT: [Int16], filterSum: [Int32], bias: [Int32]?)
     case depthwiseConv2d(ConvParameters, filter: [Int8], bias: [Int32]?)
     case fullyConnected(FullyConnectedParameters, weights: [Int8], weightSum: [Int32], bias: [Int32]?)
     case maxPool2d(PoolParameters)
@@ -19,7 +20,9 @@ public enum PreparedKernel: Sendable {
     /// Bytes of scratch space the kernel needs during its step.
     public var scratchBytes: Int {
         switch self {
-        case let .conv2d(p, _, _, _, _): 2 * p.filterHeight * p.filterWidth * p.inputChannels
+        case let .conv2d(p, _, _, _, _):
+            // int16 patch, then int32 accumulators (16-byte aligned).
+            (2 * p.filterHeight * p.filterWidth * p.inputChannels + 15) / 16 * 16 + 4 * p.outputChannels
         case let .mean(p): p.outputCount * 4
         default: 0
         }
