@@ -28,7 +28,7 @@ extension APIHandler {
         }
         let ingest = ImageIngest(db: request.db, projectID: try project.requireID(), threadPool: request.application.threadPool)
         do {
-            let report = try await ZipImporter(ingest: ingest).importArchive(at: file)
+            let report = try await ZipImporter(ingest: ingest, task: project.task).importArchive(at: file)
             return .ok(.init(body: .json(report)))
         } catch ZipImporter.Refusal.notAZip {
             return .unprocessableContent(.init(body: .json(.invalid("The body is not a readable zip archive."))))
@@ -48,31 +48,50 @@ extension APIHandler {
             var query = DatasetImage.query(on: db).filter(\.$project.$id == projectID)
             if let label { query = query.filter(\.$label == label) }
             if let split { query = query.filter(\.$split == split) }
-            return try await query.sort(\.$createdAt).sort(\.$id).range((index * 200)..<((index + 1) * 200)).all()
+            return try await query.sort(\.$createdAt).sort(\.$id).range((index * 200)..<((index + 1) * 200)).with(\.$boxes).all()
         }
         let blobs = blobStore(request)
+        let detection = project.task == "detection" ? (input.query.format ?? .coco) : nil
+        let classes = detection == nil ? [] : try await DatasetSnapshot.load(projectID: projectID, on: db).labelCounts().map(\.label)
         let logger = request.logger
         let stream = AsyncThrowingStream<ArraySlice<UInt8>, any Error> { continuation in
             let task = Task {
                 do {
                     var writer = ZipWriter()
                     var usedNames = Set<String>()
+                    var cocoImages: [(path: String, width: Int, height: Int, boxes: [BoxSpec])] = []
                     var index = 0
                     while true {
                         let images = try await page(index)
                         for image in images {
                             guard let id = BlobID(hex: image.blobID), let content = try await blobs.get(id) else { continue }
-                            let folder = DatasetLayout.folder(label: image.label, split: image.split, automatic: image.splitAutomatic)
-                            var name = "\(folder)/\(image.fileName)"
+                            let folder = detection == nil
+                                ? DatasetLayout.folder(label: image.label, split: image.split, automatic: image.splitAutomatic)
+                                : (image.splitAutomatic ? "" : image.split)
+                            let prefix = folder.isEmpty ? "" : folder + "/"
+                            var name = "\(prefix)\(image.fileName)"
                             if !usedNames.insert(name.lowercased()).inserted {
                                 let stem = (image.fileName as NSString).deletingPathExtension, ext = (image.fileName as NSString).pathExtension
-                                name = "\(folder)/\(stem)-\(image.blobID.prefix(12)).\(ext)"
+                                name = "\(prefix)\(stem)-\(image.blobID.prefix(12)).\(ext)"
                                 usedNames.insert(name.lowercased())
                             }
                             continuation.yield(ArraySlice(writer.entry(name: name, content: content)))
+                            let boxes = image.boxes.map { BoxSpec(label: $0.label, x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
+                            let stemPath = (name as NSString).deletingPathExtension
+                            switch detection {
+                            case .yolo: continuation.yield(ArraySlice(writer.entry(name: stemPath + ".txt", content: Data(BoxWriter.yolo(boxes, classes: classes).utf8))))
+                            case .voc: continuation.yield(ArraySlice(writer.entry(name: stemPath + ".xml", content: Data(BoxWriter.voc(boxes, fileName: image.fileName, width: image.width, height: image.height).utf8))))
+                            case .coco: cocoImages.append((name, image.width, image.height, boxes))
+                            case nil: break
+                            }
                         }
                         if images.count < 200 { break }
                         index += 1
+                    }
+                    switch detection {
+                    case .coco: continuation.yield(ArraySlice(writer.entry(name: "annotations.json", content: try BoxWriter.coco(cocoImages, classes: classes))))
+                    case .yolo: continuation.yield(ArraySlice(writer.entry(name: "classes.txt", content: Data(classes.map { $0 + "\n" }.joined().utf8))))
+                    case .voc, nil: break
                     }
                     continuation.yield(ArraySlice(writer.finish()))
                     continuation.finish()

@@ -34,6 +34,14 @@ enum DatasetLayout {
         }
     }
 
+    /// Detection archives: folders only say the split (any folder named train or test, as in
+    /// YOLO's images/train/); labels come from the annotations.
+    static func detectionPlacement(ofDirectories folders: [String]) -> Placement {
+        let lowered = folders.map { $0.lowercased() }
+        let split: Components.Schemas.SplitChoice = lowered.contains("test") || lowered.contains("val") ? .test : lowered.contains("train") ? .train : .auto
+        return Placement(label: nil, split: split)
+    }
+
     /// The archive folder for an image, the inverse of `placement`.
     static func folder(label: String?, split: String, automatic: Bool) -> String {
         let labelFolder = label ?? unlabelledFolder

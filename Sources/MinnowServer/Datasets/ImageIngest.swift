@@ -28,6 +28,8 @@ struct ImageIngest: Sendable {
         var label: String?
         var split: Components.Schemas.SplitChoice
         let source: String
+        /// Detection boxes that came with the file (zip imports with annotations).
+        var boxes: [BoxSpec] = []
         let decoded: Result<DecodedImage, ImageError>
     }
 
@@ -101,6 +103,9 @@ struct ImageIngest: Sendable {
         image.differenceHash = Int64(bitPattern: decoded.differenceHash)
         image.setSplit(file.split)
         try await image.create(on: db)
+        for box in file.boxes {
+            try await Box(imageID: image.requireID(), label: box.label, x: box.x, y: box.y, width: box.width, height: box.height).create(on: db)
+        }
         return image
     }
 

@@ -15,6 +15,8 @@ struct ZipImporter {
     }
 
     let ingest: ImageIngest
+    /// `detection` reads boxes from annotation files and ignores folder names as labels.
+    let task: String
     var limits = Limits()
 
     static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
@@ -34,23 +36,27 @@ struct ZipImporter {
         }
         let entries = Array(archive)
         guard entries.count <= limits.entries else { throw Refusal.tooManyEntries(entries.count, limit: limits.entries) }
+        let annotations = task == "detection" ? AnnotationIndex(archive: archive, entries: entries) : nil
 
         var outcomes: [Components.Schemas.FileOutcome] = []
         var expanded: UInt64 = 0
         // Extracted entries wait here until a batch is decoded in parallel and stored at once.
         var pending: [(data: Data, fileName: String, label: String?, split: Components.Schemas.SplitChoice?)] = []
+        var pendingBoxes: [[BoxSpec]] = []
         var pendingPaths: [String] = []
         func flush() async throws {
-            let prepared = try await ingest.prepareAll(pending, source: "import")
+            var prepared = try await ingest.prepareAll(pending, source: "import")
+            for index in prepared.indices { prepared[index].boxes = pendingBoxes[index] }
             for (path, var outcome) in zip(pendingPaths, try await ingest.store(prepared)) {
                 outcome.fileName = path
                 outcomes.append(outcome)
             }
             pending = []
             pendingPaths = []
+            pendingBoxes = []
         }
         for entry in entries {
-            if entry.type == .directory { continue }
+            if entry.type == .directory || annotations?.files.contains(entry.path) == true { continue }
             let path = entry.path
             func skip(_ reason: String) { outcomes.append(.init(fileName: path, status: .rejected, reason: reason)) }
 
@@ -64,9 +70,19 @@ struct ZipImporter {
             if Self.archiveExtensions.contains(fileExtension) { skip("nested archives are not opened"); continue }
             guard Self.imageExtensions.contains(fileExtension) else { skip("not an image file (expected .jpg, .jpeg or .png)"); continue }
             let placement: DatasetLayout.Placement
-            switch DatasetLayout.placement(ofDirectories: Array(components.dropLast())) {
-            case .success(let found): placement = found
-            case .failure(let error): skip(error.reason); continue
+            var boxes: [BoxSpec] = []
+            if let annotations {
+                guard components.count <= 5 else { skip("folders nested too deeply"); continue }
+                placement = DatasetLayout.detectionPlacement(ofDirectories: Array(components.dropLast()))
+                boxes = (annotations.boxes(for: path) ?? []).compactMap(\.clamped)
+                if let bad = boxes.first(where: { LabelRules.problem(with: $0.label) != nil }) {
+                    skip(LabelRules.problem(with: bad.label)!); continue
+                }
+            } else {
+                switch DatasetLayout.placement(ofDirectories: Array(components.dropLast())) {
+                case .success(let found): placement = found
+                case .failure(let error): skip(error.reason); continue
+                }
             }
             let size = UInt64(entry.uncompressedSize)
             guard size <= UInt64(ImageIngest.maximumFileBytes) else { skip("larger than \(ImageIngest.maximumFileBytes >> 20) MB"); continue }
@@ -88,6 +104,7 @@ struct ZipImporter {
             }
             pending.append((content, fileName, placement.label, placement.split))
             pendingPaths.append(path)
+            pendingBoxes.append(boxes)
             if pending.count >= 128 { try await flush() }
         }
         try await flush()
