@@ -10,7 +10,7 @@ import Testing
         // setup
         var rng = SystemRandomNumberGenerator()
         let (h, w, cin, cout) = (Int.random(in: 3...12, using: &rng), Int.random(in: 3...12, using: &rng),
-                                 Int.random(in: 1...8, using: &rng), Int.random(in: 1...8, using: &rng))
+                                 Int.random(in: 1...8, using: &rng), seed % 3 == 0 ? 8 * Int.random(in: 1...4, using: &rng) : Int.random(in: 1...8, using: &rng))
         let (kh, kw) = (Int.random(in: 1...3, using: &rng), Int.random(in: 1...3, using: &rng))
         let stride = Int.random(in: 1...2, using: &rng), dilation = seed % 5 == 0 ? 2 : 1
         let padding: PaddingMode = seed % 2 == 0 ? .same : .valid
