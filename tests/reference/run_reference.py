@@ -6,6 +6,7 @@ LiteRT (PyPI `ai-edge-litert`). Inputs: N concatenated int8 tensors; outputs: N
 concatenated int8 output tensors. Prints one JSON line with details (arena size, shapes).
 
 Usage: python run_reference.py --engine tflm|litert|litert-builtin --input-size N MODEL INPUTS.bin OUTPUTS.bin
+       python run_reference.py --tflm-arena MODEL   (prints {"arena_bytes": N})
 """
 import argparse
 import json
@@ -43,7 +44,22 @@ def run_litert(model, inputs, threads=1, builtin=False):
     return outputs, {"input_shape": [int(d) for d in inp["shape"]]}
 
 
+def tflm_arena_bytes(model_path):
+    """TFLite Micro's total arena use for the model (its recording allocator's report)."""
+    import subprocess
+    code = ("from tflite_micro.python.tflite_micro import runtime;"
+            f"runtime.Interpreter.from_file({model_path!r}, arena_size=256*1024).print_allocations()")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    for line in (done.stdout + done.stderr).splitlines():
+        if "Arena allocation total" in line:
+            return int(line.split("total")[1].split()[0])
+    raise SystemExit("TFLite Micro did not report its arena")
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--tflm-arena":
+        print(json.dumps({"arena_bytes": tflm_arena_bytes(sys.argv[2])}))
+        return
     parser = argparse.ArgumentParser()
     parser.add_argument("--engine", choices=["tflm", "litert", "litert-builtin"], required=True)
     parser.add_argument("--input-size", type=int, required=True)

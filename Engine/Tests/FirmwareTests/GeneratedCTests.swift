@@ -99,6 +99,29 @@ import TrainingData
         #expect(compiled == inputs.map(try Int8Runtime(int8).run))
     }
 
+    /// TFLite Micro's own report of its arena for the same model (tests/reference/run_reference.py).
+    static func tflmArenaBytes(_ modelPath: String) throws -> Int {
+        let python = ProcessInfo.processInfo.environment["MINNOW_PYTHON"] ?? root + "/.venv/bin/python"
+        let output = try shell(python, [root + "/tests/reference/run_reference.py", "--tflm-arena", modelPath])
+        let lastLine = output.split(separator: "\n").last.map(String.init) ?? ""
+        let object = try JSONSerialization.jsonObject(with: Data(lastLine.utf8)) as? [String: Int]
+        guard let bytes = object?["arena_bytes"] else { throw Failure(description: "no arena_bytes in \(output)") }
+        return bytes
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["CI"] == "true"
+                   || FileManager.default.isExecutableFile(atPath: root + "/.venv/bin/python"), "needs .venv (make venv)"))
+    func arenaIsAtMostSixtyPercentOfTFLiteMicros() throws {
+        // setup
+        let path = Self.root + "/Engine/Tests/Fixtures/fashion_tf_int8.tflite"
+        // act
+        let library = try CGenerator.generate(try TFLiteReader.read(contentsOf: path), name: "model")
+        let tflm = try Self.tflmArenaBytes(path)
+        // check
+        print("generated C arena \(library.arenaSize) B, TFLite Micro arena \(tflm) B")
+        #expect(library.arenaSize * 10 <= tflm * 6)
+    }
+
     @Test(.enabled(if: ProcessInfo.processInfo.environment["CI"] == "true" || FileManager.default.fileExists(atPath: "/usr/bin/arm-none-eabi-gcc"),
                    "needs gcc-arm-none-eabi (scripts/install-deps.sh test)"))
     func compilesWarningFreeForCortexM4() throws {
