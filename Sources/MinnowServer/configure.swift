@@ -14,6 +14,7 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     DatabaseSetup.registerMigrations(on: app)
     try await app.autoMigrate()
     try await DatabaseSetup.tune(config, on: app)
+    try await ImportJob.failInterrupted(on: app.db)
 
     let secret = try SigningSecret.loadOrCreate(at: config.resolvedSecretFile)
     let services = MinnowServices(

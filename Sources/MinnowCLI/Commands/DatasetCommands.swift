@@ -29,8 +29,16 @@ struct Dataset: AsyncParsableCommand {
             let progress = ProgressLine(enabled: !options.json)
             progress.update("Sending \(ProgressLine.bytes(size)) and importing…", force: true)
             let body = HTTPBody(FileChunks(url: url), length: .known(Int64(size)), iterationBehavior: .single)
-            let report = try await client.importImages(path: .init(projectId: projectID), body: .applicationZip(body)).ok.body.json
+            var job = try await client.importImages(path: .init(projectId: projectID), body: .applicationZip(body)).accepted.body.json
+            while job.status == .queued || job.status == .running {
+                try await Task.sleep(for: .milliseconds(250))
+                job = try await client.getJob(path: .init(jobId: job.id)).ok.body.json
+                if job.progress.total > 0 { progress.update("Imported \(job.progress.done)/\(job.progress.total) entries") }
+            }
             progress.finish()
+            guard job.status == .succeeded, case .ImportReport(let report) = job.result else {
+                throw CLIFailure(job.error ?? "The import ended as \(job.status.rawValue).")
+            }
             if options.json { return try Output.json(report) }
             let summary = report.value1
             print("\(report.value2.entries) entries: \(summary.accepted) imported, \(summary.duplicates) duplicates, \(summary.rejected) skipped in \(String(format: "%.1f", progress.elapsed)) s.")

@@ -12,29 +12,24 @@ extension APIHandler {
             return .notFound(.init(body: .json(.notFound("Project"))))
         }
         guard case .applicationZip(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        // Spool to a private temporary file: the archive is read by random access.
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-import-\(UUID().uuidString).zip")
+        // Spool to a private file in the data directory: the archive is read by random access.
+        let spool = URL(fileURLWithPath: services.config.dataDirectory).appendingPathComponent("spool")
+        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let file = spool.appendingPathComponent("import-\(UUID().uuidString).zip")
         guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw Abort(.internalServerError, reason: "cannot create a temporary file")
+            throw Abort(.internalServerError, reason: "cannot create a spool file")
         }
-        defer { try? FileManager.default.removeItem(at: file) }
         let handle = try FileHandle(forWritingTo: file)
         do {
             for try await chunk in body { try handle.write(contentsOf: chunk) }
             try handle.close()
         } catch {
             try? handle.close()
+            try? FileManager.default.removeItem(at: file)
             throw error
         }
-        let ingest = ImageIngest(db: request.db, projectID: try project.requireID(), threadPool: request.application.threadPool)
-        do {
-            let report = try await ZipImporter(ingest: ingest, task: project.task).importArchive(at: file)
-            return .ok(.init(body: .json(report)))
-        } catch ZipImporter.Refusal.notAZip {
-            return .unprocessableContent(.init(body: .json(.invalid("The body is not a readable zip archive."))))
-        } catch ZipImporter.Refusal.tooManyEntries(let count, let limit) {
-            return .unprocessableContent(.init(body: .json(.invalid("The archive has \(count) entries; at most \(limit) are accepted."))))
-        }
+        let job = try await ImportJob.start(archive: file, project: project, ownerID: principal.userID, app: request.application)
+        return .accepted(.init(body: .json(try job.api())))
     }
 
     func exportDataset(_ input: Operations.ExportDataset.Input) async throws -> Operations.ExportDataset.Output {

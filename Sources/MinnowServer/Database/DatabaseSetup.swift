@@ -36,5 +36,6 @@ enum DatabaseSetup {
         app.migrations.add(CreateBlob())
         app.migrations.add(CreateImage())
         app.migrations.add(CreateBox())
+        app.migrations.add(CreateJob())
     }
 }

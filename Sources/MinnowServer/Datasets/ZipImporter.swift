@@ -18,6 +18,8 @@ struct ZipImporter {
     /// `detection` reads boxes from annotation files and ignores folder names as labels.
     let task: String
     var limits = Limits()
+    /// Called after each stored batch with (entries processed, entries in the archive).
+    var progress: @Sendable (Int, Int) async -> Void = { _, _ in }
 
     static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
     static let archiveExtensions: Set<String> = ["zip", "tar", "gz", "tgz", "bz2", "xz", "7z", "rar", "zst"]
@@ -54,8 +56,11 @@ struct ZipImporter {
             pending = []
             pendingPaths = []
             pendingBoxes = []
+            await progress(processed, entries.count)
         }
+        var processed = 0
         for entry in entries {
+            processed += 1
             if entry.type == .directory || annotations?.files.contains(entry.path) == true { continue }
             let path = entry.path
             func skip(_ reason: String) { outcomes.append(.init(fileName: path, status: .rejected, reason: reason)) }
