@@ -10,7 +10,7 @@ import Testing
 import TFLite
 import TrainingData
 
-@Suite("Int8 commands", .enabled(if: FashionMNIST.isAvailable(), "needs dataset-fashion-mnist"))
+@Suite("Int8 commands", .enabled(if: ProcessInfo.processInfo.environment["CI"] == "true" || FashionMNIST.isAvailable(), "needs dataset-fashion-mnist"))
 struct Int8CommandTests {
     @Test func exportInspectAndRun() throws {
         // setup: a briefly trained workload-A checkpoint and two PNG test images
