@@ -107,11 +107,28 @@ public func conv2dFast(_ p: ConvParameters, input: UnsafePointer<Int8>, filterT:
                         }
                     }
                 }
-                for oc in 0..<cout { acc[oc] = 0 }
-                for k in 0..<depth {
-                    let x = patch[k]
-                    let f = filterT + k * cout
-                    for oc in 0..<cout { acc[oc] &+= Int32(x &* f[oc]) }
+                var block = 0
+                while block + 8 <= cout {
+                    // Eight output channels in registers (the compiler packs them into vectors).
+                    var a0: Int32 = 0, a1: Int32 = 0, a2: Int32 = 0, a3: Int32 = 0, a4: Int32 = 0, a5: Int32 = 0, a6: Int32 = 0, a7: Int32 = 0
+                    var f = filterT + block
+                    for k in 0..<depth {
+                        let x = patch[k]
+                        a0 &+= Int32(x &* f[0]); a1 &+= Int32(x &* f[1]); a2 &+= Int32(x &* f[2]); a3 &+= Int32(x &* f[3])
+                        a4 &+= Int32(x &* f[4]); a5 &+= Int32(x &* f[5]); a6 &+= Int32(x &* f[6]); a7 &+= Int32(x &* f[7])
+                        f += cout
+                    }
+                    acc[block] = a0; acc[block + 1] = a1; acc[block + 2] = a2; acc[block + 3] = a3
+                    acc[block + 4] = a4; acc[block + 5] = a5; acc[block + 6] = a6; acc[block + 7] = a7
+                    block += 8
+                }
+                for oc in block..<cout { acc[oc] = 0 }
+                if block < cout {
+                    for k in 0..<depth {
+                        let x = patch[k]
+                        let f = filterT + k * cout
+                        for oc in block..<cout { acc[oc] &+= Int32(x &* f[oc]) }
+                    }
                 }
                 let out = output + ((b * p.outputHeight + outY) * p.outputWidth + outX) * cout
                 for oc in 0..<cout {
