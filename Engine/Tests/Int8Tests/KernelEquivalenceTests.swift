@@ -88,3 +88,36 @@ import Testing
         #expect(fast == reference)
     }
 }
+
+@Suite struct DepthwiseEquivalenceTests {
+    @Test(arguments: 0..<30)
+    func fastDepthwiseEqualsReference(seed: Int) {
+        // setup
+        var rng = SystemRandomNumberGenerator()
+        let (h, w, c) = (Int.random(in: 3...12, using: &rng), Int.random(in: 3...12, using: &rng), Int.random(in: 1...24, using: &rng))
+        let k = Int.random(in: 1...3, using: &rng), stride = Int.random(in: 1...2, using: &rng), dilation = seed % 5 == 0 ? 2 : 1
+        let padding: PaddingMode = seed % 2 == 0 ? .same : .valid
+        let oh = convOutputSize(padding: padding, input: h, filter: k, stride: stride, dilation: dilation)
+        let ow = convOutputSize(padding: padding, input: w, filter: k, stride: stride, dilation: dilation)
+        guard oh > 0, ow > 0 else { return }
+        let multipliers = (0..<c).map { _ in QuantizedMultiplier(Double.random(in: 0.0001...0.01, using: &rng)) }
+        let p = ConvParameters(batches: 2, inputHeight: h, inputWidth: w, inputChannels: c, outputHeight: oh, outputWidth: ow,
+                               outputChannels: c, filterHeight: k, filterWidth: k, strideHeight: stride, strideWidth: stride,
+                               dilationHeight: dilation, dilationWidth: dilation,
+                               padTop: convPadding(input: h, filter: k, stride: stride, dilation: dilation, output: oh),
+                               padLeft: convPadding(input: w, filter: k, stride: stride, dilation: dilation, output: ow),
+                               depthMultiplier: 1, inputOffset: Int32.random(in: -127...128, using: &rng),
+                               outputOffset: Int32.random(in: -20...20, using: &rng), activationMin: -128, activationMax: 127,
+                               multipliers: multipliers.map(\.multiplier), shifts: multipliers.map(\.shift))
+        let input = (0..<(2 * h * w * c)).map { _ in Int8.random(in: -128...127, using: &rng) }
+        let filter = (0..<(k * k * c)).map { _ in Int8.random(in: -127...127, using: &rng) }
+        let bias = (0..<c).map { _ in Int32.random(in: -2000...2000, using: &rng) }
+        var reference = [Int8](repeating: 0, count: 2 * oh * ow * c), fast = reference
+        var accumulators = [Int32](repeating: 0, count: c)
+        // act
+        depthwiseConv2dReference(p, input: input, filter: filter, bias: bias, output: &reference)
+        depthwiseConv2dFast(p, input: input, filter: filter, bias: bias, accumulators: &accumulators, output: &fast)
+        // check
+        #expect(fast == reference)
+    }
+}

@@ -24,7 +24,12 @@ extension Int8Runtime {
         case let .depthwiseConv2d(p, filter, bias):
             filter.withUnsafeBufferPointer { f in
                 withOptionalPointer(bias) { b in
-                    depthwiseConv2dReference(p, input: input, filter: f.baseAddress!, bias: b, output: output)
+                    if step.useReference || p.depthMultiplier != 1 {
+                        depthwiseConv2dReference(p, input: input, filter: f.baseAddress!, bias: b, output: output)
+                    } else {
+                        depthwiseConv2dFast(p, input: input, filter: f.baseAddress!, bias: b,
+                                            accumulators: (arena + step.scratch).assumingMemoryBound(to: Int32.self), output: output)
+                    }
                 }
             }
         case let .fullyConnected(p, weights, weightSum, bias):

@@ -23,6 +23,7 @@ public enum PreparedKernel: Sendable {
         case let .conv2d(p, _, _, _, _):
             // int16 patch, then int32 accumulators (16-byte aligned).
             (2 * p.filterHeight * p.filterWidth * p.inputChannels + 15) / 16 * 16 + 4 * p.outputChannels
+        case let .depthwiseConv2d(p, _, _): 4 * p.outputChannels
         case let .mean(p): p.outputCount * 4
         default: 0
         }
