@@ -96,9 +96,12 @@ public final class Conv2d: Layer {
                             let biasBase = biasValues.isEmpty ? nil : b.baseAddress
                             Compute.chunks(n) { images, worker in
                                 let out = y + images.lowerBound * rows * cout
+                                // The bias is written first and sgemm adds onto it (beta 1), saving a pass.
+                                let beta: Float = biasBase == nil ? 0 : 1
+                                if let biasBase { fillRows(biasBase, width: cout, into: out, rows: images.count * rows) }
                                 if path == .pointwise {
                                     gemm(m: images.count * rows, n: cout, k: patch, a: x + images.lowerBound * h * w * c, lda: patch,
-                                         b: wPtr, ldb: cout, c: out, ldc: cout)
+                                         b: wPtr, ldb: cout, beta: beta, c: out, ldc: cout)
                                 } else {
                                     // Blocks of images whose patch rows stay in L2 between im2col and sgemm.
                                     let target = colsBase! + worker * scratch
@@ -106,13 +109,10 @@ public final class Conv2d: Layer {
                                         let sub = start..<min(start + block, images.upperBound)
                                         im2col(input: x, channels: c, geometry: g, images: sub, columns: target)
                                         gemm(m: sub.count * rows, n: cout, k: patch, a: target, lda: patch, b: wPtr, ldb: cout,
-                                             c: y + start * rows * cout, ldc: cout)
+                                             beta: beta, c: y + start * rows * cout, ldc: cout)
                                     }
                                 }
-                                if let biasBase { addRowVector(biasBase, count: cout, to: out, rows: images.count * rows) }
-                                if relu {
-                                    for i in 0..<(images.count * rows * cout) { out[i] = max(out[i], 0) }
-                                }
+                                if relu { reluInPlace(out, count: images.count * rows * cout) }
                             }
                         }
                     }
@@ -163,7 +163,7 @@ public final class Conv2d: Layer {
                                             if relu {
                                                 // Fused ReLU: dOutput · [output > 0].
                                                 let target = maskedBase! + first, out = yBase! + first
-                                                for i in 0..<(m * cout) { target[i] = out[i] > 0 ? dyChunk[i] : 0 }
+                                                maskPositive(gradient: dyChunk, reference: out, into: target, count: m * cout)
                                                 dyChunk = UnsafePointer(target)
                                             }
                                             let gradW = partial + worker * slot
