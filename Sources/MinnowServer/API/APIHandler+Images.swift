@@ -19,10 +19,13 @@ extension APIHandler {
         }
         let ingest = ImageIngest(db: request.db, projectID: try project.requireID(), threadPool: request.application.threadPool)
         var outcomes: [ImageIngest.Outcome] = []
-        var pending: [ImageIngest.Prepared] = []
+        // Files decode in parallel while the next parts arrive; each batch is stored at once.
+        var pending: [Task<ImageIngest.Prepared, any Error>] = []
         var received = 0
         func flush() async throws {
-            let batch = pending.map { file -> ImageIngest.Prepared in
+            var prepared: [ImageIngest.Prepared] = []
+            for task in pending { prepared.append(try await task.value) }
+            let batch = prepared.map { file -> ImageIngest.Prepared in
                 var file = file
                 file.label = label
                 file.split = split ?? .auto
@@ -44,7 +47,8 @@ extension APIHandler {
                     outcomes.append(.init(fileName: ImageIngest.sanitised(fileName: name), status: .rejected, reason: "larger than \(ImageIngest.maximumFileBytes >> 20) MB"))
                     continue
                 }
-                pending.append(try await ingest.prepare(data, fileName: name, label: label, split: split, source: "upload"))
+                let (fileLabel, fileSplit) = (label, split)
+                pending.append(Task { try await ingest.prepare(data, fileName: name, label: fileLabel, split: fileSplit, source: "upload") })
                 if pending.count >= 32 { try await flush() }
             case .label(let part):
                 let text = try await String(collecting: part.payload.body, upTo: 1024).trimmingCharacters(in: .whitespacesAndNewlines)
