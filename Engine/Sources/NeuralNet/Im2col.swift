@@ -57,9 +57,14 @@ func col2im(
         for oy in 0..<g.outputHeight {
             for ox in 0..<g.outputWidth {
                 let x0 = ox * g.stride - g.padLeft
+                let fullRow = x0 >= 0 && x0 + g.kernelWidth <= g.inputWidth
                 for ky in 0..<g.kernelHeight {
                     let iy = oy * g.stride - g.padTop + ky
-                    if iy >= 0 && iy < g.inputHeight {
+                    if iy >= 0 && iy < g.inputHeight && fullRow {
+                        // The whole kernel row lands on contiguous (x, c) values: one long add.
+                        let target = imageBase + (iy * g.inputWidth + x0) * c
+                        for i in 0..<rowWidth { target[i] += source[i] }
+                    } else if iy >= 0 && iy < g.inputHeight {
                         for kx in 0..<g.kernelWidth {
                             let ix = x0 + kx
                             if ix >= 0 && ix < g.inputWidth {
