@@ -52,9 +52,11 @@ public final class Conv2d: Layer {
     private enum Path { case pointwise, im2col }
     private var path: Path { kernelSize == 1 && stride == 1 ? .pointwise : .im2col }
 
-    /// Images per im2col block: about 256 KB of patch rows, at least one image.
+    /// Images per im2col block: about 1 MB of patch rows, at least one image. Smaller blocks
+    /// keep the rows in cache but make each sgemm small; tiny-patch layers (a 3x3 gray stem)
+    /// then lose more to sgemm overhead than they gain, so this errs large.
     private func blockImages(rowsPerImage: Int, patch: Int) -> Int {
-        max(1, (64 * 1024) / max(rowsPerImage * patch, 1))
+        max(1, (256 * 1024) / max(rowsPerImage * patch, 1))
     }
 
     private func geometry(for shape: [Int]) -> ConvGeometry {

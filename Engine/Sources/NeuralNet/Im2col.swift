@@ -23,7 +23,13 @@ func im2col(
                     if iy < 0 || iy >= g.inputHeight {
                         destination.update(repeating: 0, count: rowWidth)
                     } else if fullRow {
-                        destination.update(from: imageBase + (iy * g.inputWidth + x0) * c, count: rowWidth)
+                        let source = imageBase + (iy * g.inputWidth + x0) * c
+                        if rowWidth <= 16 {
+                            // A memmove call per few bytes (e.g. 3 gray pixels) costs more than the copy.
+                            for i in 0..<rowWidth { destination[i] = source[i] }
+                        } else {
+                            destination.update(from: source, count: rowWidth)
+                        }
                     } else {
                         for kx in 0..<g.kernelWidth {
                             let ix = x0 + kx
