@@ -16,14 +16,23 @@ struct DatabaseBlobStore: BlobStore {
     }
 
     func put(_ content: Data) async throws -> BlobID {
-        let id = BlobID(content: content)
+        try await putAll([content])[0]
+    }
+
+    /// Stores many contents in one statement; ids in input order.
+    @discardableResult
+    func putAll(_ contents: [Data]) async throws -> [BlobID] {
+        let ids = contents.map(BlobID.init(content:))
+        var unique: [BlobID: Data] = [:]  // one row per content: an upsert may not touch a row twice
+        for (id, content) in zip(ids, contents) { unique[id] = content }
+        guard !unique.isEmpty else { return ids }
         let now = Date()
-        try await sql.insert(into: Blob.schema)
-            .columns("id", "size", "content", "touched_at")
-            .values(SQLBind(id.hex), SQLBind(Int64(content.count)), SQLBind(content), SQLBind(now))
-            .onConflict(with: ["id"]) { $0.set("touched_at", to: now) }
-            .run()
-        return id
+        var insert = try sql.insert(into: Blob.schema).columns("id", "size", "content", "touched_at")
+        for (id, content) in unique {
+            insert = insert.values(SQLBind(id.hex), SQLBind(Int64(content.count)), SQLBind(content), SQLBind(now))
+        }
+        try await insert.onConflict(with: ["id"]) { $0.set("touched_at", to: now) }.run()
+        return ids
     }
 
     func get(_ id: BlobID) async throws -> Data? {

@@ -43,7 +43,7 @@ struct ImageIngest: Sendable {
         return Prepared(fileName: Self.sanitised(fileName: rawName), data: data, hash: BlobID(content: data), label: label, split: split ?? .auto, source: source, decoded: decoded)
     }
 
-    /// Stores a batch in one transaction; one outcome per file, in order.
+    /// Stores a batch in one transaction and a handful of statements; one outcome per file, in order.
     func store(_ batch: [Prepared]) async throws -> [Outcome] {
         try await db.transaction { db in
             let hashes = batch.map(\.hash.hex)
@@ -51,8 +51,8 @@ struct ImageIngest: Sendable {
             for image in try await DatasetImage.query(on: db).filter(\.$project.$id == projectID).filter(\.$blobID ~~ hashes).all() {
                 existing[image.blobID] = image
             }
-            let blobs = DatabaseBlobStore(database: db, references: BlobReferences.all)
             var outcomes: [Outcome] = []
+            var newImages: [DatasetImage] = [], newBoxes: [Box] = [], contents: [Data] = []
             for file in batch {
                 switch file.decoded {
                 case .failure(let error):
@@ -62,11 +62,19 @@ struct ImageIngest: Sendable {
                         outcomes.append(Outcome(fileName: file.fileName, status: .duplicate, imageId: twin.id?.apiString, reason: "same content as \(twin.fileName)"))
                         continue
                     }
-                    let image = try await insert(file, decoded, blobs: blobs, on: db)
+                    let image = makeImage(file, decoded)
+                    let id = try image.requireID()
                     existing[file.hash.hex] = image
-                    outcomes.append(Outcome(fileName: file.fileName, status: .accepted, imageId: try image.requireID().apiString))
+                    newImages.append(image)
+                    newBoxes += file.boxes.map { Box(imageID: id, label: $0.label, x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
+                    contents += [file.data, decoded.thumbnail]
+                    outcomes.append(Outcome(fileName: file.fileName, status: .accepted, imageId: id.apiString))
                 }
             }
+            guard !newImages.isEmpty else { return outcomes }
+            try await DatabaseBlobStore(database: db, references: BlobReferences.all).putAll(contents)
+            try await newImages.create(on: db)
+            if !newBoxes.isEmpty { try await newBoxes.create(on: db) }
             return outcomes
         }
     }
@@ -87,11 +95,12 @@ struct ImageIngest: Sendable {
         try await store([prepare(data, fileName: fileName, label: label, split: split, source: source)])[0]
     }
 
-    private func insert(_ file: Prepared, _ decoded: DecodedImage, blobs: DatabaseBlobStore, on db: any Database) async throws -> DatasetImage {
+    private func makeImage(_ file: Prepared, _ decoded: DecodedImage) -> DatasetImage {
         let image = DatasetImage()
+        image.id = UUID()
         image.$project.id = projectID
-        image.blobID = try await blobs.put(file.data).hex
-        image.thumbnailBlobID = try await blobs.put(decoded.thumbnail).hex
+        image.blobID = file.hash.hex
+        image.thumbnailBlobID = BlobID(content: decoded.thumbnail).hex
         image.fileName = file.fileName
         image.width = decoded.info.width
         image.height = decoded.info.height
@@ -102,10 +111,6 @@ struct ImageIngest: Sendable {
         image.source = file.source
         image.differenceHash = Int64(bitPattern: decoded.differenceHash)
         image.setSplit(file.split)
-        try await image.create(on: db)
-        for box in file.boxes {
-            try await Box(imageID: image.requireID(), label: box.label, x: box.x, y: box.y, width: box.width, height: box.height).create(on: db)
-        }
         return image
     }
 
