@@ -60,8 +60,7 @@ public final class Conv2d: Layer {
     }
 
     private func geometry(for shape: [Int]) -> ConvGeometry {
-        ConvGeometry(inputHeight: shape[1], inputWidth: shape[2], kernelHeight: kernelSize,
-                     kernelWidth: kernelSize, stride: stride, padding: padding)
+        ConvGeometry(inputShape: shape, kernelSize: kernelSize, stride: stride, padding: padding)
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] {

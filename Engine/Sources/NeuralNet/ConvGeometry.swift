@@ -17,6 +17,11 @@ struct ConvGeometry: Equatable {
     let outputHeight: Int, outputWidth: Int
     let padTop: Int, padLeft: Int
 
+    /// The geometry of a square kernel over an NHWC input shape.
+    init(inputShape shape: [Int], kernelSize: Int, stride: Int, padding: Padding) {
+        self.init(inputHeight: shape[1], inputWidth: shape[2], kernelHeight: kernelSize, kernelWidth: kernelSize, stride: stride, padding: padding)
+    }
+
     init(inputHeight: Int, inputWidth: Int, kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Padding) {
         self.inputHeight = inputHeight
         self.inputWidth = inputWidth

@@ -36,8 +36,7 @@ public final class DepthwiseConv2d: Layer {
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
     private func geometry(for shape: [Int]) -> ConvGeometry {
-        ConvGeometry(inputHeight: shape[1], inputWidth: shape[2], kernelHeight: kernelSize,
-                     kernelWidth: kernelSize, stride: stride, padding: padding)
+        ConvGeometry(inputShape: shape, kernelSize: kernelSize, stride: stride, padding: padding)
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] {

@@ -41,6 +41,12 @@ struct ClientOptions: ParsableArguments {
         return Client(serverURL: url, transport: transport, middlewares: middlewares)
     }
 
+    /// A signed-in client and the id of `project` (an id, or the name of one of your projects).
+    func client(forProject project: String) async throws -> (Client, String) {
+        let client = try client()
+        return (client, try await ProjectReference.resolve(project, with: client))
+    }
+
     /// One HTTP client for the process: a refused connection fails at once instead of being
     /// retried until the request times out, and an unresponsive host fails after 10 seconds.
     private static let httpClient: HTTPClient = {

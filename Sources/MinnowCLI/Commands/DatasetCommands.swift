@@ -24,8 +24,7 @@ struct Dataset: AsyncParsableCommand {
             guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int else {
                 throw CLIFailure("\(file) does not exist.")
             }
-            let client = try options.client()
-            let projectID = try await ProjectReference.resolve(project, with: client)
+            let (client, projectID) = try await options.client(forProject: project)
             let progress = ProgressLine(enabled: !options.json)
             progress.update("Sending \(ProgressLine.bytes(size)) and importing…", force: true)
             let body = HTTPBody(FileChunks(url: url), length: .known(Int64(size)), iterationBehavior: .single)
@@ -57,8 +56,7 @@ struct Dataset: AsyncParsableCommand {
         @Option(help: "Only train or test.") var split: Components.Schemas.Split?
 
         func run() async throws {
-            let client = try options.client()
-            let projectID = try await ProjectReference.resolve(project, with: client)
+            let (client, projectID) = try await options.client(forProject: project)
             let response = try await client.exportDataset(path: .init(projectId: projectID), query: .init(label: label, split: split)).ok
             let body = try response.body.applicationZip
             let partial = URL(fileURLWithPath: output + ".partial")
@@ -91,8 +89,7 @@ struct Dataset: AsyncParsableCommand {
         @Option(help: "Project id or name.") var project: String
 
         func run() async throws {
-            let client = try options.client()
-            let projectID = try await ProjectReference.resolve(project, with: client)
+            let (client, projectID) = try await options.client(forProject: project)
             let analysis = try await client.analyzeDataset(path: .init(projectId: projectID)).ok.body.json
             if options.json { return try Output.json(analysis) }
             print("\(analysis.images) images, \(analysis.labelled) labelled, \(analysis.unlabelled) unlabelled; \(analysis.colorModes.grayscale) grayscale, \(analysis.colorModes.rgb) RGB.")
@@ -118,8 +115,7 @@ struct Labels: AsyncParsableCommand {
         @Option(help: "Project id or name.") var project: String
 
         func run() async throws {
-            let client = try options.client()
-            let projectID = try await ProjectReference.resolve(project, with: client)
+            let (client, projectID) = try await options.client(forProject: project)
             let labels = try await client.listLabels(path: .init(projectId: projectID)).ok.body.json
             if options.json { return try Output.json(labels) }
             Output.table(["label", "train", "test", "total"], labels.items.map { [$0.label, "\($0.train)", "\($0.test)", "\($0.total)"] })
@@ -134,8 +130,7 @@ struct Labels: AsyncParsableCommand {
         @Argument(help: "Its new name.") var newName: String
 
         func run() async throws {
-            let client = try options.client()
-            let projectID = try await ProjectReference.resolve(project, with: client)
+            let (client, projectID) = try await options.client(forProject: project)
             let result = try await client.renameLabel(path: .init(projectId: projectID, label: label), body: .json(.init(name: newName))).ok.body.json
             if options.json { try Output.json(result) } else { print("Renamed \"\(label)\" to \"\(newName)\" on \(result.changed) images and boxes.") }
         }
@@ -154,8 +149,7 @@ struct Labels: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let client = try options.client()
-            let projectID = try await ProjectReference.resolve(project, with: client)
+            let (client, projectID) = try await options.client(forProject: project)
             let result = try await client.deleteLabel(path: .init(projectId: projectID, label: label), query: .init(images: deleteImages ? .delete : .unlabel)).ok.body.json
             if options.json { try Output.json(result) } else { print("Deleted \"\(label)\": \(result.changed) images \(deleteImages ? "deleted" : "unlabelled").") }
         }

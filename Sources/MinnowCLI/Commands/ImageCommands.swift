@@ -25,8 +25,7 @@ struct Images: AsyncParsableCommand {
         func run() async throws {
             let files = try ImageFiles.collect(paths)
             guard !files.isEmpty else { throw CLIFailure("No .jpg, .jpeg or .png files found in \(paths.joined(separator: ", ")).") }
-            let client = try options.client()
-            let projectID = try await ProjectReference.resolve(project, with: client)
+            let (client, projectID) = try await options.client(forProject: project)
             let progress = ProgressLine(enabled: !options.json)
             var outcomes: [Components.Schemas.FileOutcome] = []
             var sentBytes = 0
@@ -69,8 +68,7 @@ struct Images: AsyncParsableCommand {
         @Option(help: "Images per page (at most 100).") var perPage = 20
 
         func run() async throws {
-            let client = try options.client()
-            let projectID = try await ProjectReference.resolve(project, with: client)
+            let (client, projectID) = try await options.client(forProject: project)
             let result = try await client.listImages(path: .init(projectId: projectID), query: .init(
                 label: label, split: split, unlabelled: unlabelled ? true : nil, page: page, perPage: perPage)).ok.body.json
             if options.json { return try Output.json(result) }
@@ -125,8 +123,7 @@ struct Images: AsyncParsableCommand {
 
 enum BatchChange {
     static func apply(_ batch: Components.Schemas.ImageBatch, project: String, options: ClientOptions, verb: String) async throws {
-        let client = try options.client()
-        let projectID = try await ProjectReference.resolve(project, with: client)
+        let (client, projectID) = try await options.client(forProject: project)
         let result = try await client.updateImages(path: .init(projectId: projectID), body: .json(batch)).ok.body.json
         if options.json { try Output.json(result) } else { print("\(verb) \(result.changed) of \(batch.imageIds.count) images.") }
     }

@@ -43,8 +43,7 @@ struct Keys: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let client = try options.client()
-            let projectID = try await ProjectReference.resolve(project, with: client)
+            let (client, projectID) = try await options.client(forProject: project)
             let expiry = expiresInDays.map { Date().addingTimeInterval(TimeInterval($0) * 86400) }
             let body = Components.Schemas.APIKeyCreate(name: name, projectId: projectID, permissions: permissions, expiresAt: expiry)
             let created = try await client.createAPIKey(body: .json(body)).created.body.json

@@ -47,8 +47,7 @@ struct Projects: AsyncParsableCommand {
         @Argument(help: "Project id or name.") var project: String
 
         func run() async throws {
-            let client = try options.client()
-            let id = try await ProjectReference.resolve(project, with: client)
+            let (client, id) = try await options.client(forProject: project)
             try show(try await client.getProject(path: .init(projectId: id)).ok.body.json, options)
         }
     }
@@ -62,8 +61,7 @@ struct Projects: AsyncParsableCommand {
         @OptionGroup var input: InputOptions
 
         func run() async throws {
-            let client = try options.client()
-            let id = try await ProjectReference.resolve(project, with: client)
+            let (client, id) = try await options.client(forProject: project)
             var spec: Components.Schemas.InputSpec?
             if input.isSet {
                 spec = try input.spec(default: try await client.getProject(path: .init(projectId: id)).ok.body.json.input)
@@ -84,8 +82,7 @@ struct Projects: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let client = try options.client()
-            let id = try await ProjectReference.resolve(project, with: client)
+            let (client, id) = try await options.client(forProject: project)
             _ = try await client.deleteProject(path: .init(projectId: id)).noContent
             if options.json { try Output.json(["deleted": id]) } else { print("Deleted project \(project).") }
         }
