@@ -49,6 +49,10 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Imaging", package: "Engine"),
+                .product(name: "NeuralNet", package: "Engine"),
+                .product(name: "Int8", package: "Engine"),
+                .product(name: "TFLite", package: "Engine"),
+                .product(name: "Firmware", package: "Engine"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

@@ -10,6 +10,10 @@ struct MinnowServices: Sendable {
     /// A hash of a random password at the configured cost: sign-ins for unknown users verify
     /// against it, so their timing does not reveal which usernames exist.
     let dummyPasswordHash: String
+    /// Trained models loaded for quick tests and predictions.
+    let models: ModelCache
+    let deployments: DeploymentDirectory
+    let predictionStats: PredictionStats
 
     var tokens: AccessTokens { authenticator.tokens }
 }

@@ -17,13 +17,18 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     try await ImportJob.failInterrupted(on: app.db)
 
     let secret = try SigningSecret.loadOrCreate(at: config.resolvedSecretFile)
+    let models = ModelCache()
     let services = MinnowServices(
         config: config,
         authenticator: Authenticator(tokens: AccessTokens(secret: secret, lifetime: config.accessTokenLifetime)),
         loginLimiter: LoginRateLimiter(limits: config.loginLimits),
         metrics: PrometheusCollectorRegistry(),
-        dummyPasswordHash: try app.password.hash(UUID().uuidString)
+        dummyPasswordHash: try app.password.hash(UUID().uuidString),
+        models: models,
+        deployments: DeploymentDirectory(models: models),
+        predictionStats: PredictionStats()
     )
+    app.lifecycle.use(services.predictionStats)
 
     app.middleware = Middlewares()
     app.middleware.use(RequestObservationMiddleware(metrics: services.metrics))
@@ -43,6 +48,11 @@ public func serve(_ config: ServerConfiguration) async throws {
     let app = try await Application.make(Environment(name: "production", arguments: ["minnow"]))
     do {
         try await configure(app, config)
+        if config.workers > 0 {
+            var arguments = ["--data-dir", config.dataDirectory, "--log-level", config.logLevel.rawValue]
+            if let url = config.databaseURL { arguments += ["--database-url", url] }
+            app.lifecycle.use(WorkerSupervisor(count: config.workers, arguments: arguments))
+        }
         app.logger.notice("minnow serving", metadata: [
             "address": "http://\(config.host):\(config.port)",
             "database": .string(config.databaseURL == nil ? "sqlite \(config.sqliteFile)" : "postgresql"),

@@ -54,8 +54,8 @@ public struct TrainLocal: AsyncParsableCommand {
         guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive") }
         guard ["gray", "grayscale", "rgb"].contains(color) else { throw ValidationError("--color must be gray or rgb") }
         guard Preprocessing.ResizeMode(rawValue: resize) != nil else { throw ValidationError("--resize must be squash, crop or letterbox") }
-        guard ["adam", "adamw", "sgd"].contains(optimizer) else { throw ValidationError("--optimizer must be adam, adamw or sgd") }
-        guard ["constant", "cosine", "step"].contains(schedule) else { throw ValidationError("--schedule must be constant, cosine or step") }
+        guard OptimizerKind.named(optimizer) != nil else { throw ValidationError("--optimizer must be adam, adamw or sgd") }
+        guard LearningRateSchedule.Shape.named(schedule) != nil else { throw ValidationError("--schedule must be constant, cosine or step") }
         guard arch != "fomo" else {
             throw ValidationError("fomo is a detector and needs object positions; train it from a detection project on the server")
         }
@@ -105,11 +105,9 @@ public struct TrainLocal: AsyncParsableCommand {
         let (train, validation) = validationSplit > 0 && dataset.train.count >= 10
             ? dataset.train.split(fraction: validationSplit, seed: seed &+ 1) : (dataset.train, nil)
         let config = TrainingConfiguration(
-            epochs: epochs, batchSize: batchSize, learningRate: learningRate, optimizer: optimizerKind(),
-            schedule: LearningRateSchedule(scheduleShape(), warmupEpochs: warmupEpochs), seed: seed,
-            earlyStoppingPatience: patience,
-            augmentation: augment ? Augmentation(horizontalFlip: true, maxTranslation: max(1, width / 14),
-                                                 maxRotationDegrees: 8, brightness: 0.1, contrast: 0.1, noise: 0.02) : nil)
+            epochs: epochs, batchSize: batchSize, learningRate: learningRate, optimizer: OptimizerKind.named(optimizer)!,
+            schedule: LearningRateSchedule(LearningRateSchedule.Shape.named(schedule)!, warmupEpochs: warmupEpochs), seed: seed,
+            earlyStoppingPatience: patience, augmentation: augment ? .standard(width: width) : nil)
         print("training \(arch) (\(model.parameterCount) parameters) on \(train.count) images, \(dataset.labels.count) classes, "
               + "input \(imageShape[2])x\(imageShape[1])x\(imageShape[3]); validating on \(validation?.count ?? 0), testing on \(dataset.test.count)")
         let start = DispatchTime.now().uptimeNanoseconds
@@ -151,22 +149,6 @@ public struct TrainLocal: AsyncParsableCommand {
             ]
             if let last = history.epochs.last { summary["trainLoss"] = Double(last.trainLoss) }
             printJSON(summary)
-        }
-    }
-
-    func optimizerKind() -> OptimizerKind {
-        switch optimizer {
-        case "sgd": .sgd
-        case "adamw": .adamW(weightDecay: 1e-4)
-        default: .adam
-        }
-    }
-
-    func scheduleShape() -> LearningRateSchedule.Shape {
-        switch schedule {
-        case "cosine": .cosine(minimumFraction: 0.01)
-        case "step": .step(everyEpochs: 10, factor: 0.5)
-        default: .constant
         }
     }
 }

@@ -50,6 +50,12 @@ public enum BoardBuild {
                             boardFlashBytes: board.flashBytes, boardRAMBytes: board.ramBytes, estimated: board.estimateOnly)
     }
 
+    /// True when `compiler` is an executable on the PATH, so `build` can measure.
+    public static func compilerAvailable(_ compiler: String = "arm-none-eabi-gcc") -> Bool {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(compiler)") }
+    }
+
     static func run(_ tool: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

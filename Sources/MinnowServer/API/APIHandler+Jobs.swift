@@ -10,21 +10,44 @@ extension APIHandler {
         guard let id = UUID(uuidString: input.path.jobId), let job = try await Job.find(id, on: request.db),
               job.$owner.id == principal.userID
         else { return .notFound(.init(body: .json(.notFound("Job")))) }
-        if case .apiKey(_, let projectID, _) = principal {
-            guard job.$project.id == projectID else { return .notFound(.init(body: .json(.notFound("Job")))) }
-        }
+        guard principal.mayTouch(job) else { return .notFound(.init(body: .json(.notFound("Job")))) }
         return .ok(.init(body: .json(try job.api())))
+    }
+
+    func cancelJob(_ input: Operations.CancelJob.Input) async throws -> Operations.CancelJob.Output {
+        let (request, principal) = try await authenticated()
+        guard let id = UUID(uuidString: input.path.jobId), let job = try await Job.find(id, on: request.db),
+              job.$owner.id == principal.userID, principal.mayTouch(job)
+        else { return .notFound(.init(body: .json(.notFound("Job")))) }
+        guard job.kind != "import" else {
+            return .conflict(.init(body: .json(.conflict("An import cannot be canceled; images imported so far are kept when it ends."))))
+        }
+        guard !job.isFinished else { return .conflict(.init(body: .json(.conflict("The job already \(job.status).")))) }
+        try await JobCancellation.cancel(job, on: request.db)
+        return .ok(.init(body: .json(try await Job.find(id, on: request.db)!.api())))
+    }
+}
+
+extension Principal {
+    /// An API key sees only its own project's jobs.
+    func mayTouch(_ job: Job) -> Bool {
+        if case .apiKey(_, let projectID, _) = self { return job.$project.id == projectID }
+        return true
     }
 }
 
 extension Job {
     func api() throws -> Components.Schemas.Job {
-        let report = try result.map { try JSONDecoder().decode(Components.Schemas.ImportReport.self, from: Data($0.utf8)) }
+        let outcome: Components.Schemas.Job.ResultPayload? = try result.map { text in
+            kind == "evaluate" ? .EvaluationReport(try JSONText.decode(Components.Schemas.EvaluationReport.self, from: text))
+                : .ImportReport(try JSONText.decode(Components.Schemas.ImportReport.self, from: text))
+        }
         return .init(
             id: try requireID().apiString, kind: .init(rawValue: kind) ?? ._import,
-            status: .init(rawValue: status) ?? .failed, projectId: $project.id?.apiString,
+            status: .init(rawValue: status) ?? .failed, attempts: attempts, iterationId: iterationID?.apiString,
+            projectId: $project.id?.apiString,
             progress: .init(done: progressDone, total: progressTotal),
-            result: report.map { .ImportReport($0) }, error: error,
+            result: outcome, error: error,
             createdAt: createdAt ?? Date(), updatedAt: updatedAt ?? createdAt ?? Date()
         )
     }

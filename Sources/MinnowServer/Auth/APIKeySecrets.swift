@@ -1,14 +1,15 @@
-// API key secrets: `mnw_` followed by 43 base62 characters (256 bits from the system's
-// secure random source). Stored as SHA-256 only; the key's entropy makes a slow hash
+// API key secrets: `mnw_` (prediction keys: `mnwp_`) followed by 43 base62 characters
+// (256 bits from the system's secure random source). Stored as SHA-256 only; the key's entropy makes a slow hash
 // unnecessary and lets a request find its key by hash in one indexed lookup.
 import Crypto
 import Foundation
 
 enum APIKeySecrets {
     static let marker = "mnw_"
+    static let predictionMarker = "mnwp_"
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
-    static func generate() -> String {
+    static func generate(marker: String = marker) -> String {
         var generator = SystemRandomNumberGenerator()
         return marker + String((0..<43).map { _ in alphabet.randomElement(using: &generator)! })
     }
@@ -19,6 +20,7 @@ enum APIKeySecrets {
 
     /// What lists show: the marker and the first six characters of the secret.
     static func prefix(of key: String) -> String {
-        String(key.prefix(marker.count + 6))
+        let markerLength = key.firstIndex(of: "_").map { key.distance(from: key.startIndex, to: $0) + 1 } ?? 0
+        return String(key.prefix(markerLength + 6))
     }
 }

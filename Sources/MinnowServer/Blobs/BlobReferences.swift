@@ -4,5 +4,9 @@ enum BlobReferences {
     static let all: [BlobReference] = [
         BlobReference(table: "images", column: "blob_id"),
         BlobReference(table: "images", column: "thumbnail_blob_id"),
+        BlobReference(table: "iteration_images", column: "blob_id"),
+        BlobReference(table: "iterations", column: "checkpoint_blob_id"),
+        BlobReference(table: "iterations", column: "tflite_blob_id"),
+        BlobReference(table: "jobs", column: "input_blob_id"),
     ]
 }

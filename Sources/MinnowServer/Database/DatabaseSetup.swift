@@ -37,5 +37,10 @@ enum DatabaseSetup {
         app.migrations.add(CreateImage())
         app.migrations.add(CreateBox())
         app.migrations.add(CreateJob())
+        app.migrations.add(CreateIteration())
+        app.migrations.add(CreateIterationImage())
+        app.migrations.add(AddJobLeases())
+        app.migrations.add(CreateJobEvent())
+        app.migrations.add(CreateDeployment())
     }
 }

@@ -7,8 +7,19 @@ enum Limits {
     /// Files in one upload request.
     static let filesPerUpload = 2_000
 
+    /// One image sent for a prediction or a quick test.
+    static let predictionBytes = 16 << 20
+    /// Images in one prediction request, and the request as a whole.
+    static let imagesPerPrediction = 64
+    static let predictionRequestBytes = 64 << 20
+    /// A zip of labelled images to evaluate an iteration on (kept in the database while the job lives).
+    static let evaluationArchiveBytes = 512 << 20
+
     static let perOperation: [String: Int] = [
         "uploadImages": uploadBytes,
         "importImages": importArchiveBytes,
+        "predict": predictionRequestBytes,
+        "quickTestIteration": predictionBytes,
+        "evaluateIteration": evaluationArchiveBytes,
     ]
 }

@@ -39,8 +39,8 @@ enum ImportJob {
         } catch {
             let message: String
             switch error {
-            case ZipImporter.Refusal.notAZip: message = "The file is not a readable zip archive."
-            case ZipImporter.Refusal.tooManyEntries(let count, let limit): message = "The archive has \(count) entries; at most \(limit) are accepted."
+            case ZipReader.Refusal.notAZip: message = "The file is not a readable zip archive."
+            case ZipReader.Refusal.tooManyEntries(let count, let limit): message = "The archive has \(count) entries; at most \(limit) are accepted."
             default:
                 message = "The import failed on the server; images imported before the failure are kept. Try again, and report it if it persists."
                 logger.error("import failed", metadata: ["job": "\(jobID)", "error": "\(error)"])

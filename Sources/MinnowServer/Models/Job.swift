@@ -1,9 +1,9 @@
 import Fluent
 import Foundation
 
-/// Background work with its status, progress and result. Today only zip imports, run in the
-/// server process that received the archive; the job system of the training service will
-/// add worker processes, leases and retries.
+/// Background work with its status, progress and result. Zip imports run in the server
+/// process that received the archive; training and evaluation are claimed by worker
+/// processes through `JobQueue`, with a lease they renew by heartbeat.
 final class Job: Model, @unchecked Sendable {  // Fluent models are reference types with property wrappers.
     static let schema = "jobs"
 
@@ -15,6 +15,8 @@ final class Job: Model, @unchecked Sendable {  // Fluent models are reference ty
     // references
     @Parent(key: "owner_id") var owner: User
     @OptionalParent(key: "project_id") var project: Project?
+    /// The iteration a `train` or `evaluate` job works on (deleted with it).
+    @OptionalField(key: "iteration_id") var iterationID: UUID?
 
     // data
     @Field(key: "kind") var kind: String
@@ -24,6 +26,20 @@ final class Job: Model, @unchecked Sendable {  // Fluent models are reference ty
     /// JSON of the job's result once it succeeded.
     @OptionalField(key: "result") var result: String?
     @OptionalField(key: "error") var error: String?
+    /// JSON of what to do (see `JobPayload`).
+    @OptionalField(key: "payload") var payload: String?
+    /// A blob the job reads (an archive to evaluate on), kept until the job is deleted.
+    @OptionalField(key: "input_blob_id") var inputBlobID: String?
+
+    // queue
+    @Field(key: "attempts") var attempts: Int
+    @Field(key: "max_attempts") var maxAttempts: Int
+    @OptionalField(key: "lease_owner") var leaseOwner: String?
+    /// Unix seconds on the database's clock.
+    @OptionalField(key: "lease_expires_at") var leaseExpiresAt: Double?
+    @Field(key: "cancel_requested") var cancelRequested: Bool
+    @OptionalField(key: "started_at") var startedAt: Date?
+    @OptionalField(key: "finished_at") var finishedAt: Date?
 
     init() {}
 
@@ -34,5 +50,10 @@ final class Job: Model, @unchecked Sendable {  // Fluent models are reference ty
         self.status = "queued"
         self.progressDone = 0
         self.progressTotal = 0
+        self.attempts = 0
+        self.maxAttempts = 3
+        self.cancelRequested = false
     }
+
+    var isFinished: Bool { ["succeeded", "failed", "canceled"].contains(status) }
 }

@@ -1,0 +1,42 @@
+// `minnow worker`: runs background jobs (training, evaluation) from the server's database.
+// `minnow serve` starts one by default; start more, here or on other machines that reach the
+// same PostgreSQL, to run more jobs at once.
+import ArgumentParser
+import Foundation
+import Logging
+import MinnowServer
+
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run background jobs (training, evaluation) from the server's database.",
+        discussion: """
+            A worker claims one job at a time with a lease it renews every few seconds; if it \
+            dies, another worker takes the job over once the lease expires. SIGTERM or SIGINT \
+            hands the running job back to the queue and exits. Point it at the server's \
+            database: the same --data-dir (SQLite) or --database-url (PostgreSQL).
+            """
+    )
+
+    @Option(name: .customLong("data-dir"), help: .init(ConfigurationKey.dataDir.help)) var dataDir: String?
+    @Option(name: .customLong("database-url"), help: .init(ConfigurationKey.databaseURL.help)) var databaseURL: String?
+    @Option(name: .customLong("log-level"), help: .init(ConfigurationKey.logLevel.help)) var logLevel: String?
+    @Option(help: "JSON config file (default <data-dir>/minnow.json if it exists).") var config: String?
+
+    func run() async throws {
+        let flags: [String: String?] = ["data-dir": dataDir, "database-url": databaseURL, "log-level": logLevel]
+        let settings: ServerConfiguration
+        do {
+            settings = try ConfigurationResolver(
+                flags: flags.compactMapValues { $0 }, environment: ProcessInfo.processInfo.environment, configFile: config
+            ).resolve()
+        } catch let error as ConfigurationError {
+            throw CLIFailure(error.description)
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = settings.logLevel
+            return handler
+        }
+        try await MinnowServer.runWorker(settings)
+    }
+}

@@ -1,0 +1,105 @@
+// Iterations: start training, list, inspect, cancel, delete. Live progress is in
+// APIHandler+IterationEvents.swift; evaluation, quick tests and artifacts beside it.
+import APITypes
+import Fluent
+import Foundation
+import Vapor
+
+extension APIHandler {
+    func createIteration(_ input: Operations.CreateIteration.Input) async throws -> Operations.CreateIteration.Output {
+        let (request, principal) = try await authenticated()
+        guard let project = try await project(input.path.projectId, principal, .write, request) else {
+            return .notFound(.init(body: .json(.notFound("Project"))))
+        }
+        let configuration: Components.Schemas.TrainingConfigurationInput?
+        switch input.body {
+        case .json(let body): configuration = body
+        case .none: configuration = nil
+        }
+        switch try await IterationLauncher.launch(project: project, ownerID: principal.userID, input: configuration, on: request.db) {
+        case .refused(let message):
+            return .unprocessableContent(.init(body: .json(.invalid(message))))
+        case .started(let iteration, let job):
+            request.logger.info("iteration queued", metadata: ["iteration": "\(iteration.id!)", "job": "\(job.id!)", "number": "\(iteration.number)"])
+            return .accepted(.init(body: .json(try iteration.api(job: job))))
+        }
+    }
+
+    func listIterations(_ input: Operations.ListIterations.Input) async throws -> Operations.ListIterations.Output {
+        let (request, principal) = try await authenticated()
+        guard let project = try await project(input.path.projectId, principal, .read, request) else {
+            return .notFound(.init(body: .json(.notFound("Project"))))
+        }
+        let page = PageRequest(page: input.query.page, perPage: input.query.perPage)
+        let (iterations, total) = try await Iteration.query(on: request.db).filter(\.$project.$id == project.requireID())
+            .sort(\.$number, .descending).page(page)
+        let jobs = try await Job.query(on: request.db).filter(\.$iterationID ~~ iterations.compactMap(\.id)).filter(\.$kind == "train").all()
+        let jobByIteration = Dictionary(jobs.map { ($0.iterationID!, $0) }, uniquingKeysWith: { first, _ in first })
+        let items = try iterations.map { try $0.api(job: jobByIteration[$0.id!], includeResults: false) }
+        return .ok(.init(body: .json(.init(items: items, metadata: page.metadata(total: total)))))
+    }
+
+    func getIteration(_ input: Operations.GetIteration.Input) async throws -> Operations.GetIteration.Output {
+        let (request, principal) = try await authenticated()
+        guard let (iteration, job) = try await iteration(input.path.projectId, input.path.iterationId, principal, .read, request) else {
+            return .notFound(.init(body: .json(.notFound("Iteration"))))
+        }
+        return .ok(.init(body: .json(try iteration.api(job: job))))
+    }
+
+    func cancelIteration(_ input: Operations.CancelIteration.Input) async throws -> Operations.CancelIteration.Output {
+        let (request, principal) = try await authenticated()
+        guard let (iteration, job) = try await iteration(input.path.projectId, input.path.iterationId, principal, .write, request),
+              let job else {
+            return .notFound(.init(body: .json(.notFound("Iteration"))))
+        }
+        guard !iteration.isFinished else {
+            return .conflict(.init(body: .json(.conflict("Iteration \(iteration.number) already \(iteration.status)."))))
+        }
+        try await JobCancellation.cancel(job, on: request.db)
+        guard let (updated, updatedJob) = try await self.iteration(input.path.projectId, input.path.iterationId, principal, .read, request) else {
+            return .notFound(.init(body: .json(.notFound("Iteration"))))
+        }
+        return .ok(.init(body: .json(try updated.api(job: updatedJob))))
+    }
+
+    func deleteIteration(_ input: Operations.DeleteIteration.Input) async throws -> Operations.DeleteIteration.Output {
+        let (request, principal) = try await authenticated()
+        guard let (iteration, job) = try await iteration(input.path.projectId, input.path.iterationId, principal, .write, request) else {
+            return .notFound(.init(body: .json(.notFound("Iteration"))))
+        }
+        let id = try iteration.requireID()
+        if let deployment = try await Deployment.query(on: request.db).filter(\.$iteration.$id == id).first() {
+            return .conflict(.init(body: .json(.conflict("Iteration \(iteration.number) is published as \"\(deployment.name)\"; unpublish or re-point it first."))))
+        }
+        if let job, !job.isFinished { try await JobCancellation.cancel(job, on: request.db) }
+        try await Job.query(on: request.db).filter(\.$iterationID == id).delete()
+        try await iteration.delete(on: request.db)
+        return .noContent(.init())
+    }
+
+    /// The iteration (and its train job) if the principal may act on its project.
+    func iteration(_ projectID: String, _ iterationID: String, _ principal: Principal, _ permission: Permission,
+                   _ request: Request) async throws -> (Iteration, Job?)? {
+        guard let project = try await project(projectID, principal, permission, request), let id = UUID(uuidString: iterationID),
+              let iteration = try await Iteration.query(on: request.db).filter(\.$id == id).filter(\.$project.$id == project.requireID()).first()
+        else { return nil }
+        let job = try await Job.query(on: request.db).filter(\.$iterationID == id).filter(\.$kind == "train").first()
+        return (iteration, job)
+    }
+}
+
+extension Iteration {
+    func api(job: Job?, includeResults: Bool = true) throws -> Components.Schemas.Iteration {
+        try .init(
+            id: requireID().apiString, projectId: $project.id.apiString, number: number, note: note,
+            status: .init(rawValue: status) ?? .failed,
+            configuration: JSONText.decode(Components.Schemas.TrainingConfiguration.self, from: configuration),
+            dataset: JSONText.decode(Components.Schemas.DatasetSummary.self, from: datasetSummary),
+            progress: progress.map { try JSONText.decode(Components.Schemas.TrainingProgress.self, from: $0) },
+            results: includeResults ? results.map { try JSONText.decode(Components.Schemas.IterationResults.self, from: $0) } : nil,
+            error: error, attempts: job?.attempts ?? 0, jobId: job?.id?.apiString,
+            createdAt: createdAt ?? Date(), updatedAt: updatedAt ?? createdAt ?? Date(), startedAt: startedAt, finishedAt: finishedAt
+        )
+    }
+}

@@ -1,0 +1,60 @@
+// The prediction API: one image (raw body) or a batch (multipart `files`), authenticated by
+// the deployment's prediction key, answered by the int8 runtime (the board's arithmetic).
+import APITypes
+import Crypto
+import Foundation
+import OpenAPIRuntime
+import Vapor
+
+extension APIHandler {
+    func predict(_ input: Operations.Predict.Input) async throws -> Operations.Predict.Output {
+        let start = ContinuousClock.now
+        let request = try CurrentRequest.get()
+        guard let entry = try await services.deployments.entry(named: input.path.deployment, on: request.db) else {
+            return .notFound(.init(body: .json(.notFound("Deployment"))))
+        }
+        let stats = services.predictionStats
+        func failed() { stats.record(entry.deploymentID, milliseconds: 0, failed: true) }
+        guard Self.constantTimeEqual(APIKeySecrets.hash(input.headers.predictionKey), entry.keyHash) else {
+            failed()
+            return .unauthorized(.init(body: .json(.make(code: "unauthorized", message: "The Prediction-Key is not this deployment's key."))))
+        }
+        var files: [(name: String?, data: Data)] = []
+        switch input.body {
+        case .jpeg(let body), .png(let body), .binary(let body):
+            files.append((nil, Data(try await ArraySlice(collecting: body, upTo: Limits.predictionBytes))))
+        case .multipartForm(let parts):
+            for try await part in parts {
+                guard case .files(let file) = part else { continue }
+                guard files.count < Limits.imagesPerPrediction else {
+                    failed()
+                    return .unprocessableContent(.init(body: .json(.invalid("At most \(Limits.imagesPerPrediction) images per request."))))
+                }
+                files.append((file.filename, Data(try await ArraySlice(collecting: file.payload.body, upTo: Limits.predictionBytes))))
+            }
+        }
+        guard !files.isEmpty else {
+            failed()
+            return .badRequest(.init(body: .json(.badRequest("Send an image as the body, or multipart `files` parts."))))
+        }
+        var predictions: [Components.Schemas.ImagePrediction] = []
+        for (index, file) in files.enumerated() {
+            do {
+                predictions.append(try entry.model.predict(file.data, fileName: file.name, threshold: input.query.threshold))
+            } catch {
+                failed()
+                let name = file.name ?? (files.count > 1 ? "image \(index + 1)" : "the image")
+                return .unprocessableContent(.init(body: .json(.invalid("\(name) is not a readable JPEG or PNG image."))))
+            }
+        }
+        let elapsed = start.duration(to: .now)
+        stats.record(entry.deploymentID, milliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000, failed: false)
+        return .ok(.init(body: .json(.init(deployment: input.path.deployment, iteration: entry.model.iterationNumber, predictions: predictions))))
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

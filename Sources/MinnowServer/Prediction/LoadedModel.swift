@@ -1,0 +1,78 @@
+// A trained iteration ready to answer: its int8 model prepared once for the int8 runtime
+// (the same arithmetic as the board), with what is needed to read images and name answers.
+// Loaded models are cached by iteration; a model never changes once trained.
+import APITypes
+import Fluent
+import Foundation
+import Int8
+import NeuralNet
+import Synchronization
+import TFLite
+
+struct LoadedModel: Sendable {
+    let int8: Int8Model
+    let runtime: Int8Runtime
+    let input: ModelInput
+    /// Output classes (detection: background first).
+    let labels: [String]
+    let detection: Bool
+    let iterationNumber: Int
+
+    init(iteration: Iteration, tflite: Data, task: String) throws {
+        let configuration = try JSONText.decode(TrainingDefaults.Configuration.self, from: iteration.configuration)
+        let summary = try JSONText.decode(Components.Schemas.DatasetSummary.self, from: iteration.datasetSummary)
+        int8 = try TFLiteReader.read([UInt8](tflite))
+        runtime = try Int8Runtime(int8)
+        input = ModelInput(configuration)
+        detection = task == "detection"
+        labels = detection ? ["background"] + summary.labels : summary.labels
+        iterationNumber = iteration.number
+    }
+
+    /// The model's answer for one image file.
+    func predict(_ data: Data, fileName: String? = nil, threshold: Double?) throws -> Components.Schemas.ImagePrediction {
+        let pixels = try input.pixels(from: data)
+        let scores = int8.dequantizeOutput(runtime.run(int8.quantizeInput(input.preprocessing.normalize(pixels))))
+        guard detection else {
+            let best = ModelEvaluator.argmax(scores)
+            return .init(fileName: fileName, label: labels[best],
+                         scores: ModelEvaluator.ranked(scores, labels: labels, threshold: Float(threshold ?? 0)))
+        }
+        let classes = labels.count, gridWidth = input.width / 8, gridHeight = input.height / 8
+        let cells = ModelEvaluator.cellClasses(scores, classes: classes, threshold: Float(threshold ?? 0.5))
+        let detections = FOMO.centroids(cellClasses: cells, height: gridHeight, width: gridWidth).map { centroid in
+            let cell = min(gridHeight - 1, Int(centroid.y)) * gridWidth + min(gridWidth - 1, Int(centroid.x))
+            return Components.Schemas.Detection(label: labels[centroid.label], x: Double(centroid.x) / Double(gridWidth),
+                                                y: Double(centroid.y) / Double(gridHeight), score: Double(scores[cell * classes + centroid.label]))
+        }.sorted { $0.score > $1.score }
+        var best = [Float](repeating: 0, count: classes)
+        for cell in 0..<(gridWidth * gridHeight) {
+            for k in 1..<classes { best[k] = max(best[k], scores[cell * classes + k]) }
+        }
+        let ranked = ModelEvaluator.ranked(Array(best.dropFirst()), labels: Array(labels.dropFirst()))
+        return .init(fileName: fileName, label: detections.first?.label, scores: ranked, detections: detections)
+    }
+}
+
+/// Loaded models by iteration id, shared by every request of a server.
+final class ModelCache: Sendable {
+    private let models = Mutex<[UUID: LoadedModel]>([:])
+    let capacity: Int
+
+    init(capacity: Int = 32) {
+        self.capacity = capacity
+    }
+
+    /// The iteration's model, loaded from its `.tflite` blob on first use.
+    func model(for iteration: Iteration, task: String, on db: any Database) async throws -> LoadedModel? {
+        let id = try iteration.requireID()
+        if let model = models.withLock({ $0[id] }) { return model }
+        guard let blobID = iteration.tfliteBlobID, let tflite = try await Blob.find(blobID, on: db)?.content else { return nil }
+        let model = try LoadedModel(iteration: iteration, tflite: tflite, task: task)
+        models.withLock { models in
+            if models.count >= capacity { models.removeValue(forKey: models.keys.first!) }
+            models[id] = model
+        }
+        return model
+    }
+}

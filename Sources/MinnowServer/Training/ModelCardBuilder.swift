@@ -1,0 +1,41 @@
+// The model card of a trained iteration: what the model expects and answers, its size and
+// cost, and what it needs on each supported board. Board figures come from compiling the
+// generated C for the board (arm-none-eabi-gcc) when the compiler is installed; otherwise
+// they are estimated from the weights and the planned arena, and say so.
+import APITypes
+import Firmware
+import Foundation
+import Int8
+import NeuralNet
+
+enum ModelCardBuilder {
+    static func build(iteration: Int, task: String, model: Model, int8: Int8Model, tfliteBytes: Int,
+                      floatAccuracy: Double?, int8Accuracy: Double?) throws -> Components.Schemas.ModelCard {
+        let library = try CGenerator.generate(int8, name: "model")
+        let weights = int8.tensors.filter { $0.constant != nil }.reduce(0) { $0 + $1.byteCount }
+        let compilerAvailable = BoardBuild.compilerAvailable()
+        let boards: [Components.Schemas.BoardMemory] = BoardProfile.all.map { board in
+            if compilerAvailable, let report = try? BoardBuild.build(library, for: board) {
+                return .init(board: board.name, flashBytes: report.flashBytes, ramBytes: report.ramBytes, arenaBytes: report.arenaBytes,
+                             estimatedMilliseconds: report.estimatedMilliseconds, fits: report.fits, measured: !report.estimated)
+            }
+            let flash = weights + 12_000, ram = library.arenaSize  // kernels' code is about 12 KB at -Os
+            return .init(board: board.name, flashBytes: flash, ramBytes: ram, arenaBytes: library.arenaSize,
+                         estimatedMilliseconds: board.estimatedMilliseconds(macs: library.macs),
+                         fits: flash <= board.flashBytes && ram <= board.ramBytes, measured: false)
+        }
+        let input = int8.inputTensor.quantization ?? Quantization(scale: 1, zeroPoint: 0)
+        let output = int8.outputTensor.quantization ?? Quantization(scale: 1, zeroPoint: 0)
+        let p = model.preprocessing
+        return .init(
+            iteration: iteration, architecture: model.architecture.name, task: .init(rawValue: task) ?? .classification,
+            labels: model.labels,
+            input: .init(width: model.architecture.inputWidth, height: model.architecture.inputHeight,
+                         colorMode: p.color == .rgb ? .rgb : .grayscale, resizeMode: .init(rawValue: p.resizeMode.rawValue) ?? .squash,
+                         mean: p.mean.map(Double.init), std: p.std.map(Double.init)),
+            parameters: model.parameterCount, macs: library.macs, tfliteBytes: tfliteBytes, arenaBytes: library.arenaSize,
+            quantization: .init(inputScale: Double(input.scale), inputZeroPoint: Int(input.zeroPoint),
+                                outputScale: Double(output.scale), outputZeroPoint: Int(output.zeroPoint)),
+            floatAccuracy: floatAccuracy, int8Accuracy: int8Accuracy, boards: boards)
+    }
+}

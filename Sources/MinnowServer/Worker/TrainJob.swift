@@ -1,0 +1,106 @@
+// The train job: loads the iteration's frozen snapshot, trains the model on a thread of its
+// own (streaming progress and epochs into the event log), evaluates float and int8 on the
+// test split, quantises, builds the model card, and stores checkpoint, .tflite and results
+// in one transaction that only commits while this worker still holds the job.
+import APITypes
+import Fluent
+import Foundation
+import Int8
+import NeuralNet
+import TFLite
+
+struct TrainJob {
+    let context: JobContext
+
+    func run() async throws {
+        let iteration = try await context.iteration()
+        let project = try await Project.find(iteration.$project.id, on: context.db)
+        guard let project else { throw JobFailure("The project was deleted.") }
+        let configuration = try JSONText.decode(TrainingDefaults.Configuration.self, from: iteration.configuration)
+        let summary = try JSONText.decode(Components.Schemas.DatasetSummary.self, from: iteration.datasetSummary)
+        let detection = project.task == "detection"
+        try await context.event(.init(kind: .status, status: .running,
+                                      message: "Attempt \(context.job.attempts) on worker \(context.worker.id)."))
+        try await context.updateIteration { $0.status = "running"; $0.startedAt = $0.startedAt ?? Date(); $0.error = nil }
+
+        // The snapshot, decoded to the model's input.
+        let loader = LabeledSetLoader(input: ModelInput(configuration), labels: summary.labels, detection: detection)
+        let (train, test) = try await load(iterationID: iteration.requireID(), loader: loader)
+        try context.control.checkpoint()
+        try await context.log("Decoded \(train.data.count) training and \(test.data.count) test images at \(configuration.input.width)x\(configuration.input.height) \(configuration.input.colorMode.rawValue).")
+
+        // Training on a thread of its own; progress flows back through a stream.
+        let (events, sink) = AsyncStream<JobEvents.Draft>.makeStream()
+        let reporter = _Concurrency.Task { await ProgressReporter(context: context).consume(events) }
+        let control = context.control
+        let task = project.task, number = iteration.number
+        let outcome: TrainingOutcome
+        do {
+            outcome = try await BlockingThread.run {
+                try TrainingRun(configuration: configuration, labels: summary.labels, detection: detection, train: train, test: test)
+                    .execute(iteration: number, task: task, sink: sink, shouldStop: { control.shouldStop })
+            }
+        } catch {
+            sink.finish()
+            await reporter.value
+            throw error
+        }
+        sink.finish()
+        await reporter.value
+        try context.control.checkpoint()
+
+        let checkpoint = try await context.blobs.put(outcome.checkpoint)
+        let tflite = try await context.blobs.put(outcome.tflite)
+        let results = try JSONText.encode(outcome.results), card = try JSONText.encode(outcome.modelCard)
+        let iterationID = try iteration.requireID()
+        let jobID = context.jobID
+        let message = outcome.summary
+        try await context.worker.queue.finish(jobID, worker: context.worker.id, status: "succeeded") { tx in
+            try await Iteration.query(on: tx).filter(\.$id == iterationID)
+                .set(\.$status, to: "succeeded").set(\.$results, to: results).set(\.$modelCard, to: card)
+                .set(\.$checkpointBlobID, to: checkpoint.hex).set(\.$tfliteBlobID, to: tflite.hex)
+                .set(\.$finishedAt, to: Date()).set(\.$error, to: nil).update()
+            try await JobEvents.append(.init(kind: .status, status: .succeeded, message: message), to: jobID, on: tx)
+        }
+        context.logger.info("iteration trained", metadata: ["iteration": "\(iterationID)", "summary": "\(message)"])
+    }
+
+    /// The snapshot's train and test splits. A snapshot image that cannot be decoded fails the
+    /// job (training on fewer images than were frozen would not be reproducible).
+    private func load(iterationID: UUID, loader: LabeledSetLoader) async throws -> (train: DecodedSet, test: DecodedSet) {
+        let rows = try await IterationImage.query(on: context.db).filter(\.$iteration.$id == iterationID).sort(\.$imageID).all()
+        var items: [LabeledItem] = []
+        for row in rows {
+            let boxes = try row.boxes.map { try JSONText.decode([Components.Schemas.Box].self, from: $0) } ?? []
+            items.append(LabeledItem(imageID: row.imageID, fileName: row.fileName, blobID: row.blobID, label: row.label, boxes: boxes, split: row.split))
+        }
+        var content: [String: Data] = [:]
+        for chunk in stride(from: 0, to: items.count, by: 256).map({ items[$0..<min($0 + 256, items.count)] }) {
+            try context.control.checkpoint()
+            for blob in try await Blob.query(on: context.db).filter(\.$id ~~ chunk.compactMap(\.blobID)).all() {
+                content[blob.id!] = blob.content
+            }
+        }
+        let contentByBlob = content
+        let trainItems = items.filter { $0.split == "train" }, testItems = items.filter { $0.split == "test" }
+        let (train, test) = await _Concurrency.Task.detached {
+            (loader.decode(trainItems) { trainItems[$0].blobID.flatMap { contentByBlob[$0] } },
+             loader.decode(testItems) { testItems[$0].blobID.flatMap { contentByBlob[$0] } })
+        }.value
+        if let bad = (train.skipped + test.skipped).first {
+            let more = train.skipped.count + test.skipped.count - 1
+            throw JobFailure("Image \"\(bad.fileName)\" of the snapshot is unusable: \(bad.reason)\(more > 0 ? " (and \(more) more)" : ""). Remove or replace it and train a new iteration.")
+        }
+        guard train.data.count > 0 else { throw JobFailure("The snapshot has no training images.") }
+        return (train, test)
+    }
+}
+
+/// What a finished training run hands back (everything Sendable; the model stays on its thread).
+struct TrainingOutcome: Sendable {
+    var checkpoint: Data
+    var tflite: Data
+    var results: Components.Schemas.IterationResults
+    var modelCard: Components.Schemas.ModelCard
+    var summary: String
+}
