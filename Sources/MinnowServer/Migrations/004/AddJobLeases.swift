@@ -6,18 +6,17 @@ import SQLKit
 /// someone asked it to stop.
 struct AddJobLeases: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema("jobs")
-            .field("payload", .string)
-            .field("iteration_id", .uuid)
-            .field("input_blob_id", .string)
-            .field("attempts", .int, .required, .sql(.default(0)))
-            .field("max_attempts", .int, .required, .sql(.default(3)))
-            .field("lease_owner", .string)
-            .field("lease_expires_at", .double)
-            .field("cancel_requested", .bool, .required, .sql(.default(false)))
-            .field("started_at", .datetime)
-            .field("finished_at", .datetime)
-            .update()
+        // SQLite adds one column per ALTER TABLE statement.
+        let columns: [(String, DatabaseSchema.DataType, [DatabaseSchema.FieldConstraint])] = [
+            ("payload", .string, []), ("iteration_id", .uuid, []), ("input_blob_id", .string, []),
+            ("attempts", .int, [.required, .sql(.default(0))]), ("max_attempts", .int, [.required, .sql(.default(3))]),
+            ("lease_owner", .string, []), ("lease_expires_at", .double, []),
+            ("cancel_requested", .bool, [.required, .sql(.default(false))]),
+            ("started_at", .datetime, []), ("finished_at", .datetime, []),
+        ]
+        for (name, type, constraints) in columns {
+            try await database.schema("jobs").field(.definition(name: .key(.init(stringLiteral: name)), dataType: type, constraints: constraints)).update()
+        }
         if let sql = database as? any SQLDatabase {
             try await sql.create(index: "jobs_queue").on("jobs").column("status").column("created_at").run()
         }
@@ -27,11 +26,10 @@ struct AddJobLeases: AsyncMigration {
         if let sql = database as? any SQLDatabase {
             try await sql.drop(index: "jobs_queue").run()
         }
-        try await database.schema("jobs")
-            .deleteField("payload").deleteField("iteration_id").deleteField("input_blob_id").deleteField("attempts").deleteField("max_attempts")
-            .deleteField("lease_owner").deleteField("lease_expires_at").deleteField("cancel_requested")
-            .deleteField("started_at").deleteField("finished_at")
-            .update()
+        for name in ["payload", "iteration_id", "input_blob_id", "attempts", "max_attempts", "lease_owner", "lease_expires_at",
+                     "cancel_requested", "started_at", "finished_at"] {
+            try await database.schema("jobs").deleteField(.init(stringLiteral: name)).update()
+        }
     }
 }
 
