@@ -76,6 +76,7 @@ let package = Package(
                 "MinnowServer",
                 "minnow",
                 .product(name: "Imaging", package: "Engine"),
+                .product(name: "Int8", package: "Engine"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

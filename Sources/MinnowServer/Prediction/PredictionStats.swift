@@ -36,7 +36,7 @@ final class PredictionStats: LifecycleHandler, Sendable {
         let loop = Task { [weak application] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                guard let application else { return }
+                guard let application, !Task.isCancelled else { return }
                 await self.flush(on: application.db, logger: application.logger)
             }
         }

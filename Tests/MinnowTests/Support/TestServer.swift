@@ -35,6 +35,7 @@ struct TestServer: Sendable {
         app.logger.logLevel = .error
         do {
             try await configure(app, config)
+            try await app.asyncBoot()
             try await app.server.start(address: .hostname("127.0.0.1", port: 0))
             let port = try #require(app.http.server.shared.localAddress?.port)
             let result = try await body(TestServer(app: app, baseURL: "http://127.0.0.1:\(port)", config: config))

@@ -71,10 +71,10 @@ extension TestServer {
     func withWorker<T>(leaseSeconds: Double = 15, _ body: () async throws -> T) async throws -> T {
         let worker = JobWorker(db: app.db, logger: app.logger, leaseSeconds: leaseSeconds, heartbeatInterval: .milliseconds(500))
         let running = Task { await worker.run() }
-        defer { worker.stop() }
-        let result = try await body()
+        let result: Result<T, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
         worker.stop()
         await running.value
-        return result
+        return try result.get()
     }
 }
