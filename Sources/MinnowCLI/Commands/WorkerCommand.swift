@@ -21,6 +21,12 @@ struct Worker: AsyncParsableCommand {
     @Option(name: .customLong("database-url"), help: .init(ConfigurationKey.databaseURL.help)) var databaseURL: String?
     @Option(name: .customLong("log-level"), help: .init(ConfigurationKey.logLevel.help)) var logLevel: String?
     @Option(help: "JSON config file (default <data-dir>/minnow.json if it exists).") var config: String?
+    @Option(name: .customLong("lease-seconds"), help: "How long a claimed job stays this worker's without a heartbeat (heartbeats come every lease/5 s).")
+    var leaseSeconds: Int = 15
+
+    func validate() throws {
+        guard (2...600).contains(leaseSeconds) else { throw ValidationError("--lease-seconds must be 2–600") }
+    }
 
     func run() async throws {
         let flags: [String: String?] = ["data-dir": dataDir, "database-url": databaseURL, "log-level": logLevel]
@@ -37,6 +43,6 @@ struct Worker: AsyncParsableCommand {
             handler.logLevel = settings.logLevel
             return handler
         }
-        try await MinnowServer.runWorker(settings)
+        try await MinnowServer.runWorker(settings, leaseSeconds: Double(leaseSeconds))
     }
 }

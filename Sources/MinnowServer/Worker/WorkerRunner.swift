@@ -10,14 +10,15 @@ import Vapor
 import Glibc
 #endif
 
-public func runWorker(_ config: ServerConfiguration) async throws {
+public func runWorker(_ config: ServerConfiguration, leaseSeconds: Double = 15) async throws {
     #if canImport(Glibc)
     _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
     #endif
     let app = try await Application.make(Environment(name: "production", arguments: ["minnow"]))
     do {
         try DatabaseSetup.use(config, on: app)
-        let worker = JobWorker(db: app.db, logger: app.logger)
+        let worker = JobWorker(db: app.db, logger: app.logger, leaseSeconds: leaseSeconds,
+                               heartbeatInterval: .milliseconds(Int(leaseSeconds * 200)))
         let signals = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
