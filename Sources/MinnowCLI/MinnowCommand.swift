@@ -16,6 +16,7 @@ public struct MinnowCommand: AsyncParsableCommand {
         subcommands: [
             Serve.self, Worker.self, Register.self, Login.self, Logout.self, Whoami.self, Password.self,
             Account.self, Keys.self, Projects.self, Images.self, Labels.self, Dataset.self,
+            Train.self, Iterations.self, Evaluate.self, DownloadModel.self, Deploy.self, Deployments.self, Predict.self,
         ] + EngineCommands.all
     )
 

@@ -9,6 +9,14 @@ enum Output {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
+    /// One compact JSON object per line (for streams).
+    static func jsonLine<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
     /// Columns padded to their widest cell; the header row is upper case.
     static func table(_ headers: [String], _ rows: [[String]]) {
         let widths = headers.indices.map { column in

@@ -58,27 +58,7 @@ struct Dataset: AsyncParsableCommand {
         func run() async throws {
             let (client, projectID) = try await options.client(forProject: project)
             let response = try await client.exportDataset(path: .init(projectId: projectID), query: .init(label: label, split: split)).ok
-            let body = try response.body.applicationZip
-            let partial = URL(fileURLWithPath: output + ".partial")
-            FileManager.default.createFile(atPath: partial.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: partial)
-            let progress = ProgressLine(enabled: !options.json)
-            var written = 0
-            do {
-                for try await chunk in body {
-                    try handle.write(contentsOf: chunk)
-                    written += chunk.count
-                    progress.update("Downloaded \(ProgressLine.bytes(written))")
-                }
-                try handle.close()
-            } catch {
-                try? handle.close()
-                try? FileManager.default.removeItem(at: partial)
-                throw CLIFailure("The download stopped early (\(error)); nothing was written to \(output).")
-            }
-            progress.finish()
-            _ = try? FileManager.default.removeItem(atPath: output)
-            try FileManager.default.moveItem(at: partial, to: URL(fileURLWithPath: output))
+            let written = try await Download.save(try response.body.applicationZip, to: output, showProgress: !options.json)
             if options.json { try Output.json(["file": output, "bytes": "\(written)"]) } else { print("Wrote \(output) (\(ProgressLine.bytes(written))).") }
         }
     }
