@@ -4,8 +4,8 @@
 set -euo pipefail
 mode="${1:-run}"
 
-run_packages=(libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev zlib1g-dev)
-test_packages=(postgresql python3-venv python3-pip curl zip unzip dataset-fashion-mnist gcc-arm-none-eabi)
+run_packages=(libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev zlib1g-dev gcc-arm-none-eabi)
+test_packages=(postgresql python3-venv python3-pip curl zip unzip dataset-fashion-mnist)
 
 packages=("${run_packages[@]}")
 [ "$mode" = test ] && packages+=("${test_packages[@]}")
