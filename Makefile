@@ -5,14 +5,14 @@ PORT       ?= 8080
 VENV       := .venv
 PYTHON     := $(VENV)/bin/python
 
-.PHONY: run test deps test-deps build release venv engine-test server-test clean
+.PHONY: run test deps test-deps build release venv engine-test server-test browser-test clean
 
 ## Installs what is missing, builds (release) and serves on SQLite in $(DATA_DIR).
 run: deps release
 	.build/release/minnow serve --data-dir $(DATA_DIR) --port $(PORT)
 
-## Runs the whole test suite: engine, server (SQLite and PostgreSQL), CLI.
-test: test-deps venv engine-test server-test
+## Runs the whole test suite: engine, server (SQLite and PostgreSQL), CLI, browser.
+test: test-deps venv engine-test server-test browser-test
 
 deps:
 	scripts/install-deps.sh run
@@ -38,6 +38,12 @@ engine-test:
 
 server-test:
 	scripts/with-postgres.sh $(SWIFT) test
+
+## The web app in headless Chromium (Debian chromium + chromedriver) against the real binary;
+## screenshots of each page go to test-output/screenshots/.
+browser-test: venv
+	$(SWIFT) build --product minnow
+	$(PYTHON) -m pytest -q tests/browser
 
 clean:
 	rm -rf .build Engine/.build $(VENV)

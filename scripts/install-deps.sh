@@ -5,7 +5,7 @@ set -euo pipefail
 mode="${1:-run}"
 
 run_packages=(libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev zlib1g-dev gcc-arm-none-eabi)
-test_packages=(postgresql python3-venv python3-pip curl zip unzip dataset-fashion-mnist)
+test_packages=(postgresql python3-venv python3-pip curl zip unzip dataset-fashion-mnist chromium chromium-driver)
 
 packages=("${run_packages[@]}")
 [ "$mode" = test ] && packages+=("${test_packages[@]}")

@@ -20,7 +20,7 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     let models = ModelCache()
     let services = MinnowServices(
         config: config,
-        authenticator: Authenticator(tokens: AccessTokens(secret: secret, lifetime: config.accessTokenLifetime)),
+        authenticator: Authenticator(tokens: AccessTokens(secret: secret, lifetime: config.accessTokenLifetime), csrf: CSRFTokens(secret: secret)),
         loginLimiter: LoginRateLimiter(limits: config.loginLimits),
         metrics: PrometheusCollectorRegistry(),
         dummyPasswordHash: try app.password.hash(UUID().uuidString),
@@ -32,10 +32,12 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
 
     app.middleware = Middlewares()
     app.middleware.use(RequestObservationMiddleware(metrics: services.metrics))
+    app.middleware.use(SecureHeadersMiddleware())
     app.middleware.use(ErrorMiddleware())
     app.middleware.use(CurrentRequestMiddleware())
 
     OperationsRoutes.register(on: app, metrics: services.metrics)
+    WebRoutes(services: services).register(on: app)
     try APIHandler(services: services).registerHandlers(
         on: VaporTransport(routesBuilder: app),
         middlewares: [BodyLimitMiddleware(defaultLimit: config.maxJSONBodyBytes, limits: Limits.perOperation)]

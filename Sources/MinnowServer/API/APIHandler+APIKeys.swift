@@ -9,8 +9,7 @@ extension APIHandler {
         let (request, principal) = try await authenticated()
         let (userID, _) = try principal.requirePerson()
         let page = PageRequest(page: input.query.page, perPage: input.query.perPage)
-        let (keys, total) = try await APIKey.query(on: request.db).filter(\.$owner.$id == userID)
-            .sort(\.$createdAt, .descending).sort(\.$id).page(page)
+        let (keys, total) = try await APIKeys(db: request.db).list(ownerID: userID, page: page)
         return .ok(.init(body: .json(.init(items: try keys.map { try $0.api() }, metadata: page.metadata(total: total)))))
     }
 
@@ -18,35 +17,19 @@ extension APIHandler {
         let (request, principal) = try await authenticated()
         let (userID, _) = try principal.requirePerson()
         guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        if let problem = Validation.name(body.name, of: "key") {
-            return .unprocessableContent(.init(body: .json(.invalid(problem))))
+        let permissions = Set(body.permissions.compactMap { Permission(rawValue: $0.rawValue) })
+        switch try await APIKeys(db: request.db).create(ownerID: userID, name: body.name, projectID: body.projectId, permissions: permissions, expiresAt: body.expiresAt) {
+        case .success(let created):
+            return .created(.init(body: .json(.init(value1: try created.key.api(), value2: .init(key: created.secret)))))
+        case .failure(.notFound(let what)): return .notFound(.init(body: .json(.notFound(what))))
+        case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
         }
-        guard !body.permissions.isEmpty else {
-            return .unprocessableContent(.init(body: .json(.invalid("Give the key at least one permission: \(Permission.allCases.map(\.rawValue).joined(separator: ", "))."))))
-        }
-        if let expiry = body.expiresAt, expiry <= Date() {
-            return .unprocessableContent(.init(body: .json(.invalid("expiresAt must be in the future."))))
-        }
-        guard let projectID = UUID(uuidString: body.projectId),
-              let project = try await principal.ownedProject(projectID, on: request.db)
-        else { return .notFound(.init(body: .json(.notFound("Project")))) }
-
-        let secret = APIKeySecrets.generate()
-        let key = APIKey(
-            ownerID: userID, projectID: try project.requireID(),
-            name: body.name.trimmingCharacters(in: .whitespacesAndNewlines),
-            prefix: APIKeySecrets.prefix(of: secret), secretHash: APIKeySecrets.hash(secret),
-            permissions: Set(body.permissions.compactMap { Permission(rawValue: $0.rawValue) }),
-            expiresAt: body.expiresAt
-        )
-        try await key.create(on: request.db)
-        return .created(.init(body: .json(.init(value1: try key.api(), value2: .init(key: secret)))))
     }
 
     func getAPIKey(_ input: Operations.GetAPIKey.Input) async throws -> Operations.GetAPIKey.Output {
         let (request, principal) = try await authenticated()
         let (userID, _) = try principal.requirePerson()
-        guard let key = try await ownedKey(input.path.keyId, userID: userID, on: request.db) else {
+        guard let key = try await APIKeys(db: request.db).find(input.path.keyId, ownerID: userID) else {
             return .notFound(.init(body: .json(.notFound("API key"))))
         }
         return .ok(.init(body: .json(try key.api())))
@@ -55,16 +38,10 @@ extension APIHandler {
     func revokeAPIKey(_ input: Operations.RevokeAPIKey.Input) async throws -> Operations.RevokeAPIKey.Output {
         let (request, principal) = try await authenticated()
         let (userID, _) = try principal.requirePerson()
-        guard let key = try await ownedKey(input.path.keyId, userID: userID, on: request.db) else {
+        guard try await APIKeys(db: request.db).revoke(input.path.keyId, ownerID: userID) else {
             return .notFound(.init(body: .json(.notFound("API key"))))
         }
-        try await key.delete(on: request.db)
         return .noContent(.init())
-    }
-
-    private func ownedKey(_ id: String, userID: UUID, on db: any Database) async throws -> APIKey? {
-        guard let id = UUID(uuidString: id) else { return nil }
-        return try await APIKey.query(on: db).filter(\.$id == id).filter(\.$owner.$id == userID).first()
     }
 }
 

@@ -8,44 +8,32 @@ extension APIHandler {
     func register(_ input: Operations.Register.Input) async throws -> Operations.Register.Output {
         let request = try CurrentRequest.get()
         guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        let username = body.username.lowercased()
-        if let problem = Validation.username(username) ?? Validation.password(body.password) {
-            return .unprocessableContent(.init(body: .json(.invalid(problem))))
+        switch try await Accounts(request: request, services: services).register(username: body.username, password: body.password) {
+        case .success(let user): return .created(.init(body: .json(try user.api())))
+        case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
+        case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
         }
-        let hash = try await request.password.async.hash(body.password)
-        let user = User(username: username, passwordHash: hash)
-        do {
-            try await user.create(on: request.db)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            return .conflict(.init(body: .json(.conflict("The username \"\(username)\" is taken; choose another."))))
-        }
-        return .created(.init(body: .json(try user.api())))
     }
 
     func login(_ input: Operations.Login.Input) async throws -> Operations.Login.Output {
         let request = try CurrentRequest.get()
         guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        let username = body.username.lowercased()
-        let address = request.remoteAddress?.ipAddress ?? "unknown"
-        if let wait = await services.loginLimiter.admit(username: username, address: address) {
-            let error = APIError.tooManyRequests(retryAfter: wait, "Too many sign-in attempts; try again in \(wait) seconds.")
+        let accounts = Accounts(request: request, services: services)
+        switch try await accounts.signIn(username: body.username, password: body.password) {
+        case .success(let user):
+            return .ok(.init(body: .json(try issueToken(for: user, accounts))))
+        case .failure(.tooManyRequests(let wait, let message)):
+            let error = APIError.tooManyRequests(retryAfter: wait, message)
             return .tooManyRequests(.init(headers: .init(retryAfter: wait), body: .json(error.body)))
+        case .failure(let failure):
+            return .unauthorized(.init(body: .json(APIError.unauthorized(failure.message).body)))
         }
-        let user = try await User.query(on: request.db).filter(\.$username == username).first()
-        // Verify against a dummy hash for unknown users so timing does not reveal who exists.
-        let valid = try await request.password.async.verify(body.password, created: user?.passwordHash ?? services.dummyPasswordHash)
-        guard let user, valid else {
-            await services.loginLimiter.recordFailure(username: username)
-            return .unauthorized(.init(body: .json(APIError.unauthorized("Wrong username or password.").body)))
-        }
-        await services.loginLimiter.recordSuccess(username: username)
-        return .ok(.init(body: .json(try issueToken(for: user))))
     }
 
     func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output {
         let (request, principal) = try await authenticated()
         let (_, token) = try principal.requirePerson()
-        try await RevokedToken(id: token.jti, expiresAt: token.expiresAt).create(on: request.db)
+        try await Accounts(request: request, services: services).signOut(token)
         return .noContent(.init())
     }
 
@@ -60,31 +48,22 @@ extension APIHandler {
         let (request, principal) = try await authenticated()
         let (userID, _) = try principal.requirePerson()
         guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        guard let user = try await User.find(userID, on: request.db) else { throw APIError.unauthorized() }
-        guard try await request.password.async.verify(body.currentPassword, created: user.passwordHash) else {
-            return .unprocessableContent(.init(body: .json(.invalid("The current password is wrong."))))
+        let accounts = Accounts(request: request, services: services)
+        switch try await accounts.changePassword(userID: userID, current: body.currentPassword, new: body.newPassword) {
+        case .success(let user): return .ok(.init(body: .json(try issueToken(for: user, accounts))))
+        case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
         }
-        if let problem = Validation.password(body.newPassword) {
-            return .unprocessableContent(.init(body: .json(.invalid(problem))))
-        }
-        user.passwordHash = try await request.password.async.hash(body.newPassword)
-        user.tokenGeneration += 1  // every token issued before is now refused
-        try await user.save(on: request.db)
-        return .ok(.init(body: .json(try issueToken(for: user))))
     }
 
     func deleteAccount(_ input: Operations.DeleteAccount.Input) async throws -> Operations.DeleteAccount.Output {
         let (request, principal) = try await authenticated()
         let (userID, token) = try principal.requirePerson()
-        try await request.db.transaction { db in
-            try await User.query(on: db).filter(\.$id == userID).delete()  // cascades to projects, keys and their data
-            try await RevokedToken(id: token.jti, expiresAt: token.expiresAt).create(on: db)
-        }
+        try await Accounts(request: request, services: services).deleteAccount(userID: userID, token: token)
         return .noContent(.init())
     }
 
-    private func issueToken(for user: User) throws -> Components.Schemas.AccessToken {
-        let (token, claims) = try services.tokens.issue(userID: try user.requireID(), generation: user.tokenGeneration)
+    private func issueToken(for user: User, _ accounts: Accounts) throws -> Components.Schemas.AccessToken {
+        let (token, claims) = try accounts.issueToken(for: user)
         return .init(accessToken: token, tokenType: .bearer, expiresAt: claims.expiresAt)
     }
 }

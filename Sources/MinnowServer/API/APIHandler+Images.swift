@@ -76,25 +76,11 @@ extension APIHandler {
             return .notFound(.init(body: .json(.notFound("Project"))))
         }
         let page = PageRequest(page: input.query.page, perPage: input.query.perPage)
-        var query = DatasetImage.query(on: request.db).filter(\.$project.$id == (try project.requireID())).with(\.$boxes)
-        if let label = input.query.label {
-            let boxed = try await Box.query(on: request.db).join(DatasetImage.self, on: \Box.$image.$id == \DatasetImage.$id)
-                .filter(DatasetImage.self, \.$project.$id == project.requireID()).filter(\.$label == label).all(\.$image.$id)
-            query = query.group(.or) { $0.filter(\.$label == label).filter(\.$id ~~ boxed) }
-        }
-        if let split = input.query.split { query = query.filter(\.$split == split.rawValue) }
-        if let source = input.query.source { query = query.filter(\.$source == source.rawValue) }
-        if input.query.unlabelled == true {
-            let boxed = try await Box.query(on: request.db).join(DatasetImage.self, on: \Box.$image.$id == \DatasetImage.$id)
-                .filter(DatasetImage.self, \.$project.$id == project.requireID()).all(\.$image.$id)
-            query = query.filter(\.$label == nil).filter(\.$id !~ boxed)
-        }
-        switch input.query.sort ?? .newest {
-        case .newest: query = query.sort(\.$createdAt, .descending)
-        case .oldest: query = query.sort(\.$createdAt, .ascending)
-        case .fileName: query = query.sort(\.$fileName, .ascending)
-        }
-        let (images, total) = try await query.sort(\.$id).page(page)
+        let filter = ImageFilter(
+            label: input.query.label, split: input.query.split?.rawValue, source: input.query.source?.rawValue,
+            unlabelled: input.query.unlabelled == true, order: (input.query.sort?.rawValue).flatMap(ImageFilter.Order.init) ?? .newest
+        )
+        let (images, total) = try await filter.query(projectID: project.requireID(), on: request.db).page(page)
         return .ok(.init(body: .json(.init(items: try images.map { try $0.api() }, metadata: page.metadata(total: total)))))
     }
 

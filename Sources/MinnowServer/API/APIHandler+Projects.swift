@@ -8,12 +8,12 @@ extension APIHandler {
     func listProjects(_ input: Operations.ListProjects.Input) async throws -> Operations.ListProjects.Output {
         let (request, principal) = try await authenticated()
         let page = PageRequest(page: input.query.page, perPage: input.query.perPage)
-        var query = Project.query(on: request.db).filter(\.$owner.$id == principal.userID)
+        var only: UUID?
         if case .apiKey(_, let projectID, let permissions) = principal {
             guard permissions.contains(.read) else { throw APIError.forbidden("This API key lacks the \"read\" permission.") }
-            query = query.filter(\.$id == projectID)
+            only = projectID
         }
-        let (projects, total) = try await query.sort(\.$createdAt, .descending).sort(\.$id).page(page)
+        let (projects, total) = try await Projects(db: request.db).list(ownerID: principal.userID, only: only, page: page)
         return .ok(.init(body: .json(.init(items: try projects.map { try $0.api() }, metadata: page.metadata(total: total)))))
     }
 
@@ -21,21 +21,14 @@ extension APIHandler {
         let (request, principal) = try await authenticated()
         let (userID, _) = try principal.requirePerson()
         guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        let input = body.input ?? .defaults
-        if let problem = Validation.name(body.name, of: "project") ?? body.description.flatMap(Validation.description) ?? input.problem {
-            return .unprocessableContent(.init(body: .json(.invalid(problem))))
-        }
-        let project = Project(
-            ownerID: userID, name: body.name.trimmingCharacters(in: .whitespacesAndNewlines),
-            description: body.description ?? "", task: body.task.rawValue,
-            inputWidth: input.width, inputHeight: input.height, colorMode: input.colorMode.rawValue
+        let result = try await Projects(db: request.db).create(
+            ownerID: userID, name: body.name, description: body.description, task: body.task.rawValue, input: body.input ?? .defaults
         )
-        do {
-            try await project.create(on: request.db)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            return .conflict(.init(body: .json(.conflict("You already have a project named \"\(project.name)\"."))))
+        switch result {
+        case .success(let project): return .created(.init(body: .json(try project.api())))
+        case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
+        case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
         }
-        return .created(.init(body: .json(try project.api())))
     }
 
     func getProject(_ input: Operations.GetProject.Input) async throws -> Operations.GetProject.Output {
@@ -52,22 +45,11 @@ extension APIHandler {
         guard let id = UUID(uuidString: input.path.projectId),
               let project = try await principal.ownedProject(id, on: request.db)
         else { return .notFound(.init(body: .json(.notFound("Project")))) }
-        if let problem = body.name.flatMap({ Validation.name($0, of: "project") }) ?? body.description.flatMap(Validation.description) ?? body.input?.problem {
-            return .unprocessableContent(.init(body: .json(.invalid(problem))))
+        switch try await Projects(db: request.db).update(project, name: body.name, description: body.description, input: body.input) {
+        case .success(let project): return .ok(.init(body: .json(try project.api())))
+        case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
+        case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
         }
-        if let name = body.name { project.name = name.trimmingCharacters(in: .whitespacesAndNewlines) }
-        if let description = body.description { project.description = description }
-        if let input = body.input {
-            project.inputWidth = input.width
-            project.inputHeight = input.height
-            project.colorMode = input.colorMode.rawValue
-        }
-        do {
-            try await project.save(on: request.db)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            return .conflict(.init(body: .json(.conflict("You already have a project named \"\(project.name)\"."))))
-        }
-        return .ok(.init(body: .json(try project.api())))
     }
 
     func deleteProject(_ input: Operations.DeleteProject.Input) async throws -> Operations.DeleteProject.Output {
@@ -75,7 +57,7 @@ extension APIHandler {
         guard let id = UUID(uuidString: input.path.projectId),
               let project = try await principal.ownedProject(id, on: request.db)
         else { return .notFound(.init(body: .json(.notFound("Project")))) }
-        try await project.delete(on: request.db)  // cascades to everything in the project
+        try await Projects(db: request.db).delete(project)
         return .noContent(.init())
     }
 }

@@ -1,29 +1,61 @@
-// Turns `Authorization: Bearer ...` into a `Principal`: an access token (signature, expiry,
-// not signed out, issued since the last password change) or an API key (known hash, not
-// expired). Every failure is the same 401 so nothing is learned by probing.
+// Turns a request into a `Principal`: `Authorization: Bearer ...` with an access token
+// (signature, expiry, not signed out, issued since the last password change) or an API key
+// (known hash, not expired); without that header, the browser's session cookie, which holds
+// an access token checked the same way. A cookie alone never changes anything: state-changing
+// requests made with it need the session's CSRF token and must come from this site.
+// Every failure is the same 401 so nothing is learned by probing.
 import Fluent
 import Foundation
 import Vapor
 
 struct Authenticator: Sendable {
     let tokens: AccessTokens
+    let csrf: CSRFTokens
 
     func authenticate(_ request: Request) async throws -> Principal {
         guard let bearer = request.headers.bearerAuthorization?.token else {
-            throw APIError.unauthorized()
+            return try await authenticateCookie(request)
         }
         if bearer.hasPrefix(APIKeySecrets.marker) {
             return try await authenticateKey(bearer, on: request.db)
         }
-        guard let claims = tokens.verify(bearer) else {
-            throw APIError.unauthorized("The access token is invalid or expired; sign in again.")
+        switch try await check(personToken: bearer, on: request.db) {
+        case .valid(_, let claims): return .person(userID: claims.sub, token: claims)
+        case .invalid: throw APIError.unauthorized("The access token is invalid or expired; sign in again.")
+        case .revoked: throw APIError.unauthorized("The access token was revoked; sign in again.")
         }
-        async let revoked = RevokedToken.find(claims.jti, on: request.db)
-        async let user = User.find(claims.sub, on: request.db)
-        guard try await revoked == nil, let user = try await user, user.tokenGeneration == claims.gen else {
-            throw APIError.unauthorized("The access token was revoked; sign in again.")
+    }
+
+    /// The signed-in person behind the session cookie, or nil (no cookie, expired, revoked).
+    /// Pages call this; they check their forms' CSRF tokens themselves.
+    func session(_ request: Request) async throws -> (user: User, claims: AccessTokenClaims)? {
+        guard let token = request.cookies[SessionCookie.name]?.string, !token.isEmpty,
+              case .valid(let user, let claims) = try await check(personToken: token, on: request.db)
+        else { return nil }
+        return (user, claims)
+    }
+
+    private func authenticateCookie(_ request: Request) async throws -> Principal {
+        guard let session = try await session(request) else { throw APIError.unauthorized() }
+        let (user, claims) = session
+        if !CSRFTokens.isSafeMethod(request.method) {
+            guard CSRFTokens.isSameOrigin(request), csrf.isValid(request.headers.first(name: CSRFTokens.header), for: claims) else {
+                throw APIError.forbidden("Requests made with the session cookie need the page's \(CSRFTokens.header) header.")
+            }
         }
-        return .person(userID: claims.sub, token: claims)
+        return .person(userID: try user.requireID(), token: claims)
+    }
+
+    private enum TokenCheck {
+        case valid(User, AccessTokenClaims), invalid, revoked
+    }
+
+    private func check(personToken token: String, on db: any Database) async throws -> TokenCheck {
+        guard let claims = tokens.verify(token) else { return .invalid }
+        async let revoked = RevokedToken.find(claims.jti, on: db)
+        async let user = User.find(claims.sub, on: db)
+        guard try await revoked == nil, let user = try await user, user.tokenGeneration == claims.gen else { return .revoked }
+        return .valid(user, claims)
     }
 
     private func authenticateKey(_ key: String, on db: any Database) async throws -> Principal {

@@ -1,0 +1,71 @@
+// Account actions shared by the JSON API and the web pages: register, sign in (rate
+// limited), sign out, change password, delete account.
+import Fluent
+import Foundation
+import Vapor
+
+struct Accounts {
+    let request: Request
+    let services: MinnowServices
+
+    private var db: any Database { request.db }
+
+    func register(username rawUsername: String, password: String) async throws -> Result<User, DomainFailure> {
+        let username = rawUsername.lowercased()
+        if let problem = Validation.username(username) { return .failure(.invalid(problem, field: "username")) }
+        if let problem = Validation.password(password) { return .failure(.invalid(problem, field: "password")) }
+        let user = User(username: username, passwordHash: try await request.password.async.hash(password))
+        do {
+            try await user.create(on: db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            return .failure(.conflict("The username \"\(username)\" is taken; choose another.", field: "username"))
+        }
+        return .success(user)
+    }
+
+    func signIn(username rawUsername: String, password: String) async throws -> Result<User, DomainFailure> {
+        let username = rawUsername.lowercased()
+        let address = request.remoteAddress?.ipAddress ?? "unknown"
+        if let wait = await services.loginLimiter.admit(username: username, address: address) {
+            return .failure(.tooManyRequests(retryAfter: wait, "Too many sign-in attempts; try again in \(wait) seconds."))
+        }
+        let user = try await User.query(on: db).filter(\.$username == username).first()
+        // Verify against a dummy hash for unknown users so timing does not reveal who exists.
+        let valid = try await request.password.async.verify(password, created: user?.passwordHash ?? services.dummyPasswordHash)
+        guard let user, valid else {
+            await services.loginLimiter.recordFailure(username: username)
+            return .failure(.unauthorized("Wrong username or password."))
+        }
+        await services.loginLimiter.recordSuccess(username: username)
+        return .success(user)
+    }
+
+    func issueToken(for user: User) throws -> (token: String, claims: AccessTokenClaims) {
+        try services.tokens.issue(userID: try user.requireID(), generation: user.tokenGeneration)
+    }
+
+    func signOut(_ token: AccessTokenClaims) async throws {
+        try await RevokedToken(id: token.jti, expiresAt: token.expiresAt).create(on: db)
+    }
+
+    /// Every token issued before is refused afterwards; returns the user for a fresh token.
+    func changePassword(userID: UUID, current: String, new: String) async throws -> Result<User, DomainFailure> {
+        guard let user = try await User.find(userID, on: db) else { throw APIError.unauthorized() }
+        guard try await request.password.async.verify(current, created: user.passwordHash) else {
+            return .failure(.invalid("The current password is wrong.", field: "currentPassword"))
+        }
+        if let problem = Validation.password(new) { return .failure(.invalid(problem, field: "newPassword")) }
+        user.passwordHash = try await request.password.async.hash(new)
+        user.tokenGeneration += 1
+        try await user.save(on: db)
+        return .success(user)
+    }
+
+    /// Removes the user and everything they own, and revokes the token used.
+    func deleteAccount(userID: UUID, token: AccessTokenClaims) async throws {
+        try await db.transaction { db in
+            try await User.query(on: db).filter(\.$id == userID).delete()  // cascades to projects, keys and their data
+            try await RevokedToken(id: token.jti, expiresAt: token.expiresAt).create(on: db)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+// API keys: list, create (the secret is shown once, on the page that created it), revoke.
+import Fluent
+import Vapor
+
+extension WebRoutes {
+    func registerKeyPages(on routes: any RoutesBuilder) {
+        routes.get("keys") { request in
+            let session = try await requireSession(request)
+            return try await keysPage(request, session, notice: notice(request))
+        }
+        routes.post("keys") { request in try await createKey(request) }
+        routes.post("keys", ":keyID", "revoke") { request in
+            let session = try await requireForm(request)
+            guard try await APIKeys(db: request.db).revoke(request.parameters.get("keyID") ?? "", ownerID: session.userID) else {
+                throw PageError.notFound
+            }
+            return Page.redirect("/keys?notice=key-revoked")
+        }
+    }
+
+    private struct KeyForm: Content {
+        var name: String?
+        var projectId: String?
+        var permissions: [String]?
+        var expiresInDays: Int?
+    }
+
+    private func createKey(_ request: Request) async throws -> Response {
+        let session = try await requireForm(request)
+        let form = try request.content.decode(KeyForm.self)
+        let permissions = Set((form.permissions ?? []).compactMap(Permission.init(rawValue:)))
+        let expiresAt = form.expiresInDays.flatMap { $0 > 0 ? Date().addingTimeInterval(Double($0) * 86400) : nil }
+        let result = try await APIKeys(db: request.db).create(
+            ownerID: session.userID, name: form.name ?? "", projectID: form.projectId ?? "", permissions: permissions, expiresAt: expiresAt
+        )
+        switch result {
+        case .success(let created):
+            return try await keysPage(request, session, created: (created.key, created.secret))
+        case .failure(.notFound):
+            return try await keysPage(request, session, form: form.name ?? "", errors: FormErrors(fields: ["projectId": "Choose one of your projects."]), status: .unprocessableEntity)
+        case .failure(let failure):
+            return try await keysPage(request, session, form: form.name ?? "", errors: FormErrors(failure), status: .unprocessableEntity)
+        }
+    }
+
+    private func keysPage(_ request: Request, _ session: WebSession, form name: String = "", created: (key: APIKey, secret: String)? = nil,
+                          errors: FormErrors = .none, notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let (keys, _) = try await APIKeys(db: request.db).list(ownerID: session.userID, page: PageRequest(page: 1, perPage: 100))
+        let projects = try await Project.query(on: request.db).filter(\.$owner.$id == session.userID).sort(\.$name).all()
+        let names = Dictionary(uniqueKeysWithValues: projects.compactMap { project in project.id.map { ($0, project.name) } })
+        return Page.response(Views.keys(session: session, keys: keys, projectNames: names, projects: projects, name: name,
+                                        created: created, errors: errors, notice: notice), status: status)
+    }
+}

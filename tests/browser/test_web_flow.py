@@ -1,0 +1,161 @@
+"""The web app in a real browser: sign up, create a project, upload a zip (drag-and-drop
+input, progress, background import job polled from the page), browse and relabel in the
+grid, read the analysis, manage labels, create an API key, export, sign out."""
+import io
+import random
+import struct
+import urllib.error
+import urllib.request
+import zipfile
+import zlib
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+
+def png(seed, size=32):
+    """A real PNG of random 4x4 blocks (distinct content and perceptual hash per seed)."""
+    rng = random.Random(seed)
+    blocks = [[rng.randrange(256) for _ in range(8)] for _ in range(8)]
+    rows = b"".join(
+        b"\x00" + bytes(blocks[y * 8 // size][x * 8 // size] for x in range(size) for _ in range(3))
+        for y in range(size)
+    )
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def make_zip(path):
+    with zipfile.ZipFile(path, "w") as archive:
+        for split, count in (("train", 6), ("test", 2)):
+            for label, base in (("cat", 0), ("dog", 1000)):
+                for i in range(count):
+                    archive.writestr(f"{split}/{label}/{label}-{split}-{i}.png", png(base + i + (500 if split == "test" else 0)))
+        archive.writestr("notes.txt", "not an image")
+    return path
+
+
+def wait(driver, seconds=30):
+    return WebDriverWait(driver, seconds)
+
+
+def test_sign_up_to_sign_out(server, browser, screenshot, tmp_path):
+    driver = browser
+    driver.get(server + "/")
+    assert "/sign-in" in driver.current_url
+    screenshot(driver, "sign-in")
+
+    # Sign up: a short password is refused next to the field, then a good one works.
+    driver.find_element(By.LINK_TEXT, "Create an account").click()
+    driver.find_element(By.ID, "f-username").send_keys("ada")
+    driver.find_element(By.ID, "f-password").send_keys("short")
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    assert "at least 8 characters" in driver.find_element(By.ID, "f-password-error").text
+    screenshot(driver, "sign-up-error")
+    driver.find_element(By.ID, "f-password").send_keys("correct horse")
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait(driver).until(ec.url_contains("/projects"))
+    assert driver.get_cookie("minnow_session")["httpOnly"] is True
+
+    # Create a project.
+    driver.find_element(By.ID, "f-name").send_keys("Pets")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/projects'] button[type=submit]").click()
+    wait(driver).until(ec.url_contains("/upload"))
+    screenshot(driver, "upload-empty")
+
+    # Upload a zip through the drop zone's file input: progress, job polling, per-file report.
+    archive = make_zip(tmp_path / "pets.zip")
+    driver.find_element(By.ID, "file-input").send_keys(str(archive))
+    wait(driver, 90).until(ec.visibility_of_element_located((By.ID, "upload-done")))
+    status = driver.find_element(By.ID, "upload-status").text
+    assert "16 added" in status and "1 rejected" in status, status
+    report = driver.find_element(By.ID, "upload-report").text
+    assert "notes.txt" in report and "rejected" in report
+    screenshot(driver, "upload-report")
+
+    # The grid: 16 tiles; select two cats and relabel them.
+    driver.find_element(By.LINK_TEXT, "See the images").click()
+    wait(driver).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".grid")))
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".tile")) == 16
+    screenshot(driver, "grid")
+    Select(driver.find_element(By.ID, "filter-label")).select_by_value("cat")
+    driver.find_element(By.CSS_SELECTOR, "form[aria-label='Filter images'] button").click()
+    wait(driver).until(ec.url_contains("label=cat"))
+    picks = driver.find_elements(By.CSS_SELECTOR, "input.pick")
+    assert len(picks) == 8
+    picks[0].click()
+    picks[1].click()
+    assert driver.find_element(By.ID, "selected-count").text == "2 selected"
+    Select(driver.find_element(By.ID, "f-action")).select_by_value("relabel")
+    driver.find_element(By.ID, "f-label").send_keys("kitten")
+    driver.find_element(By.CSS_SELECTOR, "#batch button[type=submit]").click()
+    wait(driver).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".notice"), "Relabelled 2 images"))
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".tile")) == 6
+    screenshot(driver, "grid-relabelled")
+
+    # One image's page.
+    driver.find_elements(By.CSS_SELECTOR, ".tile a")[0].click()
+    wait(driver).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".viewer img")))
+    screenshot(driver, "image")
+
+    # Analysis: SVG charts, problems linking to images.
+    driver.find_element(By.LINK_TEXT, "Analysis").click()
+    wait(driver).until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg.chart")))
+    assert "Too Few Examples" in driver.page_source  # "kitten" has 2 images
+    screenshot(driver, "analysis")
+
+    # Labels: merge kitten back into cat.
+    driver.find_element(By.LINK_TEXT, "Labels").click()
+    rows = driver.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert [r.find_element(By.CSS_SELECTOR, "th").text for r in rows] == ["cat", "dog", "kitten"]
+    screenshot(driver, "labels")
+    kitten = rows[2]
+    name = kitten.find_element(By.CSS_SELECTOR, "input[name=name]")
+    name.clear()
+    name.send_keys("cat")
+    kitten.find_element(By.CSS_SELECTOR, "form[action$='/labels/rename'] button").click()
+    wait(driver).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".notice"), "Label renamed"))
+    assert [r.find_element(By.CSS_SELECTOR, "th").text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr")] == ["cat", "dog"]
+
+    # Export: the link downloads the zip with the session cookie.
+    driver.find_element(By.LINK_TEXT, "Data").click()
+    href = driver.find_element(By.LINK_TEXT, "Export all as zip").get_attribute("href")
+    cookie = driver.get_cookie("minnow_session")["value"]
+    request = urllib.request.Request(href, headers={"Cookie": "minnow_session=" + cookie})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        exported = zipfile.ZipFile(io.BytesIO(response.read()))
+    names = exported.namelist()
+    assert len(names) == 16 and any(n.startswith("train/cat/") for n in names) and any(n.startswith("test/dog/") for n in names)
+
+    # An API key, shown once.
+    driver.find_element(By.LINK_TEXT, "API keys").click()
+    driver.find_element(By.ID, "f-name").send_keys("door camera")
+    Select(driver.find_element(By.ID, "f-projectId")).select_by_visible_text("Pets")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/keys'] button[type=submit]").click()
+    secret = driver.find_element(By.ID, "new-key").text
+    assert secret.startswith("mnw_") and len(secret) == 47
+    screenshot(driver, "api-key")
+
+    # Phone width: the grid still works.
+    driver.set_window_size(390, 900)
+    driver.find_element(By.LINK_TEXT, "Projects").click()
+    screenshot(driver, "projects-phone")
+    driver.set_window_size(1280, 900)
+    screenshot(driver, "projects")
+
+    # Sign out: the old cookie no longer works.
+    driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+    wait(driver).until(ec.url_contains("/sign-in"))
+    assert "You are signed out" in driver.page_source
+    request = urllib.request.Request(server + "/v1/auth/me", headers={"Cookie": "minnow_session=" + cookie})
+    try:
+        urllib.request.urlopen(request, timeout=10)
+        assert False, "the revoked session still works"
+    except urllib.error.HTTPError as error:
+        assert error.code == 401
+    screenshot(driver, "signed-out")
