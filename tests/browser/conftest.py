@@ -84,6 +84,12 @@ def screenshot():
         height = driver.execute_script("return Math.max(document.body.scrollHeight, 600)")
         width = driver.get_window_size()["width"]
         driver.set_window_size(width, min(height + 120, 4000))
+        # Let lazily loaded images that came into view arrive.
+        driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            const images = Array.from(document.images).filter((i) => !i.complete);
+            Promise.all(images.map((i) => new Promise((r) => { i.onload = i.onerror = r; }))).then(() => setTimeout(done, 100));
+        """)
         driver.save_screenshot(str(path))
         driver.set_window_size(width, 900)
         return path

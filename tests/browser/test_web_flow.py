@@ -9,6 +9,7 @@ import urllib.request
 import zipfile
 import zlib
 
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -159,3 +160,41 @@ def test_sign_up_to_sign_out(server, browser, screenshot, tmp_path):
     except urllib.error.HTTPError as error:
         assert error.code == 401
     screenshot(driver, "signed-out")
+
+
+def test_boxes_are_drawn_on_detection_images(server, browser, screenshot, tmp_path):
+    driver = browser
+    driver.get(server + "/sign-up")
+    driver.find_element(By.ID, "f-username").send_keys("bob")
+    driver.find_element(By.ID, "f-password").send_keys("correct horse")
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait(driver).until(ec.url_contains("/projects"))
+    driver.find_element(By.ID, "f-name").send_keys("Birds")
+    Select(driver.find_element(By.ID, "f-task")).select_by_value("detection")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/projects'] button[type=submit]").click()
+    wait(driver).until(ec.url_contains("/upload"))
+
+    # A loose image upload (multipart to the API), then its page.
+    image = tmp_path / "feeder.png"
+    image.write_bytes(png(4242, size=64))
+    driver.find_element(By.ID, "file-input").send_keys(str(image))
+    wait(driver, 60).until(ec.visibility_of_element_located((By.ID, "upload-done")))
+    assert "1 added" in driver.find_element(By.ID, "upload-status").text
+    driver.find_element(By.LINK_TEXT, "See the images").click()
+    driver.find_element(By.CSS_SELECTOR, ".tile a").click()
+    wait(driver).until(ec.presence_of_element_located((By.ID, "box-editor")))
+
+    # Draw a box with the pointer, label it, save; it is there after a reload.
+    driver.find_element(By.ID, "box-label").send_keys("robin")
+    canvas = driver.find_element(By.ID, "box-canvas")
+    ActionChains(driver).move_to_element_with_offset(canvas, -100, -100).click_and_hold() \
+        .move_by_offset(150, 120).release().perform()
+    wait(driver).until(ec.text_to_be_present_in_element((By.ID, "box-status"), "Box added"))
+    driver.find_element(By.ID, "save-boxes").click()
+    wait(driver).until(ec.text_to_be_present_in_element((By.ID, "box-status"), "Saved 1 boxes"))
+    driver.refresh()
+    wait(driver).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#box-layer rect")))
+    labels = [i.get_attribute("value") for i in driver.find_elements(By.CSS_SELECTOR, "#box-table input[type=text]")]
+    assert labels == ["robin"]
+    screenshot(driver, "detection-boxes")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()

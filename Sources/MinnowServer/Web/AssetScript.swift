@@ -156,6 +156,98 @@ enum AssetScript {
     zone.addEventListener("drop", (e) => { e.preventDefault(); zone.classList.remove("over"); start(e.dataTransfer.files); });
     input.addEventListener("change", () => { start(input.files); input.value = ""; });
   }
+  // Box editor on a detection image: draw with the pointer, edit as numbers, save to the API.
+  const editor = document.getElementById("box-editor");
+  if (editor) {
+    const canvas = document.getElementById("box-canvas");
+    const layer = document.getElementById("box-layer");
+    const table = document.querySelector("#box-table tbody");
+    const label = document.getElementById("box-label");
+    const status = document.getElementById("box-status");
+    const svg = "http://www.w3.org/2000/svg";
+    let boxes = JSON.parse(editor.dataset.boxes || "[]");
+    let drawing = null;
+    const clamp = (v) => Math.min(1, Math.max(0, v));
+    const round = (v) => Math.round(v * 1000) / 1000;
+
+    const draw = () => {
+      layer.replaceChildren();
+      boxes.concat(drawing ? [drawing] : []).forEach((b) => {
+        const rect = document.createElementNS(svg, "rect");
+        [["x", b.x * 1000], ["y", b.y * 1000], ["width", b.width * 1000], ["height", b.height * 1000]].forEach(([k, v]) => rect.setAttribute(k, v));
+        rect.setAttribute("fill", "none"); rect.setAttribute("stroke", "#f0a400"); rect.setAttribute("stroke-width", "3");
+        rect.setAttribute("vector-effect", "non-scaling-stroke");
+        layer.appendChild(rect);
+      });
+    };
+    const render = () => {
+      table.replaceChildren();
+      boxes.forEach((b, index) => {
+        const tr = document.createElement("tr");
+        const name = document.createElement("input");
+        name.type = "text"; name.value = b.label; name.setAttribute("aria-label", "Label of box " + (index + 1));
+        name.addEventListener("input", () => { b.label = name.value.trim(); });
+        const cell = (node) => { const td = document.createElement("td"); td.appendChild(node); tr.appendChild(td); };
+        cell(name);
+        ["x", "y", "width", "height"].forEach((key) => {
+          const input = document.createElement("input");
+          input.type = "number"; input.min = "0"; input.max = "1"; input.step = "0.001"; input.value = round(b[key]);
+          input.setAttribute("aria-label", key + " of box " + (index + 1));
+          input.addEventListener("input", () => { b[key] = clamp(parseFloat(input.value) || 0); draw(); });
+          cell(input);
+        });
+        const remove = document.createElement("button");
+        remove.type = "button"; remove.className = "secondary"; remove.textContent = "Remove";
+        remove.addEventListener("click", () => { boxes.splice(index, 1); render(); });
+        cell(remove);
+        table.appendChild(tr);
+      });
+      draw();
+    };
+    const point = (event) => {
+      const r = canvas.getBoundingClientRect();
+      return { x: clamp((event.clientX - r.left) / r.width), y: clamp((event.clientY - r.top) / r.height) };
+    };
+    canvas.addEventListener("pointerdown", (event) => {
+      const p = point(event);
+      drawing = { label: label.value.trim(), x: p.x, y: p.y, width: 0, height: 0, start: p };
+      canvas.setPointerCapture(event.pointerId);
+      event.preventDefault();
+    });
+    canvas.addEventListener("pointermove", (event) => {
+      if (!drawing) return;
+      const p = point(event), s = drawing.start;
+      Object.assign(drawing, { x: Math.min(p.x, s.x), y: Math.min(p.y, s.y), width: Math.abs(p.x - s.x), height: Math.abs(p.y - s.y) });
+      draw();
+    });
+    canvas.addEventListener("pointerup", () => {
+      if (drawing && drawing.width > 0.01 && drawing.height > 0.01) {
+        const { label: l, x, y, width, height } = drawing;
+        boxes.push({ label: l, x: round(x), y: round(y), width: round(width), height: round(height) });
+        status.textContent = l ? "Box added; save to keep it." : "Box added: give it a label, then save.";
+      }
+      drawing = null;
+      render();
+    });
+    const add = document.getElementById("add-box");
+    add.hidden = false;
+    add.addEventListener("click", () => { boxes.push({ label: label.value.trim(), x: 0.25, y: 0.25, width: 0.5, height: 0.5 }); render(); });
+    const save = document.getElementById("save-boxes");
+    save.hidden = false;
+    save.addEventListener("click", async () => {
+      const payload = boxes.map((b) => ({ label: b.label, x: round(b.x), y: round(b.y), width: round(Math.min(b.width, 1 - b.x)), height: round(Math.min(b.height, 1 - b.y)) }));
+      const response = await fetch(editor.dataset.image, {
+        method: "PATCH", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+        body: JSON.stringify({ boxes: payload }),
+      });
+      if (response.ok) { status.textContent = "Saved " + payload.length + " boxes."; return; }
+      let message = "The server answered " + response.status + ".";
+      try { message = (await response.json()).error.message; } catch (e) { /* keep the status */ }
+      status.textContent = "Not saved: " + message;
+    });
+    render();
+  }
 })();
 """#
 }

@@ -21,6 +21,7 @@ main { padding: 16px; max-width: 1200px; margin: 0 auto; }
 main:focus { outline: none; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 1.6em; }
 .narrow { max-width: 440px; margin: 24px auto; }
+.narrow-form { max-width: 440px; }
 .field { margin: 0 0 14px; display: flex; flex-direction: column; gap: 4px; }
 .field.inline-field { display: inline-flex; margin-right: 8px; }
 label { font-weight: 600; }
@@ -70,7 +71,9 @@ progress { width: 100%; height: 18px; }
 .stats strong { display: block; font-size: 1.4rem; }
 .danger-zone { border: 1px solid #f1b5b0; border-radius: 8px; padding: 12px 16px; margin-top: 24px; }
 .viewer { position: relative; display: inline-block; max-width: 100%; }
-.viewer img { max-width: 100%; display: block; }
+.viewer img { width: 640px; max-width: 100%; height: auto; display: block; image-rendering: pixelated; }
+.viewer.drawable { cursor: crosshair; touch-action: none; user-select: none; }
+#box-table input[type=number] { width: 6em; }
 .viewer svg { position: absolute; inset: 0; width: 100%; height: 100%; }
 @media (max-width: 600px) {
   main { padding: 12px; }

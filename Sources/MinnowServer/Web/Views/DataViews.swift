@@ -55,23 +55,16 @@ extension Views {
 
     static func image(session: WebSession, project: Project, image: DatasetImage, labels: [String], errors: FormErrors, notice: String?) -> HTML {
         let id = project.id?.apiString ?? "", imageID = image.id?.apiString ?? ""
-        let boxes = image.boxes.map { box -> HTML in
-            let (x, y, w, h) = (box.x * 100, box.y * 100, box.width * 100, box.height * 100)
-            return """
-            <rect x="\(x)%" y="\(y)%" width="\(w)%" height="\(h)%" fill="none" stroke="#f0a400" stroke-width="2"/><text x="\(x)%" y="\(y)%" dy="12" dx="3" fill="#f0a400">\(box.label)</text>
-            """
-        }
-        let overlay: HTML = image.boxes.isEmpty ? .empty : "<svg aria-hidden=\"true\">\(boxes)</svg>"
+        let overlay = boxOverlay(image.boxes)
         let datalist: HTML = "<datalist id=\"label-list\">\(labels.map { HTML("<option value=\"\($0)\">") })</datalist>"
-        let boxList: HTML = image.boxes.isEmpty ? .empty : """
-            <h2>Boxes</h2><ul>\(image.boxes.map { HTML("<li>\($0.label): x \(String(format: "%.3f", $0.x)), y \(String(format: "%.3f", $0.y)), \(String(format: "%.3f", $0.width))×\(String(format: "%.3f", $0.height))</li>") })</ul>
-            """
+        let boxList: HTML = project.task == "detection" ? boxEditor(project: project, image: image) : .empty
         return layout(title: image.fileName, session: session, project: project, tab: .images, notice: notice, """
         <p><a href="/projects/\(id)/images">← All images</a></p>
         <h2>\(image.fileName)</h2>
-        <div class="viewer"><img src="/v1/projects/\(id)/images/\(imageID)/content" alt="\(image.fileName)">\(overlay)</div>
+        <div class="viewer\(project.task == "detection" ? " drawable" : "")" id="box-canvas"><img src="/v1/projects/\(id)/images/\(imageID)/content" alt="\(image.fileName)" draggable="false">\(overlay)</div>
         <p class="muted">\(image.width)×\(image.height) \(image.colorMode) \(image.format.uppercased()) · \(image.size) bytes · \(image.source) · added \(image.createdAt.map(shortDate) ?? "")</p>
         \(boxList)
+        <h2>\(project.task == "detection" ? "Split" : "Label and split")</h2>
         \(errorSummary(errors))
         <form method="post" action="/projects/\(id)/images/\(imageID)" class="narrow-form" novalidate>
         \(csrfField(session))
