@@ -49,6 +49,15 @@ enum AssetScript {
       refresh();
     }));
     if (all) all.addEventListener("change", () => { boxes.forEach((b) => { b.checked = all.checked; }); refresh(); });
+    // Show only the field the chosen action needs.
+    const action = document.getElementById("f-action");
+    const fieldOf = (id) => { const el = document.getElementById(id); return el && el.closest(".field"); };
+    const showFields = () => {
+      const label = fieldOf("f-label"), split = fieldOf("f-split");
+      if (label) label.hidden = action.value !== "relabel";
+      if (split) split.hidden = action.value !== "move";
+    };
+    if (action) { action.addEventListener("change", showFields); showFields(); }
     refresh();
   }
 

@@ -23,7 +23,7 @@ h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 1.6em; }
 .narrow { max-width: 440px; margin: 24px auto; }
 .narrow-form { max-width: 440px; }
 .field { margin: 0 0 14px; display: flex; flex-direction: column; gap: 4px; }
-.field.inline-field { display: inline-flex; margin-right: 8px; }
+.field[hidden] { display: none; }
 label { font-weight: 600; }
 input[type=text], input[type=password], input[type=search], input[type=number], select, textarea { font: inherit; padding: 7px 9px; border: 1px solid #9aa5b1; border-radius: 6px; width: 100%; max-width: 100%; background: #fff; }
 .has-error input, .has-error select { border-color: var(--danger); }

@@ -14,12 +14,12 @@ extension Views {
             <td>
             <form method="post" action="/projects/\(id)/labels/rename" class="toolbar" novalidate>
             \(csrfField(session))<input type="hidden" name="label" value="\(count.label)">
-            \(field("New name", name: "name", value: count.label == editing ? "" : count.label, errors: rowErrors, hint: "An existing label's name merges the two.", attributes: "required autocomplete=\"off\"", id: "rename-\(index)"))
+            \(field("Rename “\(count.label)” to", name: "name", value: count.label == editing ? "" : count.label, errors: rowErrors, attributes: "required autocomplete=\"off\"", id: "rename-\(index)"))
             <button type="submit" class="secondary">Rename</button>
             </form>
             <form method="post" action="/projects/\(id)/labels/delete" class="toolbar" data-confirm="Delete the label “\(count.label)”?">
             \(csrfField(session))<input type="hidden" name="label" value="\(count.label)">
-            \(select("Its images", name: "images", options: [("unlabel", "keep, unlabelled"), ("delete", "delete them too")], selected: "unlabel", id: "delete-\(index)"))
+            \(select("Images of “\(count.label)”", name: "images", options: [("unlabel", "keep, unlabelled"), ("delete", "delete them too")], selected: "unlabel", id: "delete-\(index)"))
             <button type="submit" class="danger">Delete label</button>
             </form>
             </td>
@@ -28,6 +28,7 @@ extension Views {
         }
         return layout(title: "Labels", session: session, project: project, tab: .labels, notice: notice, """
         <h2>Labels</h2>
+        <p class="muted">Renaming a label to the name of another label merges the two. Deleting a label keeps its images without a label, or deletes them too.</p>
         \(errors.general.map { HTML("<p class=\"error-summary\" role=\"alert\">\($0)</p>") })
         \(counts.isEmpty ? HTML("<p class=\"muted\">No labels yet. Label images on the <a href=\"/projects/\(id)/images\">Data</a> tab, or import a zip with one folder per label.</p>") : """
         <div class="table-wrap"><table>
