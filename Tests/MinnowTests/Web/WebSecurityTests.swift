@@ -86,9 +86,18 @@ struct WebSecurityTests {
             // act
             try await Task.sleep(for: .seconds(3.2))
             let expired = try await browser.get("/projects?page=2")
+            let form = try await browser.get(expired.headers.first(name: "Location") ?? "")
+            let back = try await browser.post("/sign-in", [("username", "ada"), ("password", "correct horse"), ("next", "/projects?page=2")])
+            try await browser.get("/projects")
+            try await browser.post("/sign-out", [])
+            try await browser.get("/sign-in")
+            let elsewhere = try await browser.post("/sign-in", [("username", "ada"), ("password", "correct horse"), ("next", "//evil.example/")])
             // check
             #expect(fresh.status == 200)
             #expect(expired.status == 303 && expired.headers.first(name: "Location") == "/sign-in?next=/projects%3Fpage%3D2")
+            #expect(form.text.contains("name=\"next\" value=\"/projects?page=2\""))
+            #expect(back.status == 303 && back.headers.first(name: "Location") == "/projects?page=2")
+            #expect(elsewhere.status == 303 && elsewhere.headers.first(name: "Location") == "/projects", "no open redirect")
         }
     }
 
