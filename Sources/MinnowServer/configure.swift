@@ -40,6 +40,7 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     WebRoutes(services: services).register(on: app)
     try APIHandler(services: services).registerHandlers(
         on: VaporTransport(routesBuilder: app),
+        configuration: .init(jsonEncodingOptions: [.sortedKeys]),  // compact: no indentation to write and send
         middlewares: [BodyLimitMiddleware(defaultLimit: config.maxJSONBodyBytes, limits: Limits.perOperation)]
     )
     app.lifecycle.use(MaintenanceTask(interval: .seconds(600)))

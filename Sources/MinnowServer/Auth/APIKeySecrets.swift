@@ -15,7 +15,7 @@ enum APIKeySecrets {
     }
 
     static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(key.utf8)))
     }
 
     /// What lists show: the marker and the first six characters of the secret.

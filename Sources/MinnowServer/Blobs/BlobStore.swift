@@ -12,7 +12,7 @@ public struct BlobID: Hashable, Sendable, CustomStringConvertible {
     public let hex: String
 
     public init(content: Data) {
-        hex = SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined()
+        hex = Hex.string(SHA256.hash(data: content))
     }
 
     public init?(hex: String) {
@@ -42,4 +42,19 @@ public protocol BlobStore: Sendable {
     /// Deletes unreferenced blobs last written more than `gracePeriod` seconds ago; returns how many.
     @discardableResult
     func collectGarbage(gracePeriod: TimeInterval) async throws -> Int
+}
+
+/// Lowercase hexadecimal text of bytes (hashes are formatted on every request; no `String(format:)`).
+enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func string<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        var text = [UInt8]()
+        text.reserveCapacity(64)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 }

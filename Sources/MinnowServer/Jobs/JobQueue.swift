@@ -57,14 +57,14 @@ struct JobQueue: Sendable {
     }
 
     /// Ends the job as `status` and, in the same transaction, runs `alsoWrite` (the job's
-    /// results). Throws `LeaseLost`, writing nothing, when the job is no longer this worker's.
+    /// results). The job's input blob is released (garbage collection removes it). Throws `LeaseLost`, writing nothing, when the job is no longer this worker's.
     func finish(_ jobID: UUID, worker: String, status: String, result: String? = nil, error: String? = nil,
                 alsoWrite: @Sendable @escaping (any Database) async throws -> Void = { _ in }) async throws {
         try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
             let rows = try await sql.raw("""
                 UPDATE jobs SET status = \(bind: status), result = \(bind: result), error = \(bind: error),
-                    lease_owner = NULL, lease_expires_at = NULL, finished_at = \(bind: Date()), updated_at = \(bind: Date())
+                    lease_owner = NULL, lease_expires_at = NULL, input_blob_id = NULL, finished_at = \(bind: Date()), updated_at = \(bind: Date())
                 WHERE id = \(bind: jobID) AND lease_owner = \(bind: worker) AND status = 'running'
                 RETURNING id
                 """).all()

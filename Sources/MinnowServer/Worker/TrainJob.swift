@@ -19,15 +19,19 @@ struct TrainJob {
         let configuration = try JSONText.decode(TrainingDefaults.Configuration.self, from: iteration.configuration)
         let summary = try JSONText.decode(Components.Schemas.DatasetSummary.self, from: iteration.datasetSummary)
         let detection = project.task == "detection"
-        try await context.event(.init(kind: .status, status: .running,
-                                      message: "Attempt \(context.job.attempts) on worker \(context.worker.id)."))
+        let waited = Date().timeIntervalSince(context.job.createdAt ?? Date())
+        try await context.event(.init(kind: .status, status: .running, message: String(
+            format: "Attempt %d on worker %@ (%.2f s after it was queued).", context.job.attempts, context.worker.id, waited)))
         try await context.updateIteration { $0.status = "running"; $0.startedAt = $0.startedAt ?? Date(); $0.error = nil }
 
         // The snapshot, decoded to the model's input.
         let loader = LabeledSetLoader(input: ModelInput(configuration), labels: summary.labels, detection: detection)
+        let loading = Date()
         let (train, test) = try await load(iterationID: iteration.requireID(), loader: loader)
         try context.control.checkpoint()
-        try await context.log("Decoded \(train.data.count) training and \(test.data.count) test images at \(configuration.input.width)x\(configuration.input.height) \(configuration.input.colorMode.rawValue).")
+        try await context.log(String(format: "Decoded %d training and %d test images at %dx%d %@ in %.2f s.", train.data.count, test.data.count,
+                                     configuration.input.width, configuration.input.height, configuration.input.colorMode.rawValue,
+                                     Date().timeIntervalSince(loading)))
 
         // Training on a thread of its own; progress flows back through a stream.
         let (events, sink) = AsyncStream<JobEvents.Draft>.makeStream()

@@ -1,7 +1,8 @@
 // `minnow worker` as a process: connects to the same database as the server (SQLite file in
 // the data directory, or PostgreSQL), runs a `JobWorker` until SIGTERM or SIGINT, then hands
-// back its job and exits. It runs at a lower scheduling priority so that, on a machine that
-// also serves the API, requests stay fast while a model trains.
+// back its job and exits. It runs at the lowest scheduling priority (nice 19) so that, on a
+// machine that also serves the API, requests stay fast while a model trains; with nothing
+// else to run it still gets every core.
 import Dispatch
 import Fluent
 import Foundation
@@ -11,9 +12,7 @@ import Glibc
 #endif
 
 public func runWorker(_ config: ServerConfiguration, leaseSeconds: Double = 15) async throws {
-    #if canImport(Glibc)
-    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-    #endif
+    lowerPriority()
     let app = try await Application.make(Environment(name: "production", arguments: ["minnow"]))
     do {
         try DatabaseSetup.use(config, on: app)
@@ -33,4 +32,15 @@ public func runWorker(_ config: ServerConfiguration, leaseSeconds: Double = 15) 
         throw error
     }
     try await app.asyncShutdown()
+}
+
+/// Nice 19 for every thread of the process (Linux sets priorities per thread; threads started
+/// later inherit their creator's).
+private func lowerPriority() {
+    #if canImport(Glibc)
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+    for task in tasks.compactMap({ id_t($0) }) {
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), task, 19)
+    }
+    #endif
 }
