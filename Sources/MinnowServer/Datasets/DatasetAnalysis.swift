@@ -18,20 +18,13 @@ enum DatasetAnalyzer {
         var problems: [Components.Schemas.DatasetProblem] = []
         var warnings: [String] = []
 
-        if rows.isEmpty {
-            problems.append(.init(kind: .empty, message: "The project has no images yet; upload or import some."))
-        }
+        let blockers = trainingBlockers(images: rows.count, labels: labels, task: task)
+        problems += blockers.filter { $0.kind == .empty }
         if !unlabelled.isEmpty {
             problems.append(.init(kind: .unlabelledImages, message: "\(unlabelled.count) images have no label and will not be used for training.",
                                   imageIds: unlabelled.prefix(listedIDs).map(\.id.apiString)))
         }
-        let minimum = minimumExamples(for: task)
-        for count in labels where count.total < minimum {
-            problems.append(.init(kind: .tooFewExamples, message: "\"\(count.label)\" has \(count.total) images; at least \(minimum) are needed to train.", label: count.label))
-        }
-        if task == "classification" && labels.count == 1 {
-            problems.append(.init(kind: .singleLabel, message: "Classification needs at least two labels; only \"\(labels[0].label)\" exists."))
-        }
+        problems += blockers.filter { $0.kind != .empty }
         if let most = labels.map(\.total).max(), let least = labels.map(\.total).min(), least > 0, most > 3 * least {
             let big = labels.first { $0.total == most }!.label, small = labels.first { $0.total == least }!.label
             problems.append(.init(kind: .imbalance, message: "Labels are imbalanced: \"\(big)\" has \(most) images, \"\(small)\" only \(least). Add data or use class weights."))
@@ -40,10 +33,9 @@ enum DatasetAnalyzer {
         if !tiny.isEmpty {
             problems.append(.init(kind: .tinyImages, message: "\(tiny.count) images are smaller than \(tinySide) pixels on a side.", imageIds: tiny.prefix(listedIDs).map(\.id.apiString)))
         }
-        for count in labels where count.total >= minimum && count.test == 0 {
+        for count in labels where count.total >= minimumExamples(for: task) && count.test == 0 {
             warnings.append("\"\(count.label)\" has no test images, so its accuracy cannot be measured.")
         }
-        let blocking: Set<Components.Schemas.DatasetProblem.KindPayload> = [.empty, .tooFewExamples, .singleLabel]
         let sizes = sizeDistribution(rows)
         return .init(
             images: rows.count,
@@ -56,8 +48,25 @@ enum DatasetAnalyzer {
             nearDuplicates: nearDuplicateGroups(rows).prefix(listedIDs).map { $0.map(\.apiString) },
             problems: problems,
             warnings: warnings,
-            readyToTrain: !problems.contains { blocking.contains($0.kind) }
+            readyToTrain: blockers.isEmpty
         )
+    }
+
+    /// The problems that stop training: no images, a label with too few images, a single
+    /// label (classification). Cheap: counts only, so starting an iteration can check them.
+    static func trainingBlockers(images: Int, labels: [Components.Schemas.LabelCount], task: String) -> [Components.Schemas.DatasetProblem] {
+        var problems: [Components.Schemas.DatasetProblem] = []
+        if images == 0 {
+            problems.append(.init(kind: .empty, message: "The project has no images yet; upload or import some."))
+        }
+        let minimum = minimumExamples(for: task)
+        for count in labels where count.total < minimum {
+            problems.append(.init(kind: .tooFewExamples, message: "\"\(count.label)\" has \(count.total) images; at least \(minimum) are needed to train.", label: count.label))
+        }
+        if task == "classification" && labels.count == 1 {
+            problems.append(.init(kind: .singleLabel, message: "Classification needs at least two labels; only \"\(labels[0].label)\" exists."))
+        }
+        return problems
     }
 
     /// The 20 most common image sizes with their counts.

@@ -37,10 +37,15 @@ struct DatasetSnapshot {
     }
 
     func labelCounts() -> [Components.Schemas.LabelCount] {
+        Self.labelCounts(rows.map { (Array($0.labels), $0.split) })
+    }
+
+    /// Images per label and split, from each image's labels (its class, or its boxes' classes).
+    static func labelCounts(_ images: [(labels: [String], split: String)]) -> [Components.Schemas.LabelCount] {
         var train: [String: Int] = [:], test: [String: Int] = [:]
-        for row in rows {
-            for label in row.labels {
-                if row.split == "test" { test[label, default: 0] += 1 } else { train[label, default: 0] += 1 }
+        for image in images {
+            for label in Set(image.labels) {
+                if image.split == "test" { test[label, default: 0] += 1 } else { train[label, default: 0] += 1 }
             }
         }
         return Set(train.keys).union(test.keys).sorted().map {

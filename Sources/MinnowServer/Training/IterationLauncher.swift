@@ -16,14 +16,14 @@ enum IterationLauncher {
 
     static func launch(project: Project, ownerID: UUID, input: Components.Schemas.TrainingConfigurationInput?, on db: any Database) async throws -> Outcome {
         let projectID = try project.requireID()
-        let analysis = DatasetAnalyzer.analyze(try await DatasetSnapshot.load(projectID: projectID, on: db), task: project.task)
-        guard analysis.readyToTrain else {
-            let reasons = analysis.problems.filter { [.empty, .tooFewExamples, .singleLabel].contains($0.kind) }.map(\.message)
-            return .refused("The dataset cannot train yet: " + reasons.joined(separator: " "))
-        }
         let rows = try await snapshotRows(projectID: projectID, detection: project.task == "detection", on: db)
-        let labels = analysis.labels.map(\.label)
-        let perLabelTrain = analysis.labels.map(\.train).min() ?? 0
+        let counts = DatasetSnapshot.labelCounts(rows.map { ($0.labels, $0.split) })
+        let blockers = DatasetAnalyzer.trainingBlockers(images: rows.count, labels: counts, task: project.task)
+        guard blockers.isEmpty else {
+            return .refused("The dataset cannot train yet: " + blockers.map(\.message).joined(separator: " "))
+        }
+        let labels = counts.map(\.label)
+        let perLabelTrain = counts.map(\.train).min() ?? 0
         let configuration: Components.Schemas.TrainingConfiguration
         do {
             configuration = try TrainingDefaults.resolve(input, project: project, classes: labels.count,
@@ -63,21 +63,38 @@ enum IterationLauncher {
         let label: String?
         let boxes: String?
         let split: String
+        /// Its class, or its boxes' classes.
+        let labels: [String]
     }
 
-    /// Labelled images (classification) or images with boxes (detection).
+    /// Labelled images (classification) or images with boxes (detection), read with plain SQL
+    /// (a project may hold many thousands).
     static func snapshotRows(projectID: UUID, detection: Bool, on db: any Database) async throws -> [Row] {
-        let images = try await DatasetImage.query(on: db).filter(\.$project.$id == projectID)
-            .with(\.$boxes).sort(\.$createdAt).sort(\.$id).all()
-        return try images.compactMap { image in
-            if detection {
-                guard !image.boxes.isEmpty else { return nil }
-                let boxes = image.boxes.map { Components.Schemas.Box(label: $0.label, x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
-                return Row(imageID: try image.requireID(), blobID: image.blobID, fileName: image.fileName, label: nil,
-                           boxes: try JSONText.encode(boxes), split: image.split)
+        let sql = db as! any SQLDatabase
+        var boxes: [UUID: [Components.Schemas.Box]] = [:]
+        if detection {
+            let rows = try await sql.select().columns(SQLColumn("image_id", table: "boxes"), SQLColumn("label", table: "boxes"),
+                                                       SQLColumn("x"), SQLColumn("y"), SQLColumn("width", table: "boxes"), SQLColumn("height", table: "boxes"))
+                .from(Box.schema).join(DatasetImage.schema, on: SQLColumn("image_id", table: "boxes"), .equal, SQLColumn("id", table: "images"))
+                .where(SQLColumn("project_id", table: "images"), .equal, SQLBind(projectID)).all()
+            for row in rows {
+                let box = Components.Schemas.Box(label: try row.decode(column: "label", as: String.self), x: try row.decode(column: "x", as: Double.self),
+                                                 y: try row.decode(column: "y", as: Double.self), width: try row.decode(column: "width", as: Double.self),
+                                                 height: try row.decode(column: "height", as: Double.self))
+                boxes[try row.decode(column: "image_id", as: UUID.self), default: []].append(box)
             }
-            guard let label = image.label else { return nil }
-            return Row(imageID: try image.requireID(), blobID: image.blobID, fileName: image.fileName, label: label, boxes: nil, split: image.split)
+        }
+        let images = try await sql.select().columns("id", "blob_id", "file_name", "label", "split").from(DatasetImage.schema)
+            .where("project_id", .equal, SQLBind(projectID)).orderBy("created_at").orderBy("id").all()
+        return try images.compactMap { image in
+            let id = try image.decode(column: "id", as: UUID.self)
+            let label = detection ? nil : try image.decode(column: "label", as: String?.self)
+            let imageBoxes = boxes[id] ?? []
+            guard detection ? !imageBoxes.isEmpty : label != nil else { return nil }
+            return Row(imageID: id, blobID: try image.decode(column: "blob_id", as: String.self),
+                       fileName: try image.decode(column: "file_name", as: String.self), label: label,
+                       boxes: detection ? try JSONText.encode(imageBoxes) : nil, split: try image.decode(column: "split", as: String.self),
+                       labels: label.map { [$0] } ?? imageBoxes.map(\.label))
         }
     }
 
