@@ -31,11 +31,11 @@ import Testing
         let bias = (0..<cout).map { _ in Int32.random(in: -5000...5000, using: &rng) }
         let sums = filterSums(filter, outputChannels: cout)
         var reference = [Int8](repeating: 0, count: 2 * oh * ow * cout), fast = reference
-        var patch = [Int16](repeating: 0, count: kh * kw * cin)
+        var patch = [Int16](repeating: 0, count: (kh * kw * cin + 1) / 2 * 2)
         var accumulators = [Int32](repeating: 0, count: cout)
         // act
         conv2dReference(p, input: input, filter: filter, bias: bias, output: &reference)
-        conv2dFast(p, input: input, filterT: transposedFilter(filter, outputChannels: cout), filterSum: sums, bias: bias,
+        conv2dFast(p, input: input, filterPairs: pairedFilter(filter, outputChannels: cout), filterSum: sums, bias: bias,
                    patch: &patch, accumulators: &accumulators, output: &fast)
         // check
         #expect(fast == reference)

@@ -61,27 +61,57 @@ func widen(_ target: UnsafeMutablePointer<Int16>, _ source: UnsafePointer<Int8>,
     for i in 0..<count { target[i] = Int16(source[i]) }
 }
 
-/// The filter `(Cout, KH, KW, Cin)` transposed to `(KH·KW·Cin, Cout)` int16 for `conv2dFast`.
-public func transposedFilter(_ filter: [Int8], outputChannels: Int) -> [Int16] {
+/// Receptive-field positions rounded up to pairs: the fast kernel multiplies two at a time.
+@inline(__always)
+func pairedDepth(_ p: ConvParameters) -> Int {
+    (p.filterHeight * p.filterWidth * p.inputChannels + 1) / 2 * 2
+}
+
+/// Scratch bytes of `conv2dFast`: the int16 patch (paired), then `Cout` int32 accumulators,
+/// each 16-byte aligned.
+public func conv2dScratchLayout(_ p: ConvParameters) -> (patchBytes: Int, totalBytes: Int) {
+    let patchBytes = (2 * pairedDepth(p) + 15) / 16 * 16
+    return (patchBytes, patchBytes + 4 * p.outputChannels)
+}
+
+/// The filter `(Cout, KH, KW, Cin)` rearranged for `conv2dFast` as int16 pairs: for each pair
+/// of receptive-field positions (2j, 2j+1) and each output channel, `[f(2j, oc), f(2j+1, oc)]`,
+/// shape `(⌈depth/2⌉, Cout, 2)`; an odd depth gets a zero tap.
+public func pairedFilter(_ filter: [Int8], outputChannels: Int) -> [Int16] {
     let depth = filter.count / max(outputChannels, 1)
-    var result = [Int16](repeating: 0, count: filter.count)
-    for oc in 0..<outputChannels { for k in 0..<depth { result[k * outputChannels + oc] = Int16(filter[oc * depth + k]) } }
+    var result = [Int16](repeating: 0, count: (depth + 1) / 2 * 2 * outputChannels)
+    for oc in 0..<outputChannels {
+        for k in 0..<depth { result[((k / 2) * outputChannels + oc) * 2 + k % 2] = Int16(filter[oc * depth + k]) }
+    }
     return result
 }
 
-/// Fast per-channel int8 convolution, vectorised over output channels: for each receptive
-/// field value x, `acc[oc] += x · filterT[k][oc]` (int8·int8 products fit int16 exactly).
-/// `filterT` is `transposedFilter(filter)`; `patch` holds `KH·KW·Cin` int16 values and
-/// `accumulators` `Cout` int32 values of scratch; `filterSum` has `Cout` values.
-public func conv2dFast(_ p: ConvParameters, input: UnsafePointer<Int8>, filterT: UnsafePointer<Int16>,
+/// For four channels, `x0·f(2j) + x1·f(2j+1)` in int32: `x` holds (x0, x1) four times and `f`
+/// four channels' pairs. Written so that LLVM emits one `pmaddwd` (SSE2).
+@inline(__always)
+func multiplyAddPairs(_ x: SIMD8<Int16>, _ f: UnsafeRawPointer) -> SIMD4<Int32> {
+    let products = SIMD8<Int32>(truncatingIfNeeded: x) &* SIMD8<Int32>(truncatingIfNeeded: f.loadUnaligned(as: SIMD8<Int16>.self))
+    return products.evenHalf &+ products.oddHalf
+}
+
+/// Fast per-channel int8 convolution. For each output pixel it gathers the receptive field
+/// once as int16 (`patch`, `pairedDepth` values, padding taps = the input zero point), then
+/// accumulates two positions at a time for four channels per instruction
+/// (int8·int8 products and their pairwise sums fit int32 exactly). `filterPairs` is
+/// `pairedFilter(filter)`; `patch` and `accumulators` are scratch laid out by
+/// `conv2dScratchLayout`; `filterSum` has `Cout` values.
+public func conv2dFast(_ p: ConvParameters, input: UnsafePointer<Int8>, filterPairs: UnsafePointer<Int16>,
                        filterSum: UnsafePointer<Int32>, bias: UnsafePointer<Int32>?,
                        patch: UnsafeMutablePointer<Int16>, accumulators acc: UnsafeMutablePointer<Int32>,
                        output: UnsafeMutablePointer<Int8>) {
     let cin = p.inputChannels
     let depth = p.filterHeight * p.filterWidth * cin
+    let pairs = pairedDepth(p) / 2
     let padValue = Int16(truncatingIfNeeded: -p.inputOffset)
     let rowContiguous = p.dilationWidth == 1
     let cout = p.outputChannels
+    let pairRowBytes = 4 * cout
+    if depth % 2 == 1 { patch[depth] = 0 }
     p.multipliers.withUnsafeBufferPointer { multipliers in
     p.shifts.withUnsafeBufferPointer { shifts in
     for b in 0..<p.batches {
@@ -107,28 +137,40 @@ public func conv2dFast(_ p: ConvParameters, input: UnsafePointer<Int8>, filterT:
                         }
                     }
                 }
+                let patchBytes = UnsafeRawPointer(patch)
                 var block = 0
-                while block + 8 <= cout {
-                    // Eight output channels in registers (the compiler packs them into vectors).
-                    var a0: Int32 = 0, a1: Int32 = 0, a2: Int32 = 0, a3: Int32 = 0, a4: Int32 = 0, a5: Int32 = 0, a6: Int32 = 0, a7: Int32 = 0
-                    var f = filterT + block
-                    for k in 0..<depth {
-                        let x = patch[k]
-                        a0 &+= Int32(x &* f[0]); a1 &+= Int32(x &* f[1]); a2 &+= Int32(x &* f[2]); a3 &+= Int32(x &* f[3])
-                        a4 &+= Int32(x &* f[4]); a5 &+= Int32(x &* f[5]); a6 &+= Int32(x &* f[6]); a7 &+= Int32(x &* f[7])
-                        f += cout
+                while block + 16 <= cout {
+                    var s0 = SIMD4<Int32>(), s1 = SIMD4<Int32>(), s2 = SIMD4<Int32>(), s3 = SIMD4<Int32>()
+                    var f = UnsafeRawPointer(filterPairs + 2 * block)
+                    for j in 0..<pairs {
+                        let x = unsafeBitCast(SIMD4<UInt32>(repeating: patchBytes.loadUnaligned(fromByteOffset: 4 * j, as: UInt32.self)), to: SIMD8<Int16>.self)
+                        s0 &+= multiplyAddPairs(x, f); s1 &+= multiplyAddPairs(x, f + 16)
+                        s2 &+= multiplyAddPairs(x, f + 32); s3 &+= multiplyAddPairs(x, f + 48)
+                        f += pairRowBytes
                     }
-                    acc[block] = a0; acc[block + 1] = a1; acc[block + 2] = a2; acc[block + 3] = a3
-                    acc[block + 4] = a4; acc[block + 5] = a5; acc[block + 6] = a6; acc[block + 7] = a7
-                    block += 8
+                    let target = UnsafeMutableRawPointer(acc + block)
+                    target.storeBytes(of: s0, as: SIMD4<Int32>.self); target.storeBytes(of: s1, toByteOffset: 16, as: SIMD4<Int32>.self)
+                    target.storeBytes(of: s2, toByteOffset: 32, as: SIMD4<Int32>.self); target.storeBytes(of: s3, toByteOffset: 48, as: SIMD4<Int32>.self)
+                    block += 16
                 }
-                for oc in block..<cout { acc[oc] = 0 }
-                if block < cout {
-                    for k in 0..<depth {
-                        let x = patch[k]
-                        let f = filterT + k * cout
-                        for oc in block..<cout { acc[oc] &+= Int32(x &* f[oc]) }
+                while block + 4 <= cout {
+                    var s = SIMD4<Int32>()
+                    var f = UnsafeRawPointer(filterPairs + 2 * block)
+                    for j in 0..<pairs {
+                        let x = unsafeBitCast(SIMD4<UInt32>(repeating: patchBytes.loadUnaligned(fromByteOffset: 4 * j, as: UInt32.self)), to: SIMD8<Int16>.self)
+                        s &+= multiplyAddPairs(x, f)
+                        f += pairRowBytes
                     }
+                    UnsafeMutableRawPointer(acc + block).storeBytes(of: s, as: SIMD4<Int32>.self)
+                    block += 4
+                }
+                for oc in block..<cout {
+                    var sum: Int32 = 0
+                    for j in 0..<pairs {
+                        let f = filterPairs + (j * cout + oc) * 2
+                        sum &+= Int32(patch[2 * j]) &* Int32(f[0]) &+ Int32(patch[2 * j + 1]) &* Int32(f[1])
+                    }
+                    acc[oc] = sum
                 }
                 let out = output + ((b * p.outputHeight + outY) * p.outputWidth + outX) * cout
                 for oc in 0..<cout {

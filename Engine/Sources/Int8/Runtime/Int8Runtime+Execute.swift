@@ -6,15 +6,15 @@ extension Int8Runtime {
         let input = UnsafePointer((arena + step.input).assumingMemoryBound(to: Int8.self))
         let output = (arena + step.output).assumingMemoryBound(to: Int8.self)
         switch step.kernel {
-        case let .conv2d(p, filter, filterT, filterSum, bias):
+        case let .conv2d(p, filter, filterPairs, filterSum, bias):
             withOptionalPointer(bias) { b in
                 if step.useReference {
                     filter.withUnsafeBufferPointer { f in conv2dReference(p, input: input, filter: f.baseAddress!, bias: b, output: output) }
                 } else {
-                    let patchBytes = (2 * p.filterHeight * p.filterWidth * p.inputChannels + 15) / 16 * 16
-                    filterT.withUnsafeBufferPointer { f in
+                    let patchBytes = conv2dScratchLayout(p).patchBytes
+                    filterPairs.withUnsafeBufferPointer { f in
                         filterSum.withUnsafeBufferPointer { sums in
-                            conv2dFast(p, input: input, filterT: f.baseAddress!, filterSum: sums.baseAddress!, bias: b,
+                            conv2dFast(p, input: input, filterPairs: f.baseAddress!, filterSum: sums.baseAddress!, bias: b,
                                        patch: (arena + step.scratch).assumingMemoryBound(to: Int16.self),
                                        accumulators: (arena + step.scratch + patchBytes).assumingMemoryBound(to: Int32.self), output: output)
                         }

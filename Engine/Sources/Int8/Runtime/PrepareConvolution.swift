@@ -54,6 +54,6 @@ extension Int8Model {
             activationMin: range.min, activationMax: range.max,
             multipliers: multipliers.map(\.multiplier), shifts: multipliers.map(\.shift))
         if depthwise { return .depthwiseConv2d(p, filter: filter, bias: bias) }
-        return .conv2d(p, filter: filter, filterT: transposedFilter(filter, outputChannels: outputChannels), filterSum: filterSums(filter, outputChannels: outputChannels), bias: bias)
+        return .conv2d(p, filter: filter, filterPairs: pairedFilter(filter, outputChannels: outputChannels), filterSum: filterSums(filter, outputChannels: outputChannels), bias: bias)
     }
 }

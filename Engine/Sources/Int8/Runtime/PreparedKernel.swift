@@ -4,8 +4,8 @@
 
 /// One prepared operator.
 public enum PreparedKernel: Sendable {
-    /// `filterT`: the filter transposed to `(KH·KW·Cin, Cout)` int16 for the fast kernel.
-    case conv2d(ConvParameters, filter: [Int8], filterT: [Int16], filterSum: [Int32], bias: [Int32]?)
+    /// `filterPairs`: the filter as `pairedFilter` arranges it for the fast kernel.
+    case conv2d(ConvParameters, filter: [Int8], filterPairs: [Int16], filterSum: [Int32], bias: [Int32]?)
     case depthwiseConv2d(ConvParameters, filter: [Int8], bias: [Int32]?)
     case fullyConnected(FullyConnectedParameters, weights: [Int8], weightSum: [Int32], bias: [Int32]?)
     case maxPool2d(PoolParameters)
@@ -20,9 +20,7 @@ public enum PreparedKernel: Sendable {
     /// Bytes of scratch space the kernel needs during its step.
     public var scratchBytes: Int {
         switch self {
-        case let .conv2d(p, _, _, _, _):
-            // int16 patch, then int32 accumulators (16-byte aligned).
-            (2 * p.filterHeight * p.filterWidth * p.inputChannels + 15) / 16 * 16 + 4 * p.outputChannels
+        case let .conv2d(p, _, _, _, _): conv2dScratchLayout(p).totalBytes
         case let .depthwiseConv2d(p, _, _): 4 * p.outputChannels
         case let .mean(p): p.outputCount * 4
         default: 0
