@@ -1,14 +1,18 @@
 """The web app in a real browser: sign up, create a project, upload a zip (drag-and-drop
 input, progress, background import job polled from the page), browse and relabel in the
-grid, read the analysis, manage labels, create an API key, export, sign out."""
+grid, read the analysis, manage labels, create an API key, export, train a small model and
+watch it live, open the iteration, download the Arduino library, publish, try an image,
+sign out."""
 import io
 import random
+import time
 import struct
 import urllib.error
 import urllib.request
 import zipfile
 import zlib
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
@@ -141,6 +145,95 @@ def test_sign_up_to_sign_out(server, browser, screenshot, tmp_path):
     secret = driver.find_element(By.ID, "new-key").text
     assert secret.startswith("mnw_") and len(secret) == 47
     screenshot(driver, "api-key")
+
+    # Train: the form shows the dataset's defaults; a bad value is refused next to its field.
+    driver.find_element(By.LINK_TEXT, "Projects").click()
+    driver.find_element(By.LINK_TEXT, "Pets").click()
+    driver.find_element(By.LINK_TEXT, "Train").click()
+    wait(driver).until(ec.presence_of_element_located((By.ID, "f-epochs")))
+    assert driver.find_element(By.ID, "f-epochs").get_attribute("value") == "20"
+    screenshot(driver, "train-form")
+
+    def fill(name, value):
+        element = driver.find_element(By.ID, "f-" + name)
+        element.clear()
+        element.send_keys(value)
+
+    Select(driver.find_element(By.ID, "f-architecture")).select_by_value("tiny-cnn")
+    fill("epochs", "0")
+    driver.find_element(By.CSS_SELECTOR, "form.train-form button[type=submit]").click()
+    wait(driver).until(ec.presence_of_element_located((By.ID, "f-epochs-error")))
+    assert "epochs must be 1–500" in driver.find_element(By.ID, "f-epochs-error").text
+    screenshot(driver, "train-error")
+
+    # A small model: 16x16 grayscale tiny-cnn, a few epochs; the page follows it live.
+    for name, value in (("width", "16"), ("height", "16"), ("epochs", "12"), ("batchSize", "4"),
+                        ("learningRate", "0.005"), ("validationFraction", "0.2"), ("note", "browser test")):
+        fill(name, value)
+    Select(driver.find_element(By.ID, "f-colorMode")).select_by_value("grayscale")
+    driver.find_element(By.CSS_SELECTOR, "form.train-form button[type=submit]").click()
+    wait(driver).until(ec.url_contains("/iterations/"))
+    iteration_url = driver.current_url.split("?")[0]
+    screenshot(driver, "iteration-live")
+    finished = WebDriverWait(driver, 240, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
+    finished.until(lambda d: d.find_element(By.ID, "status-badge").text in ("succeeded", "failed", "canceled"))
+    assert driver.find_element(By.ID, "status-badge").text == "succeeded", driver.find_element(By.TAG_NAME, "main").text
+    assert not driver.find_elements(By.ID, "live"), "the page reloaded with the results"
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#curves polyline")) >= 2
+    assert "Confusion matrix" in driver.page_source and "Memory per board" in driver.page_source
+    screenshot(driver, "iteration")
+
+    # The Arduino library for a chosen board downloads with the session cookie.
+    Select(driver.find_element(By.ID, "f-board")).select_by_value("pico")
+    action = driver.find_element(By.ID, "arduino-download").get_attribute("action")
+    cookie = driver.get_cookie("minnow_session")["value"]
+    request = urllib.request.Request(action + "?board=pico", headers={"Cookie": "minnow_session=" + cookie})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        assert "arduino-pico.zip" in response.headers["Content-Disposition"]
+        library = zipfile.ZipFile(io.BytesIO(response.read()))
+    assert any(n.endswith("library.properties") for n in library.namelist()), library.namelist()
+
+    # Iterations tab.
+    driver.find_element(By.LINK_TEXT, "Iterations").click()
+    assert "Iteration 1" in driver.find_element(By.CSS_SELECTOR, "tbody").text
+    screenshot(driver, "iterations")
+
+    # Deploy: publish under a name; the prediction key is shown once and fills the try-it box.
+    driver.find_element(By.LINK_TEXT, "Deploy").click()
+    fill("name", "pets-web")
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/deploy'] button[type=submit]").click()
+    key = wait(driver).until(ec.presence_of_element_located((By.ID, "new-prediction-key"))).text
+    assert key.startswith("mnwp_")
+    assert driver.find_element(By.ID, "try-key").get_attribute("value") == key
+    assert "minnow predict pets-web photo.jpg" in driver.find_element(By.ID, "snippet-cli").text
+    screenshot(driver, "deploy-key")
+
+    # Try an image: the prediction API answers with every label's score.
+    sample = tmp_path / "try.png"
+    sample.write_bytes(png(7))
+    driver.find_element(By.ID, "try-file").send_keys(str(sample))
+    wait(driver, 60).until(ec.visibility_of_element_located((By.ID, "try-scores")))
+    assert "It sees" in driver.find_element(By.ID, "try-status").text
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#try-scores tbody tr")) == 2
+    screenshot(driver, "try-it")
+
+    # The request is counted (statistics are written every few seconds).
+    deadline = time.time() + 20
+    while True:
+        driver.get(driver.current_url.split("?")[0])
+        cells = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "tbody tr td")]
+        if len(cells) > 3 and cells[2] == "1" or time.time() > deadline:
+            break
+        time.sleep(1)
+    assert cells[2] == "1", cells
+    assert key not in driver.page_source, "the key is shown only once"
+    screenshot(driver, "deploy")
+
+    # The iteration page at phone width.
+    driver.set_window_size(390, 900)
+    driver.get(iteration_url)
+    screenshot(driver, "iteration-phone")
+    driver.set_window_size(1280, 900)
 
     # Phone width: the grid still works.
     driver.set_window_size(390, 900)

@@ -11,9 +11,8 @@ extension APIHandler {
         guard let project = try await project(input.path.projectId, principal, .read, request) else {
             return .notFound(.init(body: .json(.notFound("Project"))))
         }
-        let deployments = try await Deployment.query(on: request.db).filter(\.$project.$id == project.requireID())
-            .with(\.$iteration).sort(\.$name).all()
-        return .ok(.init(body: .json(.init(items: try deployments.map { try $0.api() }))))
+        let published = try await deployments(request).list(in: project)
+        return .ok(.init(body: .json(.init(items: try published.map { try $0.api() }))))
     }
 
     func createDeployment(_ input: Operations.CreateDeployment.Input) async throws -> Operations.CreateDeployment.Output {
@@ -22,34 +21,14 @@ extension APIHandler {
             return .notFound(.init(body: .json(.notFound("Project"))))
         }
         guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        if let problem = DeploymentNames.problem(with: body.name) { return .unprocessableContent(.init(body: .json(.invalid(problem)))) }
-        guard let iteration = try await trainedIteration(body.iterationId, of: project, on: request.db) else {
-            return .notFound(.init(body: .json(.notFound("Iteration"))))
+        switch try await deployments(request).publish(body.iterationId, of: project, as: body.name) {
+        case .success(let (deployment, key)):
+            request.logger.info("deployment published", metadata: ["deployment": "\(body.name)", "iteration": "\(deployment.iteration.number)"])
+            return .created(.init(body: .json(.init(value1: try deployment.api(), value2: .init(predictionKey: key)))))
+        case .failure(.notFound(let what)): return .notFound(.init(body: .json(.notFound(what))))
+        case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
+        case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
         }
-        guard iteration.status == "succeeded" else {
-            return .conflict(.init(body: .json(.conflict("Iteration \(iteration.number) is \(iteration.status); only a trained iteration can be published."))))
-        }
-        if try await Deployment.query(on: request.db).filter(\.$name == body.name).first() != nil {
-            return .conflict(.init(body: .json(.conflict("The deployment name \"\(body.name)\" is taken; choose another."))))
-        }
-        let key = APIKeySecrets.generate(marker: APIKeySecrets.predictionMarker)
-        let deployment = Deployment()
-        deployment.$project.id = try project.requireID()
-        deployment.$iteration.id = try iteration.requireID()
-        deployment.name = body.name
-        deployment.keyPrefix = APIKeySecrets.prefix(of: key)
-        deployment.keyHash = APIKeySecrets.hash(key)
-        deployment.requests = 0
-        deployment.errors = 0
-        deployment.latencyTotalMilliseconds = 0
-        do {
-            try await deployment.create(on: request.db)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            return .conflict(.init(body: .json(.conflict("The deployment name \"\(body.name)\" is taken; choose another."))))
-        }
-        deployment.$iteration.value = iteration
-        request.logger.info("deployment published", metadata: ["deployment": "\(body.name)", "iteration": "\(iteration.number)"])
-        return .created(.init(body: .json(.init(value1: try deployment.api(), value2: .init(predictionKey: key)))))
     }
 
     func updateDeployment(_ input: Operations.UpdateDeployment.Input) async throws -> Operations.UpdateDeployment.Output {
@@ -58,17 +37,11 @@ extension APIHandler {
             return .notFound(.init(body: .json(.notFound("Deployment"))))
         }
         guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        guard let iteration = try await trainedIteration(body.iterationId, of: project, on: request.db) else {
-            return .notFound(.init(body: .json(.notFound("Iteration"))))
+        switch try await deployments(request).repoint(deployment, to: body.iterationId, of: project) {
+        case .success(let deployment): return .ok(.init(body: .json(try deployment.api())))
+        case .failure(.notFound(let what)): return .notFound(.init(body: .json(.notFound(what))))
+        case .failure(let failure): return .conflict(.init(body: .json(.conflict(failure.message))))
         }
-        guard iteration.status == "succeeded" else {
-            return .conflict(.init(body: .json(.conflict("Iteration \(iteration.number) is \(iteration.status); only a trained iteration can be published."))))
-        }
-        deployment.$iteration.id = try iteration.requireID()
-        try await deployment.save(on: request.db)
-        deployment.$iteration.value = iteration
-        services.deployments.forget(deployment.name)
-        return .ok(.init(body: .json(try deployment.api())))
     }
 
     func deleteDeployment(_ input: Operations.DeleteDeployment.Input) async throws -> Operations.DeleteDeployment.Output {
@@ -76,8 +49,7 @@ extension APIHandler {
         guard let (_, deployment) = try await deployment(input.path.projectId, input.path.deployment, principal, request) else {
             return .notFound(.init(body: .json(.notFound("Deployment"))))
         }
-        try await deployment.delete(on: request.db)
-        services.deployments.forget(deployment.name)
+        try await deployments(request).unpublish(deployment)
         return .noContent(.init())
     }
 
@@ -86,37 +58,19 @@ extension APIHandler {
         guard let (_, deployment) = try await deployment(input.path.projectId, input.path.deployment, principal, request) else {
             return .notFound(.init(body: .json(.notFound("Deployment"))))
         }
-        let key = APIKeySecrets.generate(marker: APIKeySecrets.predictionMarker)
-        deployment.keyPrefix = APIKeySecrets.prefix(of: key)
-        deployment.keyHash = APIKeySecrets.hash(key)
-        try await deployment.save(on: request.db)
-        services.deployments.forget(deployment.name)
-        try await deployment.$iteration.load(on: request.db)
+        let key = try await deployments(request).rotateKey(deployment)
         return .ok(.init(body: .json(.init(value1: try deployment.api(), value2: .init(predictionKey: key)))))
+    }
+
+    private func deployments(_ request: Request) -> Deployments {
+        Deployments(db: request.db, directory: services.deployments)
     }
 
     private func deployment(_ projectID: String, _ name: String, _ principal: Principal, _ request: Request) async throws -> (Project, Deployment)? {
         guard let project = try await project(projectID, principal, .write, request),
-              let deployment = try await Deployment.query(on: request.db).filter(\.$project.$id == project.requireID())
-                .filter(\.$name == name).with(\.$iteration).first()
+              let deployment = try await deployments(request).find(name, in: project)
         else { return nil }
         return (project, deployment)
-    }
-
-    private func trainedIteration(_ id: String, of project: Project, on db: any Database) async throws -> Iteration? {
-        guard let id = UUID(uuidString: id) else { return nil }
-        return try await Iteration.query(on: db).filter(\.$id == id).filter(\.$project.$id == project.requireID()).first()
-    }
-}
-
-/// Deployment names are the endpoint's last path segment.
-enum DeploymentNames {
-    static func problem(with name: String) -> String? {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
-        guard (1...63).contains(name.count), name.allSatisfy(allowed.contains), name.first != "-", name.last != "-" else {
-            return "A deployment name has 1–63 lowercase letters, digits and dashes, and does not start or end with a dash."
-        }
-        return nil
     }
 }
 

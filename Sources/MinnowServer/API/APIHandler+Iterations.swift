@@ -17,8 +17,8 @@ extension APIHandler {
         case .none: configuration = nil
         }
         switch try await IterationLauncher.launch(project: project, ownerID: principal.userID, input: configuration, on: request.db) {
-        case .refused(let message):
-            return .unprocessableContent(.init(body: .json(.invalid(message))))
+        case .refused(let refusal):
+            return .unprocessableContent(.init(body: .json(.invalid(refusal.message))))
         case .started(let iteration, let job):
             request.logger.info("iteration queued", metadata: ["iteration": "\(iteration.id!)", "job": "\(job.id!)", "number": "\(iteration.number)"])
             return .accepted(.init(body: .json(try iteration.api(job: job))))
@@ -31,11 +31,8 @@ extension APIHandler {
             return .notFound(.init(body: .json(.notFound("Project"))))
         }
         let page = PageRequest(page: input.query.page, perPage: input.query.perPage)
-        let (iterations, total) = try await Iteration.query(on: request.db).filter(\.$project.$id == project.requireID())
-            .sort(\.$number, .descending).page(page)
-        let jobs = try await Job.query(on: request.db).filter(\.$iterationID ~~ iterations.compactMap(\.id)).filter(\.$kind == "train").all()
-        let jobByIteration = Dictionary(jobs.map { ($0.iterationID!, $0) }, uniquingKeysWith: { first, _ in first })
-        let items = try iterations.map { try $0.api(job: jobByIteration[$0.id!], includeResults: false) }
+        let (found, total) = try await Iterations(db: request.db).list(in: project, page: page)
+        let items = try found.map { try $0.iteration.api(job: $0.job, includeResults: false) }
         return .ok(.init(body: .json(.init(items: items, metadata: page.metadata(total: total)))))
     }
 
@@ -53,10 +50,9 @@ extension APIHandler {
               let job else {
             return .notFound(.init(body: .json(.notFound("Iteration"))))
         }
-        guard !iteration.isFinished else {
-            return .conflict(.init(body: .json(.conflict("Iteration \(iteration.number) already \(iteration.status)."))))
+        if case .failure(let failure) = try await Iterations(db: request.db).cancel(iteration, job: job) {
+            return .conflict(.init(body: .json(.conflict(failure.message))))
         }
-        try await JobCancellation.cancel(job, on: request.db)
         guard let (updated, updatedJob) = try await self.iteration(input.path.projectId, input.path.iterationId, principal, .read, request) else {
             return .notFound(.init(body: .json(.notFound("Iteration"))))
         }
@@ -68,24 +64,17 @@ extension APIHandler {
         guard let (iteration, job) = try await iteration(input.path.projectId, input.path.iterationId, principal, .write, request) else {
             return .notFound(.init(body: .json(.notFound("Iteration"))))
         }
-        let id = try iteration.requireID()
-        if let deployment = try await Deployment.query(on: request.db).filter(\.$iteration.$id == id).first() {
-            return .conflict(.init(body: .json(.conflict("Iteration \(iteration.number) is published as \"\(deployment.name)\"; unpublish or re-point it first."))))
+        if case .failure(let failure) = try await Iterations(db: request.db).delete(iteration, job: job) {
+            return .conflict(.init(body: .json(.conflict(failure.message))))
         }
-        if let job, !job.isFinished { try await JobCancellation.cancel(job, on: request.db) }
-        try await Job.query(on: request.db).filter(\.$iterationID == id).delete()
-        try await iteration.delete(on: request.db)
         return .noContent(.init())
     }
 
     /// The iteration (and its train job) if the principal may act on its project.
     func iteration(_ projectID: String, _ iterationID: String, _ principal: Principal, _ permission: Permission,
                    _ request: Request) async throws -> (Iteration, Job?)? {
-        guard let project = try await project(projectID, principal, permission, request), let id = UUID(uuidString: iterationID),
-              let iteration = try await Iteration.query(on: request.db).filter(\.$id == id).filter(\.$project.$id == project.requireID()).first()
-        else { return nil }
-        let job = try await Job.query(on: request.db).filter(\.$iterationID == id).filter(\.$kind == "train").first()
-        return (iteration, job)
+        guard let project = try await project(projectID, principal, permission, request) else { return nil }
+        return try await Iterations(db: request.db).find(iterationID, in: project).map { ($0.iteration, $0.job) }
     }
 }
 

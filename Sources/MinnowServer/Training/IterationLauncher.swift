@@ -11,27 +11,58 @@ import SQLKit
 enum IterationLauncher {
     enum Outcome {
         case started(Iteration, Job)
-        case refused(String)
+        case refused(Refusal)
     }
 
-    static func launch(project: Project, ownerID: UUID, input: Components.Schemas.TrainingConfigurationInput?, on db: any Database) async throws -> Outcome {
+    /// What an iteration would train on and with: the snapshot rows, its labels and the resolved
+    /// configuration; the Train page shows it as the defaults before anything starts.
+    struct Plan {
+        let rows: [Row]
+        let labels: [String]
+        let configuration: Components.Schemas.TrainingConfiguration
+    }
+
+    enum Refusal: Error {
+        /// The dataset cannot train yet; each reason is a sentence from the analysis.
+        case dataset([String])
+        case configuration(TrainingDefaults.Refusal)
+
+        var message: String {
+            switch self {
+            case .dataset(let reasons): "The dataset cannot train yet: " + reasons.joined(separator: " ")
+            case .configuration(let refusal): refusal.message
+            }
+        }
+    }
+
+    static func plan(project: Project, input: Components.Schemas.TrainingConfigurationInput?, on db: any Database) async throws -> Result<Plan, Refusal> {
         let projectID = try project.requireID()
         let rows = try await snapshotRows(projectID: projectID, detection: project.task == "detection", on: db)
         let counts = DatasetSnapshot.labelCounts(rows.map { ($0.labels, $0.split) })
         let blockers = DatasetAnalyzer.trainingBlockers(images: rows.count, labels: counts, task: project.task)
-        guard blockers.isEmpty else {
-            return .refused("The dataset cannot train yet: " + blockers.map(\.message).joined(separator: " "))
-        }
+        guard blockers.isEmpty else { return .failure(.dataset(blockers.map(\.message))) }
         let labels = counts.map(\.label)
         let perLabelTrain = counts.map(\.train).min() ?? 0
-        let configuration: Components.Schemas.TrainingConfiguration
         do {
-            configuration = try TrainingDefaults.resolve(input, project: project, classes: labels.count,
-                                                         trainImagesPerLabel: perLabelTrain, trainImages: rows.count { $0.split == "train" })
+            let configuration = try TrainingDefaults.resolve(input, project: project, classes: labels.count,
+                                                             trainImagesPerLabel: perLabelTrain, trainImages: rows.count { $0.split == "train" })
+            return .success(Plan(rows: rows, labels: labels, configuration: configuration))
         } catch {
-            return .refused(error.message)
+            return .failure(.configuration(error))
         }
-        if let note = input?.note, note.count > 200 { return .refused("note must be at most 200 characters.") }
+    }
+
+    static func launch(project: Project, ownerID: UUID, input: Components.Schemas.TrainingConfigurationInput?, on db: any Database) async throws -> Outcome {
+        let projectID = try project.requireID()
+        let plan: Plan
+        switch try await self.plan(project: project, input: input, on: db) {
+        case .success(let planned): plan = planned
+        case .failure(let refusal): return .refused(refusal)
+        }
+        let (rows, labels, configuration) = (plan.rows, plan.labels, plan.configuration)
+        if let note = input?.note, note.count > 200 {
+            return .refused(.configuration(.init(message: "note must be at most 200 characters.", field: "note")))
+        }
         let summary = Components.Schemas.DatasetSummary(images: rows.count, train: rows.count { $0.split == "train" },
                                                         test: rows.count { $0.split == "test" }, labels: labels)
         let number = (try await Iteration.query(on: db).filter(\.$project.$id == projectID).max(\.$number) ?? 0) + 1

@@ -5,7 +5,11 @@ import APITypes
 import NeuralNet
 
 enum TrainingDefaults {
-    struct Refusal: Error { let message: String }
+    struct Refusal: Error {
+        let message: String
+        /// The input field the refusal is about (`epochs`, `input`, ...), when there is one.
+        var field: String? = nil
+    }
 
     typealias Input = Components.Schemas.TrainingConfigurationInput
     typealias Configuration = Components.Schemas.TrainingConfiguration
@@ -21,7 +25,7 @@ enum TrainingDefaults {
         let largest = max(size.width, size.height)
         let architecture = input.architecture ?? (detection ? .fomo : largest <= 48 ? .tinyCnn : .mobilenetV1)
         if detection != (architecture == .fomo) {
-            throw Refusal(message: detection ? "Detection projects train the fomo architecture." : "fomo is a detector; classification projects train tiny-cnn or mobilenet-v1.")
+            throw Refusal(message: detection ? "Detection projects train the fomo architecture." : "fomo is a detector; classification projects train tiny-cnn or mobilenet-v1.", field: "architecture")
         }
         let configuration = Configuration(
             architecture: architecture,
@@ -43,23 +47,23 @@ enum TrainingDefaults {
     }
 
     static func validate(_ c: Configuration, classes: Int) throws(Refusal) {
-        guard (1...500).contains(c.epochs) else { throw Refusal(message: "epochs must be 1–500 (got \(c.epochs)).") }
-        guard (1...512).contains(c.batchSize) else { throw Refusal(message: "batchSize must be 1–512 (got \(c.batchSize)).") }
-        guard c.learningRate > 0, c.learningRate <= 1 else { throw Refusal(message: "learningRate must be in (0, 1] (got \(c.learningRate)).") }
-        guard (0...0.5).contains(c.validationFraction) else { throw Refusal(message: "validationFraction must be 0–0.5.") }
+        guard (1...500).contains(c.epochs) else { throw Refusal(message: "epochs must be 1–500 (got \(c.epochs)).", field: "epochs") }
+        guard (1...512).contains(c.batchSize) else { throw Refusal(message: "batchSize must be 1–512 (got \(c.batchSize)).", field: "batchSize") }
+        guard c.learningRate > 0, c.learningRate <= 1 else { throw Refusal(message: "learningRate must be in (0, 1] (got \(c.learningRate)).", field: "learningRate") }
+        guard (0...0.5).contains(c.validationFraction) else { throw Refusal(message: "validationFraction must be 0–0.5.", field: "validationFraction") }
         guard (8...640).contains(c.input.width), (8...640).contains(c.input.height) else {
-            throw Refusal(message: "input width and height must be 8–640 pixels.")
+            throw Refusal(message: "input width and height must be 8–640 pixels.", field: "input")
         }
         if c.architecture == .tinyCnn, max(c.input.width, c.input.height) > 96 {
-            throw Refusal(message: "tiny-cnn is for small inputs (up to 96 px); choose mobilenet-v1 for \(c.input.width)x\(c.input.height).")
+            throw Refusal(message: "tiny-cnn is for small inputs (up to 96 px); choose mobilenet-v1 for \(c.input.width)x\(c.input.height).", field: "architecture")
         }
         if c.architecture == .fomo, c.input.width % 8 != 0 || c.input.height % 8 != 0 {
-            throw Refusal(message: "fomo needs an input whose sides are multiples of 8 (got \(c.input.width)x\(c.input.height)).")
+            throw Refusal(message: "fomo needs an input whose sides are multiples of 8 (got \(c.input.width)x\(c.input.height)).", field: "input")
         }
         do {
             _ = try architecture(c, classes: classes)
         } catch {
-            throw Refusal(message: "\(c.architecture.rawValue): \(error)")
+            throw Refusal(message: "\(c.architecture.rawValue): \(error)", field: "architecture")
         }
     }
 

@@ -21,6 +21,9 @@ struct WebRoutes: Sendable {
         registerDataPages(on: pages)
         registerLabelPages(on: pages)
         registerAnalysisPages(on: pages)
+        registerTrainPages(on: pages)
+        registerIterationPages(on: pages)
+        registerDeployPages(on: pages)
     }
 }
 

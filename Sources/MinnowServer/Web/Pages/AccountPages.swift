@@ -139,6 +139,11 @@ extension WebRoutes {
         case "label-renamed": return "Label renamed (\(count) images and boxes changed)."
         case "label-deleted": return "Label deleted (\(count) images and boxes changed)."
         case "image-saved": return "Image saved."
+        case "training-queued": return "Training queued: this page follows it live."
+        case "training-canceled": return "Training canceled."
+        case "iteration-deleted": return "The iteration was deleted."
+        case "repointed": return "The deployment now serves the other iteration; its endpoint and key are unchanged."
+        case "unpublished": return "Unpublished: the endpoint no longer answers."
         default: return nil
         }
     }

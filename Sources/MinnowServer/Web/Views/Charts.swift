@@ -49,5 +49,5 @@ enum Charts {
         """
     }
 
-    private static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+    static func format(_ value: Double) -> String { String(format: "%.1f", value) }
 }

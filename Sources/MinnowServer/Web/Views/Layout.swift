@@ -4,9 +4,10 @@ import Foundation
 
 enum Views {}
 
-/// Tabs inside a project. Train, Iterations and Deploy join here when the training service lands.
+/// Tabs inside a project, in the order of the work: data in, train, look at the results, deploy.
 enum ProjectTab: String, CaseIterable {
-    case images = "Data", upload = "Upload", labels = "Labels", analysis = "Analysis", settings = "Settings"
+    case images = "Data", upload = "Upload", labels = "Labels", analysis = "Analysis"
+    case train = "Train", iterations = "Iterations", deploy = "Deploy", settings = "Settings"
 
     var path: String {
         switch self {
@@ -14,6 +15,9 @@ enum ProjectTab: String, CaseIterable {
         case .upload: "upload"
         case .labels: "labels"
         case .analysis: "analysis"
+        case .train: "train"
+        case .iterations: "iterations"
+        case .deploy: "deploy"
         case .settings: "settings"
         }
     }
