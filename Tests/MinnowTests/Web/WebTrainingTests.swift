@@ -144,7 +144,7 @@ struct WebTrainingTests {
             let publish = try await browser.post("/projects/\(project)/deploy", [("name", "x"), ("iterationId", iteration)], csrf: false)
             try await browser.get("/projects/\(project)/iterations/\(iteration)")
             let canceled = try await browser.post("/projects/\(project)/iterations/\(iteration)/cancel", [])
-            let page = try await browser.get("/projects/\(project)/iterations/\(iteration)")
+            let page = try await browser.get(canceled.headers.first(name: "Location") ?? "")
             // check
             #expect([train, cancel, delete, publish].allSatisfy { $0.status == 403 && $0.text.contains("Form expired") })
             #expect(canceled.status == 303 && canceled.headers.first(name: "Location")?.hasSuffix("notice=training-canceled") == true)

@@ -21,6 +21,9 @@ struct FormErrors {
     subscript(field: String) -> String? { fields[field] }
 }
 
+/// Parsing a form can fail with its messages (`Result<_, FormErrors>`).
+extension FormErrors: Error {}
+
 extension Views {
     static func field(_ label: String, name: String, type: String = "text", value: String = "", errors: FormErrors,
                       hint: String? = nil, attributes: HTML = "", id: String? = nil) -> HTML {
