@@ -2,6 +2,7 @@
 // by side, the live log, the misclassified gallery and the try-it box; one column on phones.
 extension AssetStylesheet {
     static let models = #"""
+[hidden] { display: none !important; }
 .chart text.on-dark { fill: #fff; }
 .badge.bad { background: #fde2e1; color: var(--danger); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
