@@ -62,10 +62,12 @@ struct APIKeyTests {
             let past = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-60))
             let expired = try await server.request(.POST, "/v1/api-keys", token: token, json: ["name": "old", "projectId": project, "permissions": ["read"], "expiresAt": past])
             #expect(expired.status == 422)
-            let soon = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2))
+            // Long enough to be used before it expires even on a loaded machine.
+            let expiry = Date().addingTimeInterval(6)
+            let soon = ISO8601DateFormatter().string(from: expiry)
             let shortLived = try #require(try await server.request(.POST, "/v1/api-keys", token: token, json: ["name": "s", "projectId": project, "permissions": ["read"], "expiresAt": soon])["key"] as? String)
             #expect(try await server.request(.GET, "/v1/projects/\(project)", token: shortLived).status == 200)
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(max(0, expiry.timeIntervalSinceNow) + 1))
             #expect(try await server.request(.GET, "/v1/projects/\(project)", token: shortLived).status == 401)
         }
     }
