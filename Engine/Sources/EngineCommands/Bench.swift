@@ -16,8 +16,8 @@ public struct Bench: ParsableCommand {
 
     @Option(help: "Workload: a (tiny-cnn, Fashion-MNIST), b (mobilenet-v1 0.25 96x96 gray), or sgemm.")
     var workload: String = "a"
-    @Option(help: "Epochs for workload a.") var epochs: Int = 2
-    @Option(help: "Steps for workload b.") var steps: Int = 30
+    @Option(help: "Epochs (workloads a and b).") var epochs: Int = 2
+    @Option(help: "Steps per epoch for workload b.") var steps: Int = 30
     @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Batch size.") var batchSize: Int?
     @Flag(help: "Split work inside each layer instead of running one model replica per core.") var layerParallel = false
@@ -53,33 +53,27 @@ public struct Bench: ParsableCommand {
         printJSON([
             "workload": "A", "engine": "minnow", "epochs": epochs, "threads": threads,
             "imagesPerSecond": history.steadyImagesPerSecond, "seconds": seconds,
+            "epochImagesPerSecond": history.epochs.map(\.imagesPerSecond),
             "testAccuracy": Double(accuracy), "parameters": model.parameterCount,
-            "gemmGflops": flopsPerImage * history.steadyImagesPerSecond / 1e9,
+            "trainingFlopsPerImage": flopsPerImage,
             "peakMemoryMB": peakMemoryMegabytes(),
         ])
     }
 
+    /// Workload B as whole epochs of `steps` batches over synthetic data, timed like Keras's fit.
     func workloadB() {
         let batch = batchSize ?? 32
         let arch = ModelZoo.mobileNetV1(alpha: 0.25, height: 96, width: 96, channels: 1, classes: 2)
         let model = Model(architecture: arch, seed: 1)
         var rng = SeededRandom(seed: 5)
-        let n = batch * 8
+        let n = batch * steps
         let images = Tensor(shape: [n, 96, 96, 1], data: (0..<(n * 96 * 96)).map { _ in rng.uniform() })
-        let labels = (0..<n).map { _ in rng.int(2) }
-        let trainer = Trainer(model: model, configuration: TrainingConfiguration(batchSize: batch))
+        let data = LabeledImages(images: images, labels: (0..<n).map { _ in rng.int(2) })
+        let trainer = Trainer(model: model, configuration: TrainingConfiguration(epochs: epochs, batchSize: batch, seed: 1))
         trainer.dataParallel = !layerParallel
-        let optimizer = Optimizer(.adam, parameters: model.parameters)
-        var measured = 0.0
-        for step in 0..<(steps + 3) {
-            let indices = (0..<batch).map { ($0 + step * batch) % n }
-            let data = Batch(images: images.gather(indices), labels: indices.map { labels[$0] })
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = trainer.trainStep(data, optimizer: optimizer, learningRate: 1e-3)
-            if step >= 3 { measured += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-        }
+        let history = trainer.fit(train: data)
         printJSON(["workload": "B", "engine": "minnow", "threads": threads, "batchSize": batch,
-                   "imagesPerSecond": Double(steps * batch) / measured, "parameters": model.parameterCount,
+                   "epochImagesPerSecond": history.epochs.map(\.imagesPerSecond), "parameters": model.parameterCount,
                    "peakMemoryMB": peakMemoryMegabytes()])
     }
 
