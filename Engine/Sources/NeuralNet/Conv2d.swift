@@ -1,6 +1,7 @@
 // Conv2d: 2-D convolution as im2col + sgemm, forward and backward, parallel over chunks of
 // the batch (one per core, OpenBLAS single-threaded). A 1x1 stride-1 convolution skips
-// im2col (the input already is the patch matrix). Not grouped, not dilated.
+// im2col (the input already is the patch matrix) and a tiny patch (a 3x3 gray stem) is
+// convolved directly (DirectConvolution). Not grouped, not dilated.
 
 /// 2-D convolution over NHWC input.
 ///
@@ -48,9 +49,16 @@ public final class Conv2d: Layer {
     }
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
-    /// How the layer computes: 1x1 stride 1 needs no im2col (the input is the patch matrix).
-    private enum Path { case pointwise, im2col }
-    private var path: Path { kernelSize == 1 && stride == 1 ? .pointwise : .im2col }
+    /// How the layer computes: 1x1 stride 1 needs no im2col (the input is the patch matrix);
+    /// a tiny patch (a 3x3 gray stem) is convolved directly (see DirectConvolution).
+    private enum Path { case pointwise, direct, im2col }
+    private var path: Path {
+        if kernelSize == 1 && stride == 1 { return .pointwise }
+        let patch = kernelSize * kernelSize * inputChannels
+        return allowsDirect && DirectConvolution.suits(patch: patch, outputChannels: outputChannels) ? .direct : .im2col
+    }
+    /// False forces the im2col path even for a tiny patch (tests compare the two).
+    var allowsDirect = true
 
     /// Images per im2col block: about 1 MB of patch rows, at least one image. Smaller blocks
     /// keep the rows in cache but make each sgemm small; tiny-patch layers (a 3x3 gray stem)
@@ -83,6 +91,7 @@ public final class Conv2d: Layer {
         if path == .im2col && columns.count < workers * scratch {
             columns = [Float](repeating: 0, count: workers * scratch)
         }
+        let direct = path == .direct ? DirectConvolution(geometry: g, channels: c, outputChannels: cout) : nil
         var output = Tensor(uninitialized: [n, g.outputHeight, g.outputWidth, cout])   // (N, OH, OW, Cout)
         let biasValues = bias?.value ?? []
         let relu = fusedReLU
@@ -96,6 +105,10 @@ public final class Conv2d: Layer {
                             // An empty array may still have a base address: decide by the parameter.
                             let biasBase = biasValues.isEmpty ? nil : b.baseAddress
                             Compute.chunks(n) { images, worker in
+                                if let direct {
+                                    direct.forward(input: x, weight: wPtr, bias: biasBase, relu: relu, images: images, output: y)
+                                    return
+                                }
                                 let out = y + images.lowerBound * rows * cout
                                 // The bias is written first and sgemm adds onto it (beta 1), saving a pass.
                                 let beta: Float = biasBase == nil ? 0 : 1
@@ -139,11 +152,14 @@ public final class Conv2d: Layer {
         if partialGrads.count < workers * slot { partialGrads = [Float](repeating: 0, count: workers * slot) }
         let block = blockImages(rowsPerImage: rows, patch: patch)
         let scratch = block * rows * patch
-        if path == .im2col && columns.count < workers * scratch { columns = [Float](repeating: 0, count: workers * scratch) }
-        let relu = fusedReLU
-        if relu && maskedGradient.count < dOutput.count { maskedGradient = [Float](repeating: 0, count: dOutput.count) }
         let path = self.path
         let wantInput = needsInputGradient
+        if (path == .im2col || (path == .direct && wantInput)) && columns.count < workers * scratch {
+            columns = [Float](repeating: 0, count: workers * scratch)
+        }
+        let direct = path == .direct ? DirectConvolution(geometry: g, channels: c, outputChannels: cout) : nil
+        let relu = fusedReLU
+        if relu && maskedGradient.count < dOutput.count { maskedGradient = [Float](repeating: 0, count: dOutput.count) }
         var dInput = wantInput ? Tensor(uninitialized: [n, g.inputHeight, g.inputWidth, c]) : Tensor(zeros: [0])
         let hasBias = bias != nil
         dOutput.data.withUnsafeBufferPointer { dyRaw in
@@ -169,7 +185,14 @@ public final class Conv2d: Layer {
                                             }
                                             let gradW = partial + worker * slot
                                             let gradB = gradW + weightCount
-                                            if hasBias { sumRows(dyChunk, rows: m, columns: cout, into: gradB) }
+                                            if let direct {
+                                                gradW.update(repeating: 0, count: slot)
+                                                direct.accumulateWeightGradient(input: xBase!, dOutput: dyChunk, images: images,
+                                                                                dWeight: gradW, dBias: hasBias ? gradB : nil)
+                                                guard wantInput else { return }
+                                            } else if hasBias {
+                                                sumRows(dyChunk, rows: m, columns: cout, into: gradB)
+                                            }
                                             if path == .pointwise {
                                                 // dWeight (Cin, Cout) = inputᵀ (Cin, m) · dOutput (m, Cout)
                                                 gemm(transposeA: true, m: patch, n: cout, k: m, a: xBase! + images.lowerBound * rows * c,
@@ -184,10 +207,12 @@ public final class Conv2d: Layer {
                                             for start in Swift.stride(from: images.lowerBound, to: images.upperBound, by: block) {
                                                 let sub = start..<min(start + block, images.upperBound)
                                                 let dyBlock = dyChunk + (start - images.lowerBound) * rows * cout
-                                                im2col(input: xBase!, channels: c, geometry: g, images: sub, columns: target)
-                                                // dWeight (patch, Cout) += colsᵀ (patch, m) · dOutput (m, Cout)
-                                                gemm(transposeA: true, m: patch, n: cout, k: sub.count * rows, a: target, lda: patch,
-                                                     b: dyBlock, ldb: cout, beta: start == images.lowerBound ? 0 : 1, c: gradW, ldc: cout)
+                                                if direct == nil {
+                                                    im2col(input: xBase!, channels: c, geometry: g, images: sub, columns: target)
+                                                    // dWeight (patch, Cout) += colsᵀ (patch, m) · dOutput (m, Cout)
+                                                    gemm(transposeA: true, m: patch, n: cout, k: sub.count * rows, a: target, lda: patch,
+                                                         b: dyBlock, ldb: cout, beta: start == images.lowerBound ? 0 : 1, c: gradW, ldc: cout)
+                                                }
                                                 guard wantInput else { continue }
                                                 // dColumns (m, patch) = dOutput (m, Cout) · weightᵀ (Cout, patch), over the columns
                                                 gemm(transposeB: true, m: sub.count * rows, n: patch, k: cout, a: dyBlock, lda: cout,

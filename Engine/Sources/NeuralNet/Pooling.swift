@@ -1,7 +1,8 @@
-// Pooling: MaxPool2d (remembers the winning input index per output for backward),
-// AvgPool2d, and GlobalAvgPool (NHWC → NC). Windows use ConvGeometry padding rules;
-// "same" max pooling ignores padded positions, "same" average pooling divides by the
-// number of real (unpadded) inputs, as TensorFlow does.
+// Pooling: MaxPool2d (remembers the winning input index per output for backward; 2x2
+// stride 2 runs the straight-line kernels of MaxPool2x2), AvgPool2d, and GlobalAvgPool
+// (NHWC → NC). Windows use ConvGeometry padding rules; "same" max pooling ignores padded
+// positions, "same" average pooling divides by the number of real (unpadded) inputs, as
+// TensorFlow does.
 
 /// Max over `size`×`size` windows moved by `stride`.
 public final class MaxPool2d: Layer {
@@ -35,11 +36,16 @@ public final class MaxPool2d: Layer {
         let (oh, ow) = (g.outputHeight, g.outputWidth)
         var output = Tensor(uninitialized: [n, oh, ow, c])   // (N, OH, OW, C)
         if winners.count != output.count { winners = [Int32](repeating: 0, count: output.count) }
+        let fast = MaxPool2x2.suits(size: size, stride: stride, geometry: g, channels: c)
         input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
                 winners.withUnsafeMutableBufferPointer { idx in
                     let x = x.baseAddress!, y = y.baseAddress!, idx = idx.baseAddress!
                     Compute.chunks(n) { images, _ in
+                        if fast {
+                            MaxPool2x2.forward(input: x, height: h, width: w, channels: c, images: images, output: y, winners: idx)
+                            return
+                        }
                         for image in images {
                             let xi = x + image * h * w * c
                             for oy in 0..<oh {
@@ -92,12 +98,19 @@ public final class MaxPool2d: Layer {
         var dInput = Tensor(uninitialized: inputShape)
         let (n, oh, ow, c) = dOutput.nhwc
         let imageSize = inputShape[1] * inputShape[2] * c
+        let fast = MaxPool2x2.suits(size: size, stride: stride, geometry: geometry(inputShape), channels: c)
+        let inputShape = self.inputShape
         dOutput.data.withUnsafeBufferPointer { dy in
             winners.withUnsafeBufferPointer { idx in
                 dInput.data.withUnsafeMutableBufferPointer { dx in
                     let dy = dy.baseAddress!, idx = idx.baseAddress!, dx = dx.baseAddress!
                     let perImage = oh * ow * c
                     Compute.chunks(n) { images, _ in
+                        if fast {
+                            MaxPool2x2.backward(dOutput: dy, winners: idx, height: inputShape[1], width: inputShape[2], channels: c,
+                                                images: images, dInput: dx)
+                            return
+                        }
                         (dx + images.lowerBound * imageSize).update(repeating: 0, count: images.count * imageSize)
                         for image in images {
                             let base = image * perImage

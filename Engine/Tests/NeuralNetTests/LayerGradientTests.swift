@@ -60,6 +60,39 @@ struct LayerGradientTests {
         }
     }
 
+    @Test("Conv2d with a tiny patch (direct path), valid and same, strides 1 and 2")
+    func conv2dDirect() {
+        for (padding, stride) in [(Padding.valid, 1), (.same, 1), (.same, 2)] {
+            var rng = SeededRandom(seed: 13)
+            let layer = Conv2d(inputChannels: 1, outputChannels: 8, kernelSize: 3, stride: stride, padding: padding, rng: &rng)
+            #expect(gradientMismatches(layer, inputShape: [2, 7, 6, 1]).isEmpty, "\(padding) stride \(stride)")
+        }
+    }
+
+    @Test("Conv2d direct path equals the im2col path (output and every gradient)")
+    func conv2dDirectEqualsIm2col() {
+        for (padding, relu) in [(Padding.valid, true), (.same, false)] {
+            // setup
+            var rngA = SeededRandom(seed: 14), rngB = SeededRandom(seed: 14)
+            let direct = Conv2d(inputChannels: 2, outputChannels: 16, kernelSize: 3, padding: padding, rng: &rngA)
+            let im2col = Conv2d(inputChannels: 2, outputChannels: 16, kernelSize: 3, padding: padding, rng: &rngB)
+            im2col.allowsDirect = false
+            direct.fusedReLU = relu
+            im2col.fusedReLU = relu
+            let x = randomTensor([5, 9, 8, 2], rng: &rngA)
+            // act
+            let y = direct.forward(x, training: true), yReference = im2col.forward(x, training: true)
+            let r = randomTensor(y.shape, rng: &rngA)
+            let dx = direct.backward(r), dxReference = im2col.backward(r)
+            // check
+            func close(_ a: [Float], _ b: [Float]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) } }
+            #expect(close(y.data, yReference.data))
+            #expect(close(dx.data, dxReference.data))
+            #expect(close(direct.weight.grad, im2col.weight.grad))
+            #expect(close(direct.bias!.grad, im2col.bias!.grad))
+        }
+    }
+
     @Test("Conv2d 1x1 (pointwise path) without bias")
     func conv2dPointwise() {
         var rng = SeededRandom(seed: 12)
@@ -105,6 +138,8 @@ struct LayerGradientTests {
     @Test("MaxPool2d, AvgPool2d (valid and same), GlobalAvgPool")
     func pooling() {
         #expect(gradientMismatches(MaxPool2d(size: 2), inputShape: [2, 4, 6, 3], epsilon: 1e-3).isEmpty)
+        // 2x2 stride 2 over channels in multiples of 8 takes the straight-line kernels; odd sizes leave a row out.
+        #expect(gradientMismatches(MaxPool2d(size: 2), inputShape: [2, 5, 7, 16], epsilon: 1e-3).isEmpty)
         #expect(gradientMismatches(MaxPool2d(size: 3, stride: 2, padding: .same), inputShape: [2, 5, 5, 2], epsilon: 1e-3).isEmpty)
         #expect(gradientMismatches(AvgPool2d(size: 2), inputShape: [2, 4, 4, 3]).isEmpty)
         #expect(gradientMismatches(AvgPool2d(size: 3, stride: 2, padding: .same), inputShape: [2, 5, 4, 2]).isEmpty)
