@@ -60,7 +60,8 @@ def test_sign_up_to_sign_out(server, browser, screenshot, tmp_path):
     driver.find_element(By.ID, "f-username").send_keys("ada")
     driver.find_element(By.ID, "f-password").send_keys("short")
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    assert "at least 8 characters" in driver.find_element(By.ID, "f-password-error").text
+    error = wait(driver).until(ec.presence_of_element_located((By.ID, "f-password-error")))
+    assert "at least 8 characters" in error.text
     screenshot(driver, "sign-up-error")
     driver.find_element(By.ID, "f-password").send_keys("correct horse")
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
@@ -176,9 +177,10 @@ def test_sign_up_to_sign_out(server, browser, screenshot, tmp_path):
     iteration_url = driver.current_url.split("?")[0]
     screenshot(driver, "iteration-live")
     finished = WebDriverWait(driver, 240, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
-    finished.until(lambda d: d.find_element(By.ID, "status-badge").text in ("succeeded", "failed", "canceled"))
+    # The badge turns live; the page then reloads with the results (no live section).
+    finished.until(lambda d: not d.find_elements(By.ID, "live")
+                   and d.find_element(By.ID, "status-badge").text in ("succeeded", "failed", "canceled"))
     assert driver.find_element(By.ID, "status-badge").text == "succeeded", driver.find_element(By.TAG_NAME, "main").text
-    assert not driver.find_elements(By.ID, "live"), "the page reloaded with the results"
     assert len(driver.find_elements(By.CSS_SELECTOR, "#curves polyline")) >= 2
     assert "Confusion matrix" in driver.page_source and "Memory per board" in driver.page_source
     screenshot(driver, "iteration")
@@ -234,6 +236,35 @@ def test_sign_up_to_sign_out(server, browser, screenshot, tmp_path):
     driver.get(iteration_url)
     screenshot(driver, "iteration-phone")
     driver.set_window_size(1280, 900)
+
+    # A longer run followed live: epoch, speed and loss change from the event stream without a
+    # reload while it trains, and Cancel stops it.
+    driver.find_element(By.LINK_TEXT, "Train").click()
+    wait(driver).until(ec.presence_of_element_located((By.ID, "f-epochs")))
+    Select(driver.find_element(By.ID, "f-architecture")).select_by_value("mobilenet-v1")
+    for name, value in (("width", "96"), ("height", "96"), ("epochs", "500"), ("batchSize", "4"), ("note", "long run")):
+        fill(name, value)
+    driver.find_element(By.CSS_SELECTOR, "form.train-form button[type=submit]").click()
+    wait(driver).until(ec.url_contains("/iterations/"))
+    driver.execute_script("window.sameDocument = true")
+    live = WebDriverWait(driver, 180, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
+
+    def epoch(d):
+        text = d.find_element(By.ID, "live-epoch").text
+        return int(text.split(" / ")[0]) if " / " in text else 0
+
+    live.until(lambda d: epoch(d) >= 1)
+    first = epoch(driver)
+    live.until(lambda d: epoch(d) > first)
+    assert driver.execute_script("return window.sameDocument === true"), "the numbers changed without a reload"
+    assert driver.find_element(By.ID, "live-speed").text.isdigit()
+    assert driver.find_element(By.ID, "live-status").text == "running"
+    assert driver.find_element(By.ID, "status-badge").text == "running"
+    screenshot(driver, "iteration-progress")
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/cancel'] button").click()
+    driver.switch_to.alert.accept()
+    live.until(lambda d: not d.find_elements(By.ID, "live") and d.find_element(By.ID, "status-badge").text == "canceled")
+    screenshot(driver, "iteration-canceled")
 
     # Phone width: the grid still works.
     driver.set_window_size(390, 900)

@@ -52,6 +52,7 @@ extension AssetScript {
     appendLog(event);
     if (!event.status) return;
     set("live-status", event.status);
+    set("status-badge", event.status);
     if (["succeeded", "failed", "canceled"].includes(event.status)) {
       source.close();
       setTimeout(() => window.location.replace(window.location.pathname), 600);
