@@ -67,7 +67,9 @@ def browser():
         options.add_argument(argument)
     service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
     driver = webdriver.Chrome(service=service, options=options)
-    driver.implicitly_wait(0)
+    # Lookups wait up to 5 s for the element: a click that navigates may return before the
+    # next page is there, more so on a loaded machine.
+    driver.implicitly_wait(5)
     yield driver
     driver.quit()
 
