@@ -1,13 +1,13 @@
 // The one place that wires the server together. `minnow serve` and the tests both call it;
 // the tests pass a configuration of their own (temporary directory, fast bcrypt).
 import Fluent
-import OpenAPIVapor
 import Prometheus
 import Vapor
 
 public func configure(_ app: Application, _ config: ServerConfiguration) async throws {
     app.http.server.configuration.hostname = config.host
     app.http.server.configuration.port = config.port
+    app.http.server.configuration.reportMetrics = false  // requests are observed by RequestObservationMiddleware
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
 
     try DatabaseSetup.use(config, on: app)
@@ -18,14 +18,15 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
 
     let secret = try SigningSecret.loadOrCreate(at: config.resolvedSecretFile)
     let models = ModelCache()
+    let metrics = PrometheusCollectorRegistry()
     let services = MinnowServices(
         config: config,
         authenticator: Authenticator(tokens: AccessTokens(secret: secret, lifetime: config.accessTokenLifetime), csrf: CSRFTokens(secret: secret)),
         loginLimiter: LoginRateLimiter(limits: config.loginLimits),
-        metrics: PrometheusCollectorRegistry(),
+        metrics: metrics,
         dummyPasswordHash: try app.password.hash(UUID().uuidString),
         models: models,
-        deployments: DeploymentDirectory(models: models),
+        deployments: DeploymentDirectory(models: models, metrics: metrics),
         predictionStats: PredictionStats()
     )
     app.lifecycle.use(services.predictionStats)
@@ -34,12 +35,11 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     app.middleware.use(RequestObservationMiddleware(metrics: services.metrics))
     app.middleware.use(SecureHeadersMiddleware())
     app.middleware.use(ErrorMiddleware())
-    app.middleware.use(CurrentRequestMiddleware())
 
     OperationsRoutes.register(on: app, metrics: services.metrics)
     WebRoutes(services: services).register(on: app)
     try APIHandler(services: services).registerHandlers(
-        on: VaporTransport(routesBuilder: app),
+        on: APITransport(routes: app),
         configuration: .init(jsonEncodingOptions: [.sortedKeys]),  // compact: no indentation to write and send
         middlewares: [BodyLimitMiddleware(defaultLimit: config.maxJSONBodyBytes, limits: Limits.perOperation)]
     )

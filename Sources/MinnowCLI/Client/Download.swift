@@ -7,7 +7,9 @@ enum Download {
     /// Writes `body` to `path`; returns the bytes written.
     static func save(_ body: HTTPBody, to path: String, showProgress: Bool) async throws -> Int {
         let partial = URL(fileURLWithPath: path + ".partial")
-        FileManager.default.createFile(atPath: partial.path, contents: nil)
+        guard FileManager.default.createFile(atPath: partial.path, contents: nil) else {
+            throw CLIFailure("Cannot write \(partial.path).")
+        }
         let handle = try FileHandle(forWritingTo: partial)
         let progress = ProgressLine(enabled: showProgress)
         var written = 0

@@ -1,5 +1,5 @@
 // Gives the generated API handlers their Vapor request (database, logger, client address,
-// headers) through a task-local set by `CurrentRequestMiddleware`.
+// headers) through a task-local set by `APITransport`.
 import Vapor
 
 enum CurrentRequest {
@@ -8,13 +8,5 @@ enum CurrentRequest {
     static func get() throws -> Request {
         guard let value else { throw Abort(.internalServerError, reason: "No current request") }
         return value
-    }
-}
-
-struct CurrentRequestMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        try await CurrentRequest.$value.withValue(request) {
-            try await next.respond(to: request)
-        }
     }
 }

@@ -6,11 +6,9 @@ import HTTPTypes
 import OpenAPIRuntime
 import Vapor
 
-struct ErrorMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
+struct ErrorMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapErrorThrowing { error in
             let apiError = Self.apiError(for: error)
             if apiError.status.code >= 500 {
                 request.logger.error("request failed", metadata: ["error": .string(Self.safeDescription(of: error))])

@@ -4,13 +4,18 @@
 import Prometheus
 import Vapor
 
-struct RequestObservationMiddleware: AsyncMiddleware {
+struct RequestObservationMiddleware: Middleware {
     let metrics: PrometheusCollectorRegistry
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let start = ContinuousClock.now
-        let response = try await next.respond(to: request)
-        let elapsed = ContinuousClock.now - start
+        return next.respond(to: request).map { response in
+            observe(request, response, elapsed: ContinuousClock.now - start)
+            return response
+        }
+    }
+
+    private func observe(_ request: Request, _ response: Response, elapsed: Duration) {
         let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
         let labels = [("method", request.method.rawValue), ("route", route), ("status", String(response.status.code))]
         metrics.makeCounter(descriptor: Self.requests, labels: labels).increment()
@@ -23,7 +28,6 @@ struct RequestObservationMiddleware: AsyncMiddleware {
             "duration_ms": .string(String(format: "%.1f", millis)),
             "client": .string(request.remoteAddress?.ipAddress ?? "-"),
         ])
-        return response
     }
 
     static var requests: MetricNameDescriptor { MetricNameDescriptor(namespace: "minnow", metricName: "http_requests", unitName: "total", helpText: "HTTP requests by method, route and status.") }

@@ -1,8 +1,12 @@
 // Finds the deployment a prediction names, with its loaded model, without a database round
-// trip per request: entries are kept for a couple of seconds (a re-pointed or unpublished
-// deployment takes effect on other servers within that time, on this one at once).
+// trip per request. An entry is fresh for a couple of seconds (a re-pointed or unpublished
+// deployment takes effect on other servers within that time, on this one at once). After that
+// the next request is answered from the stale entry while one lookup refreshes it in the
+// background, and requests for a name not yet known share one lookup, so a busy deployment
+// never sends its concurrent requests to the database together.
 import Fluent
 import Foundation
+import Prometheus
 import Synchronization
 
 final class DeploymentDirectory: Sendable {
@@ -13,29 +17,66 @@ final class DeploymentDirectory: Sendable {
         let loadedAt: Date
     }
 
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var lookups: [String: Task<Entry?, any Error>] = [:]
+        /// Bumped by `forget`, so a lookup that began before a change does not store its answer.
+        var generation = 0
+    }
+
     let models: ModelCache
     let lifetime: TimeInterval
-    private let entries = Mutex<[String: Entry]>([:])
+    private let state = Mutex(State())
+    /// Database lookups made (`minnow_deployment_lookups_total`): a few per deployment per lifetime.
+    private let lookups: Counter
 
-    init(models: ModelCache, lifetime: TimeInterval = 2) {
+    init(models: ModelCache, metrics: PrometheusCollectorRegistry, lifetime: TimeInterval = 2) {
         self.models = models
         self.lifetime = lifetime
+        lookups = metrics.makeCounter(descriptor: MetricNameDescriptor(
+            namespace: "minnow", metricName: "deployment_lookups", unitName: "total",
+            helpText: "Database lookups of a deployment and its model by the prediction API."))
     }
 
     func entry(named name: String, on db: any Database) async throws -> Entry? {
-        if let entry = entries.withLock({ $0[name] }), Date().timeIntervalSince(entry.loadedAt) < lifetime { return entry }
-        guard let deployment = try await Deployment.query(on: db).filter(\.$name == name).with(\.$iteration).with(\.$project).first(),
-              let model = try await models.model(for: deployment.iteration, task: deployment.project.task, on: db)
-        else {
-            forget(name)
-            return nil
+        let (cached, lookup) = state.withLock { state -> (Entry?, Task<Entry?, any Error>?) in
+            let cached = state.entries[name]
+            if let cached, Date().timeIntervalSince(cached.loadedAt) < lifetime { return (cached, nil) }
+            if let running = state.lookups[name] { return (cached, running) }
+            let generation = state.generation
+            let lookup = Task { try await self.lookUp(name, generation: generation, on: db) }
+            state.lookups[name] = lookup
+            return (cached, lookup)
         }
-        let entry = Entry(deploymentID: try deployment.requireID(), keyHash: deployment.keyHash, model: model, loadedAt: Date())
-        entries.withLock { $0[name] = entry }
-        return entry
+        if let cached { return cached }
+        return try await lookup?.value
     }
 
     func forget(_ name: String) {
-        _ = entries.withLock { $0.removeValue(forKey: name) }
+        state.withLock { state in
+            state.generation += 1
+            state.entries[name] = nil
+            state.lookups[name] = nil
+        }
+    }
+
+    private func lookUp(_ name: String, generation: Int, on db: any Database) async throws -> Entry? {
+        lookups.increment()
+        var entry: Entry?
+        do {
+            if let deployment = try await Deployment.query(on: db).filter(\.$name == name).with(\.$iteration).with(\.$project).first(),
+               let model = try await models.model(for: deployment.iteration, task: deployment.project.task, on: db) {
+                entry = Entry(deploymentID: try deployment.requireID(), keyHash: deployment.keyHash, model: model, loadedAt: Date())
+            }
+        } catch {
+            state.withLock { if $0.generation == generation { $0.lookups[name] = nil } }
+            throw error
+        }
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            state.lookups[name] = nil
+            state.entries[name] = entry
+        }
+        return entry
     }
 }

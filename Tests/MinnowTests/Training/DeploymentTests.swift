@@ -1,6 +1,7 @@
 // Publishing a trained iteration and calling it: the prediction key is shown once and is the
 // only way in; answers equal TensorFlow Lite Micro running the downloaded .tflite; a name
 // can be re-pointed without changing clients; artifacts download in every format.
+import Fluent
 import Foundation
 import Imaging
 import Int8
@@ -30,8 +31,20 @@ struct DeploymentTests {
             let key = try #require(published["predictionKey"] as? String)
             #expect(key.hasPrefix("mnwp_") && published["endpoint"] as? String == "/v1/predict/stripes-v1")
 
-            // One raw image.
+            // Many clients at once on a new deployment: all answered, with one database lookup.
             let image = StripeImages.png(horizontal: true, seed: 77)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<32 {
+                    group.addTask {
+                        try await server.request(.POST, "/v1/predict/stripes-v1", body: image, headers: [("Prediction-Key", key), ("Content-Type", "image/png")]).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 200, count: 32))
+            #expect(try await Self.deploymentLookups(server) == 1)
+
+            // One raw image.
             let answer = try await server.request(.POST, "/v1/predict/stripes-v1", body: image,
                                                   headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
             #expect(answer.status == 200, "\(answer.text)")
@@ -77,6 +90,21 @@ struct DeploymentTests {
             let busy = try await server.request(.DELETE, "/v1/projects/\(project)/iterations/\(second)", token: token)
             #expect(busy.status == 409)
 
+            // Another server re-points the name back (straight in the shared database): this server
+            // answers from its entry until it expires, then from the database again.
+            let row = try #require(try await Deployment.query(on: server.app.db).filter(\.$name == "stripes-v1").first())
+            row.$iteration.id = try #require(UUID(uuidString: iteration))
+            try await row.save(on: server.app.db)
+            let predict = { try await server.request(.POST, "/v1/predict/stripes-v1", body: image, headers: [("Prediction-Key", key), ("Content-Type", "image/png")]) }
+            #expect(try await predict()["iteration"] as? Int == 2)
+            try await Task.sleep(for: .seconds(2.2))
+            var answered: [Int] = []
+            for _ in 0..<20 where answered.last != 1 {
+                answered.append(try await predict()["iteration"] as? Int ?? 0)
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(answered.last == 1 && answered.allSatisfy { $0 == 1 || $0 == 2 }, "\(answered)")
+
             // Counts reach the list.
             try await Task.sleep(for: .seconds(2.5))
             let list = try await server.request(.GET, "/v1/projects/\(project)/deployments", token: token)
@@ -90,6 +118,13 @@ struct DeploymentTests {
             let gone = try await server.request(.POST, "/v1/predict/stripes-v1", body: image, headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
             #expect(gone.status == 404)
         }
+    }
+
+    /// `minnow_deployment_lookups_total` from the server's metrics.
+    static func deploymentLookups(_ server: TestServer) async throws -> Int? {
+        let metrics = try await server.request(.GET, "/metrics").text
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix("minnow_deployment_lookups_total ") }
+        return line.flatMap { Int($0.split(separator: " ").last ?? "") }
     }
 
     @Test
