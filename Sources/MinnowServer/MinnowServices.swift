@@ -14,6 +14,8 @@ struct MinnowServices: Sendable {
     let models: ModelCache
     let deployments: DeploymentDirectory
     let predictionStats: PredictionStats
+    /// Carries a new key from the form that made it to the one page that shows it.
+    let secretReveal: SecretReveal
 
     var tokens: AccessTokens { authenticator.tokens }
 }

@@ -27,7 +27,8 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
         dummyPasswordHash: try app.password.hash(UUID().uuidString),
         models: models,
         deployments: DeploymentDirectory(models: models, metrics: metrics),
-        predictionStats: PredictionStats()
+        predictionStats: PredictionStats(),
+        secretReveal: SecretReveal(secret: secret)
     )
     app.lifecycle.use(services.predictionStats)
 

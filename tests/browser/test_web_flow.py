@@ -145,7 +145,12 @@ def test_sign_up_to_sign_out(server, browser, screenshot, tmp_path):
     driver.find_element(By.CSS_SELECTOR, "form[action='/keys'] button[type=submit]").click()
     secret = driver.find_element(By.ID, "new-key").text
     assert secret.startswith("mnw_") and len(secret) == 47
+    assert driver.current_url.endswith("/keys"), "the form redirected (post/redirect/get)"
     screenshot(driver, "api-key")
+    driver.refresh()  # a reload sends no form again and no longer shows the secret
+    assert "door camera" in driver.find_element(By.CSS_SELECTOR, "tbody").text
+    assert secret not in driver.page_source and not driver.find_elements(By.ID, "new-key")
+    assert len(driver.find_elements(By.CSS_SELECTOR, "tbody tr")) == 1, "no second key was created"
 
     # Train: the form shows the dataset's defaults; a bad value is refused next to its field.
     driver.find_element(By.LINK_TEXT, "Projects").click()

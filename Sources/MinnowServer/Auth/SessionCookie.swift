@@ -26,7 +26,7 @@ enum SessionCookie {
     }
 
     /// Behind a TLS-terminating proxy the cookie is marked Secure too.
-    private static func isHTTPS(_ request: Request) -> Bool {
+    static func isHTTPS(_ request: Request) -> Bool {
         request.url.scheme == "https" || request.headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
     }
 }

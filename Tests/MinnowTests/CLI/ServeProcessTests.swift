@@ -11,7 +11,7 @@ struct ServeProcessTests {
         defer { try? FileManager.default.removeItem(at: data) }
         let port = Int.random(in: 20_000...40_000)
         let log = data.appendingPathExtension("log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        try #require(FileManager.default.createFile(atPath: log.path, contents: nil))
         defer { try? FileManager.default.removeItem(at: log) }
         let process = Process()
         process.executableURL = try MinnowProcess.binary

@@ -10,7 +10,7 @@ final class BackgroundMinnow: @unchecked Sendable {  // Process is thread-safe f
 
     init(_ arguments: [String]) throws {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-bg-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)  // a missing log only loses the diagnostics
         process.executableURL = try MinnowProcess.binary
         process.arguments = arguments
         process.environment = ["PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path]

@@ -34,7 +34,7 @@ enum ExternalProcess {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err"), input = scratch.appendingPathComponent("in")
-        for file in [out, err, input] { FileManager.default.createFile(atPath: file.path, contents: nil) }
+        for file in [out, err, input] { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
         try Data((stdin ?? "").utf8).write(to: input)
 
         let process = Process()

@@ -69,10 +69,11 @@ final class TestBrowser: @unchecked Sendable {  // used by one test at a time
 
     private func keep(_ response: TestResponse) {
         for header in response.headers["Set-Cookie"] {
-            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2 else { continue }
             let (name, value) = (String(pair[0]).trimmingCharacters(in: .whitespaces), String(pair[1]))
-            if value.isEmpty { cookies[name] = nil } else { cookies[name] = value }
+            let expired = header.lowercased().contains("max-age=0")
+            if value.isEmpty || expired { cookies[name] = nil } else { cookies[name] = value }
         }
         if response.headers.first(name: "Content-Type")?.hasPrefix("text/html") == true { lastPage = response.text }
     }

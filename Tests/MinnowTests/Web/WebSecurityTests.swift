@@ -128,4 +128,36 @@ struct WebSecurityTests {
             #expect(try await server.count("projects") == 1)
         }
     }
+
+    @Test
+    func aNewKeyIsShownOnlyOnItsPageInItsSessionAndOnlyOnce() async throws {
+        try await TestServer.with(.sqlite) { server in
+            let ada = TestBrowser(server)
+            try await ada.signUp("ada")
+            try await ada.get("/projects")
+            let created = try await ada.post("/projects", [("name", "birds"), ("task", "classification")])
+            let projectID = try #require(created.headers.first(name: "Location")?.split(separator: "/")[1]).description
+            try await ada.get("/keys")
+            // act
+            let form = try await ada.post("/keys", [("name", "cam"), ("projectId", projectID), ("permissions[]", "read")])
+            let sealed = try #require(ada.cookies[SecretReveal.cookieName])
+            let otherPage = try await ada.get("/projects/\(projectID)/deploy")
+            let bob = TestBrowser(server)
+            try await bob.signUp("bob")
+            bob.cookies[SecretReveal.cookieName] = sealed
+            let otherSession = try await bob.get("/keys")
+            var forged = Array(sealed)
+            forged[forged.count / 2] = forged[forged.count / 2] == "A" ? "B" : "A"
+            ada.cookies[SecretReveal.cookieName] = String(forged)
+            let tampered = try await ada.get("/keys")
+            ada.cookies[SecretReveal.cookieName] = sealed
+            let shown = try await ada.get("/keys")
+            let reload = try await ada.get("/keys")
+            // check
+            let setCookie = try #require(form.headers["Set-Cookie"].first { $0.hasPrefix(SecretReveal.cookieName + "=") })
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict") && setCookie.contains("Max-Age=120"))
+            #expect(!otherPage.text.contains("mnw_") && !otherSession.text.contains("id=\"new-key\"") && !tampered.text.contains("id=\"new-key\""))
+            #expect(shown.text.contains("id=\"new-key\"") && !reload.text.contains("id=\"new-key\""))
+        }
+    }
 }

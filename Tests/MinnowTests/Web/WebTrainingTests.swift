@@ -70,12 +70,14 @@ struct WebTrainingTests {
             try await browser.get("/projects/\(project)/deploy")
             let badName = try await browser.post("/projects/\(project)/deploy", [("name", "Not OK"), ("iterationId", first)])
             try await browser.get("/projects/\(project)/deploy")
-            let published = try await browser.post("/projects/\(project)/deploy", [("name", "stripes-web"), ("iterationId", first)])
+            let publishedForm = try await browser.post("/projects/\(project)/deploy", [("name", "stripes-web"), ("iterationId", first)])
+            let published = try await browser.get("/projects/\(project)/deploy")  // where the form redirects
             let key = try #require(published.text.firstMatch(of: #/id="new-prediction-key">(mnwp_[^<]+)</#)?.1).description
             let answer = try await server.request(.POST, "/v1/predict/stripes-web", body: StripeImages.png(horizontal: true, seed: 5),
                                                   headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
             let later = try await browser.get("/projects/\(project)/deploy")
-            let rotated = try await browser.post("/projects/\(project)/deploy/stripes-web/rotate", [])
+            let rotatedForm = try await browser.post("/projects/\(project)/deploy/stripes-web/rotate", [])
+            let rotated = try await browser.get("/projects/\(project)/deploy")
             let oldKey = try await server.request(.POST, "/v1/predict/stripes-web", body: StripeImages.png(horizontal: true, seed: 5),
                                                   headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
             try await browser.get("/projects/\(project)/deploy")
@@ -88,10 +90,11 @@ struct WebTrainingTests {
             let deleted = try await browser.post("/projects/\(project)/iterations/\(second)/delete", [])
 
             #expect(badName.status == 422 && badName.text.contains("id=\"f-name-error\">A deployment name has"))
+            #expect(publishedForm.status == 303 && publishedForm.headers.first(name: "Location") == "/projects/\(project)/deploy")
             #expect(published.status == 200 && published.text.contains("id=\"try-it\"") && published.text.contains("minnow predict stripes-web photo.jpg"))
             #expect(answer.status == 200, "\(answer.text)")
             #expect(!later.text.contains(key) && later.text.contains("stripes-web"), "the key is shown once")
-            #expect(rotated.status == 200 && rotated.text.contains("id=\"new-prediction-key\"") && oldKey.status == 401)
+            #expect(rotatedForm.status == 303 && rotated.status == 200 && rotated.text.contains("id=\"new-prediction-key\"") && oldKey.status == 401)
             #expect(repointed.status == 303 && repointed.headers.first(name: "Location")?.hasSuffix("notice=repointed") == true)
             #expect(deletePublished.status == 409 && deletePublished.text.contains("is published as"))
             #expect(unpublished.status == 303 && deleted.status == 303)

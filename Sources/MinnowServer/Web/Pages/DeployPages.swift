@@ -1,5 +1,5 @@
 // The Deploy tab: publish, re-point, rotate the key, unpublish (the same domain actions as
-// the API). A new prediction key is rendered on the page that created it and never again.
+// the API). A new prediction key is shown once, on the page the form redirects to.
 import APITypes
 import Fluent
 import Vapor
@@ -9,14 +9,18 @@ extension WebRoutes {
         routes.get("projects", ":projectID", "deploy") { request in
             let session = try await requireSession(request)
             let project = try await project(request, session)
-            return try await deployPage(request, session, project, form: ("", request.query[String.self, at: "iteration"] ?? ""), notice: notice(request))
+            let newKey = services.secretReveal.take(request, session: session).map { (name: $0.subject, key: $0.value) }
+            let response = try await deployPage(request, session, project, newKey: newKey,
+                                                form: ("", request.query[String.self, at: "iteration"] ?? ""), notice: notice(request))
+            if newKey != nil { services.secretReveal.shown(on: response, request: request) }
+            return response
         }
         routes.post("projects", ":projectID", "deploy") { request in try await publish(request) }
         routes.post("projects", ":projectID", "deploy", ":name", "repoint") { request in try await repoint(request) }
         routes.post("projects", ":projectID", "deploy", ":name", "rotate") { request in
             let (session, project, deployment) = try await deploymentForm(request)
             let key = try await deployments(request).rotateKey(deployment)
-            return try await deployPage(request, session, project, newKey: (deployment.name, key))
+            return try showKey(key, of: deployment, in: project, session: session, request: request)
         }
         routes.post("projects", ":projectID", "deploy", ":name", "unpublish") { request in
             let (_, project, deployment) = try await deploymentForm(request)
@@ -49,11 +53,17 @@ extension WebRoutes {
         let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
         switch try await deployments(request).publish(form.iterationId ?? "", of: project, as: name) {
         case .success(let created):
-            return try await deployPage(request, session, project, newKey: (created.deployment.name, created.key), status: .ok)
+            return try showKey(created.key, of: created.deployment, in: project, session: session, request: request)
         case .failure(let failure):
             let errors = failure.field.map { FormErrors(fields: [$0: failure.message]) } ?? FormErrors(fields: ["iterationId": "Choose a trained iteration."])
             return try await deployPage(request, session, project, form: (name, form.iterationId ?? ""), errors: errors, status: .unprocessableEntity)
         }
+    }
+
+    /// Back to the Deploy tab, which shows the new key once.
+    private func showKey(_ key: String, of deployment: Deployment, in project: Project, session: WebSession, request: Request) throws -> Response {
+        try services.secretReveal.redirect(to: "/projects/\(try project.requireID().apiString)/deploy", revealing: .init(subject: deployment.name, value: key),
+                                           session: session, request: request)
     }
 
     private func repoint(_ request: Request) async throws -> Response {

@@ -1,4 +1,4 @@
-// API keys: list, create (the secret is shown once, on the page that created it), revoke.
+// API keys: list, create (the secret is shown once, on the page the form redirects to), revoke.
 import Fluent
 import Vapor
 
@@ -6,7 +6,14 @@ extension WebRoutes {
     func registerKeyPages(on routes: any RoutesBuilder) {
         routes.get("keys") { request in
             let session = try await requireSession(request)
-            return try await keysPage(request, session, notice: notice(request))
+            var created: (key: APIKey, secret: String)?
+            if let revealed = services.secretReveal.take(request, session: session), let id = UUID(uuidString: revealed.subject),
+               let key = try await APIKey.query(on: request.db).filter(\.$id == id).filter(\.$owner.$id == session.userID).first() {
+                created = (key, revealed.value)
+            }
+            let response = try await keysPage(request, session, created: created, notice: notice(request))
+            if created != nil { services.secretReveal.shown(on: response, request: request) }
+            return response
         }
         routes.post("keys") { request in try await createKey(request) }
         routes.post("keys", ":keyID", "revoke") { request in
@@ -35,7 +42,8 @@ extension WebRoutes {
         )
         switch result {
         case .success(let created):
-            return try await keysPage(request, session, created: (created.key, created.secret))
+            return try services.secretReveal.redirect(to: "/keys", revealing: .init(subject: try created.key.requireID().uuidString, value: created.secret),
+                                                      session: session, request: request)
         case .failure(.notFound):
             return try await keysPage(request, session, form: form.name ?? "", errors: FormErrors(fields: ["projectId": "Choose one of your projects."]), status: .unprocessableEntity)
         case .failure(let failure):
