@@ -67,6 +67,13 @@ final class TestBrowser: @unchecked Sendable {  // used by one test at a time
         try #require(response.status == 303, "sign in \(username): \(response.status)")
     }
 
+    /// Creates a classification project through the pages; returns its id.
+    func createProject(_ name: String) async throws -> String {
+        try await get("/projects")
+        let created = try await post("/projects", [("name", name), ("task", "classification")])
+        return try #require(created.headers.first(name: "Location")?.split(separator: "/")[1]).description
+    }
+
     private func keep(_ response: TestResponse) {
         for header in response.headers["Set-Cookie"] {
             let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

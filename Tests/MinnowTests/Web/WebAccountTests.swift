@@ -73,9 +73,7 @@ struct WebAccountTests {
         try await TestServer.with(.sqlite) { server in
             let browser = TestBrowser(server)
             try await browser.signUp("ada")
-            try await browser.get("/projects")
-            let created = try await browser.post("/projects", [("name", "birds"), ("task", "classification")])
-            let projectID = try #require(created.headers.first(name: "Location")?.split(separator: "/")[1]).description
+            let projectID = try await browser.createProject("birds")
             try await browser.get("/keys")
             // act
             let noPermission = try await browser.post("/keys", [("name", "cam"), ("projectId", projectID)])

@@ -134,9 +134,7 @@ struct WebSecurityTests {
         try await TestServer.with(.sqlite) { server in
             let ada = TestBrowser(server)
             try await ada.signUp("ada")
-            try await ada.get("/projects")
-            let created = try await ada.post("/projects", [("name", "birds"), ("task", "classification")])
-            let projectID = try #require(created.headers.first(name: "Location")?.split(separator: "/")[1]).description
+            let projectID = try await ada.createProject("birds")
             try await ada.get("/keys")
             // act
             let form = try await ada.post("/keys", [("name", "cam"), ("projectId", projectID), ("permissions[]", "read")])
