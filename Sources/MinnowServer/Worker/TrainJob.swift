@@ -7,6 +7,7 @@ import Fluent
 import Foundation
 import Int8
 import NeuralNet
+import SQLKit
 import TFLite
 
 struct TrainJob {
@@ -70,20 +71,27 @@ struct TrainJob {
     }
 
     /// The snapshot's train and test splits. A snapshot image that cannot be decoded fails the
-    /// job (training on fewer images than were frozen would not be reproducible).
+    /// job (training on fewer images than were frozen would not be reproducible). Rows and
+    /// their images' bytes come in one plain-SQL query (the first step waits on it).
     private func load(iterationID: UUID, loader: LabeledSetLoader) async throws -> (train: DecodedSet, test: DecodedSet) {
-        let rows = try await IterationImage.query(on: context.db).filter(\.$iteration.$id == iterationID).sort(\.$imageID).all()
-        var items: [LabeledItem] = []
+        let snapshot = IterationImage.schema
+        let rows = try await (context.db as! any SQLDatabase).select()
+            .columns(SQLColumn("image_id", table: snapshot), SQLColumn("file_name", table: snapshot), SQLColumn("label", table: snapshot),
+                     SQLColumn("boxes", table: snapshot), SQLColumn("split", table: snapshot), SQLColumn("blob_id", table: snapshot), SQLColumn("content", table: Blob.schema))
+            .from(snapshot)
+            .join(Blob.schema, method: SQLJoinMethod.left, on: SQLColumn("blob_id", table: snapshot), .equal, SQLColumn("id", table: Blob.schema))
+            .where(SQLColumn("iteration_id", table: snapshot), .equal, SQLBind(iterationID))
+            .orderBy(SQLColumn("image_id", table: snapshot))
+            .all()
+        try context.control.checkpoint()
+        var items: [LabeledItem] = [], content: [String: Data] = [:]
         for row in rows {
-            let boxes = try row.boxes.map { try JSONText.decode([Components.Schemas.Box].self, from: $0) } ?? []
-            items.append(LabeledItem(imageID: row.imageID, fileName: row.fileName, blobID: row.blobID, label: row.label, boxes: boxes, split: row.split))
-        }
-        var content: [String: Data] = [:]
-        for chunk in stride(from: 0, to: items.count, by: 256).map({ items[$0..<min($0 + 256, items.count)] }) {
-            try context.control.checkpoint()
-            for blob in try await Blob.query(on: context.db).filter(\.$id ~~ chunk.compactMap(\.blobID)).all() {
-                content[blob.id!] = blob.content
-            }
+            let boxes = try row.decode(column: "boxes", as: String?.self).map { try JSONText.decode([Components.Schemas.Box].self, from: $0) } ?? []
+            let blobID = try row.decode(column: "blob_id", as: String.self)
+            items.append(LabeledItem(imageID: try row.decode(column: "image_id", as: UUID.self), fileName: try row.decode(column: "file_name", as: String.self),
+                                     blobID: blobID, label: try row.decode(column: "label", as: String?.self), boxes: boxes,
+                                     split: try row.decode(column: "split", as: String.self)))
+            content[blobID] = try row.decode(column: "content", as: Data?.self)  // nil: the blob is missing
         }
         let contentByBlob = content
         let trainItems = items.filter { $0.split == "train" }, testItems = items.filter { $0.split == "test" }
