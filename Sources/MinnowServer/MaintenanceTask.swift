@@ -1,24 +1,27 @@
-// Periodic housekeeping while the server runs: forget revoked tokens that have expired
-// anyway, and delete blobs nothing refers to any more.
+// Periodic housekeeping while the server runs (and once at start): forget revoked tokens that
+// have expired anyway, end jobs whose process vanished, delete archives no import holds and
+// blobs nothing refers to any more.
 import Fluent
 import Synchronization
 import Vapor
 
 final class MaintenanceTask: LifecycleHandler, Sendable {
     let interval: Duration
+    let spool: URL
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(interval: Duration) {
+    init(interval: Duration, spool: URL) {
         self.interval = interval
+        self.spool = spool
     }
 
     func didBootAsync(_ application: Application) async throws {
-        let interval = self.interval
+        let interval = self.interval, spool = self.spool
         let loop = Task { [weak application] in
             while !Task.isCancelled {
+                guard let application else { return }
+                await Self.run(on: application.db, spool: spool, logger: application.logger)
                 try? await Task.sleep(for: interval)
-                guard let application, !Task.isCancelled else { return }
-                await Self.run(on: application.db, logger: application.logger)
             }
         }
         task.withLock { $0 = loop }
@@ -28,9 +31,11 @@ final class MaintenanceTask: LifecycleHandler, Sendable {
         task.withLock { $0?.cancel() }
     }
 
-    static func run(on db: any Database, logger: Logger, gracePeriod: TimeInterval = 3600) async {
+    static func run(on db: any Database, spool: URL, logger: Logger, gracePeriod: TimeInterval = 3600) async {
         do {
             try await RevokedToken.query(on: db).filter(\.$expiresAt < Date()).delete()
+            try await JobQueue(db: db).reapExpired()
+            try await ImportJob.removeAbandonedArchives(in: spool, on: db)
             let removed = try await DatabaseBlobStore(database: db, references: BlobReferences.all).collectGarbage(gracePeriod: gracePeriod)
             if removed > 0 { logger.info("maintenance", metadata: ["blobs_removed": "\(removed)"]) }
         } catch {

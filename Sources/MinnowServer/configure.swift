@@ -14,7 +14,6 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     DatabaseSetup.registerMigrations(on: app)
     try await app.autoMigrate()
     try await DatabaseSetup.tune(config, on: app)
-    try await ImportJob.failInterrupted(on: app.db)
 
     let secret = try SigningSecret.loadOrCreate(at: config.resolvedSecretFile)
     let models = ModelCache()
@@ -44,7 +43,7 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
         configuration: .init(jsonEncodingOptions: [.sortedKeys]),  // compact: no indentation to write and send
         middlewares: [BodyLimitMiddleware(defaultLimit: config.maxJSONBodyBytes, limits: Limits.perOperation)]
     )
-    app.lifecycle.use(MaintenanceTask(interval: .seconds(600)))
+    app.lifecycle.use(MaintenanceTask(interval: .seconds(600), spool: ImportJob.spoolDirectory(dataDirectory: config.dataDirectory)))
 }
 
 /// Runs a server until SIGINT or SIGTERM, then shuts down gracefully (in-flight requests finish).

@@ -13,7 +13,7 @@ extension APIHandler {
         }
         guard case .applicationZip(let body) = input.body else { throw Abort(.unsupportedMediaType) }
         // Spool to a private file in the data directory: the archive is read by random access.
-        let spool = URL(fileURLWithPath: services.config.dataDirectory).appendingPathComponent("spool")
+        let spool = ImportJob.spoolDirectory(dataDirectory: services.config.dataDirectory)
         try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let file = spool.appendingPathComponent("import-\(UUID().uuidString).zip")
         guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {

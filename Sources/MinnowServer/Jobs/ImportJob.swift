@@ -1,28 +1,49 @@
 // Runs a zip import in the background: the request that uploaded the archive returns a job
 // at once, and the job records progress while entries are imported and the report at the end.
-// The archive waits in <data-dir>/spool and is deleted when the job ends, however it ends.
+// The archive waits in <data-dir>/spool, so the import runs in the process that received it,
+// under a lease renewed by heartbeat like a worker's. If that process dies, the lease expires
+// and the queue's reaper fails the job with a sentence saying what to do (images imported
+// before are kept); the archive is deleted when the job ends, or, left behind by a process
+// that died, by `removeAbandonedArchives` (at start and with the periodic maintenance).
 import APITypes
 import Fluent
 import Foundation
 import Vapor
 
 enum ImportJob {
+    /// The lease owner of the imports this process runs.
+    static let owner = "api-\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+
+    struct Payload: Codable {
+        /// The archive's file name in the spool directory.
+        var spool: String
+    }
+
     static func start(archive: URL, project: Project, ownerID: UUID, app: Application) async throws -> Job {
         let job = Job(ownerID: ownerID, projectID: try project.requireID(), kind: "import")
+        job.payload = try JSONText.encode(Payload(spool: archive.lastPathComponent))
         try await job.create(on: app.db)
         let jobID = try job.requireID(), projectID = try project.requireID(), task = project.task
+        try await JobQueue(db: app.db).hold(jobID, owner: owner)
         Task.detached {
             await run(jobID: jobID, archive: archive, projectID: projectID, task: task, app: app)
         }
-        return job
+        return try await Job.find(jobID, on: app.db) ?? job
     }
 
     static func run(jobID: UUID, archive: URL, projectID: UUID, task: String, app: Application) async {
         defer { try? FileManager.default.removeItem(at: archive) }
         let db = app.db
         let logger = app.logger
+        let queue = JobQueue(db: db)
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(queue.leaseSeconds / 3))
+                _ = try? await queue.heartbeat(jobID, worker: owner)
+            }
+        }
+        defer { heartbeat.cancel() }
         do {
-            try await update(jobID, on: db) { $0.status = "running" }
             let ingest = ImageIngest(db: db, projectID: projectID, threadPool: app.threadPool)
             var importer = ZipImporter(ingest: ingest, task: task)
             importer.progress = { done, total in
@@ -30,11 +51,8 @@ enum ImportJob {
             }
             let report = try await importer.importArchive(at: archive)
             let result = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
-            try await update(jobID, on: db) {
-                $0.status = "succeeded"
-                $0.result = result
-                $0.progressDone = $0.progressTotal
-            }
+            try await update(jobID, on: db) { $0.progressDone = $0.progressTotal }
+            try await queue.finish(jobID, worker: owner, status: "succeeded", result: result)
             logger.info("import finished", metadata: ["job": "\(jobID)", "accepted": "\(report.value1.accepted)", "rejected": "\(report.value1.rejected)"])
         } catch {
             let message: String
@@ -45,15 +63,27 @@ enum ImportJob {
                 message = "The import failed on the server; images imported before the failure are kept. Try again, and report it if it persists."
                 logger.error("import failed", metadata: ["job": "\(jobID)", "error": "\(error)"])
             }
-            try? await update(jobID, on: db) { $0.status = "failed"; $0.error = message }
+            try? await queue.finish(jobID, worker: owner, status: "failed", error: message)
         }
     }
 
-    /// Jobs a stopped server left running can never finish: say so instead of leaving them hanging.
-    static func failInterrupted(on db: any Database) async throws {
-        try await Job.query(on: db).filter(\.$kind == "import").filter(\.$status ~~ ["queued", "running"])
-            .set(\.$status, to: "failed").set(\.$error, to: "The server stopped during the import; images imported before are kept. Import the archive again to add the rest (duplicates are skipped).")
-            .update()
+    /// Where uploaded archives wait for their import.
+    static func spoolDirectory(dataDirectory: String) -> URL {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("spool")
+    }
+
+    /// Deletes archives in `spool` that no running import holds (their process died), once
+    /// untouched for `quietSeconds` (an archive still being uploaded has no job yet).
+    static func removeAbandonedArchives(in spool: URL, on db: any Database, quietSeconds: TimeInterval = 300) async throws {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: spool.path)) ?? []
+        guard !files.isEmpty else { return }
+        let running = try await Job.query(on: db).filter(\.$kind == "import").filter(\.$status == "running").all()
+        let held = Set(running.compactMap { job in job.payload.flatMap { try? JSONText.decode(Payload.self, from: $0).spool } })
+        for file in files where file.hasPrefix("import-") && !held.contains(file) {
+            let url = spool.appendingPathComponent(file)
+            let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? .distantPast
+            if Date().timeIntervalSince(modified) >= quietSeconds { try? FileManager.default.removeItem(at: url) }
+        }
     }
 
     private static func update(_ id: UUID, on db: any Database, _ change: (Job) -> Void) async throws {

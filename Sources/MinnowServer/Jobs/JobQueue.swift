@@ -44,6 +44,16 @@ struct JobQueue: Sendable {
         return try await Job.find(try row.decode(column: "id", as: UUID.self), on: db)
     }
 
+    /// Takes a job that this process runs itself (a zip import runs where its archive was
+    /// spooled): running, one attempt, under `owner`'s lease, renewed by `heartbeat`.
+    func hold(_ jobID: UUID, owner: String) async throws {
+        try await sql.raw("""
+            UPDATE jobs SET status = 'running', lease_owner = \(bind: owner), lease_expires_at = \(now) + \(bind: leaseSeconds),
+                attempts = 1, max_attempts = 1, started_at = \(bind: Date()), updated_at = \(bind: Date())
+            WHERE id = \(bind: jobID) AND status = 'queued'
+            """).run()
+    }
+
     /// Renews the lease; says whether to go on, stop because someone canceled, or give up
     /// because the job is no longer this worker's.
     func heartbeat(_ jobID: UUID, worker: String) async throws -> Heartbeat {
@@ -91,7 +101,9 @@ struct JobQueue: Sendable {
             """).all()
         let failed = try await sql.raw("""
             UPDATE jobs SET status = 'failed', lease_owner = NULL, lease_expires_at = NULL, finished_at = \(bind: Date()),
-                error = 'The worker running this job stopped responding too many times; see the log, and try again.'
+                error = CASE WHEN kind = 'import'
+                    THEN 'The server importing this archive stopped; images imported before are kept. Import the archive again to add the rest (duplicates are skipped).'
+                    ELSE 'The worker running this job stopped responding too many times; see the log, and try again.' END
             WHERE status = 'running' AND lease_expires_at < \(now) AND attempts >= max_attempts
             RETURNING iteration_id, kind
             """).all()

@@ -104,7 +104,7 @@ struct UploadTests {
             #expect(try await server.count("blobs") == 6)  // originals and thumbnails
             #expect(try await server.request(.DELETE, "/v1/projects/\(project)", token: token).status == 204)
             #expect(try await server.count("images") == 0)
-            await MaintenanceTask.run(on: server.app.db, logger: server.app.logger, gracePeriod: -1)
+            await MaintenanceTask.run(on: server.app.db, spool: ImportJob.spoolDirectory(dataDirectory: server.config.dataDirectory), logger: server.app.logger, gracePeriod: -1)
             #expect(try await server.count("blobs") == 0)
         }
     }
