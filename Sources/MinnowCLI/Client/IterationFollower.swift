@@ -69,14 +69,14 @@ struct IterationFollower {
         var fields: [(String, String)] = [
             ("Iteration", "\(i.number) (\(i.id))"), ("Status", i.status.rawValue + (i.error.map { ": \($0)" } ?? "")),
             ("Architecture", "\(c.architecture.rawValue)\(c.architecture == .tinyCnn ? "" : " alpha \(c.alpha)"), input \(c.input.width)x\(c.input.height) \(c.input.colorMode.rawValue), \(c.resizeMode.rawValue)"),
-            ("Training", "\(c.epochs) epochs, batch \(c.batchSize), \(c.optimizer.rawValue) lr \(c.learningRate) \(c.schedule.rawValue), augmentation \(c.augmentation ? "on" : "off"), seed \(c.seed)"),
+            ("Training", "\(c.epochs) \(c.epochs == 1 ? "epoch" : "epochs"), batch \(c.batchSize), \(c.optimizer.rawValue) lr \(c.learningRate) \(c.schedule.rawValue), augmentation \(c.augmentation ? "on" : "off"), seed \(c.seed)"),
             ("Dataset", "\(i.dataset.train) train, \(i.dataset.test) test, labels \(i.dataset.labels.joined(separator: ", "))"),
         ]
         if let p = i.progress, i.status == .running {
             fields.append(("Progress", String(format: "epoch %d/%d, loss %.4f, ETA %@", p.epoch, p.epochs, p.loss, Self.duration(p.etaSeconds))))
         }
         if let r = i.results {
-            fields.append(("Trained", String(format: "%.0f s, %.0f images/s, best epoch %d (%@)", r.trainingSeconds, r.imagesPerSecond, r.bestEpoch, r.stopReason.rawValue)))
+            fields.append(("Trained", String(format: r.trainingSeconds < 9.95 ? "%.1f s, %.0f images/s, best epoch %d (%@)" : "%.0f s, %.0f images/s, best epoch %d (%@)", r.trainingSeconds, r.imagesPerSecond, r.bestEpoch, r.stopReason.rawValue)))
             if let f = r.float, let q = r.int8 {
                 let metric = f.accuracy != nil ? "accuracy" : "F1"
                 let value = { (e: Components.Schemas.EvaluationResult) in String(format: "%.2f%%", (e.accuracy ?? e.f1 ?? 0) * 100) }

@@ -9,6 +9,7 @@ enum Formats {
 
     static func duration(_ seconds: Double?) -> String {
         guard let seconds, seconds.isFinite, seconds >= 0 else { return "—" }
+        if seconds < 9.95 { return String(format: "%.1f s", seconds) }  // small models train in under a second
         let whole = Int(seconds.rounded())
         if whole < 60 { return "\(whole) s" }
         if whole < 3600 { return "\(whole / 60) min \(whole % 60) s" }
