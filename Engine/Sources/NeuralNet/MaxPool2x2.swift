@@ -12,6 +12,14 @@ enum MaxPool2x2 {
 
     private static let laneOffsets = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
 
+    /// Window (oy, ox) of one image: the element offsets of its four inputs in (0,0), (0,1),
+    /// (1,0), (1,1) order, and the byte offset of its output.
+    @inline(__always)
+    private static func window(_ oy: Int, _ ox: Int, width w: Int, outputWidth ow: Int, channels c: Int) -> (corners: SIMD4<Int>, output: Int) {
+        let topLeft = (2 * oy * w + 2 * ox) * c
+        return (SIMD4<Int>(topLeft, topLeft + c, topLeft + w * c, topLeft + (w + 1) * c), (oy * ow + ox) * c * 4)
+    }
+
     /// Max of every 2x2 window of images `images`, and the flat in-image offset of the winner.
     /// - input: `(N, H, W, C)`; output and winners: `(N, H/2, W/2, C)`.
     static func forward(input: UnsafePointer<Float>, height h: Int, width w: Int, channels c: Int, images: Range<Int>,
@@ -23,9 +31,7 @@ enum MaxPool2x2 {
             let idx = UnsafeMutableRawPointer(winners + image * oh * ow * c)
             for oy in 0..<oh {
                 for ox in 0..<ow {
-                    let topLeft = (2 * oy * w + 2 * ox) * c
-                    let corners = SIMD4<Int>(topLeft, topLeft + c, topLeft + w * c, topLeft + (w + 1) * c)
-                    let o = ((oy * ow + ox) * c) * 4
+                    let (corners, o) = window(oy, ox, width: w, outputWidth: ow, channels: c)
                     for ch in stride(from: 0, to: c, by: 8) {
                         var best = x.loadUnaligned(fromByteOffset: (corners[0] + ch) * 4, as: SIMD8<Float>.self)
                         var index = SIMD8<Int32>(repeating: Int32(corners[0] + ch)) &+ laneOffsets
@@ -58,9 +64,7 @@ enum MaxPool2x2 {
             let target = UnsafeMutableRawPointer(dx)
             for oy in 0..<oh {
                 for ox in 0..<ow {
-                    let topLeft = (2 * oy * w + 2 * ox) * c
-                    let corners = SIMD4<Int>(topLeft, topLeft + c, topLeft + w * c, topLeft + (w + 1) * c)
-                    let o = ((oy * ow + ox) * c) * 4
+                    let (corners, o) = window(oy, ox, width: w, outputWidth: ow, channels: c)
                     for ch in stride(from: 0, to: c, by: 8) {
                         let gradient = dy.loadUnaligned(fromByteOffset: o + ch * 4, as: SIMD8<Float>.self)
                         let index = idx.loadUnaligned(fromByteOffset: o + ch * 4, as: SIMD8<Int32>.self)
