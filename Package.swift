@@ -54,11 +54,15 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        // The bridge agent's device side: USB discovery from sysfs, serial ports, flashers and the
+        // board line protocol. Foundation only: no server, no HTTP.
+        .target(name: "MinnowBridge"),
         .target(
             name: "MinnowCLI",
             dependencies: [
                 "APITypes",
                 "MinnowServer",
+                "MinnowBridge",
                 .product(name: "EngineCommands", package: "Engine"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -68,6 +72,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "minnow", dependencies: ["MinnowCLI"]),
+        .testTarget(name: "MinnowBridgeTests", dependencies: ["MinnowBridge"]),
         .testTarget(
             name: "MinnowTests",
             dependencies: [

@@ -4,8 +4,8 @@
 set -euo pipefail
 mode="${1:-run}"
 
-run_packages=(libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev zlib1g-dev gcc-arm-none-eabi)
-test_packages=(postgresql python3-venv python3-pip curl zip unzip dataset-fashion-mnist chromium chromium-driver)
+run_packages=(libsqlite3-dev libopenblas-dev libjpeg-dev libpng-dev zlib1g-dev gcc-arm-none-eabi libnewlib-arm-none-eabi gdb-multiarch)
+test_packages=(postgresql python3-venv python3-pip curl zip unzip dataset-fashion-mnist chromium chromium-driver qemu-system-arm socat)
 
 packages=("${run_packages[@]}")
 [ "$mode" = test ] && packages+=("${test_packages[@]}")
