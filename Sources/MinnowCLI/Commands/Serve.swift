@@ -34,6 +34,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("login-attempts-per-address"), help: .init(ConfigurationKey.loginAttempts.help)) var loginAttemptsPerAddress: Int?
     @Option(name: .customLong("login-window"), help: .init(ConfigurationKey.loginWindow.help)) var loginWindow: Int?
     @Option(name: .customLong("secret-file"), help: .init(ConfigurationKey.secretFile.help)) var secretFile: String?
+    @Option(name: .customLong("install-lease"), help: .init(ConfigurationKey.installLease.help)) var installLease: Int?
     @Option(help: "JSON config file (default <data-dir>/minnow.json if it exists).") var config: String?
 
     func run() async throws {
@@ -44,6 +45,7 @@ struct Serve: AsyncParsableCommand {
             "login-failures-per-user": loginFailuresPerUser.map(String.init),
             "login-attempts-per-address": loginAttemptsPerAddress.map(String.init),
             "login-window": loginWindow.map(String.init), "secret-file": secretFile,
+            "install-lease": installLease.map(String.init),
         ]
         let settings: ServerConfiguration
         do {

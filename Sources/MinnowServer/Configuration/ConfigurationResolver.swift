@@ -23,9 +23,11 @@ public struct ConfigurationKey: Sendable {
     public static let loginWindow = Self(name: "login-window", environment: "MINNOW_LOGIN_WINDOW", help: "Sign-in rate-limit window in seconds (default 900).")
     public static let secretFile = Self(name: "secret-file", environment: "MINNOW_SECRET_FILE", help: "Token-signing secret file; share it between API nodes (default <data-dir>/secret.key).")
 
+    public static let installLease = Self(name: "install-lease", environment: "MINNOW_INSTALL_LEASE", help: "Seconds a bridge may go without reporting on an install before it fails (default 60).")
+
     public static let all: [Self] = [
         host, port, dataDir, workers, databaseURL, logLevel, tokenLifetime, maxJSONBody,
-        bcryptCost, loginFailures, loginAttempts, loginWindow, secretFile,
+        bcryptCost, loginFailures, loginAttempts, loginWindow, secretFile, installLease,
     ]
 }
 
@@ -81,6 +83,7 @@ public struct ConfigurationResolver: Sendable {
         if let v = try int(.loginAttempts, in: 1...100_000) { config.loginLimits.attemptsPerAddress = v }
         if let v = try int(.loginWindow, in: 1...86400) { config.loginLimits.window = TimeInterval(v) }
         if let (v, _) = value(.secretFile) { config.secretFile = v }
+        if let v = try int(.installLease, in: 5...3600) { config.installLeaseSeconds = Double(v) }
         return config
     }
 

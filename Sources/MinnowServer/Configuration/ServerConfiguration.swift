@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var loginLimits = LoginLimits()
     /// File holding the token-signing secret; generated on first start when missing.
     public var secretFile: String?
+    /// How long a bridge holds an install without reporting before the install fails.
+    public var installLeaseSeconds: Double = 60
 
     public init() {}
 

@@ -42,5 +42,6 @@ enum DatabaseSetup {
         app.migrations.add(AddJobLeases())
         app.migrations.add(CreateJobEvent())
         app.migrations.add(CreateDeployment())
+        app.migrations.add(CreateDevices())
     }
 }

@@ -32,7 +32,12 @@ struct LoadedModel: Sendable {
     /// The model's answer for one image file.
     func predict(_ data: Data, fileName: String? = nil, threshold: Double?) throws -> Components.Schemas.ImagePrediction {
         let pixels = try input.pixels(from: data)
-        let scores = int8.dequantizeOutput(runtime.run(int8.quantizeInput(input.preprocessing.normalize(pixels))))
+        return answer(to: runtime.run(int8.quantizeInput(input.preprocessing.normalize(pixels))), fileName: fileName, threshold: threshold)
+    }
+
+    /// What the model's raw int8 `output` means (the same whether the cloud or a board computed it).
+    func answer(to output: [Int8], fileName: String? = nil, threshold: Double?) -> Components.Schemas.ImagePrediction {
+        let scores = int8.dequantizeOutput(output)
         guard detection else {
             let best = ModelEvaluator.argmax(scores)
             return .init(fileName: fileName, label: labels[best],

@@ -16,7 +16,7 @@ final class JobWorker: Sendable {
     let heartbeatInterval: Duration
     private let stopping = Atomic<Bool>(false)
 
-    static let kinds = ["train", "evaluate"]
+    static let kinds = ["train", "evaluate", "firmware"]
 
     init(db: any Database, logger: Logger, leaseSeconds: Double = 15, pollInterval: Duration = .milliseconds(200),
          heartbeatInterval: Duration = .seconds(3)) {
@@ -81,6 +81,7 @@ final class JobWorker: Sendable {
             switch job.kind {
             case "train": try await TrainJob(context: context).run()
             case "evaluate": try await EvaluateJob(context: context).run()
+            case "firmware": try await FirmwareJob(context: context).run()
             default: try await context.fail("This worker does not know jobs of kind \(job.kind).")
             }
         } catch let stop as JobControl.Stop {

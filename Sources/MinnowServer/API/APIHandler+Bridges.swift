@@ -1,0 +1,111 @@
+// Bridges: `minnow bridge` heartbeats with the ports it sees (registering itself on the
+// first), long-polls for installs to carry out, downloads their firmware and reports each
+// stage. Every bridge call needs an API key with the `bridge` permission for the project.
+import APITypes
+import Fluent
+import Foundation
+import Vapor
+
+extension APIHandler {
+    func listBridges(_ input: Operations.ListBridges.Input) async throws -> Operations.ListBridges.Output {
+        let (request, principal) = try await authenticated()
+        guard let project = try await project(input.path.projectId, principal, .read, request) else {
+            return .notFound(.init(body: .json(.notFound("Project"))))
+        }
+        let bridges = try await BridgeRegistry(db: request.db).list(in: project)
+        return .ok(.init(body: .json(.init(items: try bridges.map { try $0.api() }))))
+    }
+
+    func deleteBridge(_ input: Operations.DeleteBridge.Input) async throws -> Operations.DeleteBridge.Output {
+        let (request, principal) = try await authenticated()
+        guard let project = try await project(input.path.projectId, principal, .write, request),
+              let bridge = try await BridgeRegistry(db: request.db).find(input.path.bridgeName, in: project)
+        else { return .notFound(.init(body: .json(.notFound("Bridge")))) }
+        try await BridgeRegistry(db: request.db).delete(bridge)
+        return .noContent(.init())
+    }
+
+    func bridgeHeartbeat(_ input: Operations.BridgeHeartbeat.Input) async throws -> Operations.BridgeHeartbeat.Output {
+        let (request, principal) = try await authenticated()
+        guard let project = try await project(input.path.projectId, principal, .bridge, request) else {
+            return .notFound(.init(body: .json(.notFound("Project"))))
+        }
+        guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
+        let ports = body.ports.map(SerialPortRecord.init)
+        switch try await BridgeRegistry(db: request.db).heartbeat(input.path.bridgeName, in: project, version: body.version,
+                                                                  hostname: body.hostname, ports: ports) {
+        case .success(let (bridge, devices)):
+            let latest = try await installs(request).latest(for: devices)
+            return .ok(.init(body: .json(.init(bridge: try bridge.api(), devices: try devices.map { try $0.api(lastInstall: latest[$0.id ?? UUID()]) },
+                                               heartbeatSeconds: Bridge.heartbeatSeconds))))
+        case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
+        }
+    }
+
+    func claimInstall(_ input: Operations.ClaimInstall.Input) async throws -> Operations.ClaimInstall.Output {
+        let (request, principal) = try await authenticated()
+        guard let (project, bridge) = try await bridge(input.path.projectId, input.path.bridgeName, principal, request) else {
+            return .notFound(.init(body: .json(.notFound("Bridge"))))
+        }
+        let deadline = ContinuousClock.now + .seconds(min(60, max(0, input.query.wait ?? 25)))
+        let installs = installs(request)
+        while true {
+            if let install = try await installs.claim(for: bridge) {
+                guard let device = try await DeviceRegistry(db: request.db).find(install.$device.id.uuidString, in: project) else { continue }
+                let installID = try install.requireID().apiString
+                return .ok(.init(body: .json(.init(
+                    install: try install.api(withLog: false), device: try device.api(), firmwareHash: install.firmwareHash ?? "",
+                    firmwareUrl: "/v1/projects/\(project.id!.apiString)/bridges/\(bridge.name)/installs/\(installID)/firmware",
+                    leaseSeconds: Int(installs.leaseSeconds)))))
+            }
+            guard ContinuousClock.now < deadline else { return .noContent(.init()) }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    func downloadInstallFirmware(_ input: Operations.DownloadInstallFirmware.Input) async throws -> Operations.DownloadInstallFirmware.Output {
+        let (request, principal) = try await authenticated()
+        guard let (_, bridge) = try await bridge(input.path.projectId, input.path.bridgeName, principal, request),
+              let install = try await heldInstall(input.path.installId, by: bridge, request)
+        else { return .notFound(.init(body: .json(.notFound("Install")))) }
+        guard let blobID = install.firmwareBlobID, let elf = try await blobStore(request).get(blobID) else {
+            return .conflict(.init(body: .json(.conflict("The install's firmware is not built (it is \(install.status.rawValue))."))))
+        }
+        return .ok(.init(body: .applicationOctetStream(HTTPBody(elf))))
+    }
+
+    func reportInstallProgress(_ input: Operations.ReportInstallProgress.Input) async throws -> Operations.ReportInstallProgress.Output {
+        let (request, principal) = try await authenticated()
+        guard let (_, bridge) = try await bridge(input.path.projectId, input.path.bridgeName, principal, request),
+              let install = try await heldInstall(input.path.installId, by: bridge, request)
+        else { return .notFound(.init(body: .json(.notFound("Install")))) }
+        guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
+        if let log = body.log, log.utf8.count > 256 << 10 {
+            return .unprocessableContent(.init(body: .json(.invalid("A progress report carries at most 256 KB of log."))))
+        }
+        let report = DeviceInstalls.Report(stage: InstallStatus(rawValue: body.stage.rawValue) ?? .failed, log: body.log, error: body.error,
+                                           failedStage: body.failedStage.flatMap { InstallStatus(rawValue: $0.rawValue) },
+                                           reportedFirmwareHash: body.reportedFirmwareHash, reportedModelHash: body.reportedModelHash)
+        switch try await installs(request).report(report, on: install, by: bridge) {
+        case .success(let install):
+            request.logger.info("install progress", metadata: ["install": "\(install.id!)", "status": "\(install.status.rawValue)"])
+            return .ok(.init(body: .json(try install.api(withLog: false))))
+        case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
+        case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
+        }
+    }
+
+    private func bridge(_ projectID: String, _ name: String, _ principal: Principal, _ request: Request) async throws -> (Project, Bridge)? {
+        guard let project = try await project(projectID, principal, .bridge, request),
+              let bridge = try await BridgeRegistry(db: request.db).find(name, in: project)
+        else { return nil }
+        return (project, bridge)
+    }
+
+    /// An install of this bridge's project that this bridge claimed.
+    private func heldInstall(_ id: String, by bridge: Bridge, _ request: Request) async throws -> DeviceInstall? {
+        guard let id = UUID(uuidString: id) else { return nil }
+        return try await DeviceInstall.query(on: request.db).filter(\.$id == id).filter(\.$bridge.$id == bridge.requireID())
+            .with(\.$iteration).with(\.$requestedBy).with(\.$bridge).first()
+    }
+}

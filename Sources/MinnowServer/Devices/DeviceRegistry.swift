@@ -1,0 +1,120 @@
+// Device actions shared by the JSON API and the web pages: list, register, change and
+// forget the boards of a project. Names and USB serial numbers are unique in a project;
+// a board profile must be one Minnow knows; a bridge is named by its name.
+import Fluent
+import Firmware
+import Foundation
+
+struct DeviceRegistry {
+    let db: any Database
+
+    /// What a person may set on a device; nil leaves a field as it is.
+    struct Changes {
+        var name: String?
+        var profile: String?
+        /// A bridge's name; "" detaches the device.
+        var bridge: String?
+        var usb: USBIdentity?
+    }
+
+    struct USBIdentity: Equatable {
+        var vendorID: String?
+        var productID: String?
+        var serialNumber: String?
+    }
+
+    func list(in project: Project, page: PageRequest) async throws -> (items: [Device], total: Int) {
+        try await Device.query(on: db).filter(\.$project.$id == project.requireID())
+            .with(\.$bridge).with(\.$installedIteration).sort(\.$name).page(page)
+    }
+
+    func find(_ id: String, in project: Project) async throws -> Device? {
+        guard let id = UUID(uuidString: id) else { return nil }
+        return try await Device.query(on: db).filter(\.$id == id).filter(\.$project.$id == project.requireID())
+            .with(\.$bridge).with(\.$installedIteration).first()
+    }
+
+    func create(in project: Project, _ changes: Changes) async throws -> Result<Device, DomainFailure> {
+        guard let name = changes.name else { return .failure(.invalid("A device needs a name.", field: "name")) }
+        let device = Device(projectID: try project.requireID(), name: name)
+        return try await apply(changes, to: device, in: project)
+    }
+
+    func update(_ device: Device, in project: Project, _ changes: Changes) async throws -> Result<Device, DomainFailure> {
+        try await apply(changes, to: device, in: project)
+    }
+
+    func delete(_ device: Device) async throws {
+        try await device.delete(on: db)
+    }
+
+    private func apply(_ changes: Changes, to device: Device, in project: Project) async throws -> Result<Device, DomainFailure> {
+        let projectID = try project.requireID()
+        if let name = changes.name {
+            if let problem = DeviceNames.problem(with: name) { return .failure(.invalid(problem, field: "name")) }
+            if try await Device.query(on: db).filter(\.$project.$id == projectID).filter(\.$name == name)
+                .filter(\.$id != device.id ?? UUID()).first() != nil {
+                return .failure(.conflict("A device named \"\(name)\" exists in this project; choose another name.", field: "name"))
+            }
+            device.name = name
+        }
+        if let profile = changes.profile {
+            guard let known = BoardProfile.named(profile) else {
+                let names = BoardProfile.all.map(\.name).joined(separator: ", ")
+                return .failure(.invalid("Unknown board profile \"\(profile)\"; choose one of \(names).", field: "profile"))
+            }
+            device.profile = known.name
+        }
+        if let bridgeName = changes.bridge {
+            if bridgeName.isEmpty {
+                device.$bridge.id = nil
+                device.port = nil
+            } else {
+                guard let bridge = try await Bridge.query(on: db).filter(\.$project.$id == projectID).filter(\.$name == bridgeName).first() else {
+                    return .failure(.invalid("No bridge named \"\(bridgeName)\" in this project; start `minnow bridge --name \(bridgeName)` first.", field: "bridge"))
+                }
+                if device.$bridge.id != bridge.id { device.port = nil }
+                device.$bridge.id = try bridge.requireID()
+                device.$bridge.value = bridge
+            }
+        }
+        if let usb = changes.usb {
+            for (id, field) in [(usb.vendorID, "usb.vendorId"), (usb.productID, "usb.productId")] {
+                if let id, !USBIDs.isValid(id) { return .failure(.invalid("\(field) is four hex digits, e.g. 2341.", field: field)) }
+            }
+            if let serial = usb.serialNumber, serial.isEmpty || serial.count > 128 {
+                return .failure(.invalid("usb.serialNumber has 1–128 characters.", field: "usb.serialNumber"))
+            }
+            if let serial = usb.serialNumber, try await Device.query(on: db).filter(\.$project.$id == projectID)
+                .filter(\.$usbSerial == serial).filter(\.$id != device.id ?? UUID()).first() != nil {
+                return .failure(.conflict("Another device of this project has the USB serial number \(serial).", field: "usb.serialNumber"))
+            }
+            device.usbVendorID = usb.vendorID?.lowercased()
+            device.usbProductID = usb.productID?.lowercased()
+            device.usbSerial = usb.serialNumber
+        }
+        do {
+            try await device.save(on: db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            return .failure(.conflict("A device named \"\(device.name)\" exists in this project; choose another name.", field: "name"))
+        }
+        return .success(device)
+    }
+}
+
+enum DeviceNames {
+    /// Device and bridge names: 1–63 letters, digits, `.`, `_` and `-`.
+    static func problem(with name: String, what: String = "device") -> String? {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        guard (1...63).contains(name.count), name.allSatisfy(allowed.contains) else {
+            return "A \(what) name has 1–63 letters, digits, dots, underscores and dashes."
+        }
+        return nil
+    }
+}
+
+enum USBIDs {
+    static func isValid(_ id: String) -> Bool {
+        id.count == 4 && id.allSatisfy(\.isHexDigit)
+    }
+}

@@ -1,0 +1,58 @@
+import Fluent
+import Foundation
+
+/// A board (optionally on a bridge) in a project: its profile, its USB identity (the serial
+/// number follows it across ports), what it runs as the board itself last reported, and
+/// when it was last seen. Its installs and observations are deleted with it.
+final class Device: Model, @unchecked Sendable {  // Fluent models are reference types with property wrappers.
+    static let schema = "devices"
+
+    // managed
+    @ID(key: .id) var id: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    // references
+    @Parent(key: "project_id") var project: Project
+    @OptionalParent(key: "bridge_id") var bridge: Bridge?
+    @OptionalParent(key: "installed_iteration_id") var installedIteration: Iteration?
+
+    // data
+    @Field(key: "name") var name: String
+    @Field(key: "kind") var kind: DeviceKind
+    @OptionalField(key: "profile") var profile: String?
+    @OptionalField(key: "usb_vendor_id") var usbVendorID: String?
+    @OptionalField(key: "usb_product_id") var usbProductID: String?
+    @OptionalField(key: "usb_serial") var usbSerial: String?
+    /// The tty the bridge saw it on last; nil while its bridge does not see it.
+    @OptionalField(key: "port") var port: String?
+    @OptionalField(key: "last_seen_at") var lastSeenAt: Date?
+    @OptionalField(key: "installed_firmware_hash") var installedFirmwareHash: String?
+    @OptionalField(key: "installed_model_hash") var installedModelHash: String?
+
+    init() {}
+
+    init(projectID: UUID, name: String, kind: DeviceKind = .board) {
+        self.$project.id = projectID
+        self.name = name
+        self.kind = kind
+    }
+}
+
+enum DeviceKind: String, Codable, Sendable {
+    case board
+}
+
+/// Online while its bridge is alive and sees its port.
+enum DeviceStatus: String, Sendable {
+    case online, offline
+    case neverSeen = "never-seen"
+}
+
+extension Device {
+    func status(at now: Date) -> DeviceStatus {
+        guard lastSeenAt != nil else { return .neverSeen }
+        guard port != nil, let bridge = $bridge.value ?? nil, bridge.isOnline(at: now) else { return .offline }
+        return .online
+    }
+}

@@ -1,0 +1,33 @@
+import Fluent
+import Foundation
+
+/// What a device reported: the board's raw int8 output, with the labels and scores the
+/// installed model gives it, the time on the device's side and on the server's.
+final class Observation: Model, @unchecked Sendable {  // Fluent models are reference types with property wrappers.
+    static let schema = "observations"
+
+    // managed
+    @ID(key: .id) var id: UUID?
+
+    // references
+    @Parent(key: "project_id") var project: Project
+    @Parent(key: "device_id") var device: Device
+    @OptionalParent(key: "iteration_id") var iteration: Iteration?
+
+    // data
+    @OptionalField(key: "label") var label: String?
+    @Field(key: "scores") var scores: [StoredLabelScore]
+    @Field(key: "output") var output: [Int]
+    @OptionalField(key: "ticks") var ticks: Int?
+    @OptionalField(key: "input_sha256") var inputSHA256: String?
+    @OptionalField(key: "observed_at") var observedAt: Date?
+    @Field(key: "received_at") var receivedAt: Date
+
+    init() {}
+}
+
+/// A label's score as stored (not the API's wire type).
+struct StoredLabelScore: Codable, Sendable, Equatable {
+    var label: String
+    var score: Double
+}
