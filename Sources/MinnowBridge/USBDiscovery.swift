@@ -45,9 +45,15 @@ public struct USBScanner: Sendable {
         let devDir = join("dev")
         let names = ((try? fm.contentsOfDirectory(atPath: devDir)) ?? [])
             .filter { $0.hasPrefix("ttyACM") || $0.hasPrefix("ttyUSB") }
-            .sorted { ($0.count, $0) < ($1.count, $1) }
+            .sorted { USBScanner.sortKey($0) < USBScanner.sortKey($1) }
         let byId = byIdLinks()
         return names.compactMap { port(named: $0, byId: byId) }
+    }
+
+    /// ttyACM2 before ttyACM10, all ttyACM before ttyUSB.
+    static func sortKey(_ name: String) -> (String, Int, String) {
+        let prefix = String(name.prefix { !$0.isNumber })
+        return (prefix, Int(name.dropFirst(prefix.count)) ?? Int.max, name)
     }
 
     private func port(named name: String, byId: [String: String]) -> DiscoveredPort? {
