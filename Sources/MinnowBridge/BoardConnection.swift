@@ -27,7 +27,11 @@ public final class BoardConnection: @unchecked Sendable {
     public var port: SerialPort { lock.withLock { currentPort } }
     private let lock = NSLock()
     private var lines: [String] = []
+    private var dropped = 0
     private let started = Deadline.now()
+    /// The transcript keeps at most this many lines (the oldest go first), so a long session
+    /// reading observations does not grow without bound.
+    public var transcriptLimit = 20_000
     /// Called with every transcript line as it is recorded (e.g. to stream the log).
     public var onTranscriptLine: (@Sendable (String) -> Void)?
 
@@ -41,7 +45,17 @@ public final class BoardConnection: @unchecked Sendable {
     }
 
     /// Every line sent (`>`) and received (`<`), plus notes (`#`), in order.
-    public var transcript: [String] { lock.withLock { lines } }
+    public var transcript: [String] {
+        lock.withLock { dropped > 0 ? ["(\(dropped) earlier lines dropped)"] + lines : lines }
+    }
+
+    /// How many lines were ever recorded: a mark for `transcript(since:)`.
+    public var transcriptMark: Int { lock.withLock { dropped + lines.count } }
+
+    /// The lines recorded after `mark` (those still kept).
+    public func transcript(since mark: Int) -> [String] {
+        lock.withLock { Array(lines.dropFirst(max(0, mark - dropped))) }
+    }
 
     /// Adds a note to the transcript (e.g. "flashing started").
     public func note(_ text: String) { record("#", text) }
@@ -111,7 +125,14 @@ public final class BoardConnection: @unchecked Sendable {
     private func record(_ mark: String, _ text: String) {
         let t = Double(Deadline.now() - started) / 1e9
         let entry = String(format: "%8.3f ", t) + mark + " " + text
-        lock.withLock { lines.append(entry) }
+        lock.withLock {
+            lines.append(entry)
+            if lines.count > transcriptLimit {
+                let excess = lines.count - transcriptLimit
+                lines.removeFirst(excess)
+                dropped += excess
+            }
+        }
         onTranscriptLine?(entry)
     }
 }

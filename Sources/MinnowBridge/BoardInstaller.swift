@@ -93,9 +93,9 @@ public struct BoardInstaller: Sendable {
         let start = Deadline.now()
         let expected = expectedFirmware.lowercased()
         var log = header(image, expected)
-        let transcriptStart = connection.transcript.count
+        let transcriptStart = connection.transcriptMark
         func finish(_ outcome: InstallResult.Outcome) -> InstallResult {
-            let lines = connection.transcript.dropFirst(transcriptStart)
+            let lines = connection.transcript(since: transcriptStart)
             if !lines.isEmpty { log += "--- serial \(portPath)\n" + lines.joined(separator: "\n") + "\n" }
             switch outcome {
             case .succeeded(let h): log += "--- succeeded: the board runs firmware \(h.firmware)\n"

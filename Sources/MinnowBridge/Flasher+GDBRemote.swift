@@ -60,7 +60,7 @@ public struct GDBRemoteFlasher: Flasher {
     static func problem(in output: String) -> String? {
         let lower = output.lowercased()
         for marker in ["connection timed out", "connection refused", "remote connection closed",
-                       "could not connect", "can't do that when your target", "no such file or directory"]
+                       "could not connect", "can't do that when your target"]
         where lower.contains(marker) {
             return "gdb could not reach the target (\(marker))"
         }

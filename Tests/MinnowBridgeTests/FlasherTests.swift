@@ -241,3 +241,35 @@ final class FlasherTests: XCTestCase {
         }
     }
 }
+
+final class FlasherSettingsTests: XCTestCase {
+    func testSettingsBuildOptions() throws {
+        let o = try FlasherOptions(settings: ["gdb=127.0.0.1:3333", "timeout=12.5", "reset=monitor reset run",
+                                              "config=interface/stlink.cfg,target/stm32l4x.cfg", "arg=-v", "arg=-x",
+                                              "family=0xE48BFF56", "touch1200=yes", "baud=921600"])
+        XCTAssertEqual(o.gdbAddress, "127.0.0.1:3333")
+        XCTAssertEqual(o.timeout, 12.5)
+        XCTAssertEqual(o.gdbResetCommand, "monitor reset run")
+        XCTAssertEqual(o.openocdConfigs, ["interface/stlink.cfg", "target/stm32l4x.cfg"])
+        XCTAssertEqual(o.extraArguments, ["-v", "-x"])
+        XCTAssertEqual(o.uf2FamilyID, 0xE48B_FF56)
+        XCTAssertTrue(o.touch1200)
+        XCTAssertEqual(o.baud, 921_600)
+        XCTAssertEqual(try FlasherFactory.make("gdb-remote", options: o).timeout, 12.5)
+        XCTAssertThrowsError(try FlasherOptions(settings: ["speed=9"])) { XCTAssertTrue("\($0)".contains("unknown flasher option \"speed\"")) }
+        XCTAssertThrowsError(try FlasherOptions(settings: ["timeout=-1"]))
+        XCTAssertThrowsError(try FlasherOptions(settings: ["gdb"]))
+    }
+
+    func testTranscriptIsBounded() throws {
+        let pty = try PtyPair()
+        let connection = BoardConnection(port: try SerialPort(path: pty.slavePath))
+        connection.transcriptLimit = 3
+        let mark = connection.transcriptMark
+        for i in 0..<5 { connection.note("n\(i)") }
+        XCTAssertEqual(connection.transcript.count, 4)
+        XCTAssertEqual(connection.transcript.first, "(2 earlier lines dropped)")
+        XCTAssertEqual(connection.transcript(since: mark).map { String($0.suffix(2)) }, ["n2", "n3", "n4"])
+        XCTAssertEqual(connection.transcript(since: 4).map { String($0.suffix(2)) }, ["n4"])
+    }
+}
