@@ -49,21 +49,36 @@ public struct GDBRemoteFlasher: Flasher {
         let start = Deadline.now()
         var commands: [String] = [], output = ""
         let gdb = ToolInvocation(tool: tool, install: "the Debian package gdb-multiarch", runner: runner)
-        try gdb.run(arguments(for: image), timeout: timeout, log: &commands, output: &output)
+        do {
+            try gdb.run(arguments(for: image), timeout: timeout, log: &commands, output: &output)
+        } catch FlashError.failed(_, _, let out) where Self.unreachableReason(in: out) != nil {
+            throw FlashError.unreachable(tool: tool, reason: Self.unreachableReason(in: out)!, output: out)
+        }
+        if let reason = Self.unreachableReason(in: output) {
+            throw FlashError.unreachable(tool: tool, reason: reason, output: output)
+        }
         if let problem = Self.problem(in: output) {
             throw FlashError.verificationFailed(tool: tool, reason: problem, output: output)
         }
         return FlashResult(commands: commands, output: output, seconds: Double(Deadline.now() - start) / 1e9)
     }
 
-    /// Why gdb's output does not show a verified load, or nil when it does.
-    static func problem(in output: String) -> String? {
+    /// Why gdb could not reach the gdb server, from its output, or nil. (Without a target,
+    /// `compare-sections` compares the ELF with itself and prints "matched": never trust that
+    /// alone.)
+    static func unreachableReason(in output: String) -> String? {
         let lower = output.lowercased()
         for marker in ["connection timed out", "connection refused", "remote connection closed",
                        "could not connect", "can't do that when your target"]
         where lower.contains(marker) {
-            return "gdb could not reach the target (\(marker))"
+            return "no gdb server answered (\(marker))"
         }
+        return nil
+    }
+
+    /// Why gdb's output does not show a verified load, or nil when it does.
+    static func problem(in output: String) -> String? {
+        let lower = output.lowercased()
         if output.contains("MIS-MATCHED") { return "compare-sections found sections that differ from the image (MIS-MATCHED)" }
         if !output.contains("Loading section") { return "gdb did not load any section" }
         if !lower.contains("matched") { return "compare-sections did not confirm the load" }

@@ -20,6 +20,8 @@ public enum FlashError: Error, Equatable, CustomStringConvertible, Sendable {
     case toolMissing(tool: String, install: String)
     case timedOut(tool: String, seconds: Double, output: String)
     case failed(tool: String, exitCode: Int32?, output: String)
+    /// The tool could not reach the board or probe (e.g. no gdb server at the address).
+    case unreachable(tool: String, reason: String, output: String)
     /// The tool exited 0 but its output shows the image was not written/verified.
     case verificationFailed(tool: String, reason: String, output: String)
     case badImage(String)
@@ -34,6 +36,7 @@ public enum FlashError: Error, Equatable, CustomStringConvertible, Sendable {
         case .timedOut(let t, let s, _): return "\(t) did not finish within \(formatSeconds(s)) and was stopped"
         case .failed(let t, let code, _):
             return code.map { "\(t) failed (exit code \($0))" } ?? "\(t) was killed by a signal"
+        case .unreachable(let t, let r, _): return "\(t) could not reach the board: \(r)"
         case .verificationFailed(let t, let r, _): return "\(t) reported success but \(r)"
         case .badImage(let m): return "bad firmware image: \(m)"
         case .conversionFailed(let m): return "cannot convert the image: \(m)"
@@ -45,7 +48,8 @@ public enum FlashError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The tool output attached to the error, if any (for the log).
     public var output: String {
         switch self {
-        case .timedOut(_, _, let o), .failed(_, _, let o), .verificationFailed(_, _, let o): return o
+        case .timedOut(_, _, let o), .failed(_, _, let o), .verificationFailed(_, _, let o), .unreachable(_, _, let o):
+            return o
         default: return ""
         }
     }

@@ -106,5 +106,6 @@ final class EmulatedBoardTests: XCTestCase {
         XCTAssertEqual(result.failedStage, .flashing, result.log)
         XCTAssertLessThan(elapsed, 7.5)
         XCTAssertTrue(result.log.contains("target extended-remote"), result.log)
+        XCTAssertTrue(result.reason?.contains("could not reach the board") ?? false, result.reason ?? "")
     }
 }
