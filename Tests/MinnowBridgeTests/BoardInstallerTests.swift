@@ -126,3 +126,48 @@ final class BoardInstallerTests: XCTestCase {
         XCTAssertTrue(result.succeeded, result.log)
     }
 }
+
+/// A flasher that "re-enumerates" the board: its port vanishes (pty A closed) and comes back at
+/// the same path (the symlink now points at pty B), where the new firmware answers `info`.
+final class ReenumeratingFlasher: Flasher, @unchecked Sendable {
+    let name = "reenumerating"
+    let timeout = 5.0
+    let link: String
+    let before: PtyPair
+    let firmware: String
+    private(set) var after: PtyPair?
+
+    init(link: String, before: PtyPair, firmware: String) {
+        self.link = link
+        self.before = before
+        self.firmware = firmware
+    }
+
+    func flash(_ image: FirmwareImage) throws -> FlashResult {
+        before.closeMaster()
+        try FileManager.default.removeItem(atPath: link)
+        usleep(300_000)
+        let pty = try PtyPair()
+        let fw = firmware
+        pty.respond { $0 == "info" ? helloLine("info", firmware: fw) : nil }
+        after = pty
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: pty.slavePath)
+        return FlashResult(commands: [], output: "re-enumerated\n", seconds: 0.3)
+    }
+}
+
+final class BoardReenumerationTests: XCTestCase {
+    func testAPortThatVanishesAndComesBackIsReopened() throws {
+        let link = NSTemporaryDirectory() + "minnow-byid-\(UUID().uuidString)"
+        let first = try PtyPair()
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first.slavePath)
+        defer { try? FileManager.default.removeItem(atPath: link) }
+        let fw = String(repeating: "c3", count: 32)
+        let flasher = ReenumeratingFlasher(link: link, before: first, firmware: fw)
+        let result = BoardInstaller(flasher: flasher, bootTimeout: 5, infoProbeInterval: 0.3, openTimeout: 1)
+            .install(image: FirmwareImage(path: "/fw.elf"), portPath: link, expectedFirmware: fw)
+        XCTAssertTrue(result.succeeded, result.log)
+        XCTAssertTrue(result.log.contains("port reopened"), result.log)
+        flasher.after?.closeMaster()
+    }
+}
