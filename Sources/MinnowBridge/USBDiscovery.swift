@@ -27,6 +27,10 @@ public struct DiscoveredPort: Sendable, Equatable, Codable {
     /// What the board table says.
     public var identity: BoardIdentity
 
+    /// The path to open: the by-id link when there is one (it survives renumbering and comes
+    /// back under the same name after a board re-enumerates), else the device node.
+    public var preferredPath: String { byIdPath ?? devicePath }
+
     /// `2341:805a`
     public var vidPid: String { "\(BoardTable.hex4(vid)):\(BoardTable.hex4(pid))" }
 }

@@ -41,7 +41,7 @@ final class EmulatedBoardTests: XCTestCase {
 
         let stages = StageRecorder()
         let installer = BoardInstaller(flasher: try gdbFlasher(board), bootTimeout: 10)
-        let result = installer.install(image: FirmwareImage(path: elf), portPath: port.devicePath,
+        let result = installer.install(image: FirmwareImage(path: elf), portPath: port.preferredPath,
                                        expectedFirmware: hash, onStage: { stages.record($0) })
         XCTAssertTrue(result.succeeded, result.log + "\nqemu: " + board.log("qemu.log"))
         XCTAssertEqual(result.hello?.firmware, hash)

@@ -38,6 +38,8 @@ final class USBDiscoveryTests: XCTestCase {
         XCTAssertEqual(boot.identity.profile, "pico")
         XCTAssertEqual(boot.identity.mode, .bootloader)
         XCTAssertNil(boot.byIdPath)
+        XCTAssertEqual(boot.preferredPath, fixture.path("dev/ttyACM10"))
+        XCTAssertEqual(nano.preferredPath, nano.byIdPath)
 
         let ch340 = ports[4]
         XCTAssertEqual(ch340.subsystem, "usb-serial")
