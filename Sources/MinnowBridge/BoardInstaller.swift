@@ -144,6 +144,7 @@ public struct BoardInstaller: Sendable {
     private func verify(connection: BoardConnection, portPath: String, expected: String) -> InstallResult.Outcome {
         let deadline = Deadline(seconds: bootTimeout)
         let current = connection
+        var portGone = false
         var nextProbe = Deadline(seconds: infoProbeInterval)
         while !deadline.expired {
             do {
@@ -167,13 +168,20 @@ public struct BoardInstaller: Sendable {
                 // A USB board re-enumerates after flashing: the port goes away and comes back.
                 current.port.close()
                 current.note("port gone; waiting for it to come back")
-                guard let port = try? openPort(portPath, timeout: deadline.remainingSeconds) else { break }
+                guard let port = try? openPort(portPath, timeout: deadline.remainingSeconds) else {
+                    portGone = true
+                    break
+                }
                 current.replacePort(port)
                 current.note("port reopened")
                 nextProbe = Deadline(seconds: infoProbeInterval)
             } catch {
                 return .failed(stage: .verifying, reason: "\(error)")
             }
+        }
+        if portGone {
+            return .failed(stage: .verifying, reason:
+                "the serial port \(portPath) went away after flashing and did not come back within \(formatSeconds(bootTimeout))")
         }
         return .failed(stage: .verifying, reason:
             "the board did not report its firmware within \(formatSeconds(bootTimeout)) after flashing (it did not boot, or does not speak the Minnow board protocol)")

@@ -135,18 +135,21 @@ final class ReenumeratingFlasher: Flasher, @unchecked Sendable {
     let link: String
     let before: PtyPair
     let firmware: String
+    let comesBack: Bool
     private(set) var after: PtyPair?
 
-    init(link: String, before: PtyPair, firmware: String) {
+    init(link: String, before: PtyPair, firmware: String, comesBack: Bool = true) {
         self.link = link
         self.before = before
         self.firmware = firmware
+        self.comesBack = comesBack
     }
 
     func flash(_ image: FirmwareImage) throws -> FlashResult {
         before.closeMaster()
         try FileManager.default.removeItem(atPath: link)
         usleep(300_000)
+        guard comesBack else { return FlashResult(commands: [], output: "gone\n", seconds: 0.3) }
         let pty = try PtyPair()
         let fw = firmware
         pty.respond { $0 == "info" ? helloLine("info", firmware: fw) : nil }
@@ -169,5 +172,19 @@ final class BoardReenumerationTests: XCTestCase {
         XCTAssertTrue(result.succeeded, result.log)
         XCTAssertTrue(result.log.contains("port reopened"), result.log)
         flasher.after?.closeMaster()
+    }
+
+    func testAPortThatVanishesForGoodFailsAtVerifying() throws {
+        let link = NSTemporaryDirectory() + "minnow-byid-\(UUID().uuidString)"
+        let first = try PtyPair()
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: first.slavePath)
+        defer { try? FileManager.default.removeItem(atPath: link) }
+        let flasher = ReenumeratingFlasher(link: link, before: first, firmware: "", comesBack: false)
+        let start = Date()
+        let result = BoardInstaller(flasher: flasher, bootTimeout: 1, infoProbeInterval: 0.3, openTimeout: 1)
+            .install(image: FirmwareImage(path: "/fw.elf"), portPath: link, expectedFirmware: String(repeating: "0", count: 64))
+        XCTAssertEqual(result.failedStage, .verifying)
+        XCTAssertTrue(result.reason?.contains("went away after flashing") ?? false, result.reason ?? "")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3)
     }
 }
