@@ -89,6 +89,22 @@ public final class BoardConnection: @unchecked Sendable {
         }
     }
 
+    /// The next line the board sends, parsed (nil for noise), waiting at most `timeout` seconds;
+    /// for reading what a board prints on its own (e.g. inferences it runs at boot).
+    public func next(timeout: Double) throws -> BoardLine? {
+        let raw: String
+        do {
+            raw = try port.readLine(timeout: timeout)
+        } catch SerialPortError.timedOut {
+            throw BoardConnectionError.timedOut(waitingFor: "line", seconds: timeout)
+        } catch {
+            note("\(error)")
+            throw error
+        }
+        record("<", raw)
+        return BoardLine.parse(raw)
+    }
+
     /// Sends one command line.
     public func send(_ command: BoardCommand) throws {
         let text = command.line

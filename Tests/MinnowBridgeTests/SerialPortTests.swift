@@ -94,6 +94,12 @@ final class SerialPortTests: XCTestCase {
         XCTAssertTrue(transcript.contains { $0.hasSuffix("> info") })
         XCTAssertTrue(transcript.contains { $0.hasSuffix("> infer 01020304") })
         XCTAssertEqual(transcript.count, 8)
+        pty.send("noise\n" + #"{"event":"inference","output":[5],"ticks":1}"# + "\n")
+        XCTAssertNil(try connection.next(timeout: 2))
+        XCTAssertEqual(try connection.next(timeout: 2), .inference(BoardInference(output: [5], ticks: 1)))
+        XCTAssertThrowsError(try connection.next(timeout: 0.1)) {
+            XCTAssertEqual($0 as? BoardConnectionError, .timedOut(waitingFor: "line", seconds: 0.1))
+        }
         pty.closeMaster()
     }
 }
