@@ -4,10 +4,13 @@ import Foundation
 struct CLIFailure: Error, CustomStringConvertible {
     let message: String
     var exitCode: Int32 = 1
+    /// The HTTP status of the server's refusal; nil when the server was not reached or no request was made.
+    var status: Int?
 
-    init(_ message: String, exitCode: Int32 = 1) {
+    init(_ message: String, exitCode: Int32 = 1, status: Int? = nil) {
         self.message = message
         self.exitCode = exitCode
+        self.status = status
     }
 
     var description: String { message }

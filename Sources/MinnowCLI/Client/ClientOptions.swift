@@ -96,8 +96,8 @@ struct ErrorResponseMiddleware: ClientMiddleware {
         let message = (try? JSONDecoder().decode(Components.Schemas.ErrorResponse.self, from: data))?.error.message
             ?? "The server answered \(response.status.code) \(response.status.reasonPhrase)."
         if response.status == .unauthorized, operationID != "login" {
-            throw CLIFailure("\(message) Run `minnow login` to sign in again.")
+            throw CLIFailure("\(message) Run `minnow login` to sign in again.", status: 401)
         }
-        throw CLIFailure(message)
+        throw CLIFailure(message, status: Int(response.status.code))
     }
 }

@@ -4,6 +4,7 @@
 import APITypes
 import Fluent
 import Foundation
+import OpenAPIRuntime
 import Vapor
 
 extension APIHandler {
@@ -68,10 +69,10 @@ extension APIHandler {
         guard let (_, bridge) = try await bridge(input.path.projectId, input.path.bridgeName, principal, request),
               let install = try await heldInstall(input.path.installId, by: bridge, request)
         else { return .notFound(.init(body: .json(.notFound("Install")))) }
-        guard let blobID = install.firmwareBlobID, let elf = try await blobStore(request).get(blobID) else {
+        guard let blobID = install.firmwareBlobID.flatMap(BlobID.init(hex:)), let elf = try await blobStore(request).get(blobID) else {
             return .conflict(.init(body: .json(.conflict("The install's firmware is not built (it is \(install.status.rawValue))."))))
         }
-        return .ok(.init(body: .applicationOctetStream(HTTPBody(elf))))
+        return .ok(.init(body: .binary(HTTPBody(elf))))
     }
 
     func reportInstallProgress(_ input: Operations.ReportInstallProgress.Input) async throws -> Operations.ReportInstallProgress.Output {
@@ -95,6 +96,19 @@ extension APIHandler {
         }
     }
 
+    func getInstallCheckInputs(_ input: Operations.GetInstallCheckInputs.Input) async throws -> Operations.GetInstallCheckInputs.Output {
+        let (request, principal) = try await authenticated()
+        guard let (project, bridge) = try await bridge(input.path.projectId, input.path.bridgeName, principal, request),
+              let install = try await heldInstall(input.path.installId, by: bridge, request)
+        else { return .notFound(.init(body: .json(.notFound("Install")))) }
+        let count = min(64, max(1, input.query.count ?? 8))
+        let inputs = try await DeviceCheckInputs(db: request.db, models: services.models).inputs(of: install.iteration, task: project.task, count: count)
+        return .ok(.init(body: .json(.init(items: inputs.map {
+            .init(imageId: $0.image.imageID.apiString, fileName: $0.image.fileName, label: $0.image.label,
+                  inputHex: $0.input.map { String(UInt8(bitPattern: $0), radix: 16).leftPadded(to: 2) }.joined())
+        }))))
+    }
+
     private func bridge(_ projectID: String, _ name: String, _ principal: Principal, _ request: Request) async throws -> (Project, Bridge)? {
         guard let project = try await project(projectID, principal, .bridge, request),
               let bridge = try await BridgeRegistry(db: request.db).find(name, in: project)
@@ -108,4 +122,8 @@ extension APIHandler {
         return try await DeviceInstall.query(on: request.db).filter(\.$id == id).filter(\.$bridge.$id == bridge.requireID())
             .with(\.$iteration).with(\.$requestedBy).with(\.$bridge).first()
     }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

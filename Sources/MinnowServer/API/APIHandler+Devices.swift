@@ -119,7 +119,8 @@ extension APIHandler {
         guard (1...100).contains(body.items.count) else {
             return .unprocessableContent(.init(body: .json(.invalid("Send 1–100 observations at a time."))))
         }
-        let drafts = body.items.map { DeviceObservations.Draft(output: $0.output, ticks: $0.ticks, inputSHA256: $0.inputSha256, observedAt: $0.observedAt) }
+        let drafts = body.items.map { DeviceObservations.Draft(output: $0.output, ticks: $0.ticks, inputSHA256: $0.inputSha256,
+                                                        imageID: $0.imageId.flatMap(UUID.init(uuidString:)), observedAt: $0.observedAt) }
         switch try await observations(request).record(drafts, from: device, in: project) {
         case .success(let stored): return .created(.init(body: .json(.init(items: try stored.map { try $0.api() }))))
         case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))

@@ -55,6 +55,6 @@ extension Observation {
     func api() throws -> Components.Schemas.Observation {
         .init(id: try requireID().apiString, deviceId: $device.id.apiString, iterationNumber: ($iteration.value ?? nil)?.number,
               label: label, scores: scores.map { .init(label: $0.label, score: $0.score) }, output: output, ticks: ticks,
-              inputSha256: inputSHA256, observedAt: observedAt, receivedAt: receivedAt)
+              inputSha256: inputSHA256, imageId: imageID?.apiString, matchesCloud: matchesCloud, observedAt: observedAt, receivedAt: receivedAt)
     }
 }

@@ -13,6 +13,7 @@ struct DeviceObservations {
         var output: [Int]
         var ticks: Int?
         var inputSHA256: String?
+        var imageID: UUID?
         var observedAt: Date?
     }
 
@@ -32,6 +33,11 @@ struct DeviceObservations {
             }
         }
         let now = Date()
+        let checks = DeviceCheckInputs(db: db, models: models)
+        var cloudOutputs: [UUID: [Int8]] = [:]
+        for imageID in Set(drafts.compactMap(\.imageID)) {
+            cloudOutputs[imageID] = try await checks.cloudOutput(for: imageID, of: iteration, model: model)
+        }
         let observations = try drafts.map { draft in
             let answer = model.answer(to: draft.output.map { Int8($0) }, threshold: nil)
             let observation = Observation()
@@ -43,6 +49,8 @@ struct DeviceObservations {
             observation.output = draft.output
             observation.ticks = draft.ticks
             observation.inputSHA256 = draft.inputSHA256
+            observation.imageID = draft.imageID
+            observation.matchesCloud = draft.imageID.flatMap { cloudOutputs[$0] }.map { $0.map(Int.init) == draft.output }
             observation.observedAt = draft.observedAt
             observation.receivedAt = now
             observation.$iteration.value = iteration

@@ -20,6 +20,9 @@ final class Observation: Model, @unchecked Sendable {  // Fluent models are refe
     @Field(key: "output") var output: [Int]
     @OptionalField(key: "ticks") var ticks: Int?
     @OptionalField(key: "input_sha256") var inputSHA256: String?
+    /// The dataset image a check input came from, and whether the board's output equalled the server's.
+    @OptionalField(key: "image_id") var imageID: UUID?
+    @OptionalField(key: "matches_cloud") var matchesCloud: Bool?
     @OptionalField(key: "observed_at") var observedAt: Date?
     @Field(key: "received_at") var receivedAt: Date
 

@@ -31,8 +31,13 @@ struct LoadedModel: Sendable {
 
     /// The model's answer for one image file.
     func predict(_ data: Data, fileName: String? = nil, threshold: Double?) throws -> Components.Schemas.ImagePrediction {
-        let pixels = try input.pixels(from: data)
-        return answer(to: runtime.run(int8.quantizeInput(input.preprocessing.normalize(pixels))), fileName: fileName, threshold: threshold)
+        answer(to: runtime.run(try quantizedInput(data)), fileName: fileName, threshold: threshold)
+    }
+
+    /// An image file as the model's int8 input: decoded, resized, normalised and quantised
+    /// as the model card documents (the board gets exactly these bytes).
+    func quantizedInput(_ data: Data) throws -> [Int8] {
+        int8.quantizeInput(input.preprocessing.normalize(try input.pixels(from: data)))
     }
 
     /// What the model's raw int8 `output` means (the same whether the cloud or a board computed it).

@@ -27,7 +27,7 @@ struct FirmwareJob {
         do {
             let image = try await build(install)
             let blobID = try await context.blobs.put(Data(image.elf))
-            install.firmwareBlobID = blobID
+            install.firmwareBlobID = blobID.hex
             install.firmwareHash = image.firmwareHash
             install.modelHash = image.modelHash
             install.firmwareBytes = image.elf.count

@@ -66,6 +66,8 @@ struct CreateDevices: AsyncMigration {
             .field("output", .json, .required)
             .field("ticks", .int64)
             .field("input_sha256", .string)
+            .field("image_id", .uuid)
+            .field("matches_cloud", .bool)
             .field("observed_at", .datetime)
             .field("received_at", .datetime, .required)
             .create()
