@@ -77,8 +77,8 @@ public struct ExportModel: ParsableCommand {
                 summary.memory = try BoardBuild.build(library, for: board)
                 let m = summary.memory!
                 print("\(board.displayName): flash \(m.flashBytes) B, RAM \(m.ramBytes) B (arena \(m.arenaBytes) B), "
-                      + "\(m.macs) MACs ≈ \(String(format: "%.1f", m.estimatedMilliseconds)) ms\(m.estimated ? " (estimate)" : ""), "
-                      + (m.fits ? "fits" : "does NOT fit"))
+                      + "\(m.macs) MACs, \(m.instructions) instructions ≥ \(String(format: "%.1f", m.milliseconds)) ms\(m.estimated ? " (size estimate)" : ""), "
+                      + (m.fits ? "fits" : "does NOT fit") + "\n  latency: \(m.latencyNote)")
             }
             if format == "c" {
                 bytes = Packages.cLibraryZip(library, reports: summary.memory.map { [$0] } ?? [])

@@ -1,9 +1,20 @@
-// Memory report per board from a real compile: the generated C is built with Debian's
-// arm-none-eabi-gcc for the board's CPU (-Os) and the object's section sizes are read with
+// Memory and latency report per board from a real compile: the generated C is built with
+// Debian's arm-none-eabi-gcc for the board's CPU and the object's section sizes are read with
 // arm-none-eabi-size. Flash = .text + .rodata + .data (kernels, weights, constants);
 // RAM = .data + .bss (the static arena). The application around the model is not counted.
+// Latency is measured by LatencyProbe (instructions on the CPU's emulated core under qemu
+// -icount, a lower bound on cycles); without qemu it is estimated from instructions per MAC
+// measured once per core (LatencyEstimate) and says so.
 
 import Foundation
+
+/// How a report's latency was obtained.
+public enum LatencyMethod: String, Sendable, Codable, Equatable {
+    /// Instructions counted on an emulated core of the board's CPU under qemu -icount.
+    case emulated
+    /// MACs × instructions per MAC measured once on a reference model (qemu missing, or no emulator for the CPU).
+    case estimated
+}
 
 /// What a model costs on one board.
 public struct MemoryReport: Sendable, Codable, Equatable {
@@ -12,7 +23,13 @@ public struct MemoryReport: Sendable, Codable, Equatable {
     public var ramBytes: Int
     public var arenaBytes: Int
     public var macs: Int
-    public var estimatedMilliseconds: Double
+    /// Instructions per inference (measured or estimated, see `latencyMethod`).
+    public var instructions: Int
+    /// Milliseconds per inference at the board's clock if each instruction took one cycle: a lower bound.
+    public var milliseconds: Double
+    public var latencyMethod: LatencyMethod
+    /// One sentence saying how `instructions` was obtained, for model cards and READMEs.
+    public var latencyNote: String
     public var boardFlashBytes: Int
     public var boardRAMBytes: Int
     /// True when the sizes come from a Cortex-M4 build standing in for a CPU without a compiler here.
@@ -25,8 +42,10 @@ public struct BoardBuildError: Error, CustomStringConvertible {
 }
 
 public enum BoardBuild {
-    /// Compiles `library` for `board` and reports real section sizes.
-    public static func build(_ library: CLibrary, for board: BoardProfile, compiler: String = "arm-none-eabi-gcc") throws -> MemoryReport {
+    /// Compiles `library` for `board` and reports real section sizes, and instructions per
+    /// inference measured under qemu when `measureLatency` and qemu and newlib are available.
+    public static func build(_ library: CLibrary, for board: BoardProfile, measureLatency: Bool = true,
+                             compiler: String = "arm-none-eabi-gcc") throws -> MemoryReport {
         let flags = board.estimateOnly ? BoardProfile.named("nano33ble")!.compilerFlags : board.compilerFlags
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-board-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -45,8 +64,10 @@ public enum BoardBuild {
         func total(_ prefix: String) -> Int { sections.filter { $0.key.hasPrefix(prefix) }.values.reduce(0, +) }
         let flash = total(".text") + total(".rodata") + total(".data")
         let ram = total(".data") + total(".bss")
+        let latency = LatencyEstimate.latency(library, for: board, measure: measureLatency)
         return MemoryReport(board: board.name, flashBytes: flash, ramBytes: ram, arenaBytes: library.arenaSize, macs: library.macs,
-                            estimatedMilliseconds: board.estimatedMilliseconds(macs: library.macs),
+                            instructions: latency.instructions, milliseconds: board.milliseconds(instructions: latency.instructions),
+                            latencyMethod: latency.method, latencyNote: latency.note,
                             boardFlashBytes: board.flashBytes, boardRAMBytes: board.ramBytes, estimated: board.estimateOnly)
     }
 

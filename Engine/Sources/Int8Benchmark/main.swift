@@ -57,7 +57,7 @@ if arguments.count > 4, arguments[4] == "boards" {
     for board in BoardProfile.all {
         let report = try BoardBuild.build(library, for: board)
         print("{\"engine\": \"minnow-c\", \"board\": \"\(board.name)\", \"flash_bytes\": \(report.flashBytes), \"ram_bytes\": \(report.ramBytes), "
-              + "\"arena_bytes\": \(report.arenaBytes), \"macs\": \(report.macs), \"estimated_ms\": \(String(format: "%.2f", report.estimatedMilliseconds)), "
+              + "\"arena_bytes\": \(report.arenaBytes), \"macs\": \(report.macs), \"instructions\": \(report.instructions), \"latency_method\": \"\(report.latencyMethod.rawValue)\", \"min_ms\": \(String(format: "%.2f", report.milliseconds)), "
               + "\"estimate_only\": \(report.estimated), \"fits\": \(report.fits)}")
     }
 }

@@ -46,7 +46,9 @@ public enum TFLiteWriter {
             metadata.append(.table([.offset(.string(Schema.labelsMetadata)), .uint32(addBuffer(Array(model.labels.joined(separator: "\n").utf8)))]))
         }
         if let preprocessing = model.preprocessing {
-            let json = try JSONEncoder().encode(preprocessing)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]  // the same model always serialises to the same bytes (model hash)
+            let json = try encoder.encode(preprocessing)
             metadata.append(.table([.offset(.string(Schema.preprocessingMetadata)), .uint32(addBuffer([UInt8](json)))]))
         }
         let root: FlatBufferValue = .table([

@@ -3,7 +3,8 @@
 // 1. Fold batch norm and fuse ReLU/ReLU6 (FusedLayers.swift).
 // 2. Calibrate: run the float model on a representative sample and record each fused
 //    operator's output range (min/max over the sample).
-// 3. Emit an `Int8Model`: int8 input and output, per-channel symmetric weights, int32 biases,
+// 3. Emit an `Int8Model`: int8 input and output, symmetric weights (per channel for
+//    convolutions, per tensor for FULLY_CONNECTED unless asked: see QuantizationOptions), int32 biases,
 //    asymmetric per-tensor activations (pooling and reshape keep their input's parameters),
 //    and a softmax at scale 1/256, zero point −128 appended after the logits.
 // What it is not: quantisation-aware training, or a converter for float graphs from elsewhere.
@@ -18,11 +19,17 @@ public struct QuantizationOptions: Sendable {
     public var batchSize: Int
     /// Append SOFTMAX after the logits (so the int8 output is probabilities at 1/256).
     public var appendSoftmax: Bool
+    /// Quantise FULLY_CONNECTED weights per output channel, as TensorFlow's converter now does.
+    /// Off by default: TFLite Micro before September 2024 (including the Arduino library) reads
+    /// only the first scale of a per-channel FC weight and silently answers wrong; one scale per
+    /// tensor runs the same everywhere. Convolutions are always per channel (every TFLM supports it).
+    public var perChannelFullyConnected: Bool
 
-    public init(calibrationCount: Int = 500, batchSize: Int = 64, appendSoftmax: Bool = true) {
+    public init(calibrationCount: Int = 500, batchSize: Int = 64, appendSoftmax: Bool = true, perChannelFullyConnected: Bool = false) {
         self.calibrationCount = calibrationCount
         self.batchSize = batchSize
         self.appendSoftmax = appendSoftmax
+        self.perChannelFullyConnected = perChannelFullyConnected
     }
 }
 
@@ -63,13 +70,16 @@ public enum PostTrainingQuantizer {
                                      TensorInfo(name: name, type: .int8, shape: shape, quantization: activationQuantization(min: range.min, max: range.max)))
             case let .dense(weight, bias):
                 let units = bias.count
-                let (qWeights, wScales) = quantizeWeightsPerChannel(weight, channels: units, channelMajor: true)
-                let (qBias, bScales) = quantizeBias(bias, inputScale: inQ.scale, weightScales: wScales)
+                let scaleCount = options.perChannelFullyConnected ? units : 1
+                let (qWeights, wScales) = quantizeWeightsPerChannel(weight, channels: scaleCount, channelMajor: true)
+                let (qBias, bScales) = quantizeBias(bias, inputScale: inQ.scale,
+                                                    weightScales: options.perChannelFullyConnected ? wScales : [Float](repeating: wScales[0], count: units))
                 let weights = builder.add(TensorInfo(name: "\(name)/weights", type: .int8, shape: [units, weight.count / units],
-                                                     quantization: Quantization(scales: wScales, zeroPoints: [Int32](repeating: 0, count: units)),
+                                                     quantization: Quantization(scales: wScales, zeroPoints: [Int32](repeating: 0, count: scaleCount)),
                                                      constant: .int8(qWeights)))
                 let biasTensor = builder.add(TensorInfo(name: "\(name)/bias", type: .int32, shape: [units],
-                                                        quantization: Quantization(scales: bScales, zeroPoints: [Int32](repeating: 0, count: units)),
+                                                        quantization: Quantization(scales: Array(bScales.prefix(scaleCount)),
+                                                                                   zeroPoints: [Int32](repeating: 0, count: scaleCount)),
                                                         constant: .int32(qBias)))
                 shape = [1, units]
                 current = builder.op(.fullyConnected(layer.activation), [current, weights, biasTensor],

