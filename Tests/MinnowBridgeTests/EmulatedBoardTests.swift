@@ -90,13 +90,45 @@ final class EmulatedBoardTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 3)
     }
 
+    func testTheEmulatedBoardIsDiscoveredAndItsTTYOutlivesAReader() throws {
+        try requireTools(["qemu-system-arm", "socat", "gdb-multiarch", "arm-none-eabi-gcc"])
+        let elf = try TestFirmware.build(firmwareHash: hash, in: work)
+        let board = try EmulatedBoard(directory: work)
+        defer { board.stop() }
+        let sysfs = work + "/sysfs"
+        let serial = EmulatedBoard.randomSerial()
+        XCTAssertTrue(serial.hasPrefix("EMU-") && serial.count == 12, serial)
+        try board.addToSysfs(root: sysfs, serial: serial)
+
+        let port = try XCTUnwrap(USBScanner(root: sysfs).scan().first)
+        XCTAssertEqual(port.serialNumber, serial)
+        XCTAssertEqual(port.vidPid, "0d28:0204")
+        XCTAssertEqual(port.product, "Emulated MPS2-AN386 (qemu)")
+
+        // Install through the by-id link, then close the port: socat exits and comes back, so a
+        // second reader (the next install) finds the tty again and the board still answers.
+        let installer = BoardInstaller(flasher: try gdbFlasher(board), bootTimeout: 10)
+        let result = installer.install(image: FirmwareImage(path: elf), portPath: port.preferredPath, expectedFirmware: hash)
+        XCTAssertTrue(result.succeeded, result.log + "\nqemu: " + board.log("qemu.log"))
+        let deadline = Date().addingTimeInterval(5)
+        var connection: BoardConnection?
+        while connection == nil, Date() < deadline {
+            connection = try? BoardConnection(port: SerialPort(path: port.preferredPath))
+            if connection == nil { usleep(50_000) }
+        }
+        let again = try XCTUnwrap(connection, "the tty did not come back: " + board.log("socat.log"))
+        defer { again.port.close() }
+        XCTAssertEqual(try again.info(timeout: 5).firmware, hash)
+        XCTAssertTrue(board.qemuRunning)
+    }
+
     func testGDBRemoteToAClosedPortFailsAtFlashingWithinItsTimeout() throws {
         try requireTools(["gdb-multiarch"])
         let elf = try TestELF.temporary()
         defer { try? FileManager.default.removeItem(atPath: elf) }
         let pty = try PtyPair()
         var options = FlasherOptions()
-        options.gdbAddress = "127.0.0.1:\(freeTCPPort())"
+        options.gdbAddress = "127.0.0.1:\(freeLocalTCPPort())"
         options.timeout = 6
         let flasher = try FlasherFactory.make("gdb-remote", options: options)
         let start = Date()

@@ -1,8 +1,8 @@
 // Test helper: a tiny firmware for qemu's mps2-an386 that speaks the board protocol (a boot
 // line with a given firmware hash on CMSDK UART0 at 0x40004000, then answers `info` and
-// `infer <8 hex>` with output [in0, in3]), compiled in the test with arm-none-eabi-gcc; and an
-// emulated board: a blank qemu (`-S -gdb`) whose UART is behind a socat pty. The C source is
-// kept here as text because a Swift test target cannot hold C files.
+// `infer <8 hex>` with output [in0, in3]), compiled in the test with arm-none-eabi-gcc, for the
+// library's EmulatedBoard. The C source is kept here as text because a Swift test target cannot
+// hold C files.
 import Foundation
 import XCTest
 @testable import MinnowBridge
@@ -121,94 +121,4 @@ func requireTools(_ tools: [String]) throws {
         throw NSError(domain: "requireTools", code: 1, userInfo: [NSLocalizedDescriptionKey: reason])
     }
     throw XCTSkip(reason)
-}
-
-/// A free TCP port on 127.0.0.1 (bound, read, released).
-func freeTCPPort() -> Int {
-    let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(s) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, len) } }
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) } }
-    return Int(UInt16(bigEndian: addr.sin_port))
-}
-
-/// A blank emulated Cortex-M4 board: qemu halted (`-S`) with its gdbstub on `gdbPort` and UART0
-/// behind socat's pty at `tty`. `stop()` kills both (call it in a defer).
-final class EmulatedBoard {
-    let directory: String
-    let gdbPort: Int
-    let serialPort: Int
-    let tty: String
-    private var processes: [Process] = []
-
-    init(directory: String) throws {
-        self.directory = directory
-        gdbPort = freeTCPPort()
-        var s = freeTCPPort()
-        while s == gdbPort { s = freeTCPPort() }
-        serialPort = s
-        tty = directory + "/ttyACM0"
-        try start("qemu-system-arm", [
-            "-machine", "mps2-an386", "-cpu", "cortex-m4", "-icount", "shift=0,sleep=on", "-nographic",
-            "-monitor", "none", "-S", "-gdb", "tcp:127.0.0.1:\(gdbPort)",
-            "-serial", "tcp:127.0.0.1:\(serialPort),server=on,wait=on",
-        ], log: "qemu.log")
-        // No probe connection to qemu's serial server: the first client releases `wait=on`, and
-        // that must be socat (connecting when the bridge opens the tty), or the boot line is lost.
-        let deadline = Date().addingTimeInterval(10)
-        try start("socat", ["PTY,link=\(tty),raw,echo=0,wait-slave", "TCP:127.0.0.1:\(serialPort),retry=50,interval=0.1"], log: "socat.log")
-        while !FileManager.default.fileExists(atPath: tty) {
-            guard Date() < deadline, processes[1].isRunning, processes[0].isRunning else {
-                stop()
-                throw failure("qemu/socat did not start: \(log("qemu.log")) \(log("socat.log"))")
-            }
-            usleep(20_000)
-        }
-    }
-
-    deinit { stop() }
-
-    var gdbAddress: String { "127.0.0.1:\(gdbPort)" }
-    var qemuRunning: Bool { processes.first?.isRunning ?? false }
-
-    /// Kills qemu (the board is "unplugged": socat exits, the tty goes away).
-    func killQemu() {
-        if let q = processes.first, q.isRunning { kill(q.processIdentifier, SIGKILL); q.waitUntilExit() }
-    }
-
-    func stop() {
-        for p in processes.reversed() where p.isRunning {
-            p.terminate()
-            let deadline = Date().addingTimeInterval(2)
-            while p.isRunning && Date() < deadline { usleep(10_000) }
-            if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
-        }
-        processes.removeAll()
-    }
-
-    func log(_ name: String) -> String {
-        (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? ""
-    }
-
-    private func start(_ tool: String, _ arguments: [String], log: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: ProcessRunner().locate(tool)!)
-        p.arguments = arguments
-        _ = FileManager.default.createFile(atPath: directory + "/" + log, contents: nil)
-        let out = FileHandle(forWritingAtPath: directory + "/" + log)
-        p.standardOutput = out
-        p.standardError = out
-        p.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        try p.run()
-        processes.append(p)
-    }
-
-    private func failure(_ message: String) -> Error {
-        NSError(domain: "EmulatedBoard", code: 1, userInfo: [NSLocalizedDescriptionKey: message])
-    }
 }

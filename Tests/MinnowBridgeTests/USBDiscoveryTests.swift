@@ -53,6 +53,52 @@ final class USBDiscoveryTests: XCTestCase {
         XCTAssertEqual(ch340.byIdPath, fixture.path("dev/serial/by-id/usb-1a86_USB2.0-Serial-if00-port0"))
     }
 
+    func testABoardAddedWithSysfsTreeIsFoundWithItsIdentityAndItsTTY() throws {
+        let root = NSTemporaryDirectory() + "minnow-sysfs-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let tty = root + "-pty"
+        FileManager.default.createFile(atPath: tty, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: tty) }
+
+        let device = try SysfsTree.addBoard(root: root, tty: tty, vid: 0x0d28, pid: 0x0204, serial: "EMU-1a2b3c4d",
+                                            manufacturer: "Minnow", product: "Emulated MPS2-AN386 (qemu)")
+        try SysfsTree.addBoard(root: root, name: "ttyUSB3", tty: "/nonexistent", vid: 0x10c4, pid: 0xea60, serial: nil,
+                               manufacturer: "Silicon Labs", product: "CP2102 USB to UART", usbPath: "2-4",
+                               subsystem: .usbSerial)
+        XCTAssertEqual(device, root + "/dev/ttyACM0")
+
+        let ports = USBScanner(root: root).scan()
+        XCTAssertEqual(ports.map(\.name), ["ttyACM0", "ttyUSB3"])
+        let emulated = ports[0]
+        XCTAssertEqual(emulated.devicePath, device)
+        XCTAssertEqual(URL(fileURLWithPath: emulated.devicePath).resolvingSymlinksInPath().path,
+                       URL(fileURLWithPath: tty).resolvingSymlinksInPath().path)
+        XCTAssertEqual(emulated.vidPid, "0d28:0204")
+        XCTAssertEqual(emulated.serialNumber, "EMU-1a2b3c4d")
+        XCTAssertEqual(emulated.manufacturer, "Minnow")
+        XCTAssertEqual(emulated.product, "Emulated MPS2-AN386 (qemu)")
+        XCTAssertEqual(emulated.usbPath, "1-1")
+        XCTAssertEqual(emulated.subsystem, "usb")
+        XCTAssertEqual(emulated.identity.description, "Arm DAPLink (board unknown)")
+        XCTAssertNil(emulated.identity.profile)
+        XCTAssertEqual(emulated.byIdPath, root + "/dev/serial/by-id/usb-Minnow_Emulated_MPS2-AN386__qemu__EMU-1a2b3c4d-if00")
+        XCTAssertEqual(URL(fileURLWithPath: emulated.preferredPath).resolvingSymlinksInPath().path,
+                       URL(fileURLWithPath: tty).resolvingSymlinksInPath().path)
+
+        let cp2102 = ports[1]
+        XCTAssertEqual(cp2102.subsystem, "usb-serial")
+        XCTAssertEqual(cp2102.usbPath, "2-4")
+        XCTAssertNil(cp2102.serialNumber)
+        XCTAssertEqual(cp2102.identity.description, "CP210x USB-serial (board unknown)")
+        XCTAssertEqual(cp2102.byIdPath, root + "/dev/serial/by-id/usb-Silicon_Labs_CP2102_USB_to_UART-if00-port0")
+
+        // Adding the same board again (a new tty) replaces it.
+        try SysfsTree.addBoard(root: root, tty: "/elsewhere", vid: 0x0d28, pid: 0x0204, serial: "EMU-1a2b3c4d",
+                               manufacturer: "Minnow", product: "Emulated MPS2-AN386 (qemu)")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: device), "/elsewhere")
+        XCTAssertEqual(USBScanner(root: root).scan().count, 2)
+    }
+
     func testAnEmptyOrMissingRootFindsNothing() {
         XCTAssertEqual(USBScanner(root: "/nonexistent-\(UUID().uuidString)").scan(), [])
     }

@@ -1,0 +1,224 @@
+// A blank emulated Cortex-M board for people and tests without hardware: qemu-system-arm
+// (default machine mps2-an386) halted at reset (`-S`, no firmware) with its gdbstub on a free
+// local port, to be flashed with the gdb-remote flasher like a board behind a debug probe; and
+// its UART0 behind a socat pty at `directory/ttyACM0`. qemu's serial server waits (`wait=on`)
+// for socat, and socat waits (`wait-slave`) for a reader, so the boot line is never lost. When
+// the reader closes the tty socat exits; while qemu runs, socat is started again, so the tty
+// stays there like a plugged-in USB port. `killQemu()` "unplugs" the board: socat exits and
+// the tty disappears. `addToSysfs` describes it as a USB device (Arm DAPLink 0d28:0204) in a
+// sysfs tree for USBScanner and `minnow bridge --sysfs-root`.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public enum EmulatedBoardError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// qemu-system-arm or socat is not on PATH.
+    case missingTools([String])
+    /// qemu or socat exited, or the tty did not appear; the message carries their logs.
+    case didNotStart(String)
+
+    public var description: String {
+        switch self {
+        case .missingTools(let tools):
+            return "an emulated board needs \(tools.joined(separator: " and ")), not found on PATH "
+                + "(Debian/Ubuntu: apt-get install qemu-system-arm socat)"
+        case .didNotStart(let message):
+            return "the emulated board did not start: \(message)"
+        }
+    }
+}
+
+public final class EmulatedBoard: @unchecked Sendable {
+    /// The USB identity `addToSysfs` gives the board: an Arm DAPLink, which the board table does
+    /// not name, so the user assigns the profile (`mps2-an386`) when registering the device.
+    public static let usbVendorID: UInt16 = 0x0d28
+    public static let usbProductID: UInt16 = 0x0204
+    public static let usbManufacturer = "Minnow"
+    public static let usbProduct = "Emulated MPS2-AN386 (qemu)"
+    /// The board profile to register the device with.
+    public static let profile = "mps2-an386"
+    /// The tools it runs.
+    public static let requiredTools = ["qemu-system-arm", "socat"]
+
+    /// The directory holding the tty link and the logs.
+    public let directory: String
+    /// The pty link that is the board's serial port (`directory/ttyACM0`).
+    public let tty: String
+    public let gdbPort: Int
+    let serialPort: Int
+
+    private let lock = NSLock()
+    private var qemu: Process?
+    private var socat: Process?
+    private var stopped = false
+    private var unplugged = false
+
+    /// Starts a blank board; returns once the tty exists. Throws `EmulatedBoardError`.
+    public init(directory: String, machine: String = "mps2-an386", cpu: String = "cortex-m4") throws {
+        let missing = EmulatedBoard.missingTools()
+        guard missing.isEmpty else { throw EmulatedBoardError.missingTools(missing) }
+        self.directory = directory
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        gdbPort = freeLocalTCPPort()
+        var s = freeLocalTCPPort()
+        while s == gdbPort { s = freeLocalTCPPort() }
+        serialPort = s
+        tty = directory + "/ttyACM0"
+        unlink(tty)
+        let q = try spawn("qemu-system-arm", [
+            "-machine", machine, "-cpu", cpu, "-icount", "shift=0,sleep=on", "-nographic",
+            "-monitor", "none", "-S", "-gdb", "tcp:127.0.0.1:\(gdbPort)",
+            "-serial", "tcp:127.0.0.1:\(serialPort),server=on,wait=on",
+        ], log: "qemu.log")
+        lock.withLock { qemu = q }
+        // No probe connection to qemu's serial server: the first client releases `wait=on`, and
+        // that must be socat (connecting when a reader opens the tty), or the boot line is lost.
+        try startSocat()
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: tty) || !gdbListening() {
+            let alive = lock.withLock { (qemu?.isRunning ?? false) && (socat?.isRunning ?? false) }
+            guard Date() < deadline, alive else {
+                let logs = "qemu: \(log("qemu.log").trimmingCharacters(in: .whitespacesAndNewlines)); "
+                    + "socat: \(log("socat.log").trimmingCharacters(in: .whitespacesAndNewlines))"
+                stop()
+                throw EmulatedBoardError.didNotStart(logs)
+            }
+            usleep(20_000)
+        }
+    }
+
+    deinit { stop() }
+
+    /// The gdbstub, `127.0.0.1:PORT` (the gdb-remote flasher's `gdb` setting).
+    public var gdbAddress: String { "127.0.0.1:\(gdbPort)" }
+
+    public var qemuRunning: Bool { lock.withLock { qemu?.isRunning ?? false } }
+
+    /// Kills qemu: the board is unplugged (socat exits, the tty goes away and is not brought back).
+    public func killQemu() {
+        let q: Process? = lock.withLock { unplugged = true; return qemu }
+        if let q, q.isRunning { kill(q.processIdentifier, SIGKILL); q.waitUntilExit() }
+    }
+
+    /// Stops socat and qemu (TERM, then KILL after 2 s). The directory is left as it is.
+    public func stop() {
+        let running: [Process] = lock.withLock {
+            stopped = true
+            defer { socat = nil; qemu = nil }
+            return [socat, qemu].compactMap { $0 }
+        }
+        for p in running where p.isRunning {
+            p.terminate()
+            let deadline = Date().addingTimeInterval(2)
+            while p.isRunning && Date() < deadline { usleep(10_000) }
+            if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+        }
+    }
+
+    /// A log in the directory: "qemu.log" or "socat.log" ("" when absent).
+    public func log(_ name: String) -> String {
+        (try? String(contentsOfFile: directory + "/" + name, encoding: .utf8)) ?? ""
+    }
+
+    /// Describes the board as a USB device (`usbVendorID`:`usbProductID`, `usbManufacturer`,
+    /// `usbProduct`, the given serial number) at `name` in a sysfs tree under `root`, with
+    /// /dev/<name> pointing at `tty`. Returns the device path under root.
+    @discardableResult
+    public func addToSysfs(root: String, serial: String = EmulatedBoard.randomSerial(), name: String = "ttyACM0",
+                           usbPath: String = "1-1") throws -> String {
+        try SysfsTree.addBoard(root: root, name: name, tty: tty, vid: Self.usbVendorID, pid: Self.usbProductID,
+                               serial: serial, manufacturer: Self.usbManufacturer, product: Self.usbProduct,
+                               usbPath: usbPath)
+    }
+
+    /// `EMU-` and 8 random hex digits.
+    public static func randomSerial() -> String {
+        "EMU-" + String(format: "%08x", UInt32.random(in: 0...UInt32.max))
+    }
+
+    /// The `requiredTools` not found on PATH.
+    public static func missingTools(searchPath: String? = nil) -> [String] {
+        let runner = ProcessRunner(searchPath: searchPath)
+        return requiredTools.filter { runner.locate($0) == nil }
+    }
+
+    // MARK: - Processes
+
+    private func startSocat() throws {
+        let p = try spawn("socat", [
+            "PTY,link=\(tty),raw,echo=0,wait-slave", "TCP:127.0.0.1:\(serialPort),retry=50,interval=0.1",
+        ], log: "socat.log") { [weak self] _ in self?.socatExited() }
+        let late = lock.withLock { () -> Bool in
+            if stopped { return true }
+            socat = p
+            return false
+        }
+        if late { p.terminate() }
+    }
+
+    /// socat ends when the reader closes the tty; bring the port back while the board is plugged in.
+    private func socatExited() {
+        usleep(100_000)
+        let again = lock.withLock { !stopped && !unplugged && (qemu?.isRunning ?? false) }
+        guard again else { return }
+        do { try startSocat() } catch {
+            appendLog("socat.log", "minnow: cannot restart socat: \(error)\n")
+        }
+    }
+
+    private func spawn(_ tool: String, _ arguments: [String], log: String,
+                       onExit: (@Sendable (Process) -> Void)? = nil) throws -> Process {
+        guard let executable = ProcessRunner().locate(tool) else { throw EmulatedBoardError.missingTools([tool]) }
+        let path = directory + "/" + log
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let out = FileHandle(forWritingAtPath: path) else { throw EmulatedBoardError.didNotStart("cannot write \(path)") }
+        out.seekToEndOfFile()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        p.standardOutput = out
+        p.standardError = out
+        p.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        p.terminationHandler = onExit
+        try p.run()
+        try? out.close()
+        return p
+    }
+
+    private func appendLog(_ name: String, _ text: String) {
+        guard let h = FileHandle(forWritingAtPath: directory + "/" + name) else { return }
+        h.seekToEndOfFile()
+        h.write(Data(text.utf8))
+        try? h.close()
+    }
+
+    /// Whether qemu's gdbstub accepts connections yet. (A probe connection is harmless there:
+    /// qemu keeps serving gdb after a client leaves.)
+    private func gdbListening() -> Bool {
+        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard s >= 0 else { return false }
+        defer { close(s) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = in_port_t(UInt16(gdbPort).bigEndian)
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}
+
+/// A free TCP port on 127.0.0.1 (bound, read, released).
+func freeLocalTCPPort() -> Int {
+    let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(s) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = 0
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, len) } }
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) } }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
