@@ -1,7 +1,8 @@
 // The model card of a trained iteration: what the model expects and answers, its size and
 // cost, and what it needs on each supported board. Board figures come from compiling the
 // generated C for the board (arm-none-eabi-gcc) when the compiler is installed; otherwise
-// they are estimated from the weights and the planned arena, and say so.
+// they are estimated from the weights and the planned arena, and say so. Latency is
+// instructions counted under qemu -icount (Firmware's LatencyProbe) or estimated, and says which.
 import APITypes
 import Firmware
 import Foundation
@@ -17,12 +18,16 @@ enum ModelCardBuilder {
         let boards: [Components.Schemas.BoardMemory] = BoardProfile.all.map { board in
             if compilerAvailable, let report = try? BoardBuild.build(library, for: board) {
                 return .init(board: board.name, flashBytes: report.flashBytes, ramBytes: report.ramBytes, arenaBytes: report.arenaBytes,
-                             estimatedMilliseconds: report.estimatedMilliseconds, fits: report.fits, measured: !report.estimated)
+                             estimatedMilliseconds: report.milliseconds, fits: report.fits, measured: !report.estimated,
+                             instructions: report.instructions, latencyMethod: .init(rawValue: report.latencyMethod.rawValue),
+                             latencyNote: report.latencyNote)
             }
             let flash = weights + 12_000, ram = library.arenaSize  // kernels' code is about 12 KB at -Os
+            let latency = LatencyEstimate.latency(library, for: board, measure: false)
             return .init(board: board.name, flashBytes: flash, ramBytes: ram, arenaBytes: library.arenaSize,
-                         estimatedMilliseconds: board.estimatedMilliseconds(macs: library.macs),
-                         fits: flash <= board.flashBytes && ram <= board.ramBytes, measured: false)
+                         estimatedMilliseconds: board.milliseconds(instructions: latency.instructions),
+                         fits: flash <= board.flashBytes && ram <= board.ramBytes, measured: false,
+                         instructions: latency.instructions, latencyMethod: .estimated, latencyNote: latency.note)
         }
         let input = int8.inputTensor.quantization ?? Quantization(scale: 1, zeroPoint: 0)
         let output = int8.outputTensor.quantization ?? Quantization(scale: 1, zeroPoint: 0)

@@ -54,7 +54,7 @@ extension Views {
             let fits: HTML = board.fits ? "<span class=\"badge ok\">fits</span>" : "<span class=\"badge bad\">too big</span>"
             return """
             <tr><th scope="row">\(name)</th><td>\(Formats.bytes(board.flashBytes))</td><td>\(Formats.bytes(board.ramBytes))</td><td>\(Formats.bytes(board.arenaBytes))</td>\
-            <td>\(String(format: "%.1f", board.estimatedMilliseconds)) ms</td><td>\(fits)</td><td>\(board.measured ? "compiled" : "estimated")</td></tr>
+            <td title="\(board.latencyNote ?? "")">≥ \(String(format: "%.1f", board.estimatedMilliseconds)) ms\(board.latencyMethod == .emulated ? "" : " (est.)")</td><td>\(fits)</td><td>\(board.measured ? "compiled" : "estimated")</td></tr>
             """
         }
         let boardOptions = BoardProfile.all.map { HTML("<option value=\"\($0.name)\">\($0.displayName)</option>") }
@@ -72,6 +72,7 @@ extension Views {
         <div class="table-wrap"><table class="compact">
         <thead><tr><th scope="col">Board</th><th scope="col">Flash</th><th scope="col">RAM</th><th scope="col">Arena</th><th scope="col">Time per image</th><th scope="col">Fits</th><th scope="col">Figures</th></tr></thead>
         <tbody>\(boards)</tbody></table></div>
+        <p class="muted">Time per image: instructions per inference counted on an emulated core of the board's CPU (qemu -icount), at the board's clock. It is a lower bound, since real boards add wait states; "est." means estimated from instructions per multiply-accumulate.</p>
         <h2>Downloads</h2>
         <ul class="downloads">
         <li><a href="\(base)/tflite" download>int8 model (.tflite)</a> for TensorFlow Lite Micro and LiteRT</li>
