@@ -5,14 +5,14 @@ PORT       ?= 8080
 VENV       := .venv
 PYTHON     := $(VENV)/bin/python
 
-.PHONY: run test deps test-deps build release venv engine-test server-test browser-test clean
+.PHONY: run test deps test-deps build release venv venv-tflm2024 engine-test server-test browser-test clean
 
 ## Installs what is missing, builds (release) and serves on SQLite in $(DATA_DIR).
 run: deps release
 	.build/release/minnow serve --data-dir $(DATA_DIR) --port $(PORT)
 
 ## Runs the whole test suite: engine, server (SQLite and PostgreSQL), CLI, browser.
-test: test-deps venv engine-test server-test browser-test
+test: test-deps venv venv-tflm2024 engine-test server-test browser-test
 
 deps:
 	scripts/install-deps.sh run
@@ -31,6 +31,14 @@ $(VENV)/.installed: tests/requirements.txt
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install -q --upgrade pip
 	$(PYTHON) -m pip install -q -r tests/requirements.txt
+	touch $@
+
+## TFLite Micro from May 2024 (before per-channel FULLY_CONNECTED), for the legacy-TFLM parity test.
+## --no-deps: its wrapper's two TensorFlow imports come from tests/reference/tflm2024_shim (110 MB, not 2.2 GB).
+venv-tflm2024: .venv-tflm2024/.installed
+.venv-tflm2024/.installed: tests/requirements-tflm2024.txt
+	python3 -m venv .venv-tflm2024
+	.venv-tflm2024/bin/python -m pip install -q --no-deps -r tests/requirements-tflm2024.txt
 	touch $@
 
 engine-test:
