@@ -1,8 +1,10 @@
 // A blank emulated Cortex-M board for people and tests without hardware: qemu-system-arm
 // (default machine mps2-an386) halted at reset (`-S`, no firmware) with its gdbstub on a free
 // local port, to be flashed with the gdb-remote flasher like a board behind a debug probe; and
-// its UART0 behind a socat pty at `directory/ttyACM0`. qemu's serial server waits (`wait=on`)
-// for socat, and socat waits (`wait-slave`) for a reader, so the boot line is never lost. When
+// its UART0 behind a socat pty at `directory/ttyACM0`. socat connects to qemu's serial server
+// only when a reader opens the tty (`wait-slave`); the board is halted until it is flashed, and
+// a flasher opens the tty first, so the boot line is never lost. (qemu does not wait for the
+// serial client, `wait=off`: with `wait=on` it would not open its gdbstub until then.) When
 // the reader closes the tty socat exits; while qemu runs, socat is started again, so the tty
 // stays there like a plugged-in USB port. `killQemu()` "unplugs" the board: socat exits and
 // the tty disappears. `addToSysfs` describes it as a USB device (Arm DAPLink 0d28:0204) in a
@@ -49,8 +51,8 @@ public final class EmulatedBoard: @unchecked Sendable {
     let serialPort: Int
 
     private let lock = NSLock()
-    private var qemu: Process?
-    private var socat: Process?
+    private var qemu: Child?
+    private var socat: Child?
     private var stopped = false
     private var unplugged = false
 
@@ -69,11 +71,9 @@ public final class EmulatedBoard: @unchecked Sendable {
         let q = try spawn("qemu-system-arm", [
             "-machine", machine, "-cpu", cpu, "-icount", "shift=0,sleep=on", "-nographic",
             "-monitor", "none", "-S", "-gdb", "tcp:127.0.0.1:\(gdbPort)",
-            "-serial", "tcp:127.0.0.1:\(serialPort),server=on,wait=on",
+            "-serial", "tcp:127.0.0.1:\(serialPort),server=on,wait=off",
         ], log: "qemu.log")
         lock.withLock { qemu = q }
-        // No probe connection to qemu's serial server: the first client releases `wait=on`, and
-        // that must be socat (connecting when a reader opens the tty), or the boot line is lost.
         try startSocat()
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: tty) || !gdbListening() {
@@ -97,22 +97,28 @@ public final class EmulatedBoard: @unchecked Sendable {
 
     /// Kills qemu: the board is unplugged (socat exits, the tty goes away and is not brought back).
     public func killQemu() {
-        let q: Process? = lock.withLock { unplugged = true; return qemu }
-        if let q, q.isRunning { kill(q.processIdentifier, SIGKILL); q.waitUntilExit() }
+        let q: Child? = lock.withLock { unplugged = true; return qemu }
+        q?.kill(SIGKILL)
+        q?.waitUntilExit()
     }
 
     /// Stops socat and qemu (TERM, then KILL after 2 s). The directory is left as it is.
     public func stop() {
-        let running: [Process] = lock.withLock {
+        let running: [Child] = lock.withLock {
             stopped = true
             defer { socat = nil; qemu = nil }
             return [socat, qemu].compactMap { $0 }
         }
         for p in running where p.isRunning {
-            p.terminate()
+            p.kill(SIGTERM)
             let deadline = Date().addingTimeInterval(2)
             while p.isRunning && Date() < deadline { usleep(10_000) }
-            if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+            if p.isRunning { p.kill(SIGKILL); p.waitUntilExit() }
+        }
+        // socat removes its link when it is terminated, not when it is killed.
+        if !running.isEmpty, let target = try? FileManager.default.destinationOfSymbolicLink(atPath: tty),
+           !FileManager.default.fileExists(atPath: target) {
+            unlink(tty)
         }
     }
 
@@ -148,13 +154,13 @@ public final class EmulatedBoard: @unchecked Sendable {
     private func startSocat() throws {
         let p = try spawn("socat", [
             "PTY,link=\(tty),raw,echo=0,wait-slave", "TCP:127.0.0.1:\(serialPort),retry=50,interval=0.1",
-        ], log: "socat.log") { [weak self] _ in self?.socatExited() }
+        ], log: "socat.log") { [weak self] in self?.socatExited() }
         let late = lock.withLock { () -> Bool in
             if stopped { return true }
             socat = p
             return false
         }
-        if late { p.terminate() }
+        if late { p.kill(SIGTERM) }
     }
 
     /// socat ends when the reader closes the tty; bring the port back while the board is plugged in.
@@ -168,22 +174,9 @@ public final class EmulatedBoard: @unchecked Sendable {
     }
 
     private func spawn(_ tool: String, _ arguments: [String], log: String,
-                       onExit: (@Sendable (Process) -> Void)? = nil) throws -> Process {
+                       onExit: (@Sendable () -> Void)? = nil) throws -> Child {
         guard let executable = ProcessRunner().locate(tool) else { throw EmulatedBoardError.missingTools([tool]) }
-        let path = directory + "/" + log
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-        guard let out = FileHandle(forWritingAtPath: path) else { throw EmulatedBoardError.didNotStart("cannot write \(path)") }
-        out.seekToEndOfFile()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        p.standardOutput = out
-        p.standardError = out
-        p.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        p.terminationHandler = onExit
-        try p.run()
-        try? out.close()
-        return p
+        return try Child(executable: executable, arguments: arguments, log: directory + "/" + log, onExit: onExit)
     }
 
     private func appendLog(_ name: String, _ text: String) {
@@ -221,4 +214,65 @@ func freeLocalTCPPort() -> Int {
     _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, len) } }
     _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) } }
     return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+/// A child process started with posix_spawn in its own process group, stdin from /dev/null and
+/// stdout+stderr appended to a log, with default signal dispositions and an empty signal mask
+/// (a caller that ignores SIGINT/SIGTERM, or runs on a thread that blocks them, must not pass
+/// that on, or the child could not be stopped). A thread waits for it and calls `onExit`.
+final class Child: @unchecked Sendable {
+    let pid: pid_t
+    private let lock = NSLock()
+    private var exited = false
+    private let done = DispatchSemaphore(value: 0)
+
+    init(executable: String, arguments: [String], log: String, onExit: (@Sendable () -> Void)?) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        posix_spawnattr_setpgroup(&attr, 0)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attr, &none)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, &attr, argv, envp)
+        guard rc == 0 else {
+            throw EmulatedBoardError.didNotStart("cannot start \(executable): \(String(cString: strerror(rc)))")
+        }
+        self.pid = pid
+        let child = pid
+        let waiter = Thread { [self] in
+            var status: Int32 = 0
+            while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+            lock.withLock { exited = true }
+            done.signal()
+            onExit?()
+        }
+        waiter.start()
+    }
+
+    var isRunning: Bool { lock.withLock { !exited } }
+
+    func kill(_ signal: Int32) {
+        if isRunning { _ = Glibc.kill(pid, signal) }
+    }
+
+    func waitUntilExit() {
+        guard isRunning else { return }
+        done.wait()
+        done.signal()
+    }
 }
