@@ -77,6 +77,7 @@ let package = Package(
             name: "MinnowTests",
             dependencies: [
                 "MinnowServer",
+                "MinnowBridge",
                 "minnow",
                 .product(name: "Imaging", package: "Engine"),
                 .product(name: "Int8", package: "Engine"),

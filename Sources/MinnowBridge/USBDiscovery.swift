@@ -49,6 +49,7 @@ public struct USBScanner: Sendable {
         let devDir = join("dev")
         let names = ((try? fm.contentsOfDirectory(atPath: devDir)) ?? [])
             .filter { $0.hasPrefix("ttyACM") || $0.hasPrefix("ttyUSB") }
+            .filter { fm.fileExists(atPath: devDir + "/" + $0) }  // an unplugged board's node is gone (a dangling link)
             .sorted { USBScanner.sortKey($0) < USBScanner.sortKey($1) }
         let byId = byIdLinks()
         return names.compactMap { port(named: $0, byId: byId) }

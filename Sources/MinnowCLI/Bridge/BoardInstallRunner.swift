@@ -87,14 +87,11 @@ struct BoardInstallRunner: Sendable {
     private func installAndCheck(_ claimed: Components.Schemas.BridgeInstall, prepared: (flasher: any Flasher, image: FirmwareImage, port: String),
                                  onStage: @escaping @Sendable (InstallStage) -> Void) -> (InstallResult, [Components.Schemas.ObservationCreate]) {
         let installer = BoardInstaller(flasher: prepared.flasher, bootTimeout: bootTimeout)
-        let connection: BoardConnection
-        do {
-            connection = BoardConnection(port: try SerialPort(path: prepared.port))
-        } catch {
-            onStage(.failed)
-            return (InstallResult(outcome: .failed(stage: .flashing, reason: "cannot open \(prepared.port): \(error)"),
-                                  log: "--- cannot open \(prepared.port): \(error)\n", seconds: 0), [])
+        guard let port = try? SerialPort(path: prepared.port) else {
+            // The installer opens the port itself, retrying, and reports why it cannot.
+            return (installer.install(image: prepared.image, portPath: prepared.port, expectedFirmware: claimed.firmwareHash, onStage: onStage), [])
         }
+        let connection = BoardConnection(port: port)
         defer { connection.port.close() }
         let result = installer.install(image: prepared.image, on: connection, portPath: prepared.port,
                                        expectedFirmware: claimed.firmwareHash, onStage: onStage)

@@ -68,6 +68,7 @@ struct DeviceRegistry {
         if let bridgeName = changes.bridge {
             if bridgeName.isEmpty {
                 device.$bridge.id = nil
+                device.$bridge.value = .some(nil)
                 device.port = nil
             } else {
                 guard let bridge = try await Bridge.query(on: db).filter(\.$project.$id == projectID).filter(\.$name == bridgeName).first() else {

@@ -19,14 +19,20 @@ final class Bridge: Model, @unchecked Sendable {  // Fluent models are reference
     @OptionalField(key: "version") var version: String?
     @OptionalField(key: "hostname") var hostname: String?
     @OptionalField(key: "last_seen_at") var lastSeenAt: Date?
-    @Field(key: "ports") var ports: [SerialPortRecord]
+    /// JSON of `[SerialPortRecord]` (a text column: PostgreSQL would store a Swift array as an array type).
+    @Field(key: "ports") var portsJSON: String
 
     init() {}
 
     init(projectID: UUID, name: String) {
         self.$project.id = projectID
         self.name = name
-        self.ports = []
+        self.portsJSON = "[]"
+    }
+
+    var ports: [SerialPortRecord] {
+        get { (try? JSONText.decode([SerialPortRecord].self, from: portsJSON)) ?? [] }
+        set { portsJSON = (try? JSONText.encode(newValue)) ?? "[]" }
     }
 
     /// A bridge is online while its heartbeats arrive: it sends one every `heartbeatSeconds`,

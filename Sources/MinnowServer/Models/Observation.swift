@@ -16,8 +16,10 @@ final class Observation: Model, @unchecked Sendable {  // Fluent models are refe
 
     // data
     @OptionalField(key: "label") var label: String?
-    @Field(key: "scores") var scores: [StoredLabelScore]
-    @Field(key: "output") var output: [Int]
+    /// JSON of `[StoredLabelScore]`, best first.
+    @Field(key: "scores") var scoresJSON: String
+    /// JSON of the board's raw int8 output, `[Int]`.
+    @Field(key: "output") var outputJSON: String
     @OptionalField(key: "ticks") var ticks: Int?
     @OptionalField(key: "input_sha256") var inputSHA256: String?
     /// The dataset image a check input came from, and whether the board's output equalled the server's.
@@ -27,6 +29,16 @@ final class Observation: Model, @unchecked Sendable {  // Fluent models are refe
     @Field(key: "received_at") var receivedAt: Date
 
     init() {}
+
+    var scores: [StoredLabelScore] {
+        get { (try? JSONText.decode([StoredLabelScore].self, from: scoresJSON)) ?? [] }
+        set { scoresJSON = (try? JSONText.encode(newValue)) ?? "[]" }
+    }
+
+    var output: [Int] {
+        get { (try? JSONText.decode([Int].self, from: outputJSON)) ?? [] }
+        set { outputJSON = (try? JSONText.encode(newValue)) ?? "[]" }
+    }
 }
 
 /// A label's score as stored (not the API's wire type).

@@ -24,6 +24,7 @@ struct WebRoutes: Sendable {
         registerTrainPages(on: pages)
         registerIterationPages(on: pages)
         registerDeployPages(on: pages)
+        registerDevicePages(on: pages)
     }
 }
 

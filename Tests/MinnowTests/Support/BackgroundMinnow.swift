@@ -8,12 +8,12 @@ final class BackgroundMinnow: @unchecked Sendable {  // Process is thread-safe f
     let process = Process()
     let logFile: URL
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-bg-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)  // a missing log only loses the diagnostics
         process.executableURL = try MinnowProcess.binary
         process.arguments = arguments
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path]
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path].merging(environment) { _, given in given }
         process.standardOutput = try FileHandle(forWritingTo: logFile)
         process.standardError = process.standardOutput
         try process.run()

@@ -144,6 +144,9 @@ extension WebRoutes {
         case "iteration-deleted": return "The iteration was deleted."
         case "repointed": return "The deployment now serves the other iteration; its endpoint and key are unchanged."
         case "unpublished": return "Unpublished: the endpoint no longer answers."
+        case "device-registered": return "Device registered. Plug it into a computer running `minnow bridge`."
+        case "device-deleted": return "The device, its install history and observations were deleted."
+        case "install-queued": return "Install queued: a worker builds the firmware, then the bridge flashes and verifies it."
         default: return nil
         }
     }

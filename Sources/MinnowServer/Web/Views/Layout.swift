@@ -7,7 +7,7 @@ enum Views {}
 /// Tabs inside a project, in the order of the work: data in, train, look at the results, deploy.
 enum ProjectTab: String, CaseIterable {
     case images = "Data", upload = "Upload", labels = "Labels", analysis = "Analysis"
-    case train = "Train", iterations = "Iterations", deploy = "Deploy", settings = "Settings"
+    case train = "Train", iterations = "Iterations", deploy = "Deploy", devices = "Devices", settings = "Settings"
 
     var path: String {
         switch self {
@@ -18,6 +18,7 @@ enum ProjectTab: String, CaseIterable {
         case .train: "train"
         case .iterations: "iterations"
         case .deploy: "deploy"
+        case .devices: "devices"
         case .settings: "settings"
         }
     }

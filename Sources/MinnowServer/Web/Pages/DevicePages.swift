@@ -1,0 +1,109 @@
+// The Devices tab: the project's boards and bridges (with the ports each bridge sees),
+// registering a board, and a device's page: install a trained iteration (the same domain
+// actions as the API), its install history with the last log, and what it reported.
+import APITypes
+import Firmware
+import Fluent
+import Vapor
+
+extension WebRoutes {
+    func registerDevicePages(on routes: any RoutesBuilder) {
+        routes.get("projects", ":projectID", "devices") { request in
+            let session = try await requireSession(request)
+            let project = try await project(request, session)
+            return try await devicesPage(request, session, project, notice: notice(request))
+        }
+        routes.post("projects", ":projectID", "devices") { request in try await register(request) }
+        routes.get("projects", ":projectID", "devices", ":deviceID") { request in
+            let session = try await requireSession(request)
+            let project = try await project(request, session)
+            return try await devicePage(request, session, project, try await device(request, project), notice: notice(request))
+        }
+        routes.post("projects", ":projectID", "devices", ":deviceID", "install") { request in try await install(request) }
+        routes.post("projects", ":projectID", "devices", ":deviceID", "delete") { request in
+            let session = try await requireForm(request)
+            let project = try await project(request, session)
+            try await DeviceRegistry(db: request.db).delete(try await device(request, project))
+            return Page.redirect("/projects/\(try project.requireID().apiString)/devices?notice=device-deleted")
+        }
+    }
+
+    private struct RegisterForm: Content {
+        var name: String?
+        var profile: String?
+        var bridge: String?
+        var usbSerial: String?
+
+        /// The values, to show them again next to the form's errors.
+        var asValues: [String: String] {
+            ["name": name ?? "", "profile": profile ?? "", "bridge": bridge ?? "", "usbSerial": usbSerial ?? ""]
+        }
+    }
+
+    private struct InstallForm: Content {
+        var iterationId: String?
+    }
+
+    private func device(_ request: Request, _ project: Project) async throws -> Device {
+        guard let device = try await DeviceRegistry(db: request.db).find(request.parameters.get("deviceID") ?? "", in: project) else {
+            throw PageError.notFound
+        }
+        return device
+    }
+
+    private func register(_ request: Request) async throws -> Response {
+        let session = try await requireForm(request)
+        let project = try await project(request, session)
+        let form = try request.content.decode(RegisterForm.self)
+        func blankIsNil(_ value: String?) -> String? {
+            value.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let changes = DeviceRegistry.Changes(name: blankIsNil(form.name) ?? "", profile: blankIsNil(form.profile), bridge: blankIsNil(form.bridge),
+                                             usb: blankIsNil(form.usbSerial).map { .init(serialNumber: $0) })
+        switch try await DeviceRegistry(db: request.db).create(in: project, changes) {
+        case .success(let device):
+            return Page.redirect("/projects/\(try project.requireID().apiString)/devices/\(try device.requireID().apiString)?notice=device-registered")
+        case .failure(let failure):
+            let errors = FormErrors(fields: [failure.field?.replacingOccurrences(of: "usb.serialNumber", with: "usbSerial") ?? "name": failure.message])
+            return try await devicesPage(request, session, project, form: form.asValues, errors: errors, status: .unprocessableEntity)
+        }
+    }
+
+    private func install(_ request: Request) async throws -> Response {
+        let session = try await requireForm(request)
+        let project = try await project(request, session)
+        let device = try await device(request, project)
+        let form = try request.content.decode(InstallForm.self)
+        let installs = DeviceInstalls(db: request.db, leaseSeconds: services.config.installLeaseSeconds)
+        switch try await installs.request(form.iterationId ?? "", on: device, in: project, by: session.userID) {
+        case .success:
+            return Page.redirect("/projects/\(try project.requireID().apiString)/devices/\(try device.requireID().apiString)?notice=install-queued")
+        case .failure(let failure):
+            return try await devicePage(request, session, project, device, errors: FormErrors(general: failure.message), status: .unprocessableEntity)
+        }
+    }
+
+    private func devicesPage(_ request: Request, _ session: WebSession, _ project: Project, form: [String: String] = [:],
+                             errors: FormErrors = .none, notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let (devices, _) = try await DeviceRegistry(db: request.db).list(in: project, page: PageRequest(page: 1, perPage: 100))
+        let latest = try await DeviceInstalls(db: request.db).latest(for: devices)
+        let bridges = try await BridgeRegistry(db: request.db).list(in: project)
+        let page = Views.DevicesPage(devices: try devices.map { try $0.api(lastInstall: latest[$0.id ?? UUID()]) },
+                                     bridges: try bridges.map { try $0.api() }, profiles: BoardProfile.all.map { ($0.name, $0.displayName) },
+                                     form: form)
+        return Page.response(Views.devices(session: session, project: project, page: page, errors: errors, notice: notice), status: status)
+    }
+
+    private func devicePage(_ request: Request, _ session: WebSession, _ project: Project, _ device: Device, errors: FormErrors = .none,
+                            notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let installs = DeviceInstalls(db: request.db)
+        let (history, _) = try await installs.list(for: device, page: PageRequest(page: 1, perPage: 20))
+        let (observations, total) = try await DeviceObservations(db: request.db, models: services.models).list(for: device, page: PageRequest(page: 1, perPage: 20))
+        let trained = try await Iteration.query(on: request.db).filter(\.$project.$id == project.requireID())
+            .filter(\.$status == "succeeded").sort(\.$number, .descending).all()
+        let page = Views.DevicePage(device: try device.api(lastInstall: history.first), installs: try history.map { try $0.api(withLog: false) },
+                                    lastLog: history.first?.log, observations: try observations.map { try $0.api() }, observationCount: total,
+                                    trained: try trained.map { (id: try $0.requireID().apiString, number: $0.number) })
+        return Page.response(Views.device(session: session, project: project, page: page, errors: errors, notice: notice), status: status)
+    }
+}
