@@ -2,12 +2,11 @@
 // (default machine mps2-an386) halted at reset (`-S`, no firmware) with its gdbstub on a free
 // local port, to be flashed with the gdb-remote flasher like a board behind a debug probe; and
 // its UART0 behind a socat pty at `directory/ttyACM0`. socat connects to qemu's serial server
-// only when a reader opens the tty (`wait-slave`); the board is halted until it is flashed, and
-// a flasher opens the tty first, so the boot line is never lost. (qemu does not wait for the
-// serial client, `wait=off`: with `wait=on` it would not open its gdbstub until then.) When
-// the reader closes the tty socat exits; while qemu runs, socat is started again, so the tty
-// stays there like a plugged-in USB port. `killQemu()` "unplugs" the board: socat exits and
-// the tty disappears. `addToSysfs` describes it as a USB device (Arm DAPLink 0d28:0204) in a
+// at once (releasing qemu's `wait=on`, so the gdbstub comes up), then waits for a reader to open
+// the tty (`wait-slave`) before it moves any data: until then what the board prints stays in
+// the socket, so a boot line is never lost. When the reader closes the tty socat exits; while
+// qemu runs, socat is started again, so the tty stays there like a plugged-in USB port.
+// `killQemu()` "unplugs" the board: socat exits and the tty disappears. `addToSysfs` describes it as a USB device (Arm DAPLink 0d28:0204) in a
 // sysfs tree for USBScanner and `minnow bridge --sysfs-root`.
 import Foundation
 #if canImport(Glibc)
@@ -71,7 +70,7 @@ public final class EmulatedBoard: @unchecked Sendable {
         let q = try spawn("qemu-system-arm", [
             "-machine", machine, "-cpu", cpu, "-icount", "shift=0,sleep=on", "-nographic",
             "-monitor", "none", "-S", "-gdb", "tcp:127.0.0.1:\(gdbPort)",
-            "-serial", "tcp:127.0.0.1:\(serialPort),server=on,wait=off",
+            "-serial", "tcp:127.0.0.1:\(serialPort),server=on,wait=on",
         ], log: "qemu.log")
         lock.withLock { qemu = q }
         try startSocat()
@@ -97,9 +96,11 @@ public final class EmulatedBoard: @unchecked Sendable {
 
     /// Kills qemu: the board is unplugged (socat exits, the tty goes away and is not brought back).
     public func killQemu() {
-        let q: Child? = lock.withLock { unplugged = true; return qemu }
+        let (q, pty): (Child?, Child?) = lock.withLock { unplugged = true; return (qemu, socat) }
         q?.kill(SIGKILL)
         q?.waitUntilExit()
+        // A socat with no reader yet is still waiting for one and would not notice.
+        pty?.kill(SIGTERM)
     }
 
     /// Stops socat and qemu (TERM, then KILL after 2 s). The directory is left as it is.
@@ -153,7 +154,8 @@ public final class EmulatedBoard: @unchecked Sendable {
 
     private func startSocat() throws {
         let p = try spawn("socat", [
-            "PTY,link=\(tty),raw,echo=0,wait-slave", "TCP:127.0.0.1:\(serialPort),retry=50,interval=0.1",
+            "TCP:127.0.0.1:\(serialPort),retry=100,interval=0.1",
+            "PTY,link=\(tty),raw,echo=0,wait-slave,pty-interval=0.02",
         ], log: "socat.log") { [weak self] in self?.socatExited() }
         let late = lock.withLock { () -> Bool in
             if stopped { return true }

@@ -1,7 +1,8 @@
 // Test fixture: a sysfs + /dev tree under a temporary root with the standard boards (an ACM
 // Nano 33 BLE, Pico, ST-LINK, a CH340 on usb-serial, a Pico in BOOTSEL without a by-id link) and
 // a non-USB ttyS0, written with the library's SysfsTree. A board's `dev/<tty>` points at
-// `devLink` (an emulated board's socat pty) or at a path that does not exist.
+// `devLink` (an emulated board's socat pty; created as a file when missing) or at a file under
+// root/nodes.
 import Foundation
 import MinnowBridge
 
@@ -44,8 +45,13 @@ struct SysfsFixture {
         try FileManager.default.createDirectory(atPath: f.path("sys/class/tty/ttyS0"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: f.path("dev"), withIntermediateDirectories: true)
         try "".write(toFile: f.path("dev/ttyS0"), atomically: false, encoding: .utf8)
+        // Each board's node points at a file of its own (the scanner skips dangling nodes, as an
+        // unplugged board's).
+        try FileManager.default.createDirectory(atPath: f.path("nodes"), withIntermediateDirectories: true)
         for b in boards {
-            try SysfsTree.addBoard(root: root, name: b.tty, tty: b.devLink ?? "/nonexistent/\(b.tty)", vid: b.vid, pid: b.pid,
+            let node = b.devLink ?? f.path("nodes/\(b.tty)")
+            if !FileManager.default.fileExists(atPath: node) { FileManager.default.createFile(atPath: node, contents: nil) }
+            try SysfsTree.addBoard(root: root, name: b.tty, tty: node, vid: b.vid, pid: b.pid,
                                    serial: b.serial, manufacturer: b.manufacturer, product: b.product, usbPath: b.usbPath,
                                    subsystem: b.subsystem, interface: b.interface, byId: b.byId)
         }

@@ -7,7 +7,9 @@ import XCTest
 final class USBDiscoveryTests: XCTestCase {
     func testFindsEveryBoardTheWayPyserialDoes() throws {
         var boards = SysfsFixture.standardBoards
-        boards[0].devLink = "/tmp/somewhere/else/ttyACM0"
+        let elsewhere = NSTemporaryDirectory() + "minnow-elsewhere-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: elsewhere) }
+        boards[0].devLink = elsewhere
         let fixture = try SysfsFixture.make(boards: boards)
         defer { fixture.remove() }
         let ports = USBScanner(root: fixture.root).scan()
@@ -62,7 +64,7 @@ final class USBDiscoveryTests: XCTestCase {
 
         let device = try SysfsTree.addBoard(root: root, tty: tty, vid: 0x0d28, pid: 0x0204, serial: "EMU-1a2b3c4d",
                                             manufacturer: "Minnow", product: "Emulated MPS2-AN386 (qemu)")
-        try SysfsTree.addBoard(root: root, name: "ttyUSB3", tty: "/nonexistent", vid: 0x10c4, pid: 0xea60, serial: nil,
+        try SysfsTree.addBoard(root: root, name: "ttyUSB3", tty: tty, vid: 0x10c4, pid: 0xea60, serial: nil,
                                manufacturer: "Silicon Labs", product: "CP2102 USB to UART", usbPath: "2-4",
                                subsystem: .usbSerial)
         XCTAssertEqual(device, root + "/dev/ttyACM0")
@@ -93,9 +95,9 @@ final class USBDiscoveryTests: XCTestCase {
         XCTAssertEqual(cp2102.byIdPath, root + "/dev/serial/by-id/usb-Silicon_Labs_CP2102_USB_to_UART-if00-port0")
 
         // Adding the same board again (a new tty) replaces it.
-        try SysfsTree.addBoard(root: root, tty: "/elsewhere", vid: 0x0d28, pid: 0x0204, serial: "EMU-1a2b3c4d",
+        try SysfsTree.addBoard(root: root, tty: "/dev/null", vid: 0x0d28, pid: 0x0204, serial: "EMU-1a2b3c4d",
                                manufacturer: "Minnow", product: "Emulated MPS2-AN386 (qemu)")
-        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: device), "/elsewhere")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: device), "/dev/null")
         XCTAssertEqual(USBScanner(root: root).scan().count, 2)
     }
 
