@@ -1,7 +1,8 @@
 // Board support for Minnow's bare-metal images, part 2: the CMSDK APB UART0 driver (as on
 // mps2-an385/an386/an500: 0x40004000, RX interrupt 0, 115200 baud from the 25 MHz clock) and
 // SysTick timing that counts past the 24-bit wrap. Plain C as Swift constants. Polled
-// transmit, interrupt-driven receive into a ring buffer; no DMA, no flow control.
+// transmit, interrupt-driven receive into a 256-byte ring (a full ring leaves the next byte in
+// the UART, which under qemu holds the sender back); no DMA, no hardware flow control.
 
 extension BareMetal {
     /// `board.h`: the API the protocol main loop and test programs use.
@@ -56,12 +57,11 @@ extension BareMetal {
     void UART0RX_Handler(void) {
         /* Clear first, then drain: a byte that lands after the last check raises the interrupt
            again. (Clearing after draining can lose that byte's interrupt, and with RX full the
-           UART then accepts nothing more: the board goes deaf.) */
+           UART then accepts nothing more: the board goes deaf.) When the ring is full the byte
+           stays in the UART, which holds the sender back (qemu waits; a real UART would overrun
+           after one more byte), and mn_getc takes it once the ring is empty. */
         UART0_INTCLEAR = 2u;
-        while (UART0_STATE & 2u) {
-            uint8_t byte = (uint8_t)UART0_DATA;
-            if (rx_head - rx_tail < sizeof rx_ring) rx_ring[rx_head++ % sizeof rx_ring] = byte;
-        }
+        while ((UART0_STATE & 2u) && rx_head - rx_tail < sizeof rx_ring) rx_ring[rx_head++ % sizeof rx_ring] = (uint8_t)UART0_DATA;
     }
 
     void mn_board_init(void) {
@@ -96,10 +96,17 @@ extension BareMetal {
     }
 
     int mn_getc(void) {
-        int byte;
-        if (rx_tail == rx_head) return -1;
-        byte = rx_ring[rx_tail % sizeof rx_ring];
-        rx_tail++;
+        int byte = -1;
+        /* Masked, so the interrupt cannot slip a byte into the ring between the two checks (order). */
+        __asm volatile ("cpsid i" ::: "memory");
+        if (rx_tail != rx_head) {
+            byte = rx_ring[rx_tail % sizeof rx_ring];
+            rx_tail++;
+        } else if (UART0_STATE & 2u) {
+            /* a byte the interrupt left in the UART because the ring was full; reading it lets the next one in */
+            byte = (uint8_t)UART0_DATA;
+        }
+        __asm volatile ("cpsie i" ::: "memory");
         return byte;
     }
 
@@ -107,7 +114,7 @@ extension BareMetal {
         /* Check and sleep with interrupts masked: a byte arriving in between still wakes WFI,
            and its handler runs as soon as they are unmasked. */
         __asm volatile ("cpsid i" ::: "memory");
-        if (rx_tail == rx_head) __asm volatile ("wfi");
+        if (rx_tail == rx_head && !(UART0_STATE & 2u)) __asm volatile ("wfi");
         __asm volatile ("cpsie i" ::: "memory");
     }
 
