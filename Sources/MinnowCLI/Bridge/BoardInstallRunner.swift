@@ -7,6 +7,7 @@ import APITypes
 import Foundation
 import MinnowBridge
 import OpenAPIRuntime
+import Synchronization
 
 struct BoardInstallRunner: Sendable {
     let client: Client
@@ -36,18 +37,33 @@ struct BoardInstallRunner: Sendable {
             await report(install.id, .init(stage: .failed, log: "--- before flashing: \(reason)\n", error: reason, failedStage: .flashing))
             return "failed before flashing: \(reason)"
         }
+        // Each stage is reported as it starts, and again every third of the lease while it
+        // lasts (a slow flasher or a board slow to boot), so the claim never lapses while the
+        // bridge is alive.
         let stages = AsyncStream<InstallStage>.makeStream()
+        let current = CurrentStage()
         let poster = Task {
             for await stage in stages.stream where stage == .flashing || stage == .verifying {
-                await report(install.id, .init(stage: stage == .flashing ? .flashing : .verifying))
+                let reported: Components.Schemas.InstallProgress.StagePayload = stage == .flashing ? .flashing : .verifying
+                current.value.withLock { $0 = reported }
+                await report(install.id, .init(stage: reported))
             }
         }
+        let keepalive = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(max(1, claimed.leaseSeconds / 3)))
+                if Task.isCancelled { return }
+                if let stage = current.value.withLock({ $0 }) { await report(install.id, .init(stage: stage)) }
+            }
+        }
+        defer { keepalive.cancel() }
         let runner = self
         let (result, checks) = await onThread { () -> (InstallResult, [Components.Schemas.ObservationCreate]) in
             runner.installAndCheck(claimed, prepared: prepared) { stages.continuation.yield($0) }
         }
         stages.continuation.finish()
         await poster.value
+        keepalive.cancel()
         if let hello = result.hello {
             await report(install.id, .init(stage: .succeeded, log: result.log, reportedFirmwareHash: hello.firmware, reportedModelHash: hello.model))
             if !checks.isEmpty {
@@ -124,6 +140,11 @@ struct BoardInstallRunner: Sendable {
             UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16).map { Int8(bitPattern: $0) }
         }
     }
+}
+
+/// The stage an install is in, shared by the task that reports stages and the keepalive.
+private final class CurrentStage: Sendable {
+    let value = Mutex<Components.Schemas.InstallProgress.StagePayload?>(nil)
 }
 
 /// Runs blocking work (serial I/O, flashing tools) on a thread of its own.

@@ -166,7 +166,13 @@ struct DeviceInstalls {
         }
         let stale = try await DeviceInstall.query(on: db).filter(\.$status ~~ [.ready, .flashing, .verifying]).all()
         for install in stale {
-            if let lease = install.leaseExpiresAt, lease < now {
+            if install.status == .ready, let lease = install.leaseExpiresAt, lease < now {
+                // Claimed, then never started (the bridge died, or a long poll outlived its
+                // client): nothing touched the board, so the install goes back to the queue.
+                install.$bridge.id = nil
+                install.leaseExpiresAt = nil
+                appendLog("The bridge did not start the install within \(Int(leaseSeconds)) s; it is back in the queue.\n", to: install)
+            } else if let lease = install.leaseExpiresAt, lease < now {
                 fail(install, at: install.status, "The bridge stopped reporting while \(install.status.rawValue) (no report for \(Int(leaseSeconds)) s); the board may hold the old or a partial firmware. Install again.")
             } else if install.leaseExpiresAt == nil, install.$bridge.id == nil, let created = install.updatedAt, now.timeIntervalSince(created) > readyTimeout {
                 fail(install, at: .ready, "No bridge picked the install up within \(Int(readyTimeout / 60)) minutes; is `minnow bridge` running where the device is plugged in?")

@@ -41,13 +41,14 @@ struct BridgeEndToEndTests {
                              environment: ["MINNOW_TOKEN": key ?? bench.key])
     }
 
-    static func waitFor(_ what: String, timeout: TimeInterval = 60, _ condition: () async throws -> Bool) async throws {
+    static func waitFor(_ what: String, timeout: TimeInterval = 60, log bridge: BackgroundMinnow? = nil,
+                        _ condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if try await condition() { return }
             try await Task.sleep(for: .milliseconds(250))
         }
-        Issue.record("timed out waiting for \(what)")
+        Issue.record("timed out waiting for \(what)\(bridge.map { "\nbridge: \($0.log)" } ?? "")")
         throw CancellationError()
     }
 
@@ -125,7 +126,7 @@ struct BridgeEndToEndTests {
 
             // Unplugged: the board disappears from the bridge's next heartbeat.
             bench.board.killQemu()
-            try await Self.waitFor("the device to go offline", timeout: 30) {
+            try await Self.waitFor("the device to go offline", timeout: 30, log: bridge) {
                 try await server.request(.GET, "/v1/projects/\(bench.project)/devices/\(bench.device)", token: bench.token)["status"] as? String == "offline"
             }
         }
@@ -171,7 +172,7 @@ struct BridgeEndToEndTests {
             // runs out instead of staying in progress.
             let orphan = try await Self.readyInstall(server, bench, replacingFirmwareWith: silent)
             let doomed = try Self.bridge(server, bench, bootTimeout: 120)
-            try await Self.waitFor("verifying") { try await Self.installState(server, bench, orphan)["status"] as? String == "verifying" }
+            try await Self.waitFor("verifying", log: doomed) { try await Self.installState(server, bench, orphan)["status"] as? String == "verifying" }
             doomed.signal(SIGKILL)
             try await Self.waitFor("the lease to expire", timeout: 30) {
                 try await Self.installState(server, bench, orphan)["status"] as? String == "failed"
