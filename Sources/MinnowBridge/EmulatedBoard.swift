@@ -78,10 +78,12 @@ public final class EmulatedBoard: @unchecked Sendable {
         while !FileManager.default.fileExists(atPath: tty) || !gdbListening() {
             let alive = lock.withLock { (qemu?.isRunning ?? false) && (socat?.isRunning ?? false) }
             guard Date() < deadline, alive else {
-                let logs = "qemu: \(log("qemu.log").trimmingCharacters(in: .whitespacesAndNewlines)); "
-                    + "socat: \(log("socat.log").trimmingCharacters(in: .whitespacesAndNewlines))"
+                let logs = ["qemu.log", "socat.log"].compactMap { name -> String? in
+                    let text = log(name).trimmingCharacters(in: .whitespacesAndNewlines)
+                    return text.isEmpty ? nil : text
+                }.joined(separator: "; ")
                 stop()
-                throw EmulatedBoardError.didNotStart(logs)
+                throw EmulatedBoardError.didNotStart(logs.isEmpty ? "qemu or socat exited, or no tty within 10 s" : logs)
             }
             usleep(20_000)
         }
