@@ -66,7 +66,7 @@ public enum LatencyProbe {
             if field.hasPrefix("ticks=") { ticks = Int(field.dropFirst(6)) ?? 0 }
             if field.hasPrefix("output=") { values = BoardCommandHex.decode(String(field.dropFirst(7))) ?? [] }
         }
-        let result = LatencyMeasurement(instructions: Int((Double(ticks) * machine.instructionsPerTick).rounded()), ticks: ticks,
+        let result = LatencyMeasurement(instructions: Int((Double(ticks) * target.instructionsPerTick).rounded()), ticks: ticks,
                                         machine: target.machine, core: target == machine ? machine.core : "\(machine.core) code on \(target.core)",
                                         output: values)
         cache.store(key, result)

@@ -7,6 +7,7 @@
 import Firmware
 import Foundation
 import Int8
+import NeuralNet
 import Testing
 import TFLite
 
@@ -33,6 +34,24 @@ struct LatencyProbeTests {
             let onM3 = try LatencyProbe.measure(library, flags: board.compilerFlags, machine: .mps2AN385, input: inputs[0])
             #expect(abs(onM3.instructions - first.instructions) <= 100, "\(onM3.instructions) on the M3 vs \(first.instructions)")
         }
+    }
+
+    @Test func modelTooBigForTheMicroBitIsMeasuredAsM0CodeOnTheM3() throws {
+        // setup: an 18 KB activation, more than the micro:bit's 16 KB of RAM
+        let arch = Architecture(name: "wide", inputHeight: 48, inputWidth: 48, inputChannels: 1, classes: 2, layers: [
+            .conv2d(filters: 8, kernel: 3, stride: 1, padding: .same, bias: true), .relu, .globalAvgPool, .linear(units: 2, bias: true),
+        ])
+        var rng = SeededRandom(seed: 9)
+        let images = Tensor(shape: [8, 48, 48, 1], data: (0..<(8 * 48 * 48)).map { _ in rng.uniform(0, 1) })
+        let model = try PostTrainingQuantizer.quantize(Model(architecture: arch, seed: 2, labels: ["a", "b"]), calibration: images)
+        let library = try CGenerator.generate(model, name: "wide")
+        // act
+        let measured = try LatencyProbe.measure(library, flags: BoardProfile.named("pico")!.compilerFlags, machine: .microbit)
+        // check
+        #expect(library.arenaSize > 16 << 10)
+        #expect(measured.machine == "mps2-an385" && measured.core == "Cortex-M0 code on Cortex-M3")
+        #expect(measured.output == (try Int8Runtime(model)).run(LatencyProbe.probeInput(count: library.inputSize)))
+        #expect(measured.instructions == measured.ticks * 40, "converted at the M3's 25 MHz")
     }
 
     @Test func boardReportsCarryTheMeasurementAndSayHow() throws {
