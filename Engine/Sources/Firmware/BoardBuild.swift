@@ -1,5 +1,6 @@
 // Memory and latency report per board from a real compile: the generated C is built with
-// Debian's arm-none-eabi-gcc for the board's CPU and the object's section sizes are read with
+// Debian's arm-none-eabi-gcc for the board's CPU (-Os, which the kernels' own pragma raises
+// to -O3, as in the shipped packages) and the object's section sizes are read with
 // arm-none-eabi-size. Flash = .text + .rodata + .data (kernels, weights, constants);
 // RAM = .data + .bss (the static arena). The application around the model is not counted.
 // Latency is measured by LatencyProbe (instructions on the CPU's emulated core under qemu
