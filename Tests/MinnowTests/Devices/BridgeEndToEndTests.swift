@@ -124,6 +124,15 @@ struct BridgeEndToEndTests {
                                                      environment: ["MINNOW_TOKEN": bench.token])
             #expect(listed.status == 0 && listed.stdout.contains("\"matchesCloud\" : true"), "\(listed.stdout)\(listed.stderr)")
 
+            // The web app shows the device, what it runs, its history and the board's answers.
+            let browser = TestBrowser(server)
+            try await browser.signIn("ada")
+            let list = try await browser.get("/projects/\(bench.project)/devices")
+            #expect(list.status == 200 && list.text.contains("bench-1") && list.text.contains("status-online") && list.text.contains("lab"), "\(list.text)")
+            let page = try await browser.get("/projects/\(bench.project)/devices/\(bench.device)")
+            #expect(page.text.contains(firmware) && page.text.contains("id=\"install-history\"") && page.text.contains("same as cloud"), "\(page.text)")
+            #expect(!page.text.contains("differs from cloud"))
+
             // Unplugged: the board disappears from the bridge's next heartbeat.
             bench.board.killQemu()
             try await Self.waitFor("the device to go offline", timeout: 30, log: bridge) {
