@@ -5,9 +5,10 @@
 // at once (releasing qemu's `wait=on`, so the gdbstub comes up), then waits for a reader to open
 // the tty (`wait-slave`) before it moves any data: until then what the board prints stays in
 // the socket, so a boot line is never lost. When the reader closes the tty socat exits; while
-// qemu runs, socat is started again, so the tty stays there like a plugged-in USB port.
-// `killQemu()` "unplugs" the board: socat exits and the tty disappears. `addToSysfs` describes it as a USB device (Arm DAPLink 0d28:0204) in a
-// sysfs tree for USBScanner and `minnow bridge --sysfs-root`.
+// qemu runs, socat is started again, so the tty stays there like a plugged-in USB port (it is
+// gone for a moment after each reader). `killQemu()` "unplugs" the board: socat exits and the
+// tty disappears. `addToSysfs` describes it as a USB device (Arm DAPLink 0d28:0204) in a sysfs
+// tree for USBScanner and `minnow bridge --sysfs-root`.
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -169,7 +170,7 @@ public final class EmulatedBoard: @unchecked Sendable {
 
     /// socat ends when the reader closes the tty; bring the port back while the board is plugged in.
     private func socatExited() {
-        usleep(100_000)
+        usleep(20_000)
         let again = lock.withLock { !stopped && !unplugged && (qemu?.isRunning ?? false) }
         guard again else { return }
         do { try startSocat() } catch {

@@ -110,15 +110,21 @@ final class EmulatedBoardTests: XCTestCase {
         let installer = BoardInstaller(flasher: try gdbFlasher(board), bootTimeout: 10)
         let result = installer.install(image: FirmwareImage(path: elf), portPath: port.preferredPath, expectedFirmware: hash)
         XCTAssertTrue(result.succeeded, result.log + "\nqemu: " + board.log("qemu.log"))
+        // (Reopened at once, the tty may still be the old socat's, going away: retry.)
         let deadline = Date().addingTimeInterval(5)
-        var connection: BoardConnection?
-        while connection == nil, Date() < deadline {
-            connection = try? BoardConnection(port: SerialPort(path: port.preferredPath))
-            if connection == nil { usleep(50_000) }
+        var answer: BoardHello?
+        var lastError: Error?
+        while answer == nil, Date() < deadline {
+            do {
+                let again = BoardConnection(port: try SerialPort(path: port.preferredPath))
+                defer { again.port.close() }
+                answer = try again.info(timeout: 5)
+            } catch {
+                lastError = error
+                usleep(50_000)
+            }
         }
-        let again = try XCTUnwrap(connection, "the tty did not come back: " + board.log("socat.log"))
-        defer { again.port.close() }
-        XCTAssertEqual(try again.info(timeout: 5).firmware, hash)
+        XCTAssertEqual(answer?.firmware, hash, "the tty did not come back: \(String(describing: lastError)) " + board.log("socat.log"))
         XCTAssertTrue(board.qemuRunning)
     }
 
