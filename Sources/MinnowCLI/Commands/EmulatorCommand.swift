@@ -18,13 +18,14 @@ struct EmulatorCommand: AsyncParsableCommand {
             DIR/sysfs; register it with profile mps2-an386. Needs qemu-system-arm and socat \
             (Debian/Ubuntu: apt-get install qemu-system-arm socat gdb-multiarch). Ctrl-C stops it.
 
-            Example: minnow emulator
-                     minnow devices create bench --project pets --profile mps2-an386 --usb-serial EMU-1a2b3c4d
-                     MINNOW_TOKEN=mnw_... minnow bridge --project pets --sysfs-root /tmp/minnow-emulator-.../sysfs \\
-                       --gdb 127.0.0.1:40123
+            Example: minnow emulator --dir /tmp/emu
+                     minnow devices create bench --project pets \\
+                       --profile mps2-an386 --usb-serial EMU-1a2b3c4d
+                     MINNOW_TOKEN=mnw_... minnow bridge --project pets \\
+                       --sysfs-root /tmp/emu/sysfs --gdb 127.0.0.1:40123
             """)
 
-    @Option(help: "Directory for the tty, the sysfs tree and the logs (default: a new temporary directory, removed on exit).")
+    @Option(help: "Directory for the tty, the sysfs tree and the logs (default: a new temporary directory, removed on exit; a given one keeps its logs).")
     var dir: String?
     @Option(help: "The board's USB serial number (default: EMU- and 8 random hex digits).")
     var serial: String?
