@@ -39,6 +39,7 @@ extension BareMetal {
     #define SYST_RVR        (*(volatile uint32_t *)0xE000E014u)
     #define SYST_CVR        (*(volatile uint32_t *)0xE000E018u)
     #define NVIC_ISER0      (*(volatile uint32_t *)0xE000E100u)
+    #define SCB_ICSR        (*(volatile uint32_t *)0xE000ED04u)
 
     #ifndef MN_CLOCK_HZ
     #define MN_CLOCK_HZ 25000000u
@@ -119,11 +120,15 @@ extension BareMetal {
     }
 
     uint64_t mn_ticks(void) {
-        uint32_t wraps, value;
-        do {
-            wraps = systick_wraps;
-            value = SYST_CVR;
-        } while (wraps != systick_wraps);
+        /* With interrupts masked the wrap count cannot change under us; a wrap whose handler has
+           not run yet shows as SysTick pending (ICSR bit 26): count it, and re-read the counter,
+           which has then certainly reloaded. */
+        uint32_t wraps, value, primask;
+        __asm volatile ("mrs %0, primask\n cpsid i" : "=r"(primask) :: "memory");
+        wraps = systick_wraps;
+        value = SYST_CVR;
+        if (SCB_ICSR & (1u << 26)) { wraps++; value = SYST_CVR; }
+        __asm volatile ("msr primask, %0" :: "r"(primask) : "memory");
         return (uint64_t)wraps * (MN_SYSTICK_RELOAD + 1u) + (MN_SYSTICK_RELOAD - value);
     }
 

@@ -49,14 +49,23 @@ public enum FirmwareBuilder {
         return nil
     }
 
-    /// Builds the protocol firmware for `model` on `board`.
+    /// Builds the protocol firmware for `model` on `board`; the model hash is over `TFLiteWriter.serialize(model)`.
     public static func build(_ model: Int8Model, name: String, board: BoardProfile) throws -> FirmwareImage {
+        try build(model, modelHash: SHA256.hex(try TFLiteWriter.serialize(model)), name: name, board: board)
+    }
+
+    /// Builds the protocol firmware for the model in `tflite` (e.g. a stored artifact); the model
+    /// hash is over exactly these bytes, so it equals the hash of what `.../artifacts/tflite` serves.
+    public static func build(tflite: [UInt8], name: String, board: BoardProfile) throws -> FirmwareImage {
+        try build(try TFLiteReader.read(tflite), modelHash: SHA256.hex(tflite), name: name, board: board)
+    }
+
+    static func build(_ model: Int8Model, modelHash: String, name: String, board: BoardProfile) throws -> FirmwareImage {
         guard canBuild(for: board) else {
             let supported = BoardProfile.all.filter(canBuild).map(\.name).joined(separator: ", ")
             throw FirmwareBuildError(description: "no bare-metal firmware for board \(board.name) (supported: \(supported))")
         }
         let library = try CGenerator.generate(model, name: name)
-        let modelHash = SHA256.hex(try TFLiteWriter.serialize(model))
         let sources = [
             library.headerFileName: library.header,
             library.sourceFileName: library.source,
