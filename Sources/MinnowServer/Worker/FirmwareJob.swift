@@ -53,8 +53,8 @@ struct FirmwareJob {
         guard let board = BoardProfile.named(install.board) else { throw JobFailure("Unknown board profile \(install.board).") }
         try context.control.checkpoint()
         return try await BlockingThread.run {
-            let model = try TFLiteReader.read([UInt8](tflite))
-            return try FirmwareBuilder.build(model, name: "model", board: board)
+            // from the stored bytes, so the board's model hash is the SHA-256 of what .../artifacts/tflite serves
+            try FirmwareBuilder.build(tflite: [UInt8](tflite), name: "model", board: board)
         }
     }
 
