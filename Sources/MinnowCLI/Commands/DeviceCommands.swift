@@ -41,16 +41,12 @@ struct Devices: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Option(help: "Project id or name.") var project: String
         @Argument(help: "Device name (letters, digits, dots, underscores, dashes).") var name: String
-        @Option(help: "Board profile, e.g. nano33ble, pico, mps2-an386.") var profile: String?
-        @Option(help: "The bridge it is plugged into (its name).") var bridge: String?
-        @Option(name: .customLong("usb-serial"), help: "The board's USB serial number (from `minnow bridges list`).") var usbSerial: String?
-        @Option(name: .customLong("usb-id"), help: "VID:PID, e.g. 2341:805a.") var usbID: String?
+        @OptionGroup var fields: DeviceFieldOptions
 
         func run() async throws {
             let (client, projectID) = try await options.client(forProject: project)
-            let usb = try USBOptions.identity(serial: usbSerial, id: usbID)
-            let device = try await client.createDevice(path: .init(projectId: projectID),
-                                                       body: .json(.init(name: name, profile: profile, bridge: bridge, usb: usb))).created.body.json
+            let device = try await client.createDevice(path: .init(projectId: projectID), body: .json(.init(
+                name: name, profile: fields.profile, bridge: fields.bridge, usb: try fields.usb()))).created.body.json
             if options.json { return try Output.json(device) }
             print("Registered \(device.name) (\(device.profile ?? "no profile yet")); status \(device.status.rawValue).")
         }
@@ -84,17 +80,13 @@ struct Devices: AsyncParsableCommand {
         @Option(help: "Project id or name.") var project: String
         @Argument(help: "Device name or id.") var device: String
         @Option(help: "New name.") var name: String?
-        @Option(help: "Board profile.") var profile: String?
-        @Option(help: "Bridge name; \"\" detaches the device.") var bridge: String?
-        @Option(name: .customLong("usb-serial"), help: "USB serial number.") var usbSerial: String?
-        @Option(name: .customLong("usb-id"), help: "VID:PID.") var usbID: String?
+        @OptionGroup var fields: DeviceFieldOptions
 
         func run() async throws {
             let (client, projectID) = try await options.client(forProject: project)
             let id = try await DeviceReference.resolve(device, project: projectID, with: client)
-            let usb = try USBOptions.identity(serial: usbSerial, id: usbID)
-            let updated = try await client.updateDevice(path: .init(projectId: projectID, deviceId: id),
-                                                        body: .json(.init(name: name, profile: profile, bridge: bridge, usb: usb))).ok.body.json
+            let updated = try await client.updateDevice(path: .init(projectId: projectID, deviceId: id), body: .json(.init(
+                name: name, profile: fields.profile, bridge: fields.bridge, usb: try fields.usb()))).ok.body.json
             if options.json { return try Output.json(updated) }
             print("Updated \(updated.name).")
         }
@@ -262,16 +254,22 @@ enum DeviceReference {
     }
 }
 
-enum USBOptions {
-    static func identity(serial: String?, id: String?) throws -> Components.Schemas.USBIdentity? {
-        guard serial != nil || id != nil else { return nil }
+/// What `devices create` and `devices update` can set besides the name.
+struct DeviceFieldOptions: ParsableArguments {
+    @Option(help: "Board profile, e.g. nano33ble, pico, mps2-an386.") var profile: String?
+    @Option(help: "The bridge it is plugged into (its name); \"\" detaches it.") var bridge: String?
+    @Option(name: .customLong("usb-serial"), help: "The board's USB serial number (from `minnow bridges list`).") var usbSerial: String?
+    @Option(name: .customLong("usb-id"), help: "VID:PID, e.g. 2341:805a.") var usbID: String?
+
+    func usb() throws -> Components.Schemas.USBIdentity? {
+        guard usbSerial != nil || usbID != nil else { return nil }
         var vendor: String?, product: String?
-        if let id {
-            let parts = id.split(separator: ":").map(String.init)
+        if let usbID {
+            let parts = usbID.split(separator: ":").map(String.init)
             guard parts.count == 2 else { throw CLIFailure("--usb-id is VID:PID in hex, e.g. 2341:805a.") }
             (vendor, product) = (parts[0], parts[1])
         }
-        return .init(vendorId: vendor, productId: product, serialNumber: serial)
+        return .init(vendorId: vendor, productId: product, serialNumber: usbSerial)
     }
 }
 
