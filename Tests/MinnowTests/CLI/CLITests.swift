@@ -8,11 +8,11 @@ struct CLITests {
         let top = try await MinnowProcess.run(["--help"], environment: [:])
         let serve = try await MinnowProcess.run(["serve", "--help"], environment: [:])
         #expect(top.status == 0)
-        for command in ["serve", "login", "logout", "whoami", "keys", "projects", "register"] {
+        for command in ["serve", "login", "logout", "whoami", "keys", "projects", "register", "devices", "bridges", "bridge", "emulator"] {
             #expect(top.stdout.contains(command), "--help lists \(command)")
         }
         #expect(serve.status == 0)
-        for flag in ["--host", "--port", "--data-dir", "--workers", "--database-url", "--config", "DATABASE_URL", "MINNOW_PORT"] {
+        for flag in ["--host", "--port", "--data-dir", "--workers", "--database-url", "--config", "DATABASE_URL", "MINNOW_PORT", "--install-lease"] {
             #expect(serve.stdout.contains(flag), "serve --help mentions \(flag)")
         }
     }
