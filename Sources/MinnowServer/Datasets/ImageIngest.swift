@@ -44,8 +44,10 @@ struct ImageIngest: Sendable {
     }
 
     /// Stores a batch in one transaction and a handful of statements; one outcome per file, in order.
+    /// The transaction reads (the project's images with these hashes) before it writes, so on
+    /// SQLite it takes the write lock first: see `writeTransaction`.
     func store(_ batch: [Prepared]) async throws -> [Outcome] {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let hashes = batch.map(\.hash.hex)
             var existing: [String: DatasetImage] = [:]
             for image in try await DatasetImage.query(on: db).filter(\.$project.$id == projectID).filter(\.$blobID ~~ hashes).all() {
