@@ -96,7 +96,8 @@ struct BridgeEndToEndTests {
             #expect(device["installedIterationNumber"] as? Int == 1 && device["status"] as? String == "online")
             let full = try await Self.installState(server, bench, try #require(install["id"] as? String))
             let log = full["log"] as? String ?? ""
-            #expect(log.contains("\"firmware\":\"\(firmware)\"") && log.contains("matched"), "\(log)")
+            #expect(log.contains("\"event\":\"boot\"") && log.contains("\"firmware\":\"\(firmware)\"") && log.contains("matched"), "\(log)")
+            #expect(!log.contains("asking info"), "the boot line itself proves the install: \(log)")
 
             // The board answered the test images: every output equals the server's, and its
             // reading equals the prediction API's for the same image file.
