@@ -13,6 +13,8 @@ struct LoadedModel: Sendable {
     let int8: Int8Model
     let runtime: Int8Runtime
     let input: ModelInput
+    /// The model card's input formula, tabulated.
+    let quantizer: InputQuantizer
     /// Output classes (detection: background first).
     let labels: [String]
     let detection: Bool
@@ -24,6 +26,7 @@ struct LoadedModel: Sendable {
         int8 = try TFLiteReader.read([UInt8](tflite))
         runtime = try Int8Runtime(int8)
         input = ModelInput(configuration)
+        quantizer = InputQuantizer(preprocessing: input.preprocessing, quantization: int8.inputTensor.quantization)
         detection = task == "detection"
         labels = detection ? ["background"] + summary.labels : summary.labels
         iterationNumber = iteration.number
@@ -35,9 +38,9 @@ struct LoadedModel: Sendable {
     }
 
     /// An image file as the model's int8 input: decoded, resized, normalised and quantised
-    /// as the model card documents (the board gets exactly these bytes).
+    /// as the model card documents (the board gets exactly these bytes): see `InputQuantizer`.
     func quantizedInput(_ data: Data) throws -> [Int8] {
-        int8.quantizeInput(input.preprocessing.normalize(try input.pixels(from: data)))
+        quantizer.quantize(try input.pixels(from: data))
     }
 
     /// What the model's raw int8 `output` means (the same whether the cloud or a board computed it).

@@ -10,6 +10,10 @@ import Int8
 import NeuralNet
 
 enum ModelCardBuilder {
+    /// What `InputQuantizer` computes (the prediction API's input), in the card's own terms.
+    static let inputFormula = "q = clamp(round((p / 255 - mean[c]) / std[c] / inputScale) + inputZeroPoint, -128, 127) for the 8-bit pixel p of channel c after resizing; double precision, halves rounded away from zero"
+    static let outputFormula = "score = outputScale * (o - outputZeroPoint) for the int8 output o"
+
     static func build(iteration: Int, task: String, model: Model, int8: Int8Model, tfliteBytes: Int,
                       floatAccuracy: Double?, int8Accuracy: Double?) throws -> Components.Schemas.ModelCard {
         let library = try CGenerator.generate(int8, name: "model")
@@ -40,7 +44,8 @@ enum ModelCardBuilder {
                          mean: p.mean.map(Double.init), std: p.std.map(Double.init)),
             parameters: model.parameterCount, macs: library.macs, tfliteBytes: tfliteBytes, arenaBytes: library.arenaSize,
             quantization: .init(inputScale: Double(input.scale), inputZeroPoint: Int(input.zeroPoint),
-                                outputScale: Double(output.scale), outputZeroPoint: Int(output.zeroPoint)),
+                                outputScale: Double(output.scale), outputZeroPoint: Int(output.zeroPoint),
+                                inputFormula: inputFormula, outputFormula: outputFormula),
             floatAccuracy: floatAccuracy, int8Accuracy: int8Accuracy, boards: boards)
     }
 }
