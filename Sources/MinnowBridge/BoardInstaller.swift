@@ -58,7 +58,7 @@ public struct BoardInstaller: Sendable {
     /// Installs `image` on the board at `portPath` and verifies that it runs `expectedFirmware`.
     /// Opens the port before flashing and closes it at the end. Blocks the calling thread; see
     /// the async overload.
-    public func install(image: FirmwareImage, portPath: String, expectedFirmware: String,
+    public func install(image: FirmwareFile, portPath: String, expectedFirmware: String,
                         onStage: @Sendable (InstallStage) -> Void = { _ in }) -> InstallResult {
         let start = Deadline.now()
         onStage(.flashing)
@@ -80,14 +80,14 @@ public struct BoardInstaller: Sendable {
     /// Installs `image` through an already open connection, which stays open (so the caller can
     /// go on talking to the board). `portPath` is where to re-open the port if the board
     /// re-enumerates after flashing.
-    public func install(image: FirmwareImage, on connection: BoardConnection, portPath: String,
+    public func install(image: FirmwareFile, on connection: BoardConnection, portPath: String,
                         expectedFirmware: String,
                         onStage: @Sendable (InstallStage) -> Void = { _ in }) -> InstallResult {
         install(image: image, on: connection, portPath: portPath, expectedFirmware: expectedFirmware,
                 onStage: onStage, reportFlashing: true)
     }
 
-    private func install(image: FirmwareImage, on connection: BoardConnection, portPath: String,
+    private func install(image: FirmwareFile, on connection: BoardConnection, portPath: String,
                          expectedFirmware: String, onStage: @Sendable (InstallStage) -> Void,
                          reportFlashing: Bool) -> InstallResult {
         let start = Deadline.now()
@@ -124,12 +124,12 @@ public struct BoardInstaller: Sendable {
         return finish(verify(connection: connection, portPath: portPath, expected: expected))
     }
 
-    private func header(_ image: FirmwareImage, _ expected: String) -> String {
+    private func header(_ image: FirmwareFile, _ expected: String) -> String {
         "--- install \(image.path) with \(flasher.name) (timeout \(formatSeconds(flasher.timeout))), expecting firmware \(expected.lowercased())\n"
     }
 
     /// Runs `install` on its own thread, so an async caller does not block the cooperative pool.
-    public func install(image: FirmwareImage, portPath: String, expectedFirmware: String,
+    public func install(image: FirmwareFile, portPath: String, expectedFirmware: String,
                         onStage: @escaping @Sendable (InstallStage) -> Void = { _ in }) async -> InstallResult {
         await withCheckedContinuation { continuation in
             let thread = Thread {

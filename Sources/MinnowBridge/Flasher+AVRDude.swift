@@ -34,13 +34,13 @@ public struct AVRDudeFlasher: Flasher {
         runner = ProcessRunner(searchPath: options.searchPath)
     }
 
-    public func arguments(for image: FirmwareImage) -> [String] {
+    public func arguments(for image: FirmwareFile) -> [String] {
         let format = image.isELF ? "e" : image.path.hasSuffix(".hex") ? "i" : "a"
         return ["-c", programmer, "-p", part, "-P", port] + (baud.map { ["-b", String($0)] } ?? [])
             + ["-D"] + extraArguments + ["-U", "flash:w:\(image.path):\(format)"]
     }
 
-    public func flash(_ image: FirmwareImage) throws -> FlashResult {
+    public func flash(_ image: FirmwareFile) throws -> FlashResult {
         guard FileManager.default.fileExists(atPath: image.path) else { throw FlashError.badImage("\(image.path) does not exist") }
         let start = Deadline.now()
         var commands: [String] = [], output = ""

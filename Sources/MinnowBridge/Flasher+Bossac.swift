@@ -37,7 +37,7 @@ public struct BossacFlasher: Flasher {
         ["-d", "--port=\(port)", "-U", "-i", "-e", "-w", "-v"] + extraArguments + [binary, "-R"]
     }
 
-    public func flash(_ image: FirmwareImage) throws -> FlashResult {
+    public func flash(_ image: FirmwareFile) throws -> FlashResult {
         let start = Deadline.now()
         let scratch = try makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }

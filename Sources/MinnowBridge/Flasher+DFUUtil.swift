@@ -30,7 +30,7 @@ public struct DFUUtilFlasher: Flasher {
         (device.map { ["-d", $0] } ?? []) + ["-a", alt, "-s", address] + extraArguments + ["-D", binary]
     }
 
-    public func flash(_ image: FirmwareImage) throws -> FlashResult {
+    public func flash(_ image: FirmwareFile) throws -> FlashResult {
         let start = Deadline.now()
         let scratch = try makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }

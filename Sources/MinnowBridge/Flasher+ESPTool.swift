@@ -40,7 +40,7 @@ public struct ESPToolFlasher: Flasher {
         ["--chip", chip, "--port", port, "--baud", String(baud)] + extraArguments + ["write_flash", address, binary]
     }
 
-    public func flash(_ image: FirmwareImage) throws -> FlashResult {
+    public func flash(_ image: FirmwareFile) throws -> FlashResult {
         let start = Deadline.now()
         let scratch = try makeScratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }

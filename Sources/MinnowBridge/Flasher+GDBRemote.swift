@@ -34,7 +34,7 @@ public struct GDBRemoteFlasher: Flasher {
     /// Seconds gdb keeps retrying the connection: a third of the timeout, at most 10.
     var connectTimeout: Int { max(1, min(10, Int(timeout / 3))) }
 
-    public func arguments(for image: FirmwareImage) -> [String] {
+    public func arguments(for image: FirmwareFile) -> [String] {
         ["-q", "-batch", "-nx",
          "-ex", "set tcp connect-timeout \(connectTimeout)",
          "-ex", "target extended-remote \(address)",
@@ -44,7 +44,7 @@ public struct GDBRemoteFlasher: Flasher {
          "-ex", "detach"] + extraArguments + [image.path]
     }
 
-    public func flash(_ image: FirmwareImage) throws -> FlashResult {
+    public func flash(_ image: FirmwareFile) throws -> FlashResult {
         guard FileManager.default.fileExists(atPath: image.path) else { throw FlashError.badImage("\(image.path) does not exist") }
         let start = Deadline.now()
         var commands: [String] = [], output = ""

@@ -26,11 +26,11 @@ public struct OpenOCDFlasher: Flasher {
         runner = ProcessRunner(searchPath: options.searchPath)
     }
 
-    public func arguments(for image: FirmwareImage) -> [String] {
+    public func arguments(for image: FirmwareFile) -> [String] {
         configs.flatMap { ["-f", $0] } + extraArguments + ["-c", "program \(tclQuote(image.path)) verify reset exit"]
     }
 
-    public func flash(_ image: FirmwareImage) throws -> FlashResult {
+    public func flash(_ image: FirmwareFile) throws -> FlashResult {
         guard FileManager.default.fileExists(atPath: image.path) else { throw FlashError.badImage("\(image.path) does not exist") }
         let start = Deadline.now()
         var commands: [String] = [], output = ""

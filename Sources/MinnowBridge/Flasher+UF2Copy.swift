@@ -24,7 +24,7 @@ public struct UF2CopyFlasher: Flasher {
         timeout = options.timeout ?? Self.defaultTimeout
     }
 
-    public func flash(_ image: FirmwareImage) throws -> FlashResult {
+    public func flash(_ image: FirmwareFile) throws -> FlashResult {
         let start = Deadline.now()
         let info = drive + "/INFO_UF2.TXT"
         guard let infoText = try? String(contentsOfFile: info, encoding: .utf8) else {

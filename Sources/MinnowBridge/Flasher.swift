@@ -61,7 +61,7 @@ public protocol Flasher: Sendable {
     /// Seconds the tool may run before it is killed.
     var timeout: Double { get }
     /// Flashes `image`; throws FlashError on any failure.
-    func flash(_ image: FirmwareImage) throws -> FlashResult
+    func flash(_ image: FirmwareFile) throws -> FlashResult
 }
 
 /// Everything the CLI can pass to build a flasher. Each field is used by the flashers it names.

@@ -15,7 +15,7 @@ public enum UF2 {
 
     /// Encodes `segments` (bytes at addresses) as UF2 blocks. Bytes of a 256-byte page that no
     /// segment covers are zero.
-    public static func encode(_ segments: [FirmwareImage.Segment], familyID: UInt32) -> [UInt8] {
+    public static func encode(_ segments: [FirmwareFile.Segment], familyID: UInt32) -> [UInt8] {
         var pages: [UInt32: [UInt8]] = [:]
         for segment in segments {
             var offset = 0

@@ -13,7 +13,7 @@ struct ScriptedFlasher: Flasher {
     var bootLines: [String]
     var error: FlashError?
 
-    func flash(_ image: FirmwareImage) throws -> FlashResult {
+    func flash(_ image: FirmwareFile) throws -> FlashResult {
         if let error { throw error }
         for line in bootLines { pty.send(line + "\r\n") }
         return FlashResult(commands: ["scripted \(image.path)"], output: "scripted flash ok\n", seconds: 0.01)
@@ -34,7 +34,7 @@ final class BoardInstallerTests: XCTestCase {
     func install(_ flasher: ScriptedFlasher, port: String, expected: String, bootTimeout: Double = 2,
                  stages: StageRecorder = StageRecorder()) -> InstallResult {
         let installer = BoardInstaller(flasher: flasher, bootTimeout: bootTimeout, infoProbeInterval: 0.3, openTimeout: 0.5)
-        return installer.install(image: FirmwareImage(path: "/fw.elf"), portPath: port, expectedFirmware: expected,
+        return installer.install(image: FirmwareFile(path: "/fw.elf"), portPath: port, expectedFirmware: expected,
                                  onStage: { stages.record($0) })
     }
 
@@ -92,7 +92,7 @@ final class BoardInstallerTests: XCTestCase {
         usleep(100_000)
         let installer = BoardInstaller(flasher: ScriptedFlasher(pty: pty, bootLines: []), bootTimeout: 0.8,
                                        infoProbeInterval: 5, openTimeout: 0.5)
-        let result = installer.install(image: FirmwareImage(path: "/fw.elf"), on: connection, portPath: pty.slavePath,
+        let result = installer.install(image: FirmwareFile(path: "/fw.elf"), on: connection, portPath: pty.slavePath,
                                        expectedFirmware: good)
         XCTAssertEqual(result.failedStage, .verifying, result.log)
         XCTAssertTrue(connection.port.isOpen, "a caller's connection stays open")
@@ -121,7 +121,7 @@ final class BoardInstallerTests: XCTestCase {
         let pty = try PtyPair()
         let installer = BoardInstaller(flasher: ScriptedFlasher(pty: pty, bootLines: [helloLine("boot", firmware: good)]),
                                        bootTimeout: 2)
-        let result = await installer.install(image: FirmwareImage(path: "/fw.elf"), portPath: pty.slavePath,
+        let result = await installer.install(image: FirmwareFile(path: "/fw.elf"), portPath: pty.slavePath,
                                              expectedFirmware: good)
         XCTAssertTrue(result.succeeded, result.log)
     }
@@ -145,7 +145,7 @@ final class ReenumeratingFlasher: Flasher, @unchecked Sendable {
         self.comesBack = comesBack
     }
 
-    func flash(_ image: FirmwareImage) throws -> FlashResult {
+    func flash(_ image: FirmwareFile) throws -> FlashResult {
         before.closeMaster()
         try FileManager.default.removeItem(atPath: link)
         usleep(300_000)
@@ -168,7 +168,7 @@ final class BoardReenumerationTests: XCTestCase {
         let fw = String(repeating: "c3", count: 32)
         let flasher = ReenumeratingFlasher(link: link, before: first, firmware: fw)
         let result = BoardInstaller(flasher: flasher, bootTimeout: 5, infoProbeInterval: 0.3, openTimeout: 1)
-            .install(image: FirmwareImage(path: "/fw.elf"), portPath: link, expectedFirmware: fw)
+            .install(image: FirmwareFile(path: "/fw.elf"), portPath: link, expectedFirmware: fw)
         XCTAssertTrue(result.succeeded, result.log)
         XCTAssertTrue(result.log.contains("port reopened"), result.log)
         flasher.after?.closeMaster()
@@ -182,7 +182,7 @@ final class BoardReenumerationTests: XCTestCase {
         let flasher = ReenumeratingFlasher(link: link, before: first, firmware: "", comesBack: false)
         let start = Date()
         let result = BoardInstaller(flasher: flasher, bootTimeout: 1, infoProbeInterval: 0.3, openTimeout: 1)
-            .install(image: FirmwareImage(path: "/fw.elf"), portPath: link, expectedFirmware: String(repeating: "0", count: 64))
+            .install(image: FirmwareFile(path: "/fw.elf"), portPath: link, expectedFirmware: String(repeating: "0", count: 64))
         XCTAssertEqual(result.failedStage, .verifying)
         XCTAssertTrue(result.reason?.contains("went away after flashing") ?? false, result.reason ?? "")
         XCTAssertLessThan(Date().timeIntervalSince(start), 3)

@@ -41,7 +41,7 @@ final class EmulatedBoardTests: XCTestCase {
 
         let stages = StageRecorder()
         let installer = BoardInstaller(flasher: try gdbFlasher(board), bootTimeout: 10)
-        let result = installer.install(image: FirmwareImage(path: elf), portPath: port.preferredPath,
+        let result = installer.install(image: FirmwareFile(path: elf), portPath: port.preferredPath,
                                        expectedFirmware: hash, onStage: { stages.record($0) })
         XCTAssertTrue(result.succeeded, result.log + "\nqemu: " + board.log("qemu.log"))
         XCTAssertEqual(result.hello?.firmware, hash)
@@ -62,7 +62,7 @@ final class EmulatedBoardTests: XCTestCase {
         let connection = BoardConnection(port: try SerialPort(path: board.tty))
         defer { connection.port.close() }
         let installer = BoardInstaller(flasher: try gdbFlasher(board), bootTimeout: 10)
-        let first = installer.install(image: FirmwareImage(path: elf), on: connection, portPath: board.tty,
+        let first = installer.install(image: FirmwareFile(path: elf), on: connection, portPath: board.tty,
                                       expectedFirmware: hash)
         XCTAssertTrue(first.succeeded, first.log + "\nqemu: " + board.log("qemu.log"))
 
@@ -75,7 +75,7 @@ final class EmulatedBoardTests: XCTestCase {
         // The same image again, but the server expects another build: verifying must fail.
         let other = String(repeating: "f", count: 64)
         let stages = StageRecorder()
-        let second = installer.install(image: FirmwareImage(path: elf), on: connection, portPath: board.tty,
+        let second = installer.install(image: FirmwareFile(path: elf), on: connection, portPath: board.tty,
                                        expectedFirmware: other, onStage: { stages.record($0) })
         XCTAssertEqual(second.failedStage, .verifying, second.log)
         XCTAssertTrue(second.reason?.contains("runs firmware \(hash)") ?? false, second.reason ?? "")
@@ -108,7 +108,7 @@ final class EmulatedBoardTests: XCTestCase {
         // Install through the by-id link, then close the port: socat exits and comes back, so a
         // second reader (the next install) finds the tty again and the board still answers.
         let installer = BoardInstaller(flasher: try gdbFlasher(board), bootTimeout: 10)
-        let result = installer.install(image: FirmwareImage(path: elf), portPath: port.preferredPath, expectedFirmware: hash)
+        let result = installer.install(image: FirmwareFile(path: elf), portPath: port.preferredPath, expectedFirmware: hash)
         XCTAssertTrue(result.succeeded, result.log + "\nqemu: " + board.log("qemu.log"))
         // (Reopened at once, the tty may still be the old socat's, going away: retry.)
         let deadline = Date().addingTimeInterval(5)
@@ -139,7 +139,7 @@ final class EmulatedBoardTests: XCTestCase {
         let flasher = try FlasherFactory.make("gdb-remote", options: options)
         let start = Date()
         let result = BoardInstaller(flasher: flasher, bootTimeout: 5)
-            .install(image: FirmwareImage(path: elf), portPath: pty.slavePath, expectedFirmware: hash)
+            .install(image: FirmwareFile(path: elf), portPath: pty.slavePath, expectedFirmware: hash)
         let elapsed = Date().timeIntervalSince(start)
         XCTAssertEqual(result.failedStage, .flashing, result.log)
         XCTAssertLessThan(elapsed, 7.5)

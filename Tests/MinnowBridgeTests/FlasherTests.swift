@@ -38,7 +38,7 @@ final class FlasherTests: XCTestCase {
         try tools.install("gdb-multiarch", .exit(0, output: Self.gdbOK))
         let f = try FlasherFactory.make("gdb-remote", options: options { $0.gdbAddress = "127.0.0.1:3333"; $0.timeout = 9 })
         XCTAssertEqual(f.timeout, 9)
-        let result = try f.flash(FirmwareImage(path: elf))
+        let result = try f.flash(FirmwareFile(path: elf))
         XCTAssertEqual(tools.calls("gdb-multiarch"), [[
             "-q", "-batch", "-nx", "-ex", "set tcp connect-timeout 3", "-ex", "target extended-remote 127.0.0.1:3333",
             "-ex", "load", "-ex", "compare-sections", "-ex", "monitor system_reset", "-ex", "detach", elf]])
@@ -49,7 +49,7 @@ final class FlasherTests: XCTestCase {
     func testGDBRemoteRejectsAMismatchEvenWithExitZero() throws {
         try tools.install("gdb-multiarch", .exit(0, output: "Loading section .text, size 0x1a4 lma 0x0\nSection .text, range 0x0 -- 0x1a4: MIS-MATCHED!"))
         let f = try GDBRemoteFlasher(options: options { $0.gdbAddress = "localhost:1234" })
-        XCTAssertThrowsError(try f.flash(FirmwareImage(path: elf))) { error in
+        XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { error in
             guard case FlashError.verificationFailed(_, let reason, let output) = error else { return XCTFail("\(error)") }
             XCTAssertTrue(reason.contains("MIS-MATCHED"))
             XCTAssertTrue(output.contains("MIS-MATCHED!"))
@@ -59,7 +59,7 @@ final class FlasherTests: XCTestCase {
     func testGDBRemoteNonZeroExitFails() throws {
         try tools.install("gdb-multiarch", .exit(1, output: "warning: something"))
         let f = try GDBRemoteFlasher(options: options { $0.gdbAddress = "127.0.0.1:1"; $0.gdbResetCommand = "monitor reset run" })
-        XCTAssertThrowsError(try f.flash(FirmwareImage(path: elf))) { error in
+        XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { error in
             guard case FlashError.failed(_, let code, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(code, 1)
         }
@@ -71,7 +71,7 @@ final class FlasherTests: XCTestCase {
                 127.0.0.1:1: Connection timed out.
                 You can't do that when your target is `exec'
                 """))
-            XCTAssertThrowsError(try f.flash(FirmwareImage(path: elf))) { error in
+            XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { error in
                 guard case FlashError.unreachable(_, let reason, let output) = error else { return XCTFail("\(error)") }
                 XCTAssertTrue(reason.contains("connection timed out"))
                 XCTAssertTrue(output.contains("Connection timed out"))
@@ -103,7 +103,7 @@ final class FlasherTests: XCTestCase {
             try tools.install(tool, .sleep(seconds: 30))
             let f = try FlasherFactory.make(name, options: options { configure(&$0); $0.timeout = 0.5 })
             let start = Date()
-            XCTAssertThrowsError(try f.flash(FirmwareImage(path: elf)), name) { error in
+            XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf)), name) { error in
                 guard case FlashError.timedOut(let t, let s, let output) = error else { return XCTFail("\(name): \(error)") }
                 XCTAssertEqual(t, tool)
                 XCTAssertEqual(s, 0.5)
@@ -138,7 +138,7 @@ final class FlasherTests: XCTestCase {
         ]
         for (name, package, configure) in cases {
             let f = try FlasherFactory.make(name, options: options(configure))
-            XCTAssertThrowsError(try f.flash(FirmwareImage(path: elf)), name) { error in
+            XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf)), name) { error in
                 guard case FlashError.toolMissing(_, let install) = error else { return XCTFail("\(name): \(error)") }
                 XCTAssertTrue(install.contains(package), "\(name): \(install)")
                 XCTAssertTrue("\(error)".contains("is not installed: install"), "\(error)")
@@ -149,7 +149,7 @@ final class FlasherTests: XCTestCase {
     func testAMissingObjcopyNamesItsPackage() throws {
         try tools.install("bossac", .exit(0))
         let f = try BossacFlasher(options: options { $0.port = "/dev/ttyACM0" })
-        XCTAssertThrowsError(try f.flash(FirmwareImage(path: elf))) { error in
+        XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { error in
             XCTAssertEqual(error as? FlashError, .toolMissing(tool: "arm-none-eabi-objcopy",
                                                               install: "Debian package binutils-arm-none-eabi (or gcc-arm-none-eabi)"))
         }
@@ -161,15 +161,15 @@ final class FlasherTests: XCTestCase {
     func testOpenOCD() throws {
         try tools.install("openocd", .exit(0, output: "** Programming Finished **\n** Verified OK **"))
         let f = try OpenOCDFlasher(options: options { $0.openocdConfigs = ["interface/stlink.cfg", "target/stm32l4x.cfg"] })
-        _ = try f.flash(FirmwareImage(path: elf))
+        _ = try f.flash(FirmwareFile(path: elf))
         XCTAssertEqual(tools.calls("openocd"), [["-f", "interface/stlink.cfg", "-f", "target/stm32l4x.cfg",
                                                  "-c", "program \(elf!) verify reset exit"]])
         try tools.install("openocd", .exit(0, output: "Verify Failed"))
-        XCTAssertThrowsError(try f.flash(FirmwareImage(path: elf))) { error in
+        XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { error in
             guard case FlashError.verificationFailed = error else { return XCTFail("\(error)") }
         }
         try tools.install("openocd", .exit(1, output: "Error: open failed"))
-        XCTAssertThrowsError(try f.flash(FirmwareImage(path: elf))) { error in
+        XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { error in
             XCTAssertEqual("\(error)", "openocd failed (exit code 1)")
             XCTAssertTrue((error as! FlashError).output.contains("Error: open failed"))
         }
@@ -180,7 +180,7 @@ final class FlasherTests: XCTestCase {
         try tools.install("arm-none-eabi-objcopy", .copyInputToOutput)
         try tools.install("bossac", .exit(0, output: "Verify successful"))
         let f = try BossacFlasher(options: options { $0.port = "/dev/ttyACM0" })
-        _ = try f.flash(FirmwareImage(path: elf))
+        _ = try f.flash(FirmwareFile(path: elf))
         let objcopy = tools.calls("arm-none-eabi-objcopy")
         XCTAssertEqual(objcopy.count, 1)
         XCTAssertEqual(Array(objcopy[0].prefix(3)), ["-O", "binary", elf])
@@ -189,7 +189,7 @@ final class FlasherTests: XCTestCase {
         XCTAssertEqual(tools.calls("bossac"), [["-d", "--port=/dev/ttyACM0", "-U", "-i", "-e", "-w", "-v", bin, "-R"]])
         XCTAssertFalse(FileManager.default.fileExists(atPath: bin), "the scratch copy is removed")
         try tools.install("bossac", .exit(2, output: "No device found on /dev/ttyACM0"))
-        XCTAssertThrowsError(try f.flash(FirmwareImage(path: elf))) { error in
+        XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { error in
             guard case FlashError.failed(_, 2, let out) = error else { return XCTFail("\(error)") }
             XCTAssertTrue(out.contains("No device found"))
         }
@@ -199,17 +199,17 @@ final class FlasherTests: XCTestCase {
         try tools.install("arm-none-eabi-objcopy", .copyInputToOutput)
         try tools.install("dfu-util", .exit(0))
         let f = try DFUUtilFlasher(options: options { $0.dfuDevice = "0483:df11"; $0.extraArguments = ["-v"] })
-        _ = try f.flash(FirmwareImage(path: elf))
+        _ = try f.flash(FirmwareFile(path: elf))
         let bin = tools.calls("arm-none-eabi-objcopy")[0][3]
         XCTAssertEqual(tools.calls("dfu-util"), [["-d", "0483:df11", "-a", "0", "-s", "0x08000000:leave", "-v", "-D", bin]])
         try tools.install("dfu-util", .exit(74))
-        XCTAssertThrowsError(try f.flash(FirmwareImage(path: elf))) { XCTAssertEqual("\($0)", "dfu-util failed (exit code 74)") }
+        XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { XCTAssertEqual("\($0)", "dfu-util failed (exit code 74)") }
     }
 
     func testESPToolMakesAnAppImageThenWritesIt() throws {
         try tools.install("esptool", .exit(0))
         let f = try ESPToolFlasher(options: options { $0.port = "/dev/ttyACM3" })
-        _ = try f.flash(FirmwareImage(path: elf))
+        _ = try f.flash(FirmwareFile(path: elf))
         let calls = tools.calls("esptool")
         XCTAssertEqual(calls.count, 2)
         XCTAssertEqual(Array(calls[0].prefix(4)), ["--chip", "esp32s3", "elf2image", "--output"])
@@ -217,17 +217,17 @@ final class FlasherTests: XCTestCase {
         let app = calls[0][4]
         XCTAssertEqual(calls[1], ["--chip", "esp32s3", "--port", "/dev/ttyACM3", "--baud", "460800", "write_flash", "0x10000", app])
         try tools.install("esptool", .exit(2))
-        XCTAssertThrowsError(try f.flash(FirmwareImage(path: elf)))
+        XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf)))
     }
 
     func testAVRDudeReadsTheELFDirectly() throws {
         try tools.install("avrdude", .exit(0))
         let f = try AVRDudeFlasher(options: options { $0.port = "/dev/ttyUSB0"; $0.avrPart = "atmega328p"; $0.baud = 115200 })
-        _ = try f.flash(FirmwareImage(path: elf))
+        _ = try f.flash(FirmwareFile(path: elf))
         XCTAssertEqual(tools.calls("avrdude"), [["-c", "arduino", "-p", "atmega328p", "-P", "/dev/ttyUSB0", "-b", "115200",
                                                  "-D", "-U", "flash:w:\(elf!):e"]])
         try tools.install("avrdude", .exit(1, output: "avrdude: stk500_recv(): programmer is not responding"))
-        XCTAssertThrowsError(try f.flash(FirmwareImage(path: elf))) { error in
+        XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { error in
             XCTAssertTrue((error as! FlashError).output.contains("not responding"))
         }
         XCTAssertThrowsError(try AVRDudeFlasher(options: options { $0.port = "/dev/ttyUSB0" }))

@@ -11,8 +11,8 @@ final class UF2Tests: XCTestCase {
     func testBlocks() throws {
         // 600 bytes at 0x10000000 (3 pages) and 10 bytes at 0x10001080 (inside one more page).
         let first = (0..<600).map { UInt8($0 & 0xff) }
-        let segments = [FirmwareImage.Segment(address: 0x1000_0000, bytes: first),
-                        FirmwareImage.Segment(address: 0x1000_1080, bytes: Array(repeating: 0x5a, count: 10))]
+        let segments = [FirmwareFile.Segment(address: 0x1000_0000, bytes: first),
+                        FirmwareFile.Segment(address: 0x1000_1080, bytes: Array(repeating: 0x5a, count: 10))]
         let uf2 = UF2.encode(segments, familyID: UF2.familyRP2040)
         XCTAssertEqual(uf2.count, 4 * 512)
         let expectedAddresses: [UInt32] = [0x1000_0000, 0x1000_0100, 0x1000_0200, 0x1000_1000]
@@ -37,9 +37,9 @@ final class UF2Tests: XCTestCase {
     func testELFSegmentsAreRead() throws {
         let elf = try TestELF.temporary([(0x1000_0000, [1, 2, 3]), (0x2000_0000, [4])])
         defer { try? FileManager.default.removeItem(atPath: elf) }
-        let segments = try FirmwareImage(path: elf).loadSegments()
+        let segments = try FirmwareFile(path: elf).loadSegments()
         XCTAssertEqual(segments, [.init(address: 0x1000_0000, bytes: [1, 2, 3]), .init(address: 0x2000_0000, bytes: [4])])
-        XCTAssertThrowsError(try FirmwareImage(path: "/nonexistent.elf").loadSegments())
+        XCTAssertThrowsError(try FirmwareFile(path: "/nonexistent.elf").loadSegments())
     }
 
     func testUF2CopyWritesToTheDrive() throws {
@@ -52,13 +52,13 @@ final class UF2Tests: XCTestCase {
         options.uf2Drive = drive
         let flasher = try UF2CopyFlasher(options: options)
 
-        XCTAssertThrowsError(try flasher.flash(FirmwareImage(path: elf))) { error in
+        XCTAssertThrowsError(try flasher.flash(FirmwareFile(path: elf))) { error in
             guard case FlashError.driveNotFound(let m) = error else { return XCTFail("\(error)") }
             XCTAssertTrue(m.contains("INFO_UF2.TXT"))
         }
 
         try "UF2 Bootloader v3.0\nModel: Raspberry Pi RP2\nBoard-ID: RPI-RP2\n".write(toFile: drive + "/INFO_UF2.TXT", atomically: true, encoding: .utf8)
-        let result = try flasher.flash(FirmwareImage(path: elf))
+        let result = try flasher.flash(FirmwareFile(path: elf))
         XCTAssertTrue(result.output.contains("3 UF2 blocks"))
         let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: drive + "/NEW.UF2")))
         XCTAssertEqual(written.count, 3 * 512)

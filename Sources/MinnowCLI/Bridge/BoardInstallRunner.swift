@@ -29,7 +29,7 @@ struct BoardInstallRunner: Sendable {
         let install = claimed.install
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-bridge-\(install.id)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let prepared: (flasher: any Flasher, image: FirmwareImage, port: String)
+        let prepared: (flasher: any Flasher, image: FirmwareFile, port: String)
         do {
             prepared = try await prepare(claimed, in: directory)
         } catch {
@@ -76,7 +76,7 @@ struct BoardInstallRunner: Sendable {
         return "failed while \(stage.rawValue): \(result.reason ?? "")"
     }
 
-    private func prepare(_ claimed: Components.Schemas.BridgeInstall, in directory: URL) async throws -> (flasher: any Flasher, image: FirmwareImage, port: String) {
+    private func prepare(_ claimed: Components.Schemas.BridgeInstall, in directory: URL) async throws -> (flasher: any Flasher, image: FirmwareFile, port: String) {
         guard let port = claimed.device.port else {
             throw CLIFailure("this bridge does not see \(claimed.device.name) (USB serial \(claimed.device.usb?.serialNumber ?? "unknown")) on any port")
         }
@@ -96,11 +96,11 @@ struct BoardInstallRunner: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("firmware.elf")
         try elf.write(to: file)
-        return (flasher, FirmwareImage(path: file.path), port)
+        return (flasher, FirmwareFile(path: file.path), port)
     }
 
     /// Blocking: flash and verify on one open connection, then run the check inputs on it.
-    private func installAndCheck(_ claimed: Components.Schemas.BridgeInstall, prepared: (flasher: any Flasher, image: FirmwareImage, port: String),
+    private func installAndCheck(_ claimed: Components.Schemas.BridgeInstall, prepared: (flasher: any Flasher, image: FirmwareFile, port: String),
                                  onStage: @escaping @Sendable (InstallStage) -> Void) -> (InstallResult, [Components.Schemas.ObservationCreate]) {
         let installer = BoardInstaller(flasher: prepared.flasher, bootTimeout: bootTimeout)
         guard let port = try? SerialPort(path: prepared.port) else {

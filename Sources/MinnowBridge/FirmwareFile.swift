@@ -4,7 +4,7 @@
 // and it only understands 32-bit little-endian ELF files (every Cortex-M image).
 import Foundation
 
-public struct FirmwareImage: Sendable, Equatable {
+public struct FirmwareFile: Sendable, Equatable {
     /// Path of the image, normally an ELF. A `.bin`/`.hex`/`.uf2` is passed to tools as is.
     public var path: String
 
