@@ -10,7 +10,10 @@ extension APIHandler {
         let page = PageRequest(page: input.query.page, perPage: input.query.perPage)
         var only: UUID?
         if case .apiKey(_, let projectID, let permissions) = principal {
-            guard permissions.contains(.read) else { throw APIError.forbidden("This API key lacks the \"read\" permission.") }
+            // A bridge finds its project by name too (`minnow bridge --project pets`).
+            guard permissions.contains(.read) || permissions.contains(.bridge) else {
+                throw APIError.forbidden("This API key lacks the \"read\" permission.")
+            }
             only = projectID
         }
         let (projects, total) = try await Projects(db: request.db).list(ownerID: principal.userID, only: only, page: page)

@@ -36,7 +36,7 @@ struct BridgeEndToEndTests {
     }
 
     static func bridge(_ server: TestServer, _ bench: Bench, gdb: String? = nil, bootTimeout: Int = 10, key: String? = nil) throws -> BackgroundMinnow {
-        try BackgroundMinnow(["bridge", "--server", server.baseURL, "--project", bench.project, "--name", "lab",
+        try BackgroundMinnow(["bridge", "--server", server.baseURL, "--project", "stripes", "--name", "lab",  // by name, as a person types it
                               "--sysfs-root", bench.sysfs, "--gdb", gdb ?? bench.board.gdbAddress, "--boot-timeout", "\(bootTimeout)"],
                              environment: ["MINNOW_TOKEN": key ?? bench.key])
     }
