@@ -7,6 +7,7 @@ import Fluent
 import Foundation
 import Imaging
 import Int8
+import NeuralNet
 @testable import MinnowServer
 import Testing
 
@@ -28,6 +29,22 @@ struct PredictionParityTests {
             }
         }
         return (try Image(width: size, height: size, channels: channels, pixels: pixels).pngData(), pixels)
+    }
+
+    /// The calibration of a model whose images span pixel values 0...160 gives this input scale.
+    /// Pixel 16 is then 16/255/scale = 25.4999988 steps: the card's formula gives 25, while the
+    /// float32 arithmetic the API used before rounded 25.5 up to 26 (about a quarter of random
+    /// calibrations have such a pixel value; numpy's round(x/255/scale) agrees with the card).
+    @Test
+    func inputsFollowTheCardsFormulaWhereFloat32WouldRoundTheOtherWay() {
+        let scale = Float(bitPattern: 992_035_299)
+        let quantizer = InputQuantizer(preprocessing: .init(color: .grayscale), quantization: Quantization(scale: scale, zeroPoint: -128))
+        #expect(quantizer.table[0][16] == -103)
+        #expect(quantizeValue(Float(16) / 255, scale: scale, zeroPoint: -128) == -102, "the float32 path this replaced")
+        for p in 0...255 {
+            let q = (Double(p) / 255 / Double(scale)).rounded(.toNearestOrEven) - 128  // numpy's round, in float64
+            #expect(Double(quantizer.table[0][p]) == max(-128, min(127, q)), "pixel \(p)")
+        }
     }
 
     @Test
