@@ -62,9 +62,9 @@ public final class EmulatedBoard: @unchecked Sendable {
         guard missing.isEmpty else { throw EmulatedBoardError.missingTools(missing) }
         self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        gdbPort = freeLocalTCPPort()
-        var s = freeLocalTCPPort()
-        while s == gdbPort { s = freeLocalTCPPort() }
+        gdbPort = LoopbackPort.free()
+        var s = LoopbackPort.free()
+        while s == gdbPort { s = LoopbackPort.free() }
         serialPort = s
         tty = directory + "/ttyACM0"
         unlink(tty)
@@ -76,7 +76,8 @@ public final class EmulatedBoard: @unchecked Sendable {
         lock.withLock { qemu = q }
         try startSocat()
         let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: tty) || !gdbListening() {
+        // A probe connection to the gdbstub is harmless: qemu keeps serving gdb after a client leaves.
+        while !FileManager.default.fileExists(atPath: tty) || !LoopbackPort.isListening(gdbPort) {
             let alive = lock.withLock { (qemu?.isRunning ?? false) && (socat?.isRunning ?? false) }
             guard Date() < deadline, alive else {
                 let logs = ["qemu.log", "socat.log"].compactMap { name -> String? in
@@ -190,36 +191,8 @@ public final class EmulatedBoard: @unchecked Sendable {
         h.write(Data(text.utf8))
         try? h.close()
     }
-
-    /// Whether qemu's gdbstub accepts connections yet. (A probe connection is harmless there:
-    /// qemu keeps serving gdb after a client leaves.)
-    private func gdbListening() -> Bool {
-        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard s >= 0 else { return false }
-        defer { close(s) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = in_port_t(UInt16(gdbPort).bigEndian)
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
 }
 
-/// A free TCP port on 127.0.0.1 (bound, read, released).
-func freeLocalTCPPort() -> Int {
-    let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(s) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, len) } }
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(s, $0, &len) } }
-    return Int(UInt16(bigEndian: addr.sin_port))
-}
 
 /// A child process started with posix_spawn in its own process group, stdin from /dev/null and
 /// stdout+stderr appended to a log, with default signal dispositions and an empty signal mask

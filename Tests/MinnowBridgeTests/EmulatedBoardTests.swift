@@ -134,7 +134,7 @@ final class EmulatedBoardTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: elf) }
         let pty = try PtyPair()
         var options = FlasherOptions()
-        options.gdbAddress = "127.0.0.1:\(freeLocalTCPPort())"
+        options.gdbAddress = "127.0.0.1:\(LoopbackPort.free())"
         options.timeout = 6
         let flasher = try FlasherFactory.make("gdb-remote", options: options)
         let start = Date()

@@ -17,32 +17,8 @@ enum LegacyTFLM {
 
     /// Outputs of the May 2024 TFLite Micro for `inputs`.
     static func run(_ model: [UInt8], inputs: [[Int8]]) throws -> [[Int8]] {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-tflm2024-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let modelURL = dir.appendingPathComponent("model.tflite"), inURL = dir.appendingPathComponent("in.bin")
-        let outURL = dir.appendingPathComponent("out.bin")
-        try Data(model).write(to: modelURL)
-        try Data(inputs.flatMap { $0.map { UInt8(bitPattern: $0) } }).write(to: inURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [ReferenceTools.root + "/tests/reference/run_reference.py", "--engine", "tflm",
-                             "--input-size", "\(inputs[0].count)", modelURL.path, inURL.path, outURL.path]
-        var environment = ProcessInfo.processInfo.environment
-        environment["PYTHONPATH"] = ReferenceTools.root + "/tests/reference/tflm2024_shim"
-        process.environment = environment
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        try process.run()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ReferenceTools.Failure(description: "TFLite Micro 2024 failed: \(String(decoding: stderr, as: UTF8.self).suffix(2000))")
-        }
-        let raw = try [UInt8](Data(contentsOf: outURL)).map { Int8(bitPattern: $0) }
-        let size = raw.count / inputs.count
-        return (0..<inputs.count).map { Array(raw[($0 * size)..<(($0 + 1) * size)]) }
+        try ReferenceTools.run(engine: "tflm", model: model, inputs: inputs, interpreter: python,
+                               environment: ["PYTHONPATH": ReferenceTools.root + "/tests/reference/tflm2024_shim"])
     }
 }
 

@@ -22,8 +22,10 @@ enum ReferenceTools {
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    /// Runs `inputs` through `engine` ("tflm" or "litert") and returns its int8 outputs.
-    static func run(engine: String, model: [UInt8], inputs: [[Int8]]) throws -> [[Int8]] {
+    /// Runs `inputs` through `engine` ("tflm" or "litert") and returns its int8 outputs;
+    /// `interpreter` and `environment` choose another reference (e.g. an older TFLite Micro).
+    static func run(engine: String, model: [UInt8], inputs: [[Int8]], interpreter python: String = python,
+                    environment extra: [String: String] = [:]) throws -> [[Int8]] {
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw Failure(description: "reference Python not found at \(python): run `make venv` (installs tflite-micro and ai-edge-litert)")
         }
@@ -38,6 +40,7 @@ enum ReferenceTools {
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [root + "/tests/reference/run_reference.py", "--engine", engine, "--input-size", "\(inputs[0].count)",
                              modelURL.path, inURL.path, outURL.path]
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, given in given }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = Pipe()

@@ -1,4 +1,5 @@
 import Foundation
+import MinnowBridge
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -39,7 +40,7 @@ struct EmulatorCLITests {
         let address = try #require(line.split(separator: " ").last.map(String.init))
         let port = try #require(Int(address.split(separator: ":").last ?? ""))
         #expect(address == "127.0.0.1:\(port)")
-        #expect(Self.connects(port: port), "gdb server \(address) accepts a connection")
+        #expect(LoopbackPort.isListening(port), "gdb server \(address) accepts a connection")
         let qemu = Self.processes(containing: "tcp:127.0.0.1:\(port)")
         #expect(qemu.count == 1, "one qemu for this board")
 
@@ -58,18 +59,6 @@ struct EmulatorCLITests {
                 "\(result.stderr)")
     }
 
-    static func connects(port: Int) -> Bool {
-        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard s >= 0 else { return false }
-        defer { close(s) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
 
     /// Live processes whose command line contains `text` (zombies excluded).
     static func processes(containing text: String) -> [Int] {

@@ -150,7 +150,7 @@ struct BridgeEndToEndTests {
             defer { bench.board.stop(); try? FileManager.default.removeItem(at: bench.work) }
 
             // An unreachable debug probe: gdb cannot connect; failed while flashing.
-            let closed = try Self.bridge(server, bench, gdb: "127.0.0.1:\(try Self.closedPort())")
+            let closed = try Self.bridge(server, bench, gdb: "127.0.0.1:\(LoopbackPort.free())")
             try await Self.waitUntilOnline(server, bench)
             let unreachable = try await Self.install(server, bench)
             try await server.withWorker {
@@ -219,20 +219,5 @@ struct BridgeEndToEndTests {
 
     static func scores(_ answer: [String: Any]) -> [String] {
         (answer["scores"] as? [[String: Any]] ?? []).map { "\($0["label"] ?? "")=\($0["score"] ?? "")" }
-    }
-
-    /// A loopback port nothing listens on.
-    static func closedPort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                try #require(bind(socket, $0, length) == 0)
-                try #require(getsockname(socket, $0, &length) == 0)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
