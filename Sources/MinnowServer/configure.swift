@@ -8,6 +8,9 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     app.http.server.configuration.hostname = config.host
     app.http.server.configuration.port = config.port
     app.http.server.configuration.reportMetrics = false  // requests are observed by RequestObservationMiddleware
+    if let certificate = config.tlsCertificateFile, let key = config.tlsKeyFile {  // HTTPS only on the port
+        app.http.server.configuration.tlsConfiguration = try TLSFiles.serverConfiguration(certificateFile: certificate, keyFile: key)
+    }
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
 
     try DatabaseSetup.use(config, on: app)
@@ -33,10 +36,10 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
 
     app.middleware = Middlewares()
     app.middleware.use(RequestObservationMiddleware(metrics: services.metrics))
-    app.middleware.use(SecureHeadersMiddleware())
+    app.middleware.use(SecureHeadersMiddleware(servesTLS: config.usesTLS))
     app.middleware.use(ErrorMiddleware())
 
-    OperationsRoutes.register(on: app, metrics: services.metrics)
+    OperationsRoutes.register(on: app, metrics: services.metrics, scheme: config.scheme)
     WebRoutes(services: services).register(on: app)
     try APIHandler(services: services).registerHandlers(
         on: APITransport(routes: app),
@@ -57,7 +60,8 @@ public func serve(_ config: ServerConfiguration) async throws {
             app.lifecycle.use(WorkerSupervisor(count: config.workers, arguments: arguments))
         }
         app.logger.notice("minnow serving", metadata: [
-            "address": "http://\(config.host):\(config.port)",
+            "address": "\(config.scheme)://\(config.host):\(config.port)",
+            "scheme": "\(config.scheme)",
             "database": .string(config.databaseURL == nil ? "sqlite \(config.sqliteFile)" : "postgresql"),
             "workers": "\(config.workers)",
         ])

@@ -35,6 +35,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("login-window"), help: .init(ConfigurationKey.loginWindow.help)) var loginWindow: Int?
     @Option(name: .customLong("secret-file"), help: .init(ConfigurationKey.secretFile.help)) var secretFile: String?
     @Option(name: .customLong("install-lease"), help: .init(ConfigurationKey.installLease.help)) var installLease: Int?
+    @Option(name: .customLong("tls-cert"), help: .init(ConfigurationKey.tlsCert.help)) var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: .init(ConfigurationKey.tlsKey.help)) var tlsKey: String?
     @Option(help: "JSON config file (default <data-dir>/minnow.json if it exists).") var config: String?
 
     func run() async throws {
@@ -45,7 +47,7 @@ struct Serve: AsyncParsableCommand {
             "login-failures-per-user": loginFailuresPerUser.map(String.init),
             "login-attempts-per-address": loginAttemptsPerAddress.map(String.init),
             "login-window": loginWindow.map(String.init), "secret-file": secretFile,
-            "install-lease": installLease.map(String.init),
+            "install-lease": installLease.map(String.init), "tls-cert": tlsCert, "tls-key": tlsKey,
         ]
         let settings: ServerConfiguration
         do {

@@ -25,8 +25,9 @@ enum SessionCookie {
         HTTPCookies.Value(string: value, maxAge: 3600 * 12, path: "/", isSecure: isHTTPS(request), isHTTPOnly: true, sameSite: .strict)
     }
 
-    /// Behind a TLS-terminating proxy the cookie is marked Secure too.
+    /// Served over TLS by this server (`--tls-cert`), or behind a TLS-terminating proxy: the cookie is marked Secure.
     static func isHTTPS(_ request: Request) -> Bool {
-        request.url.scheme == "https" || request.headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
+        request.storage[ServedOverTLSKey.self] == true || request.url.scheme == "https"
+            || request.headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
     }
 }

@@ -25,9 +25,12 @@ public struct ConfigurationKey: Sendable {
 
     public static let installLease = Self(name: "install-lease", environment: "MINNOW_INSTALL_LEASE", help: "Seconds a bridge may go without reporting on an install before it fails (default 60).")
 
+    public static let tlsCert = Self(name: "tls-cert", environment: "MINNOW_TLS_CERT", help: "PEM certificate (chain) file; with --tls-key the port serves HTTPS only, with HSTS and Secure cookies.")
+    public static let tlsKey = Self(name: "tls-key", environment: "MINNOW_TLS_KEY", help: "PEM private key file (unencrypted) matching --tls-cert.")
+
     public static let all: [Self] = [
         host, port, dataDir, workers, databaseURL, logLevel, tokenLifetime, maxJSONBody,
-        bcryptCost, loginFailures, loginAttempts, loginWindow, secretFile, installLease,
+        bcryptCost, loginFailures, loginAttempts, loginWindow, secretFile, installLease, tlsCert, tlsKey,
     ]
 }
 
@@ -84,6 +87,16 @@ public struct ConfigurationResolver: Sendable {
         if let v = try int(.loginWindow, in: 1...86400) { config.loginLimits.window = TimeInterval(v) }
         if let (v, _) = value(.secretFile) { config.secretFile = v }
         if let v = try int(.installLease, in: 5...3600) { config.installLeaseSeconds = Double(v) }
+        switch (value(.tlsCert), value(.tlsKey)) {
+        case (nil, nil): break
+        case let ((cert, _)?, (key, _)?):
+            config.tlsCertificateFile = cert
+            config.tlsKeyFile = key
+        case let ((_, source)?, nil):
+            throw ConfigurationError(description: "\(source) is set but no TLS key is (--tls-key or MINNOW_TLS_KEY); HTTPS needs both.")
+        case let (nil, (_, source)?):
+            throw ConfigurationError(description: "\(source) is set but no TLS certificate is (--tls-cert or MINNOW_TLS_CERT); HTTPS needs both.")
+        }
         return config
     }
 

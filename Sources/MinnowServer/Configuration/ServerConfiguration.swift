@@ -24,8 +24,17 @@ public struct ServerConfiguration: Sendable {
     public var secretFile: String?
     /// How long a bridge holds an install without reporting before the install fails.
     public var installLeaseSeconds: Double = 60
+    /// PEM certificate (chain) and private key; both set serves HTTPS only, with HSTS and
+    /// Secure cookies. Neither set serves plain HTTP.
+    public var tlsCertificateFile: String?
+    public var tlsKeyFile: String?
 
     public init() {}
+
+    public var usesTLS: Bool { tlsCertificateFile != nil && tlsKeyFile != nil }
+
+    /// "https" when TLS is on, else "http".
+    public var scheme: String { usesTLS ? "https" : "http" }
 
     public var resolvedSecretFile: String {
         secretFile ?? URL(fileURLWithPath: dataDirectory).appendingPathComponent("secret.key").path

@@ -7,9 +7,10 @@ import SQLKit
 import Vapor
 
 enum OperationsRoutes {
-    static func register(on app: Application, metrics: PrometheusCollectorRegistry) {
+    static func register(on app: Application, metrics: PrometheusCollectorRegistry, scheme: String = "http") {
+        let health = #"{"scheme":"\#(scheme)","status":"ok"}"#
         app.get("healthz") { _ in
-            Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(string: #"{"status":"ok"}"#))
+            Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(string: health))
         }
         app.get("readyz") { request async -> Response in
             do {
