@@ -88,7 +88,11 @@ struct HTTPSTests {
         }
     }
 
-    @Test func configFileKeysTurnTLSOn() throws {
+    @Test func configFileKeysTurnTLSOn() async throws {
+        let help = try await MinnowProcess.run(["serve", "--help"], environment: [:])
+        for word in ["--tls-cert", "--tls-key", "MINNOW_TLS_CERT", "MINNOW_TLS_KEY"] {
+            #expect(help.stdout.contains(word), "serve --help mentions \(word)")
+        }
         let scratch = try Scratch()
         let file = scratch.path("minnow.json")
         try Data(#"{"tls-cert": "/etc/minnow/cert.pem", "tls-key": "/etc/minnow/key.pem"}"#.utf8).write(to: URL(fileURLWithPath: file))
