@@ -50,6 +50,7 @@ extension APIHandler {
         }
         let deadline = ContinuousClock.now + .seconds(min(60, max(0, input.query.wait ?? 25)))
         let installs = installs(request)
+        try await installs.reapExpired()
         while true {
             if let install = try await installs.claim(for: bridge) {
                 guard let device = try await DeviceRegistry(db: request.db).find(install.$device.id.uuidString, in: project) else { continue }

@@ -83,9 +83,9 @@ struct DeviceInstalls {
         return .success(install)
     }
 
-    /// Claims the oldest install ready for one of `bridge`'s devices, under a lease.
+    /// Claims the oldest install ready for one of `bridge`'s devices, under a lease. (A long
+    /// poll calls this a few times a second: it reaps expired claims once, before its loop.)
     func claim(for bridge: Bridge) async throws -> DeviceInstall? {
-        try await reapExpired()
         let bridgeID = try bridge.requireID()
         let ready = try await DeviceInstall.query(on: db).join(Device.self, on: \DeviceInstall.$device.$id == \Device.$id)
             .filter(Device.self, \.$bridge.$id == bridgeID).filter(\.$status == .ready).filter(\.$bridge.$id == nil)
