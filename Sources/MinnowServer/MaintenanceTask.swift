@@ -1,5 +1,5 @@
 // Periodic housekeeping while the server runs (and once at start): forget revoked tokens that
-// have expired anyway, end jobs whose process vanished, delete archives no import holds and
+// have expired anyway and sign-in counters whose window ended, end jobs whose process vanished, delete archives no import holds and
 // blobs nothing refers to any more.
 import Fluent
 import Synchronization
@@ -34,6 +34,7 @@ final class MaintenanceTask: LifecycleHandler, Sendable {
     static func run(on db: any Database, spool: URL, logger: Logger, gracePeriod: TimeInterval = 3600) async {
         do {
             try await RevokedToken.query(on: db).filter(\.$expiresAt < Date()).delete()
+            try await LoginRateLimiter.removeExpired(on: db)
             try await JobQueue(db: db).reapExpired()
             try await ImportJob.removeAbandonedArchives(in: spool, on: db)
             let removed = try await DatabaseBlobStore(database: db, references: BlobReferences.all).collectGarbage(gracePeriod: gracePeriod)

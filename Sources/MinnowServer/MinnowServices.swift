@@ -14,6 +14,8 @@ struct MinnowServices: Sendable {
     let models: ModelCache
     let deployments: DeploymentDirectory
     let predictionStats: PredictionStats
+    /// `--prediction-rate-limit`, in memory per process.
+    let predictionLimiter: PredictionRateLimiter
     /// Carries a new key from the form that made it to the one page that shows it.
     let secretReveal: SecretReveal
 

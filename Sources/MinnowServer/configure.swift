@@ -30,6 +30,7 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
         models: models,
         deployments: DeploymentDirectory(models: models, metrics: metrics),
         predictionStats: PredictionStats(),
+        predictionLimiter: PredictionRateLimiter(perMinute: config.predictionRateLimit, metrics: metrics),
         secretReveal: SecretReveal(secret: secret)
     )
     app.lifecycle.use(services.predictionStats)

@@ -33,6 +33,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("login-failures-per-user"), help: .init(ConfigurationKey.loginFailures.help)) var loginFailuresPerUser: Int?
     @Option(name: .customLong("login-attempts-per-address"), help: .init(ConfigurationKey.loginAttempts.help)) var loginAttemptsPerAddress: Int?
     @Option(name: .customLong("login-window"), help: .init(ConfigurationKey.loginWindow.help)) var loginWindow: Int?
+    @Option(name: .customLong("prediction-rate-limit"), help: .init(ConfigurationKey.predictionRateLimit.help)) var predictionRateLimit: Int?
     @Option(name: .customLong("secret-file"), help: .init(ConfigurationKey.secretFile.help)) var secretFile: String?
     @Option(name: .customLong("install-lease"), help: .init(ConfigurationKey.installLease.help)) var installLease: Int?
     @Option(name: .customLong("tls-cert"), help: .init(ConfigurationKey.tlsCert.help)) var tlsCert: String?
@@ -47,6 +48,7 @@ struct Serve: AsyncParsableCommand {
             "login-failures-per-user": loginFailuresPerUser.map(String.init),
             "login-attempts-per-address": loginAttemptsPerAddress.map(String.init),
             "login-window": loginWindow.map(String.init), "secret-file": secretFile,
+            "prediction-rate-limit": predictionRateLimit.map(String.init),
             "install-lease": installLease.map(String.init), "tls-cert": tlsCert, "tls-key": tlsKey,
         ]
         let settings: ServerConfiguration

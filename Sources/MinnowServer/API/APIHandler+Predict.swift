@@ -19,6 +19,10 @@ extension APIHandler {
             failed()
             return .unauthorized(.init(body: .json(.make(code: "unauthorized", message: "The Prediction-Key is not this deployment's key."))))
         }
+        if let wait = services.predictionLimiter.admit(input.path.deployment) {
+            let error = APIError.tooManyRequests(retryAfter: wait, "This deployment's key is over its limit of \(services.predictionLimiter.perMinute) predictions per minute; try again in \(wait) seconds.")
+            return .tooManyRequests(.init(headers: .init(retryAfter: wait), body: .json(error.body)))
+        }
         var files: [(name: String?, data: Data)] = []
         switch input.body {
         case .jpeg(let body), .png(let body), .binary(let body):

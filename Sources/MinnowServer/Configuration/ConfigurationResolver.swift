@@ -21,6 +21,7 @@ public struct ConfigurationKey: Sendable {
     public static let loginFailures = Self(name: "login-failures-per-user", environment: "MINNOW_LOGIN_FAILURES_PER_USER", help: "Failed sign-ins per username per window before 429 (default 10).")
     public static let loginAttempts = Self(name: "login-attempts-per-address", environment: "MINNOW_LOGIN_ATTEMPTS_PER_ADDRESS", help: "Sign-in attempts per client address per window before 429 (default 60).")
     public static let loginWindow = Self(name: "login-window", environment: "MINNOW_LOGIN_WINDOW", help: "Sign-in rate-limit window in seconds (default 900).")
+    public static let predictionRateLimit = Self(name: "prediction-rate-limit", environment: "MINNOW_PREDICTION_RATE_LIMIT", help: "Predictions per minute per deployment key before 429, counted per server process; 0 for no limit (default 0).")
     public static let secretFile = Self(name: "secret-file", environment: "MINNOW_SECRET_FILE", help: "Token-signing secret file; share it between API nodes (default <data-dir>/secret.key).")
 
     public static let installLease = Self(name: "install-lease", environment: "MINNOW_INSTALL_LEASE", help: "Seconds a bridge may go without reporting on an install before it fails (default 60).")
@@ -30,7 +31,7 @@ public struct ConfigurationKey: Sendable {
 
     public static let all: [Self] = [
         host, port, dataDir, workers, databaseURL, logLevel, tokenLifetime, maxJSONBody,
-        bcryptCost, loginFailures, loginAttempts, loginWindow, secretFile, installLease, tlsCert, tlsKey,
+        bcryptCost, loginFailures, loginAttempts, loginWindow, predictionRateLimit, secretFile, installLease, tlsCert, tlsKey,
     ]
 }
 
@@ -85,6 +86,7 @@ public struct ConfigurationResolver: Sendable {
         if let v = try int(.loginFailures, in: 1...100_000) { config.loginLimits.failuresPerUsername = v }
         if let v = try int(.loginAttempts, in: 1...100_000) { config.loginLimits.attemptsPerAddress = v }
         if let v = try int(.loginWindow, in: 1...86400) { config.loginLimits.window = TimeInterval(v) }
+        if let v = try int(.predictionRateLimit, in: 0...1_000_000) { config.predictionRateLimit = v }
         if let (v, _) = value(.secretFile) { config.secretFile = v }
         if let v = try int(.installLease, in: 5...3600) { config.installLeaseSeconds = Double(v) }
         switch (value(.tlsCert), value(.tlsKey)) {

@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var maxJSONBodyBytes = 1 << 20
     public var bcryptCost = 12
     public var loginLimits = LoginLimits()
+    /// Predictions per minute per deployment key, counted in each process's memory; 0 = unlimited.
+    public var predictionRateLimit = 0
     /// File holding the token-signing secret; generated on first start when missing.
     public var secretFile: String?
     /// How long a bridge holds an install without reporting before the install fails.
@@ -46,7 +48,7 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Sign-in rate limits: failed attempts per username and attempts per client address,
-/// each counted over a sliding window.
+/// each counted over a window in the database, so all API nodes share them.
 public struct LoginLimits: Sendable {
     public var failuresPerUsername = 10
     public var attemptsPerAddress = 60

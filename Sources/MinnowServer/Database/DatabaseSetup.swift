@@ -43,5 +43,6 @@ enum DatabaseSetup {
         app.migrations.add(CreateJobEvent())
         app.migrations.add(CreateDeployment())
         app.migrations.add(CreateDevices())
+        app.migrations.add(CreateLoginCounters())
     }
 }

@@ -26,17 +26,17 @@ struct Accounts {
     func signIn(username rawUsername: String, password: String) async throws -> Result<User, DomainFailure> {
         let username = rawUsername.lowercased()
         let address = request.remoteAddress?.ipAddress ?? "unknown"
-        if let wait = await services.loginLimiter.admit(username: username, address: address) {
+        if let wait = try await services.loginLimiter.admit(username: username, address: address, on: db) {
             return .failure(.tooManyRequests(retryAfter: wait, "Too many sign-in attempts; try again in \(wait) seconds."))
         }
         let user = try await User.query(on: db).filter(\.$username == username).first()
         // Verify against a dummy hash for unknown users so timing does not reveal who exists.
         let valid = try await request.password.async.verify(password, created: user?.passwordHash ?? services.dummyPasswordHash)
         guard let user, valid else {
-            await services.loginLimiter.recordFailure(username: username)
+            try await services.loginLimiter.recordFailure(username: username, on: db)
             return .failure(.unauthorized("Wrong username or password."))
         }
-        await services.loginLimiter.recordSuccess(username: username)
+        try await services.loginLimiter.recordSuccess(username: username, on: db)
         return .success(user)
     }
 
