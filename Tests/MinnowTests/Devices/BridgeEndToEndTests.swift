@@ -24,7 +24,9 @@ struct BridgeEndToEndTests {
         let key = try await DeviceRegistryTests.bridgeKey(server, project: project, token: token)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        let board = try EmulatedBoard(directory: work.path)
+        // EmulatedBoard starts, waits for and stops processes synchronously: on a thread of its
+        // own, never on one of the few threads every test server's async work shares.
+        let board = try await BlockingThread.run { try EmulatedBoard(directory: work.path) }
         let sysfs = work.appendingPathComponent("sysfs").path
         try SysfsTree.addBoard(root: sysfs, tty: board.tty, vid: 0x0d28, pid: 0x0204, serial: serial,
                                manufacturer: "Minnow", product: "Emulated MPS2-AN386 (qemu)")
@@ -33,6 +35,17 @@ struct BridgeEndToEndTests {
         try #require(created.status == 201, "\(created.text)")
         return Bench(token: token, project: project, iteration: iteration, key: key, device: try #require(created["id"] as? String),
                      board: board, sysfs: sysfs, work: work)
+    }
+
+    /// Runs `body` with a bench, then stops its board and removes its files, whatever happened.
+    static func withBench<T>(_ server: TestServer, serial: String = "EMU-E2E-0001", _ body: (Bench) async throws -> T) async throws -> T {
+        let bench = try await Self.bench(server, serial: serial)
+        let result: Result<T, any Error>
+        do { result = .success(try await body(bench)) } catch { result = .failure(error) }
+        let board = bench.board
+        _ = try? await BlockingThread.run { board.stop() }
+        try? FileManager.default.removeItem(at: bench.work)
+        return try result.get()
     }
 
     static func bridge(_ server: TestServer, _ bench: Bench, gdb: String? = nil, bootTimeout: Int = 10, key: String? = nil) throws -> BackgroundMinnow {
@@ -71,10 +84,8 @@ struct BridgeEndToEndTests {
 
     @Test func emulatedBoardGetsTheModelBootsAndAnswersLikeTheCloud() async throws {
         guard EmulatorTools.available else { return }
-        try await TestServer.with(.sqlite) { server in
+        try await TestServer.with(.sqlite) { server in try await Self.withBench(server) { bench in
             // setup
-            let bench = try await Self.bench(server)
-            defer { bench.board.stop(); try? FileManager.default.removeItem(at: bench.work) }
             let bridge = try Self.bridge(server, bench)
             try await Self.waitUntilOnline(server, bench)
 
@@ -135,19 +146,17 @@ struct BridgeEndToEndTests {
             #expect(!page.text.contains("differs from cloud"))
 
             // Unplugged: the board disappears from the bridge's next heartbeat.
-            bench.board.killQemu()
+            let board = bench.board
+            try await BlockingThread.run { board.killQemu() }
             try await Self.waitFor("the device to go offline", timeout: 30, log: bridge) {
                 try await server.request(.GET, "/v1/projects/\(bench.project)/devices/\(bench.device)", token: bench.token)["status"] as? String == "offline"
             }
-        }
+        } }
     }
 
     @Test func failuresEndInFailedWithTheStageAndTheLog() async throws {
         guard EmulatorTools.available else { return }
-        try await TestServer.with(.sqlite, configure: { $0.installLeaseSeconds = 5 }) { server in
-            let bench = try await Self.bench(server, serial: "EMU-E2E-0002")
-
-            defer { bench.board.stop(); try? FileManager.default.removeItem(at: bench.work) }
+        try await TestServer.with(.sqlite, configure: { $0.installLeaseSeconds = 5 }) { server in try await Self.withBench(server, serial: "EMU-E2E-0002") { bench in
 
             // An unreachable debug probe: gdb cannot connect; failed while flashing.
             let closed = try Self.bridge(server, bench, gdb: "127.0.0.1:\(LoopbackPort.free())")
@@ -165,7 +174,8 @@ struct BridgeEndToEndTests {
             _ = await closed.waitForExit()
 
             // A firmware that never boots: flashing works, the boot line never comes.
-            let silent = try EmulatorTools.silentFirmware(in: bench.work)
+            let work = bench.work
+            let silent = try await BlockingThread.run { try EmulatorTools.silentFirmware(in: work) }
             let neverBoots = try await Self.readyInstall(server, bench, replacingFirmwareWith: silent)
             let patient = try Self.bridge(server, bench, bootTimeout: 3)
             try await Self.waitFor("the silent firmware to fail verifying") {
@@ -201,7 +211,7 @@ struct BridgeEndToEndTests {
             #expect(await revoked.waitForExit(timeout: 20) == 1)
             let device = try await server.request(.GET, "/v1/projects/\(bench.project)/devices/\(bench.device)", token: bench.token)
             #expect(device["installedIterationId"] == nil, "nothing failed was reported as installed")
-        }
+        } }
     }
 
     /// Requests an install, lets the worker build it, then swaps its firmware for `elf` (as a
