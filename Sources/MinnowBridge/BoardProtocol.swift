@@ -42,7 +42,7 @@ public struct BoardHello: Sendable, Equatable, Codable {
 public struct BoardInference: Sendable, Equatable, Codable {
     /// The model's int8 output, one element per output byte.
     public var output: [Int8]
-    /// SysTick ticks at `clock_hz` spent in the model's invoke.
+    /// Timer ticks at `clock_hz` spent in the model's invoke.
     public var ticks: UInt64
 
     public init(output: [Int8], ticks: UInt64) {

@@ -1,6 +1,6 @@
 // Board support for Minnow's bare-metal images, part 2: the CMSDK APB UART0 driver (as on
 // mps2-an385/an386/an500: 0x40004000, RX interrupt 0, 115200 baud from the 25 MHz clock) and
-// SysTick timing that counts past the 24-bit wrap. Plain C as Swift constants. Polled
+// a free-running 32-bit TIMER0 for timing (`ticks.h`). Plain C as Swift constants. Polled
 // transmit, interrupt-driven receive into a 256-byte ring (a full ring leaves the next byte in
 // the UART, which under qemu holds the sender back); no DMA, no hardware flow control.
 
@@ -19,7 +19,8 @@ extension BareMetal {
     void mn_put_u64(uint64_t value);
     int mn_getc(void);                    /* next received byte, or -1 when none is waiting */
     void mn_wait_for_input(void);         /* sleeps (WFI) until a byte is waiting */
-    uint64_t mn_ticks(void);              /* SysTick ticks since mn_board_init, 64-bit (wraps counted) */
+    uint32_t mn_ticks(void);              /* ticks of a free-running 32-bit counter at MN_CLOCK_HZ; durations are
+                                             differences as uint32_t (up to 2^32 ticks: 171 s at 25 MHz) */
 
     #endif
 
@@ -29,31 +30,20 @@ extension BareMetal {
     static let boardSource = #"""
     /* board.c: CMSDK APB UART0 and SysTick for the emulated MPS2 boards. */
     #include "board.h"
+    #include "ticks.h"
 
     #define UART0_DATA      (*(volatile uint32_t *)0x40004000u)
     #define UART0_STATE     (*(volatile uint32_t *)0x40004004u)  /* bit 0 TX full, bit 1 RX full */
     #define UART0_CTRL      (*(volatile uint32_t *)0x40004008u)  /* bit 0 TX on, bit 1 RX on, bit 3 RX interrupt */
     #define UART0_INTCLEAR  (*(volatile uint32_t *)0x4000400Cu)  /* bit 1 RX */
     #define UART0_BAUDDIV   (*(volatile uint32_t *)0x40004010u)
-    #define SYST_CSR        (*(volatile uint32_t *)0xE000E010u)
-    #define SYST_RVR        (*(volatile uint32_t *)0xE000E014u)
-    #define SYST_CVR        (*(volatile uint32_t *)0xE000E018u)
     #define NVIC_ISER0      (*(volatile uint32_t *)0xE000E100u)
-    #define SCB_ICSR        (*(volatile uint32_t *)0xE000ED04u)
 
     #ifndef MN_CLOCK_HZ
     #define MN_CLOCK_HZ 25000000u
     #endif
-    /* SysTick reload: the largest 24-bit value unless a test asks for faster wraps. */
-    #ifndef MN_SYSTICK_RELOAD
-    #define MN_SYSTICK_RELOAD 0xFFFFFFu
-    #endif
-
-    static volatile uint32_t systick_wraps;
     static volatile uint8_t rx_ring[256];
     static volatile uint32_t rx_head, rx_tail;   /* written by the interrupt, read by mn_getc */
-
-    void SysTick_Handler(void) { systick_wraps++; }
 
     void UART0RX_Handler(void) {
         /* Clear first, then drain: a byte that lands after the last check raises the interrupt
@@ -71,9 +61,7 @@ extension BareMetal {
         (void)UART0_DATA;  /* a read makes qemu offer bytes that arrived before RX was on */
         UART0_INTCLEAR = 2u;
         NVIC_ISER0 = 1u << 0;
-        SYST_RVR = MN_SYSTICK_RELOAD;
-        SYST_CVR = 0;
-        SYST_CSR = 7u;  /* CPU clock, interrupt on wrap, enabled */
+        mn_counter_start();
         __asm volatile ("cpsie i");
     }
 
@@ -119,18 +107,58 @@ extension BareMetal {
         __asm volatile ("cpsie i" ::: "memory");
     }
 
-    uint64_t mn_ticks(void) {
-        /* With interrupts masked the wrap count cannot change under us; a wrap whose handler has
-           not run yet shows as SysTick pending (ICSR bit 26): count it, and re-read the counter,
-           which has then certainly reloaded. */
-        uint32_t wraps, value, primask;
-        __asm volatile ("mrs %0, primask\n cpsid i" : "=r"(primask) :: "memory");
-        wraps = systick_wraps;
-        value = SYST_CVR;
-        if (SCB_ICSR & (1u << 26)) { wraps++; value = SYST_CVR; }
-        __asm volatile ("msr primask, %0" :: "r"(primask) : "memory");
-        return (uint64_t)wraps * (MN_SYSTICK_RELOAD + 1u) + (MN_SYSTICK_RELOAD - value);
-    }
+    uint32_t mn_ticks(void) { return mn_counter_read(); }
 
     """#
+
+    /// `ticks.h`: the free-running 32-bit up-counter that times inferences, for `machine`.
+    /// A TIMER0 peripheral and no interrupt: qemu raises SysTick's wrap interrupt some time
+    /// after its counter has visibly reloaded, so a SysTick count with wraps added by the
+    /// interrupt reads a whole period short now and then. A 32-bit counter read once needs no
+    /// wrap bookkeeping: durations are `uint32_t` differences.
+    static func tickCounter(for machine: EmulatedMachine) -> String {
+        let counter: String
+        switch machine.peripherals {
+        case .cmsdk:
+            counter = """
+            /* CMSDK APB TIMER0 at the peripheral clock: counts down from 0xFFFFFFFF and reloads it at 0. */
+            #define MN_TIMER0_CTRL   (*(volatile uint32_t *)0x40000000u)
+            #define MN_TIMER0_VALUE  (*(volatile uint32_t *)0x40000004u)
+            #define MN_TIMER0_RELOAD (*(volatile uint32_t *)0x40000008u)
+            static inline void mn_counter_start(void) {
+                MN_TIMER0_CTRL = 0u;
+                MN_TIMER0_RELOAD = 0xFFFFFFFFu;
+                MN_TIMER0_VALUE = 0xFFFFFFFFu;
+                MN_TIMER0_CTRL = 1u;  /* enabled, internal clock, no interrupt */
+            }
+            static inline uint32_t mn_counter_read(void) { return ~MN_TIMER0_VALUE; }
+            """
+        case .nrf51:
+            counter = """
+            /* nRF51 TIMER0 in 32-bit timer mode at 16 MHz (prescaler 0), read through capture register 0. */
+            #define MN_TIMER0_START     (*(volatile uint32_t *)0x40008000u)
+            #define MN_TIMER0_CAPTURE0  (*(volatile uint32_t *)0x40008040u)
+            #define MN_TIMER0_MODE      (*(volatile uint32_t *)0x40008504u)
+            #define MN_TIMER0_BITMODE   (*(volatile uint32_t *)0x40008508u)
+            #define MN_TIMER0_PRESCALER (*(volatile uint32_t *)0x40008510u)
+            #define MN_TIMER0_CC0       (*(volatile uint32_t *)0x40008540u)
+            static inline void mn_counter_start(void) {
+                MN_TIMER0_MODE = 0u;
+                MN_TIMER0_BITMODE = 3u;
+                MN_TIMER0_PRESCALER = 0u;
+                MN_TIMER0_START = 1u;
+            }
+            static inline uint32_t mn_counter_read(void) { MN_TIMER0_CAPTURE0 = 1u; return MN_TIMER0_CC0; }
+            """
+        }
+        return """
+        /* ticks.h: a free-running 32-bit tick counter on \(machine.machine) (\(machine.tickHz) Hz). */
+        #ifndef MN_TICKS_H
+        #define MN_TICKS_H
+        #include <stdint.h>
+        \(counter)
+        #endif
+
+        """
+    }
 }

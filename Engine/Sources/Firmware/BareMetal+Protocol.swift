@@ -61,7 +61,7 @@ extension BareMetal {
         }
 
         static void infer(const char *hex, int length) {
-            uint64_t start, ticks;
+            uint32_t start, ticks;
             int i, k;
             if (length != 2 * \#(upper)_INPUT_SIZE) {
                 error("infer needs exactly \#(2 * facts.inputBytes) hex characters, got ", length);

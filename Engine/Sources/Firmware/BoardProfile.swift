@@ -70,21 +70,31 @@ public struct EmulatedMachine: Sendable, Equatable {
     public var flashBytes: Int
     public var ramOrigin: UInt32
     public var ramBytes: Int
-    /// SysTick clock (the CPU clock). Under `-icount shift=0` one instruction takes 1 ns of virtual time.
-    public var sysTickHz: Int
-    /// True when UART0 is a CMSDK APB UART at 0x40004000 (RX interrupt 0), as on the MPS2 boards.
-    public var hasCMSDKUART: Bool
+    /// Clock of the free-running tick counter (TIMER0), equal to the CPU clock on these machines.
+    /// Under `-icount shift=0` one instruction takes 1 ns of virtual time.
+    public var tickHz: Int
+    /// The peripherals at fixed addresses that the board support drives.
+    public var peripherals: Peripherals
 
-    /// Instructions per SysTick tick under `-icount shift=0` (40 on the 25 MHz MPS2 boards).
-    public var instructionsPerTick: Double { 1e9 / Double(sysTickHz) }
+    /// Instructions per tick under `-icount shift=0` (40 on the 25 MHz MPS2 boards).
+    public var instructionsPerTick: Double { 1e9 / Double(tickHz) }
+    /// True when UART0 is a CMSDK APB UART at 0x40004000 (RX interrupt 0), as on the MPS2 boards.
+    public var hasCMSDKUART: Bool { peripherals == .cmsdk }
+
+    public enum Peripherals: Sendable, Equatable {
+        /// Arm CMSDK APB UART0 and TIMER0 (the MPS2 boards).
+        case cmsdk
+        /// Nordic nRF51 TIMER0 (the micro:bit); no UART driver.
+        case nrf51
+    }
 
     public static let mps2AN385 = EmulatedMachine(machine: "mps2-an385", cpu: "cortex-m3", core: "Cortex-M3", flashOrigin: 0, flashBytes: 4 << 20,
-                                                  ramOrigin: 0x2000_0000, ramBytes: 4 << 20, sysTickHz: 25_000_000, hasCMSDKUART: true)
+                                                  ramOrigin: 0x2000_0000, ramBytes: 4 << 20, tickHz: 25_000_000, peripherals: .cmsdk)
     public static let mps2AN386 = EmulatedMachine(machine: "mps2-an386", cpu: "cortex-m4", core: "Cortex-M4", flashOrigin: 0, flashBytes: 4 << 20,
-                                                  ramOrigin: 0x2000_0000, ramBytes: 4 << 20, sysTickHz: 25_000_000, hasCMSDKUART: true)
+                                                  ramOrigin: 0x2000_0000, ramBytes: 4 << 20, tickHz: 25_000_000, peripherals: .cmsdk)
     public static let mps2AN500 = EmulatedMachine(machine: "mps2-an500", cpu: "cortex-m7", core: "Cortex-M7", flashOrigin: 0, flashBytes: 4 << 20,
-                                                  ramOrigin: 0x2000_0000, ramBytes: 4 << 20, sysTickHz: 25_000_000, hasCMSDKUART: true)
+                                                  ramOrigin: 0x2000_0000, ramBytes: 4 << 20, tickHz: 25_000_000, peripherals: .cmsdk)
     /// BBC micro:bit (nRF51822, Cortex-M0 at 16 MHz): 256 KB flash, 16 KB RAM, no CMSDK UART.
     public static let microbit = EmulatedMachine(machine: "microbit", cpu: "cortex-m0", core: "Cortex-M0", flashOrigin: 0, flashBytes: 256 << 10,
-                                                 ramOrigin: 0x2000_0000, ramBytes: 16 << 10, sysTickHz: 16_000_000, hasCMSDKUART: false)
+                                                 ramOrigin: 0x2000_0000, ramBytes: 16 << 10, tickHz: 16_000_000, peripherals: .nrf51)
 }

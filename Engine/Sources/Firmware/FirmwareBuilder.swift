@@ -81,7 +81,7 @@ public enum FirmwareBuilder {
     /// variants of the same firmware through `link` (e.g. with other flags).
     public static func protocolMain(name: String, board: BoardProfile, modelHash: String, inputBytes: Int) -> String {
         BareMetal.protocolMain(name: name, facts: BareMetal.BootFacts(board: board.name, modelHash: modelHash,
-                                                                      clockHz: board.latencyMachine?.sysTickHz ?? board.clockMHz * 1_000_000,
+                                                                      clockHz: board.latencyMachine?.tickHz ?? board.clockMHz * 1_000_000,
                                                                       inputBytes: inputBytes))
     }
 
@@ -98,8 +98,9 @@ public enum FirmwareBuilder {
         files["startup.c"] = BareMetal.startup
         files["board.h"] = BareMetal.boardHeader
         files["board.c"] = BareMetal.boardSource
+        files["ticks.h"] = BareMetal.tickCounter(for: machine)
         files["link.ld"] = BareMetal.linkerScript(for: machine)
-        let flags = board.compilerFlags + commonFlags + ["-DMN_CLOCK_HZ=\(machine.sysTickHz)u"] + extraFlags
+        let flags = board.compilerFlags + commonFlags + ["-DMN_CLOCK_HZ=\(machine.tickHz)u"] + extraFlags
         let hash = firmwareHash(files: files, flags: flags)
         files["firmware_id.c"] = BareMetal.firmwareID(hash)
         let elf = try compileAndLink(files: files, flags: flags, compiler: compiler)

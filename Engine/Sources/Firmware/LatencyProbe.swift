@@ -1,6 +1,6 @@
 // LatencyProbe: measures instructions per inference of a generated C library on an emulated
-// core. The library is linked into a small semihosting harness (startup.c, SysTick with its
-// 24-bit wrap counted) for the CPU's qemu machine (M0/M0+ → microbit, M3 → mps2-an385,
+// core. The library is linked into a small semihosting harness (startup.c, the 32-bit TIMER0
+// counter of ticks.h) for the CPU's qemu machine (M0/M0+ → microbit, M3 → mps2-an385,
 // M4 → mps2-an386, M7 → mps2-an500) and run once under `qemu-system-arm -icount shift=0`,
 // where the virtual clock advances exactly 1 ns per instruction. These are instructions, a
 // lower bound on cycles: qemu models no pipeline, wait states or caches. Not a benchmark of
@@ -12,7 +12,7 @@ import Foundation
 public struct LatencyMeasurement: Sendable, Codable, Equatable {
     /// Instructions the emulated core executed in the model's invoke.
     public var instructions: Int
-    /// SysTick ticks at the machine's clock (instructions = ticks × 10⁹ / clock).
+    /// Tick counter ticks at the machine's clock (instructions = ticks × 10⁹ / clock).
     public var ticks: Int
     /// qemu machine and the core it emulates, e.g. "mps2-an386", "Cortex-M4".
     public var machine: String
@@ -46,7 +46,8 @@ public enum LatencyProbe {
         if let cached = cache.value(key) { return cached }
         let harness = self.harness(library, input: input ?? probeInput(count: library.inputSize))
         var files = [library.headerFileName: library.header, library.sourceFileName: library.source,
-                     "probe.c": harness, "startup.c": BareMetal.startup, "link.ld": BareMetal.linkerScript(for: machine)]
+                     "probe.c": harness, "startup.c": BareMetal.startup,
+                     "ticks.h": BareMetal.tickCounter(for: machine), "link.ld": BareMetal.linkerScript(for: machine)]
         let allFlags = flags + FirmwareBuilder.commonFlags
         var target = machine
         let elf: [UInt8]
@@ -55,6 +56,7 @@ public enum LatencyProbe {
         } catch let error as FirmwareBuildError where machine == .microbit && error.description.contains("overflowed") {
             target = .mps2AN385
             files["link.ld"] = BareMetal.linkerScript(for: target)
+            files["ticks.h"] = BareMetal.tickCounter(for: target)
             elf = try FirmwareBuilder.compileAndLink(files: files, flags: allFlags, compiler: "arm-none-eabi-gcc").bytes
         }
         let output = try Emulator.runToExit(elf: elf, machine: target, timeout: timeout)
@@ -73,7 +75,7 @@ public enum LatencyProbe {
         return result
     }
 
-    /// `probe.c`: one inference between two SysTick reads, reported through semihosting, then exit.
+    /// `probe.c`: one inference between two tick counter reads, reported through semihosting, then exit.
     static func harness(_ library: CLibrary, input: [Int8]) -> String {
         let n = library.name, upper = n.uppercased()
         let values = stride(from: 0, to: input.count, by: 32).map { start in
@@ -83,31 +85,13 @@ public enum LatencyProbe {
         /* probe.c: instructions per inference of \#(n) under qemu -icount shift=0 (semihosting output). */
         #include <stdint.h>
         #include "\#(n).h"
-
-        #define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
-        #define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
-        #define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
-        #define ICSR (*(volatile uint32_t *)0xE000ED04u)
-        #define RELOAD 0xFFFFFFu
+        #include "ticks.h"
 
         static const int8_t input[\#(upper)_INPUT_SIZE] = {
         \#(values)
         };
         static int8_t output[\#(upper)_OUTPUT_SIZE];
-        static volatile uint32_t wraps;
         static char text[64 + 2 * \#(upper)_OUTPUT_SIZE];
-
-        void SysTick_Handler(void) { wraps++; }
-
-        static uint64_t ticks(void) {  /* as mn_ticks in board.c: masked, with a pending wrap counted */
-            uint32_t w, v;
-            __asm volatile ("cpsid i" ::: "memory");
-            w = wraps;
-            v = SYST_CVR;
-            if (ICSR & (1u << 26)) { w++; v = SYST_CVR; }
-            __asm volatile ("cpsie i" ::: "memory");
-            return (uint64_t)w * (RELOAD + 1u) + (RELOAD - v);
-        }
 
         static int semihost(int operation, const void *argument) {
             register int r0 __asm("r0") = operation;
@@ -120,17 +104,14 @@ public enum LatencyProbe {
 
         int main(void) {
             static const char digits[] = "0123456789abcdef";
-            uint64_t start, elapsed;
+            uint32_t start, elapsed;
             char number[21], *p = text;
             int k, n = 0;
-            SYST_RVR = RELOAD;
-            SYST_CVR = 0;
-            SYST_CSR = 7u;
-            __asm volatile ("cpsie i");
+            mn_counter_start();
             \#(n)_init();
-            start = ticks();
+            start = mn_counter_read();
             \#(n)_invoke(input, output);
-            elapsed = ticks() - start;
+            elapsed = mn_counter_read() - start;
             p = put(p, "minnow-probe ticks=");
             do { number[n++] = (char)('0' + (int)(elapsed % 10u)); elapsed /= 10u; } while (elapsed);
             while (n) *p++ = number[--n];

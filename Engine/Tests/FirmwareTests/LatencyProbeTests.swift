@@ -30,7 +30,7 @@ struct LatencyProbeTests {
         #expect(first.machine == board.latencyMachine!.machine)
         #expect(first.instructions > library.macs, "at least one instruction per MAC")
         if board.latencyMachine == .microbit {
-            // the same ARMv6-M code on mps2-an385 (SysTick at a known 25 MHz) checks the micro:bit's 16 MHz
+            // the same ARMv6-M code on mps2-an385 (its timer at a known 25 MHz) checks the micro:bit's 16 MHz
             let onM3 = try LatencyProbe.measure(library, flags: board.compilerFlags, machine: .mps2AN385, input: inputs[0])
             #expect(abs(onM3.instructions - first.instructions) <= 100, "\(onM3.instructions) on the M3 vs \(first.instructions)")
         }
