@@ -62,8 +62,8 @@ extension APIHandler {
                 }
                 split = choice
                 try await moveAccepted(outcomes, to: choice, on: request.db)
-            case .undocumented:
-                continue
+            case .undocumented(let part):
+                try await Self.discard(part.body)  // the next part can only be read after this one
             }
         }
         try await flush()
@@ -167,6 +167,11 @@ extension APIHandler {
             if data.count + chunk.count > limit { tooLarge = true; data = Data() } else { data.append(contentsOf: chunk) }
         }
         return tooLarge ? nil : data
+    }
+
+    /// Reads a part nobody needs to its end (multipart parts can only be read in order).
+    static func discard(_ body: HTTPBody) async throws {
+        for try await _ in body {}
     }
 
     static func boxProblem(_ boxes: [Components.Schemas.Box]) -> String? {

@@ -10,14 +10,14 @@ extension APIHandler {
         guard let id = UUID(uuidString: input.path.jobId), let job = try await Job.find(id, on: request.db),
               job.$owner.id == principal.userID
         else { return .notFound(.init(body: .json(.notFound("Job")))) }
-        guard principal.mayTouch(job) else { return .notFound(.init(body: .json(.notFound("Job")))) }
+        guard try principal.mayTouch(job, for: .read) else { return .notFound(.init(body: .json(.notFound("Job")))) }
         return .ok(.init(body: .json(try job.api())))
     }
 
     func cancelJob(_ input: Operations.CancelJob.Input) async throws -> Operations.CancelJob.Output {
         let (request, principal) = try await authenticated()
         guard let id = UUID(uuidString: input.path.jobId), let job = try await Job.find(id, on: request.db),
-              job.$owner.id == principal.userID, principal.mayTouch(job)
+              job.$owner.id == principal.userID, try principal.mayTouch(job, for: .write)
         else { return .notFound(.init(body: .json(.notFound("Job")))) }
         guard job.kind != "import" else {
             return .conflict(.init(body: .json(.conflict("An import cannot be canceled; images imported so far are kept when it ends."))))
@@ -29,9 +29,14 @@ extension APIHandler {
 }
 
 extension Principal {
-    /// An API key sees only its own project's jobs.
-    func mayTouch(_ job: Job) -> Bool {
-        if case .apiKey(_, let projectID, _) = self { return job.$project.id == projectID }
+    /// An API key sees only its own project's jobs (false: answer 404), and only with
+    /// `permission` (reading a job's report needs `read`, cancelling it `write`; else 403).
+    func mayTouch(_ job: Job, for permission: Permission) throws -> Bool {
+        guard case .apiKey(_, let projectID, let permissions) = self else { return true }
+        guard job.$project.id == projectID else { return false }
+        guard permissions.contains(permission) else {
+            throw APIError.forbidden("This API key lacks the \"\(permission.rawValue)\" permission.")
+        }
         return true
     }
 }

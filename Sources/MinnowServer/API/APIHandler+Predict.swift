@@ -29,7 +29,10 @@ extension APIHandler {
             files.append((nil, Data(try await ArraySlice(collecting: body, upTo: Limits.predictionBytes))))
         case .multipartForm(let parts):
             for try await part in parts {
-                guard case .files(let file) = part else { continue }
+                guard case .files(let file) = part else {
+                    if case .undocumented(let other) = part { try await Self.discard(other.body) }  // parts are read in order
+                    continue
+                }
                 guard files.count < Limits.imagesPerPrediction else {
                     failed()
                     return .unprocessableContent(.init(body: .json(.invalid("At most \(Limits.imagesPerPrediction) images per request."))))

@@ -30,12 +30,21 @@ struct PageRequest {
     func metadata(total: Int) -> Components.Schemas.PageMetadata {
         .init(page: page, perPage: perPage, total: total)
     }
+
+    /// The rows of this page, or nil for a page so far out that its offset overflows `Int`
+    /// (`?page=9223372036854775807`): it is past the end, so empty.
+    var rows: Range<Int>? {
+        let (start, overflow) = (page - 1).multipliedReportingOverflow(by: perPage)
+        guard !overflow, start <= Int.max - perPage else { return nil }
+        return start..<(start + perPage)
+    }
 }
 
 extension QueryBuilder {
     func page(_ request: PageRequest) async throws -> (items: [Model], total: Int) {
         let total = try await copy().count()
-        let items = try await range(((request.page - 1) * request.perPage)..<(request.page * request.perPage)).all()
+        guard let rows = request.rows else { return ([], total) }
+        let items = try await range(rows).all()
         return (items, total)
     }
 }

@@ -52,7 +52,11 @@ struct APITransport: ServerTransport {
         return HTTPRequest(method: method, scheme: nil, authority: request.headers.first(name: .host), path: request.url.path + query, headerFields: fields)
     }
 
-    static func body(of request: Request) -> HTTPBody {
+    /// nil when the request has no body at all (no Content-Length or a zero one, and not
+    /// chunked), so an optional body (`POST .../iterations`) is absent rather than empty JSON.
+    static func body(of request: Request) -> HTTPBody? {
+        let declared = request.headers.first(name: .contentLength).flatMap(Int64.init)
+        if declared == 0 || (declared == nil && !request.headers.contains(name: .transferEncoding)) { return nil }
         if let whole = request.body.data { return HTTPBody(whole.readableBytesView) }
         let length = request.headers.first(name: .contentLength).flatMap(Int64.init).map(HTTPBody.Length.known) ?? .unknown
         return HTTPBody(request.body.map { ArraySlice($0.readableBytesView) }, length: length, iterationBehavior: .single)

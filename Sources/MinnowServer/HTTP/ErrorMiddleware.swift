@@ -64,6 +64,9 @@ struct ErrorMiddleware: Middleware {
         if let decoding = root as? DecodingError, !error.causeDescription.contains("handler threw") {
             return APIError(status: .badRequest, code: "bad_request", message: describe(decoding))
         }
+        if isMalformedMultipart(root) {
+            return APIError(status: .badRequest, code: "bad_request", message: "The multipart body is malformed: \(root)")
+        }
         // The runtime's own errors describe the client's mistake in plain words.
         guard let convertible = root as? any HTTPResponseConvertible, convertible.httpStatus.code < 500 else {
             return internalError
@@ -71,6 +74,14 @@ struct ErrorMiddleware: Middleware {
         let status = convertible.httpStatus
         let code = status == .unsupportedMediaType ? "unsupported_media_type" : "bad_request"
         return APIError(status: status, code: code, message: String(describing: root))
+    }
+
+    /// The runtime's multipart parser and validator errors (a body that is not valid
+    /// multipart, or parts the contract does not allow), met while the handler reads the
+    /// parts. The runtime keeps these types internal, so they are known by name.
+    private static func isMalformedMultipart(_ error: any Error) -> Bool {
+        let name = String(reflecting: type(of: error))
+        return name.hasPrefix("OpenAPIRuntime.") && (name.hasSuffix(".ParserError") || name.hasSuffix(".ValidatorError"))
     }
 
     private static func innermost(_ error: any Error) -> any Error {
