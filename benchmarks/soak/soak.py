@@ -192,8 +192,10 @@ def children(pid):
             try:
                 with open(f"/proc/{entry}/stat") as f:
                     fields = f.read().rsplit(")", 1)[1].split()
-                if int(fields[1]) == pid and fields[0] != "Z" and open(f"/proc/{entry}/comm").read().strip() == "minnow":
-                    found.append(int(entry))  # a worker, not a compiler run for a C library
+                if int(fields[1]) == pid and fields[0] != "Z":
+                    with open(f"/proc/{entry}/cmdline", "rb") as f:
+                        if f.read().split(b"\0")[1:2] == [b"worker"]:  # not a compiler run for a C library
+                            found.append(int(entry))
             except (OSError, IndexError, ValueError):
                 pass
     return found
@@ -271,7 +273,36 @@ def wait_job(client, job):
     return job
 
 
-def train_once(client, project, epochs):
+def sse(client, route, path, seconds=None):
+    """Reads a server-sent event stream to its end (or for `seconds`, then hangs up as a closed
+    browser tab does); the number of events, or None after recording an error."""
+    start = time.monotonic()
+    events = 0
+    # Hanging up early: at the first line after `seconds`, or when nothing came for 5 s more
+    # (between events the stream is quiet for up to 15 s).
+    timeout = (30, seconds + 5) if seconds is not None else TIMEOUT
+    try:
+        with client.http.get(URL + path, headers={"Accept": "text/event-stream"}, stream=True, timeout=timeout) as response:
+            if response.status_code != 200:
+                stats.record(route, time.monotonic() - start, f"HTTP {response.status_code} (expected 200): {response.text[:300]!r}")
+                return None
+            for line in response.iter_lines():
+                events += line.startswith(b"event: ")
+                if (seconds is not None and time.monotonic() - start >= seconds) or (stop.is_set() and setup_done.is_set()):
+                    break
+    except requests.RequestException as error:
+        hung_up = seconds is not None and events > 0 and "timed out" in str(error).lower()
+        if not hung_up:
+            stats.record(route, time.monotonic() - start, f"connection error: {type(error).__name__}: {error}")
+            return None
+    if events == 0:
+        stats.record(route, time.monotonic() - start, "no events")
+        return None
+    stats.record(route, time.monotonic() - start)
+    return events
+
+
+def train_once(client, project, epochs, sse_follow=False):
     """Trains one small model and follows it with long-polled events; the iteration, or None."""
     response = client.call("POST /v1/projects/{id}/iterations", "POST", f"/v1/projects/{project}/iterations", 202,
                            json={"architecture": "tiny-cnn", "epochs": epochs, "batchSize": 32, "augmentation": False,
@@ -282,6 +313,11 @@ def train_once(client, project, epochs):
     stats.count("trainings started")
     started = time.monotonic()
     after, deadline = 0, started + 900
+    if sse_follow:  # as the web app's Train page does: one stream to the end
+        path = f"/v1/projects/{project}/iterations/{iteration['id']}/events"
+        if sse(client, "GET /v1/projects/{id}/iterations/{id}/events (SSE to the end)", path) is None:
+            return None
+        deadline = 0
     while time.monotonic() < deadline:
         page = client.call("GET /v1/projects/{id}/iterations/{id}/events (long poll, wait=10)", "GET",
                            f"/v1/projects/{project}/iterations/{iteration['id']}/events?after={after}&wait=10",
@@ -368,7 +404,7 @@ def main():
         client = Client(token)
 
         def once():
-            iteration = train_once(client, train, epochs=random.randint(1, 3))
+            iteration = train_once(client, train, epochs=random.randint(1, 3), sse_follow=random.random() < 0.5)
             if iteration is None:
                 stop.wait(5)
                 return
@@ -446,6 +482,19 @@ def main():
                 stats.count("predictions (images)")
         paced(0.02, predict)
 
+    def watcher():
+        """Opens the live progress of the newest iteration for a few seconds and hangs up."""
+        client = Client(token)
+
+        def watch():
+            newest = client.call("GET /v1/projects/{id}/iterations", "GET", f"/v1/projects/{train}/iterations?perPage=1")
+            if newest is not None and newest.json()["items"]:
+                iteration = newest.json()["items"][0]
+                if sse(client, "GET /v1/projects/{id}/iterations/{id}/events (SSE, hung up early)",
+                       f"/v1/projects/{train}/iterations/{iteration['id']}/events", seconds=random.uniform(0.2, 3)) is not None:
+                    stats.count("event streams watched")
+        paced(4.0, watch)
+
     def lister():
         client = Client(token)
         browser = Client(cookies=cookies)
@@ -498,7 +547,7 @@ def main():
         paced(0.25, listing)
 
     threads = [threading.Thread(target=f, args=a, daemon=True) for f, a in
-               [(uploader, ()), (importer, ()), (trainer, ()), (exporter, ()), (predictor, (1,)), (predictor, (2,)), (lister, ())]]
+               [(uploader, ()), (importer, ()), (trainer, ()), (watcher, ()), (exporter, ()), (predictor, (1,)), (predictor, (2,)), (lister, ())]]
     load_start = time.monotonic()
     for thread in threads:
         thread.start()
@@ -527,7 +576,8 @@ def report(load_start, load_end, client):
 
     print()
     print(f"soak: {(load_end - load_start) / 60:.1f} min of mixed load against minnow serve --workers 1 ({LABEL}), server PID {PID}")
-    print(f"{'route':58} {'count':>7} {'errors':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    width = max(len(r) for r in stats.latency)
+    print(f"{'route':{width}} {'count':>7} {'errors':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     total_errors, total_requests = 0, 0
     for route in sorted(stats.latency, key=lambda r: (r[0] in "=(", r[0] == "(", r.split(" ", 1)[-1], r)):
         values = sorted(stats.latency[route])
@@ -536,9 +586,14 @@ def report(load_start, load_end, client):
         if not route.startswith(("=", "(")):
             total_requests += len(values)
         ms = "" if route.startswith("(") else f" {percentile(values, 0.5) * 1000:8.1f} {percentile(values, 0.99) * 1000:8.1f} {values[-1] * 1000:8.1f}"
-        print(f"{route:58} {len(values):7d} {errors:6d}{ms}")
-    print(f"{'all requests':58} {total_requests:7d} {total_errors:6d}")
-    print("completed: " + ", ".join(f"{v} {k}" for k, v in sorted(stats.done.items())))
+        print(f"{route:{width}} {len(values):7d} {errors:6d}{ms}")
+    print(f"{'all requests (errors: all rows)':{width}} {total_requests:7d} {total_errors:6d}")
+    d = lambda k: stats.done.get(k, 0)  # noqa: E731
+    artifacts = ", ".join(f"{d(k)} {k[len('artifact downloads ('):-1]}" for k in sorted(stats.done) if k.startswith("artifact downloads"))
+    print(f"completed: {d('uploads (requests)')} uploads ({d('uploaded images')} images), {d('zip imports')} zip imports ({d('imported images')} images), "
+          f"{d('trainings succeeded')} of {d('trainings started')} trainings succeeded, {d('re-points')} re-points, {d('iterations deleted')} iterations deleted, "
+          f"{d('predictions (images)')} images predicted, {d('dataset exports')} dataset exports, artifacts: {artifacts}, "
+          f"{d('listing pages')} listing pages, {d('event streams watched')} event streams watched")
     if stats.examples:
         print("first errors:")
         for example in stats.examples:
