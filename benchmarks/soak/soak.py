@@ -201,7 +201,7 @@ def children(pid):
     return found
 
 
-samples = []          # (monotonic, server KiB, worker KiB total, worker pids)
+samples = []          # {t, server MiB, workers MiB, fds, threads} of the server process (workers: their RSS)
 workers_seen = set()
 
 
@@ -214,7 +214,12 @@ def sample_memory():
             return
         pids = children(PID)
         workers_seen.update(pids)
-        samples.append((time.monotonic(), server, sum(rss_kib(p) or 0 for p in pids), tuple(pids)))
+        try:
+            fds = len(os.listdir(f"/proc/{PID}/fd"))
+        except OSError:
+            fds = 0
+        samples.append({"t": time.monotonic(), "server": server / 1024, "workers": sum(rss_kib(p) or 0 for p in pids) / 1024,
+                        "fds": fds, "threads": rss_kib(PID, "Threads") or 0})
         stop.wait(SAMPLE)
 
 
@@ -600,30 +605,31 @@ def report(load_start, load_end, client):
             print("  " + example)
     print("server-side 5xx in /metrics: " + (", ".join(f"{r} {n}" for r, n in server_5xx.items()) or "none"))
 
-    window = [(t - load_start, s, w) for t, s, w, _ in samples if load_start + WARMUP <= t <= load_end]
-    flat = None
-    if len(window) >= 2:
-        def line(name, column):
-            values = [v[column] / 1024 for v in window]
-            points = [(v[0], v[column] / 1024) for v in window]
-            half = points[len(points) // 2:]
-            slope = slope_per_minute(points)
-            print(f"{name:14} start {values[0]:7.1f} MiB  end {values[-1]:7.1f} MiB  max {max(values):7.1f} MiB  "
-                  f"slope {slope:+6.2f} MiB/min (second half {slope_per_minute(half):+6.2f})")
-            return values[0], slope
-        before = [s for t, s, _, _ in samples if t <= load_start]
-        minutes = (window[-1][0] - window[0][0]) / 60
-        print(f"memory (VmRSS every {SAMPLE:g} s, {len(window)} samples from {WARMUP:.0f} s of load to its end, {minutes:.1f} min; "
-              f"{before[-1] / 1024 if before else 0:.1f} MiB after seeding, peak VmHWM {(rss_kib(PID, 'VmHWM') or 0) / 1024:.1f} MiB):")
-        start, slope = line("server", 1)
-        line("worker(s)", 2)
-        print(f"worker processes seen: {len(workers_seen)} (a restart would show more than 1)")
-        allowed = max(5.0, 0.05 * start)
-        flat = abs(slope) * minutes <= allowed
-        print(f"targets: 0 errors {'met' if total_errors == 0 else 'NOT met'}; server memory flat "
-              f"(|slope| x {minutes:.1f} min = {abs(slope) * minutes:.1f} MiB <= {allowed:.1f} MiB) {'met' if flat else 'NOT met'}")
-    else:
+    window = [dict(v, t=v["t"] - load_start) for v in samples if load_start + WARMUP <= v["t"] <= load_end]
+    if len(window) < 2:
         print("memory: too few samples")
+        sys.exit(1)
+    minutes = (window[-1]["t"] - window[0]["t"]) / 60
+    before = [v["server"] for v in samples if v["t"] <= load_start]
+
+    def line(name, key, unit="MiB", digits=1):
+        values = [v[key] for v in window]
+        points = [(v["t"], v[key]) for v in window]
+        slope = slope_per_minute(points)
+        print(f"{name:17} start {values[0]:7.{digits}f} {unit}  end {values[-1]:7.{digits}f} {unit}  max {max(values):7.{digits}f} {unit}  "
+              f"slope {slope:+6.2f} {unit}/min (second half {slope_per_minute(points[len(points) // 2:]):+6.2f})")
+        return values[0], slope
+    print(f"memory (VmRSS every {SAMPLE:g} s, {len(window)} samples from {WARMUP:.0f} s of load to its end, {minutes:.1f} min; "
+          f"server {before[-1] if before else 0:.1f} MiB after seeding, peak VmHWM {(rss_kib(PID, 'VmHWM') or 0) / 1024:.1f} MiB):")
+    start, slope = line("server RSS", "server")
+    line("worker(s) RSS", "workers")
+    line("server open files", "fds", "", 0)
+    line("server threads", "threads", "", 0)
+    print(f"worker processes seen: {len(workers_seen)} (a restart would show more than 1)")
+    allowed = max(5.0, 0.05 * start)
+    flat = abs(slope) * minutes <= allowed
+    print(f"targets: 0 errors {'met' if total_errors == 0 else 'NOT met'}; server memory flat "
+          f"(|slope| x {minutes:.1f} min = {abs(slope) * minutes:.1f} MiB <= {allowed:.1f} MiB) {'met' if flat else 'NOT met'}")
     sys.stdout.flush()
     sys.exit(0 if total_errors == 0 else 1)
 
