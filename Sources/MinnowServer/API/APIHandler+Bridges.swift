@@ -70,8 +70,10 @@ extension APIHandler {
         guard let (_, bridge) = try await bridge(input.path.projectId, input.path.bridgeName, principal, request),
               let install = try await heldInstall(input.path.installId, by: bridge, request)
         else { return .notFound(.init(body: .json(.notFound("Install")))) }
+        // Only a built install can be claimed and nothing removes its firmware, so a held
+        // install without it is the server's fault, not the bridge's.
         guard let blobID = install.firmwareBlobID.flatMap(BlobID.init(hex:)), let elf = try await blobStore(request).get(blobID) else {
-            return .conflict(.init(body: .json(.conflict("The install's firmware is not built (it is \(install.status.rawValue))."))))
+            throw Abort(.internalServerError, reason: "held install \(install.id?.uuidString ?? "?") has no firmware blob")
         }
         return .ok(.init(body: .binary(HTTPBody(elf))))
     }
