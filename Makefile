@@ -5,14 +5,14 @@ PORT       ?= 8080
 VENV       := .venv
 PYTHON     := $(VENV)/bin/python
 
-.PHONY: run test deps test-deps build release venv venv-tflm2024 engine-test server-test browser-test clean
+.PHONY: run test deps test-deps build release venv venv-tflm2024 engine-test server-test browser-test contract-test clean
 
 ## Installs what is missing, builds (release) and serves on SQLite in $(DATA_DIR).
 run: deps release
 	.build/release/minnow serve --data-dir $(DATA_DIR) --port $(PORT)
 
-## Runs the whole test suite: engine, server (SQLite and PostgreSQL), CLI, browser.
-test: test-deps venv venv-tflm2024 engine-test server-test browser-test
+## Runs the whole test suite: engine, server (SQLite and PostgreSQL), CLI, browser, contract.
+test: test-deps venv venv-tflm2024 engine-test server-test browser-test contract-test
 
 deps:
 	scripts/install-deps.sh run
@@ -52,6 +52,13 @@ server-test:
 browser-test: venv
 	$(SWIFT) build --product minnow
 	$(PYTHON) -m pytest -q tests/browser
+
+## Contract fuzzing (schemathesis) of the real binary against its own GET /openapi.yaml, signed in
+## through the web session and with an API key; about two minutes. The server log goes to
+## test-output/contract/server.log.
+contract-test: venv
+	$(SWIFT) build --product minnow
+	$(PYTHON) -m pytest -q tests/contract
 
 clean:
 	rm -rf .build Engine/.build $(VENV)

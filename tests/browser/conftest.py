@@ -1,62 +1,24 @@
 """Fixtures for the browser tests: the real `minnow serve` binary on a free loopback port
-with a temporary data directory, and headless Chromium (Debian's chromium + chromedriver)
-driven by Selenium. Screenshots go to test-output/screenshots/."""
-import os
+with a temporary data directory (tests/minnow_server.py), and headless Chromium (Debian's
+chromium + chromedriver) driven by Selenium. Screenshots go to test-output/screenshots/."""
 import pathlib
 import shutil
-import socket
-import subprocess
-import tempfile
-import time
-import urllib.request
+import sys
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from minnow_server import ROOT, running_server  # noqa: E402  (tests/minnow_server.py, shared with tests/contract)
+
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def server():
-    binary = pathlib.Path(os.environ.get("MINNOW_BIN", ROOT / ".build" / "debug" / "minnow"))
-    assert binary.exists(), f"{binary} is missing: build it first (swift build --product minnow)"
-    data = tempfile.mkdtemp(prefix="minnow-browser-")
-    port = _free_port()
-    log = open(pathlib.Path(data) / "server.log", "w")
-    process = subprocess.Popen(
-        [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", data, "--bcrypt-cost", "4"],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert process.poll() is None, "minnow serve exited: " + (pathlib.Path(data) / "server.log").read_text()
-            assert time.time() < deadline, "minnow serve did not become healthy in 60 s"
-            time.sleep(0.2)
+    with running_server("minnow-browser-") as (url, _):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,10 @@ grid, read the analysis, manage labels, create an API key, export, train a small
 watch it live, open the iteration, download the Arduino library, publish, try an image,
 sign out."""
 import io
-import random
 import time
-import struct
 import urllib.error
 import urllib.request
 import zipfile
-import zlib
 
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -18,21 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-
-def png(seed, size=32):
-    """A real PNG of random 4x4 blocks (distinct content and perceptual hash per seed)."""
-    rng = random.Random(seed)
-    blocks = [[rng.randrange(256) for _ in range(8)] for _ in range(8)]
-    rows = b"".join(
-        b"\x00" + bytes(blocks[y * 8 // size][x * 8 // size] for x in range(size) for _ in range(3))
-        for y in range(size)
-    )
-
-    def chunk(kind, body):
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+from minnow_server import png
 
 
 def make_zip(path):
