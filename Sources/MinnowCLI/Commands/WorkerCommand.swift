@@ -17,10 +17,8 @@ struct Worker: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("data-dir"), help: .init(ConfigurationKey.dataDir.help)) var dataDir: String?
-    @Option(name: .customLong("database-url"), help: .init(ConfigurationKey.databaseURL.help)) var databaseURL: String?
+    @OptionGroup var database: DatabaseOptions
     @Option(name: .customLong("log-level"), help: .init(ConfigurationKey.logLevel.help)) var logLevel: String?
-    @Option(help: "JSON config file (default <data-dir>/minnow.json if it exists).") var config: String?
     @Option(name: .customLong("lease-seconds"), help: "How long a claimed job stays this worker's without a heartbeat (heartbeats come every lease/5 s).")
     var leaseSeconds: Int = 15
 
@@ -29,15 +27,7 @@ struct Worker: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let flags: [String: String?] = ["data-dir": dataDir, "database-url": databaseURL, "log-level": logLevel]
-        let settings: ServerConfiguration
-        do {
-            settings = try ConfigurationResolver(
-                flags: flags.compactMapValues { $0 }, environment: ProcessInfo.processInfo.environment, configFile: config
-            ).resolve()
-        } catch let error as ConfigurationError {
-            throw CLIFailure(error.description)
-        }
+        let settings = try database.resolve(logLevel: logLevel)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardOutput(label: label)
             handler.logLevel = settings.logLevel

@@ -50,7 +50,7 @@ struct TestServer: Sendable {
     }
 
     /// nil for SQLite; for PostgreSQL a new, empty database in the test cluster.
-    private static func freshDatabaseURL(for database: TestDatabase) async throws -> String? {
+    static func freshDatabaseURL(for database: TestDatabase) async throws -> String? {
         guard database == .postgres else { return nil }
         let adminURL = try #require(TestDatabase.postgresURL, "MINNOW_TEST_POSTGRES_URL is not set: run the tests with `make test`.")
         let name = "test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
