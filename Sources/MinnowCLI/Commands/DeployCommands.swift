@@ -12,23 +12,27 @@ struct Deploy: AsyncParsableCommand {
             A new deployment prints its prediction key once; store it. Re-pointing keeps the \
             endpoint and the key, so clients do not change.
 
-            Example: minnow deploy shoes --project shoes --iteration 3
+            --daily-quota N limits the key to N predictions per UTC day (then 429 until \
+            midnight UTC); --daily-quota 0 removes the quota.
+
+            Example: minnow deploy shoes --project shoes --iteration 3 --daily-quota 10000
             """)
     @OptionGroup var options: ClientOptions
     @Option(help: "Project id or name.") var project: String
     @Argument(help: "Deployment name (lowercase letters, digits and dashes); the endpoint is /v1/predict/<name>.") var name: String
     @Option(help: "Iteration number or id.") var iteration: String
+    @Option(name: .customLong("daily-quota"), help: "Predictions per UTC day for the key (0: no quota).") var dailyQuota: Int?
 
     func run() async throws {
         let (client, projectID) = try await options.client(forProject: project)
         let id = try await IterationReference.resolve(iteration, project: projectID, with: client)
         let existing = try await client.listDeployments(path: .init(projectId: projectID)).ok.body.json.items.first { $0.name == name }
         if existing != nil {
-            let updated = try await client.updateDeployment(path: .init(projectId: projectID, deployment: name), body: .json(.init(iterationId: id))).ok.body.json
+            let updated = try await client.updateDeployment(path: .init(projectId: projectID, deployment: name), body: .json(.init(iterationId: id, dailyQuota: dailyQuota))).ok.body.json
             if options.json { return try Output.json(updated) }
             return print("\(name) now serves iteration \(updated.iterationNumber); clients keep the same endpoint and key.")
         }
-        let created = try await client.createDeployment(path: .init(projectId: projectID), body: .json(.init(name: name, iterationId: id))).created.body.json
+        let created = try await client.createDeployment(path: .init(projectId: projectID), body: .json(.init(name: name, iterationId: id, dailyQuota: dailyQuota == 0 ? nil : dailyQuota))).created.body.json
         if options.json { return try Output.json(created) }
         print("Published iteration \(created.value1.iterationNumber) as \(name).")
         Output.fields([("Endpoint", options.serverURL + created.value1.endpoint), ("Prediction-Key", created.value2.predictionKey)])

@@ -21,7 +21,7 @@ extension APIHandler {
             return .notFound(.init(body: .json(.notFound("Project"))))
         }
         guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        switch try await deployments(request).publish(body.iterationId, of: project, as: body.name) {
+        switch try await deployments(request).publish(body.iterationId, of: project, as: body.name, dailyQuota: body.dailyQuota) {
         case .success(let (deployment, key)):
             request.logger.info("deployment published", metadata: ["deployment": "\(body.name)", "iteration": "\(deployment.iteration.number)"])
             return .created(.init(body: .json(.init(value1: try deployment.api(), value2: .init(predictionKey: key)))))
@@ -37,11 +37,20 @@ extension APIHandler {
             return .notFound(.init(body: .json(.notFound("Deployment"))))
         }
         guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        switch try await deployments(request).repoint(deployment, to: body.iterationId, of: project) {
-        case .success(let deployment): return .ok(.init(body: .json(try deployment.api())))
-        case .failure(.notFound(let what)): return .notFound(.init(body: .json(.notFound(what))))
-        case .failure(let failure): return .conflict(.init(body: .json(.conflict(failure.message))))
+        guard body.iterationId != nil || body.dailyQuota != nil else {
+            return .unprocessableContent(.init(body: .json(.invalid("Give iterationId, dailyQuota or both."))))
         }
+        if let quota = body.dailyQuota, case .failure(let failure) = try await deployments(request).setDailyQuota(deployment, to: quota) {
+            return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
+        }
+        if let iterationID = body.iterationId {
+            switch try await deployments(request).repoint(deployment, to: iterationID, of: project) {
+            case .success: break
+            case .failure(.notFound(let what)): return .notFound(.init(body: .json(.notFound(what))))
+            case .failure(let failure): return .conflict(.init(body: .json(.conflict(failure.message))))
+            }
+        }
+        return .ok(.init(body: .json(try deployment.api())))
     }
 
     func deleteDeployment(_ input: Operations.DeleteDeployment.Input) async throws -> Operations.DeleteDeployment.Output {
@@ -78,7 +87,7 @@ extension Deployment {
     func api() throws -> Components.Schemas.Deployment {
         .init(id: try requireID().apiString, name: name, projectId: $project.id.apiString, iterationId: $iteration.id.apiString,
               iterationNumber: $iteration.value?.number ?? 0, endpoint: "/v1/predict/\(name)", keyPrefix: keyPrefix,
-              requests: Int(requests), errors: Int(errors),
+              requests: Int(requests), errors: Int(errors), dailyQuota: dailyQuota, usedToday: used(on: PredictionQuota.day(of: Date())),
               averageLatencyMs: requests > 0 ? latencyTotalMilliseconds / Double(requests) : nil, lastRequestAt: lastRequestAt,
               createdAt: createdAt ?? Date(), updatedAt: updatedAt ?? createdAt ?? Date())
     }

@@ -23,6 +23,13 @@ extension APIHandler {
             let error = APIError.tooManyRequests(retryAfter: wait, "This deployment's key is over its limit of \(services.predictionLimiter.perMinute) predictions per minute; try again in \(wait) seconds.")
             return .tooManyRequests(.init(headers: .init(retryAfter: wait), body: .json(error.body)))
         }
+        let now = Date(), today = PredictionQuota.day(of: now)
+        if let quota = entry.dailyQuota, entry.used(on: today) + stats.unsavedRequests(entry.deploymentID) >= quota {
+            let wait = PredictionQuota.secondsToNextDay(from: now)
+            services.metrics.makeCounter(descriptor: PredictionQuota.refusals, labels: [("deployment", input.path.deployment)]).increment()
+            let error = APIError.quotaExceeded(retryAfter: wait, "This deployment's key has used its quota of \(quota) predictions for today (UTC); it resets in \(wait) seconds.")
+            return .tooManyRequests(.init(headers: .init(retryAfter: wait), body: .json(error.body)))
+        }
         var files: [(name: String?, data: Data)] = []
         switch input.body {
         case .jpeg(let body), .png(let body), .binary(let body):

@@ -51,5 +51,6 @@ enum DatabaseSetup {
         app.migrations.add(CreateDeployment())
         app.migrations.add(CreateDevices())
         app.migrations.add(CreateLoginCounters())
+        app.migrations.add(AddDeploymentQuota())
     }
 }

@@ -17,8 +17,9 @@ struct Deployments {
         try await Deployment.query(on: db).filter(\.$project.$id == project.requireID()).filter(\.$name == name).with(\.$iteration).first()
     }
 
-    func publish(_ iterationID: String, of project: Project, as name: String) async throws -> Result<(deployment: Deployment, key: String), DomainFailure> {
+    func publish(_ iterationID: String, of project: Project, as name: String, dailyQuota: Int? = nil) async throws -> Result<(deployment: Deployment, key: String), DomainFailure> {
         if let problem = DeploymentNames.problem(with: name) { return .failure(.invalid(problem, field: "name")) }
+        if let dailyQuota, dailyQuota < 1 { return .failure(.invalid("A daily quota is at least 1 prediction; omit it for no quota.", field: "dailyQuota")) }
         let iteration: Iteration
         switch try await trainedIteration(iterationID, of: project) {
         case .success(let found): iteration = found
@@ -36,6 +37,8 @@ struct Deployments {
         deployment.requests = 0
         deployment.errors = 0
         deployment.latencyTotalMilliseconds = 0
+        deployment.dailyQuota = dailyQuota
+        deployment.quotaUsed = 0
         do {
             try await deployment.create(on: db)
         } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -55,6 +58,16 @@ struct Deployments {
         deployment.$iteration.id = try iteration.requireID()
         try await deployment.save(on: db)
         deployment.$iteration.value = iteration
+        directory.forget(deployment.name)
+        return .success(deployment)
+    }
+
+    /// Sets the predictions the key may make per UTC day; 0 removes the quota. Takes effect on
+    /// this server at once, on others within the directory's refresh (two seconds).
+    func setDailyQuota(_ deployment: Deployment, to quota: Int) async throws -> Result<Deployment, DomainFailure> {
+        guard quota >= 0 else { return .failure(.invalid("A daily quota is 0 (no quota) or more predictions.", field: "dailyQuota")) }
+        deployment.dailyQuota = quota == 0 ? nil : quota
+        try await deployment.save(on: db)
         directory.forget(deployment.name)
         return .success(deployment)
     }

@@ -30,6 +30,11 @@ struct APIError: Error, Sendable {
              headers: [HTTPField.Name("Retry-After")!: String(seconds)])
     }
 
+    static func quotaExceeded(retryAfter seconds: Int, _ message: String) -> Self {
+        Self(status: .tooManyRequests, code: "quota_exceeded", message: message,
+             headers: [HTTPField.Name("Retry-After")!: String(seconds)])
+    }
+
     static func payloadTooLarge(limit: Int) -> Self {
         Self(status: .contentTooLarge, code: "payload_too_large", message: "The request body is larger than the limit of \(limit) bytes.")
     }

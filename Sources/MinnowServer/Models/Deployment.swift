@@ -24,6 +24,14 @@ final class Deployment: Model, @unchecked Sendable {  // Fluent models are refer
     @Field(key: "errors") var errors: Int64
     @Field(key: "latency_total_ms") var latencyTotalMilliseconds: Double
     @OptionalField(key: "last_request_at") var lastRequestAt: Date?
+    /// Predictions allowed per UTC day; nil is unlimited. See `PredictionQuota`.
+    @OptionalField(key: "daily_quota") var dailyQuota: Int?
+    /// The UTC day (`yyyy-mm-dd`) `quotaUsed` counts.
+    @OptionalField(key: "quota_day") var quotaDay: String?
+    @Field(key: "quota_used") var quotaUsed: Int
+
+    /// Predictions answered on `day` as far as the database knows (this process's unsaved ones aside).
+    func used(on day: String) -> Int { quotaDay == day ? quotaUsed : 0 }
 
     init() {}
 }

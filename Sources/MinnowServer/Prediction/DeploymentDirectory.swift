@@ -15,6 +15,12 @@ final class DeploymentDirectory: Sendable {
         let keyHash: String
         let model: LoadedModel
         let loadedAt: Date
+        /// The daily quota and the day's count as the database held them at `loadedAt`.
+        let dailyQuota: Int?
+        let quotaDay: String?
+        let quotaUsed: Int
+
+        func used(on day: String) -> Int { quotaDay == day ? quotaUsed : 0 }
     }
 
     private struct State {
@@ -66,7 +72,8 @@ final class DeploymentDirectory: Sendable {
         do {
             if let deployment = try await Deployment.query(on: db).filter(\.$name == name).with(\.$iteration).with(\.$project).first(),
                let model = try await models.model(for: deployment.iteration, task: deployment.project.task, on: db) {
-                entry = Entry(deploymentID: try deployment.requireID(), keyHash: deployment.keyHash, model: model, loadedAt: Date())
+                entry = Entry(deploymentID: try deployment.requireID(), keyHash: deployment.keyHash, model: model, loadedAt: Date(),
+                              dailyQuota: deployment.dailyQuota, quotaDay: deployment.quotaDay, quotaUsed: deployment.quotaUsed)
             }
         } catch {
             state.withLock { if $0.generation == generation { $0.lookups[name] = nil } }

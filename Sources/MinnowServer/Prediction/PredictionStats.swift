@@ -1,5 +1,6 @@
 // Request counts and latency per deployment, counted in memory and added to the database
-// every few seconds (one UPDATE per busy deployment, not one per prediction).
+// every few seconds (one UPDATE per busy deployment, not one per prediction), together with
+// the day's count its daily quota is checked against (`PredictionQuota`).
 import Fluent
 import Foundation
 import SQLKit
@@ -31,6 +32,11 @@ final class PredictionStats: LifecycleHandler, Sendable {
         }
     }
 
+    /// Predictions answered for `deploymentID` that are not in the database yet.
+    func unsavedRequests(_ deploymentID: UUID) -> Int {
+        pending.withLock { Int($0[deploymentID]?.requests ?? 0) }
+    }
+
     func didBootAsync(_ application: Application) async throws {
         let interval = self.interval
         let loop = Task { [weak application] in
@@ -48,17 +54,20 @@ final class PredictionStats: LifecycleHandler, Sendable {
         await flush(on: application.db, logger: application.logger)
     }
 
-    func flush(on db: any Database, logger: Logger) async {
+    func flush(on db: any Database, logger: Logger, now: Date = Date()) async {
         let batch = pending.withLock { pending in
             defer { pending = [:] }
             return pending
         }
         guard let sql = db as? any SQLDatabase else { return }
+        let today = PredictionQuota.day(of: now)
         for (id, counts) in batch {
             do {
                 try await sql.raw("""
                     UPDATE deployments SET requests = requests + \(bind: counts.requests), errors = errors + \(bind: counts.errors),
-                        latency_total_ms = latency_total_ms + \(bind: counts.latencyMilliseconds), last_request_at = \(bind: counts.last)
+                        latency_total_ms = latency_total_ms + \(bind: counts.latencyMilliseconds), last_request_at = \(bind: counts.last),
+                        quota_used = CASE WHEN quota_day = \(bind: today) THEN quota_used + \(bind: counts.requests) ELSE \(bind: counts.requests) END,
+                        quota_day = \(bind: today)
                     WHERE id = \(bind: id)
                     """).run()
             } catch {
