@@ -73,17 +73,8 @@ enum DatabaseBackup {
 
     /// Runs `body` on one connection inside a read transaction that sees one snapshot.
     private static func readSnapshot<T: Sendable>(_ db: any Database, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await db.withConnection { connection in
-            guard let sql = connection as? any SQLDatabase else { throw BackupError(description: "backups need an SQL database") }
-            try await sql.raw(BackupSchema.isSQLite(sql) ? "BEGIN DEFERRED TRANSACTION" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
-            do {
-                let result = try await body(sql)
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
-            }
-        }
+        guard let sql = db as? any SQLDatabase else { throw BackupError(description: "backups need an SQL database") }
+        let begin = BackupSchema.isSQLite(sql) ? "BEGIN DEFERRED TRANSACTION" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        return try await db.transaction(beginningWith: begin) { try await body($0) }
     }
 }

@@ -16,15 +16,24 @@ extension Database {
         guard !inTransaction, let sql = self as? any SQLDatabase, sql.dialect.name == "sqlite" else {
             return try await transaction(body)
         }
-        return try await withConnection { connection in
-            let sql = connection as! any SQLDatabase
-            try await sql.raw("BEGIN IMMEDIATE TRANSACTION").run()
+        return try await transaction(beginningWith: "BEGIN IMMEDIATE TRANSACTION") { try await body($0) }
+    }
+
+    /// Runs `body` on one connection between the SQL statement `begin` (which opens the
+    /// transaction its own way) and COMMIT, or ROLLBACK when `body` throws.
+    func transaction<T: Sendable>(beginningWith begin: String,
+                                  _ body: @escaping @Sendable (any Database & SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection { connection in
+            guard let sql = connection as? any Database & SQLDatabase else {
+                throw ConfigurationError(description: "This transaction needs an SQL database.")
+            }
+            try await sql.raw("\(unsafeRaw: begin)").run()
             do {
-                let result = try await body(connection)
-                try await sql.raw("COMMIT TRANSACTION").run()
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
                 return result
             } catch {
-                try? await sql.raw("ROLLBACK TRANSACTION").run()
+                try? await sql.raw("ROLLBACK").run()
                 throw error
             }
         }
