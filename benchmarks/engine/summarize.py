@@ -55,6 +55,12 @@ def main(path):
     print(line("keras", best_kb, median_kb, len(keras_b),
                f"  ({keras_b[0]['parameters']} parameters incl. BN statistics)  peak memory {max(r['peakMemoryMB'] for r in keras_b):.0f} MB"))
     print(f"  speed-up median {median_b / median_kb:.2f}x  best {best_b / best_kb:.2f}x")
+    for fomo in (r for r in rows if r["workload"] == "FOMO"):
+        classes = sorted(fomo["f1Float"])
+        print(f"FOMO (alpha 0.25, 48x48 gray, {fomo['epochs']} epochs on {fomo['trainImages']} synthetic images, {fomo['seconds']:.1f} s; "
+              f"{fomo['testImages']} held-out images, {fomo['objects']} objects)")
+        print("  F1 float " + "  ".join(f"{c} {fomo['f1Float'][c]:.3f}" for c in classes)
+              + "   int8 " + "  ".join(f"{c} {fomo['f1Int8'][c]:.3f}" for c in classes))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Int8
 import NeuralNet
 import TrainingData
 
@@ -14,7 +15,7 @@ public struct Bench: ParsableCommand {
         commandName: "bench",
         abstract: "Measure engine training throughput (JSON lines for benchmarks/run).")
 
-    @Option(help: "Workload: a (tiny-cnn, Fashion-MNIST), b (mobilenet-v1 0.25 96x96 gray), or sgemm.")
+    @Option(help: "Workload: a (tiny-cnn, Fashion-MNIST), b (mobilenet-v1 0.25 96x96 gray), best-a, fomo (FOMO F1 on synthetic shapes), or sgemm.")
     var workload: String = "a"
     @Option(help: "Epochs (workloads a and b).") var epochs: Int = 2
     @Option(help: "Steps per epoch for workload b.") var steps: Int = 30
@@ -31,9 +32,10 @@ public struct Bench: ParsableCommand {
         case "b": workloadB()
         case "sgemm": sgemm()
         case "best-a": try bestA()
+        case "fomo": try fomo()
         case "profile-a": profile(ModelZoo.tinyCNN(), batch: batchSize ?? 64)
         case "profile-b": profile(ModelZoo.mobileNetV1(alpha: 0.25, height: 96, width: 96, channels: 1, classes: 2), batch: batchSize ?? 32)
-        default: throw ValidationError("unknown workload '\(workload)': use a, b or sgemm")
+        default: throw ValidationError("unknown workload '\(workload)': use a, b, best-a, fomo or sgemm")
         }
     }
 
@@ -92,6 +94,32 @@ public struct Bench: ParsableCommand {
         })
         printJSON(["workload": "A-best", "engine": "minnow", "epochs": epochs, "parameters": model.parameterCount,
                    "testAccuracy": Double(model.report(on: test).accuracy), "imagesPerSecond": history.steadyImagesPerSecond])
+    }
+
+    /// FOMO (α 0.25, 48×48 gray) trained on 1,024 synthetic shape images and measured on 200
+    /// held-out ones (other seed): F1 per class of the float model and of its int8 quantisation
+    /// run by the int8 runtime (the board's arithmetic), matched as `FOMO.evaluate` does.
+    func fomo() throws {
+        let (train, _) = SyntheticDetection.make(count: 1024, size: 48, seed: 1)
+        let (test, truth) = SyntheticDetection.make(count: 200, size: 48, seed: 2)
+        let labels = SyntheticDetection.labels
+        let model = Model(architecture: ModelZoo.fomo(alpha: 0.25, height: 48, width: 48, channels: 1, classes: labels.count), seed: 1, labels: labels)
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = Trainer(model: model, configuration: TrainingConfiguration(epochs: epochs, batchSize: batchSize ?? 32, learningRate: 1e-3,
+                                                                       seed: 1, objectWeight: 5)).fit(train: train)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let floatMetrics = FOMO.evaluate(predicted: model.detect(test.images), truth: truth, labels: labels)
+        let int8 = try PostTrainingQuantizer.quantize(model, calibration: train.images)
+        let runtime = try Int8Runtime(int8)
+        let grid = model.outputShape(batch: 1), size = test.images.count / test.count
+        let int8Found = (0..<test.count).map { i in
+            let output = int8.dequantizeOutput(runtime.run(int8.quantizeInput(Array(test.images.data[(i * size)..<((i + 1) * size)]))))
+            return FOMO.centroids(cellClasses: FOMO.cellClasses(output, classes: labels.count, threshold: 0.5), height: grid[1], width: grid[2])
+        }
+        let int8Metrics = FOMO.evaluate(predicted: int8Found, truth: truth, labels: labels)
+        func f1(_ metrics: [ClassMetrics]) -> [String: Double] { Dictionary(uniqueKeysWithValues: metrics.map { ($0.label, Double($0.f1)) }) }
+        printJSON(["workload": "FOMO", "engine": "minnow", "epochs": epochs, "trainImages": train.count, "testImages": test.count,
+                   "seconds": seconds, "objects": truth.reduce(0) { $0 + $1.count }, "f1Float": f1(floatMetrics), "f1Int8": f1(int8Metrics)])
     }
 
     /// Per-layer forward and backward milliseconds per batch.

@@ -66,6 +66,17 @@ public enum FOMO {
         return (1..<labels.count).map { ClassMetrics(label: labels[$0], tp: tp[$0], fp: fp[$0], fn: fn[$0]) }
     }
 
+    /// The class of each cell from one image's per-cell class probabilities (`cells × classes`,
+    /// background first): the most likely class (the first on a tie), or background when that
+    /// is background or below `threshold`.
+    public static func cellClasses(_ probabilities: [Float], classes: Int, threshold: Float) -> [Int] {
+        stride(from: 0, to: probabilities.count, by: classes).map { base in
+            var best = 0
+            for k in 1..<classes where probabilities[base + k] > probabilities[base + best] { best = k }
+            return best != 0 && probabilities[base + best] >= threshold ? best : 0
+        }
+    }
+
     /// Cell label map `(GH, GW)` for objects at pixel centres on an image of `imageWidth`×`imageHeight`.
     public static func cellLabels(objects: [(x: Float, y: Float, label: Int)], imageWidth: Int, imageHeight: Int,
                                   gridWidth: Int, gridHeight: Int) -> [Int] {
@@ -85,14 +96,9 @@ extension Model {
     public func detect(_ images: Tensor, threshold: Float = 0.5) -> [[Centroid]] {
         let probabilities = predict(images)
         let (n, gh, gw, classes) = (probabilities.shape[0], probabilities.shape[1], probabilities.shape[2], probabilities.shape[3])
+        let size = gh * gw * classes
         return (0..<n).map { image in
-            var cells = [Int](repeating: 0, count: gh * gw)
-            for cell in 0..<(gh * gw) {
-                let base = (image * gh * gw + cell) * classes
-                var best = 0
-                for k in 1..<classes where probabilities.data[base + k] > probabilities.data[base + best] { best = k }
-                if best != 0 && probabilities.data[base + best] >= threshold { cells[cell] = best }
-            }
+            let cells = FOMO.cellClasses(Array(probabilities.data[(image * size)..<((image + 1) * size)]), classes: classes, threshold: threshold)
             return FOMO.centroids(cellClasses: cells, height: gh, width: gw)
         }
     }

@@ -52,7 +52,7 @@ struct LoadedModel: Sendable {
                          scores: ModelEvaluator.ranked(scores, labels: labels, threshold: Float(threshold ?? 0)))
         }
         let classes = labels.count, gridWidth = input.width / 8, gridHeight = input.height / 8
-        let cells = ModelEvaluator.cellClasses(scores, classes: classes, threshold: Float(threshold ?? 0.5))
+        let cells = FOMO.cellClasses(scores, classes: classes, threshold: Float(threshold ?? 0.5))
         let detections = FOMO.centroids(cellClasses: cells, height: gridHeight, width: gridWidth).map { centroid in
             let cell = min(gridHeight - 1, Int(centroid.y)) * gridWidth + min(gridWidth - 1, Int(centroid.x))
             return Components.Schemas.Detection(label: labels[centroid.label], x: Double(centroid.x) / Double(gridWidth),

@@ -31,7 +31,7 @@ struct ModelEvaluator {
             }
             let floatFound = model.detect(data.images)
             let int8Found = int8Scores.map { cellScores in
-                FOMO.centroids(cellClasses: Self.cellClasses(cellScores, classes: labels.count, threshold: 0.5), height: grid[1], width: grid[2])
+                FOMO.centroids(cellClasses: FOMO.cellClasses(cellScores, classes: labels.count, threshold: 0.5), height: grid[1], width: grid[2])
             }
             return Outcome(float: detectionResult(FOMO.evaluate(predicted: floatFound, truth: truth, labels: labels), images: data.count),
                            int8: detectionResult(FOMO.evaluate(predicted: int8Found, truth: truth, labels: labels), images: data.count),
@@ -77,16 +77,6 @@ struct ModelEvaluator {
     static func ranked(_ scores: [Float], labels: [String], limit: Int = .max, threshold: Float = 0) -> [Components.Schemas.LabelScore] {
         scores.indices.sorted { scores[$0] > scores[$1] }.prefix(limit).filter { scores[$0] >= threshold }
             .map { .init(label: labels[$0], score: Double(scores[$0])) }
-    }
-
-    /// Per-cell classes from per-cell probabilities `(GH, GW, classes)`: background unless the
-    /// most likely class is an object at `threshold` or more.
-    static func cellClasses(_ probabilities: [Float], classes: Int, threshold: Float) -> [Int] {
-        stride(from: 0, to: probabilities.count, by: classes).map { base in
-            let cell = probabilities[base..<(base + classes)]
-            let best = cell.indices.max { cell[$0] < cell[$1] }! - base
-            return best != 0 && cell[base + best] >= threshold ? best : 0
-        }
     }
 }
 
