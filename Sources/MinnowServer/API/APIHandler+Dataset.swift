@@ -47,7 +47,7 @@ extension APIHandler {
         }
         let blobs = blobStore(request)
         let detection = project.task == "detection" ? (input.query.format ?? .coco) : nil
-        let classes = detection == nil ? [] : try await DatasetSnapshot.load(projectID: projectID, on: db).labelCounts().map(\.label)
+        let classes = detection == nil ? [] : try await DatasetSnapshot.labelCounts(projectID: projectID, on: db).map(\.label)
         let logger = request.logger
         let stream = AsyncThrowingStream<ArraySlice<UInt8>, any Error> { continuation in
             let task = Task {

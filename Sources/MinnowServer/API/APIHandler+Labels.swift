@@ -11,8 +11,7 @@ extension APIHandler {
         guard let project = try await project(input.path.projectId, principal, .read, request) else {
             return .notFound(.init(body: .json(.notFound("Project"))))
         }
-        let rows = try await DatasetSnapshot.load(projectID: project.requireID(), on: request.db)
-        return .ok(.init(body: .json(.init(items: rows.labelCounts()))))
+        return .ok(.init(body: .json(.init(items: try await DatasetSnapshot.labelCounts(projectID: project.requireID(), on: request.db)))))
     }
 
     func renameLabel(_ input: Operations.RenameLabel.Input) async throws -> Operations.RenameLabel.Output {

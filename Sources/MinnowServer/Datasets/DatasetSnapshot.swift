@@ -23,21 +23,46 @@ struct DatasetSnapshot {
     let rows: [Row]
 
     static func load(projectID: UUID, on db: any Database) async throws -> DatasetSnapshot {
-        let images = try await DatasetImage.query(on: db).filter(\.$project.$id == projectID)
-            .field(\.$id).field(\.$label).field(\.$split).field(\.$width).field(\.$height).field(\.$colorMode).field(\.$differenceHash)
+        // Plain SQL rows, not Fluent models: a model per image costs several times the row, and
+        // this runs on every analysis of the whole dataset.
+        let images = try await (db as! any SQLDatabase).select()
+            .columns("id", "label", "split", "width", "height", "color_mode", "difference_hash")
+            .from(DatasetImage.schema).where("project_id", .equal, SQLBind(projectID))
             .all()
         let boxes = try await Box.query(on: db).join(DatasetImage.self, on: \Box.$image.$id == \DatasetImage.$id)
             .filter(DatasetImage.self, \.$project.$id == projectID).field(\.$image.$id).field(\.$label).all()
         let boxLabels = Dictionary(grouping: boxes, by: { $0.$image.id }).mapValues { $0.map(\.label) }
         return DatasetSnapshot(rows: try images.map { image in
-            let id = try image.requireID()
-            return Row(id: id, label: image.label, boxLabels: boxLabels[id] ?? [], split: image.split, width: image.width,
-                       height: image.height, colorMode: image.colorMode, differenceHash: UInt64(bitPattern: image.differenceHash))
+            let id = try image.decode(column: "id", as: UUID.self)
+            return Row(id: id, label: try image.decode(column: "label", as: String?.self), boxLabels: boxLabels[id] ?? [],
+                       split: try image.decode(column: "split", as: String.self), width: try image.decode(column: "width", as: Int.self),
+                       height: try image.decode(column: "height", as: Int.self), colorMode: try image.decode(column: "color_mode", as: String.self),
+                       differenceHash: UInt64(bitPattern: try image.decode(column: "difference_hash", as: Int64.self)))
         })
     }
 
     func labelCounts() -> [Components.Schemas.LabelCount] {
         Self.labelCounts(rows.map { (Array($0.labels), $0.split) })
+    }
+
+    /// The same counts as `load(...).labelCounts()`, added up by the database: pages that only
+    /// need the labels no longer load a row per image (their memory and time grew with the
+    /// dataset; the soak benchmark showed the server's RSS following the largest project).
+    static func labelCounts(projectID: UUID, on db: any Database) async throws -> [Components.Schemas.LabelCount] {
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT label, split, COUNT(*) AS images FROM \(ident: DatasetImage.schema)
+            WHERE project_id = \(bind: projectID) AND label IS NOT NULL GROUP BY label, split
+            UNION ALL
+            SELECT b.label, i.split, COUNT(DISTINCT i.id) AS images FROM \(ident: Box.schema) b
+            JOIN \(ident: DatasetImage.schema) i ON b.image_id = i.id
+            WHERE i.project_id = \(bind: projectID) AND i.label IS NULL GROUP BY b.label, i.split
+            """).all()
+        var train: [String: Int] = [:], test: [String: Int] = [:]
+        for row in rows {
+            let label = try row.decode(column: "label", as: String.self), images = try row.decode(column: "images", as: Int.self)
+            if try row.decode(column: "split", as: String.self) == "test" { test[label, default: 0] += images } else { train[label, default: 0] += images }
+        }
+        return labelCounts(train: train, test: test)
     }
 
     /// Images per label and split, from each image's labels (its class, or its boxes' classes).
@@ -48,7 +73,11 @@ struct DatasetSnapshot {
                 if image.split == "test" { test[label, default: 0] += 1 } else { train[label, default: 0] += 1 }
             }
         }
-        return Set(train.keys).union(test.keys).sorted().map {
+        return labelCounts(train: train, test: test)
+    }
+
+    private static func labelCounts(train: [String: Int], test: [String: Int]) -> [Components.Schemas.LabelCount] {
+        Set(train.keys).union(test.keys).sorted().map {
             .init(label: $0, train: train[$0] ?? 0, test: test[$0] ?? 0, total: (train[$0] ?? 0) + (test[$0] ?? 0))
         }
     }

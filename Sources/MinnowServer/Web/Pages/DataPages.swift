@@ -23,7 +23,7 @@ extension WebRoutes {
         routes.get("projects", ":projectID", "upload") { request in
             let session = try await requireSession(request)
             let project = try await project(request, session)
-            let labels = try await DatasetSnapshot.load(projectID: project.requireID(), on: request.db).labelCounts().map(\.label)
+            let labels = try await DatasetSnapshot.labelCounts(projectID: project.requireID(), on: request.db).map(\.label)
             return Page.response(Views.upload(session: session, project: project, labels: labels, notice: notice(request)))
         }
     }
@@ -46,7 +46,7 @@ extension WebRoutes {
         let page = PageRequest(page: request.query[Int.self, at: "page"], perPage: Self.imagesPerPage)
         let projectID = try project.requireID()
         let (images, total) = try await filter.query(projectID: projectID, on: request.db).page(page)
-        let labels = try await DatasetSnapshot.load(projectID: projectID, on: request.db).labelCounts().map(\.label)
+        let labels = try await DatasetSnapshot.labelCounts(projectID: projectID, on: request.db).map(\.label)
         return Page.response(Views.data(session: session, project: project, images: images, total: total, page: page, filter: filter,
                                         labels: labels, errors: errors, batch: batch, notice: notice), status: status)
     }
@@ -93,7 +93,7 @@ extension WebRoutes {
     private func imagePage(_ request: Request, _ session: WebSession, _ project: Project, errors: FormErrors = .none,
                            notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let image = try await image(request, project)
-        let labels = try await DatasetSnapshot.load(projectID: project.requireID(), on: request.db).labelCounts().map(\.label)
+        let labels = try await DatasetSnapshot.labelCounts(projectID: project.requireID(), on: request.db).map(\.label)
         return Page.response(Views.image(session: session, project: project, image: image, labels: labels, errors: errors, notice: notice), status: status)
     }
 

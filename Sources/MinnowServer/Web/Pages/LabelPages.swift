@@ -20,7 +20,7 @@ extension WebRoutes {
 
     private func labelsPage(_ request: Request, _ session: WebSession, _ project: Project, errors: FormErrors = .none,
                             editing: String? = nil, notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let counts = try await DatasetSnapshot.load(projectID: project.requireID(), on: request.db).labelCounts()
+        let counts = try await DatasetSnapshot.labelCounts(projectID: project.requireID(), on: request.db)
         return Page.response(Views.labels(session: session, project: project, counts: counts, errors: errors, editing: editing, notice: notice), status: status)
     }
 
