@@ -218,9 +218,30 @@ def sample_memory():
             fds = len(os.listdir(f"/proc/{PID}/fd"))
         except OSError:
             fds = 0
+        if "start" not in fd_snapshots and load_started.is_set() and time.monotonic() >= load_started.at + WARMUP:
+            fd_snapshots["start"] = fd_kinds(PID)
         samples.append({"t": time.monotonic(), "server": server / 1024, "workers": sum(rss_kib(p) or 0 for p in pids) / 1024,
                         "fds": fds, "threads": rss_kib(PID, "Threads") or 0})
         stop.wait(SAMPLE)
+
+
+def fd_kinds(pid):
+    """The process's open files by kind: socket, pipe, anon_inode:[eventfd], or a file's directory."""
+    kinds = {}
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            kind = target.split(":")[0] if target.startswith(("socket:", "pipe:")) else target if target.startswith("anon_inode") else os.path.dirname(target) + "/*"
+            kinds[kind] = kinds.get(kind, 0) + 1
+    except OSError:
+        pass
+    return kinds
+
+
+fd_snapshots = {}
 
 
 def slope_per_minute(points):
@@ -350,6 +371,7 @@ def train_once(client, project, epochs, sse_follow=False):
 
 
 setup_done = threading.Event()
+load_started = threading.Event()
 # Rows that are whole operations (several requests), not one request.
 TRAINING = "= training: POST to succeeded (1-3 epochs)"
 IMPORT = "= zip import: POST to job succeeded (20 images)"
@@ -553,7 +575,8 @@ def main():
 
     threads = [threading.Thread(target=f, args=a, daemon=True) for f, a in
                [(uploader, ()), (importer, ()), (trainer, ()), (watcher, ()), (exporter, ()), (predictor, (1,)), (predictor, (2,)), (lister, ())]]
-    load_start = time.monotonic()
+    load_start = load_started.at = time.monotonic()
+    load_started.set()
     for thread in threads:
         thread.start()
     stop.wait(MINUTES * 60)
@@ -561,6 +584,7 @@ def main():
     for thread in threads:
         thread.join(timeout=30)
     load_end = time.monotonic()
+    fd_snapshots["end"] = fd_kinds(PID)
     report(load_start, load_end, Client(token))
 
 
@@ -625,6 +649,10 @@ def report(load_start, load_end, client):
     line("worker(s) RSS", "workers")
     line("server open files", "fds", "", 0)
     line("server threads", "threads", "", 0)
+    first, last = fd_snapshots.get("start", {}), fd_snapshots.get("end", {})
+    change = {k: last.get(k, 0) - first.get(k, 0) for k in set(first) | set(last) if last.get(k, 0) != first.get(k, 0)}
+    print("server open files from warm-up to the end, by kind: "
+          + (", ".join(f"{k} {v:+d}" for k, v in sorted(change.items(), key=lambda kv: -abs(kv[1]))) or "no change"))
     print(f"worker processes seen: {len(workers_seen)} (a restart would show more than 1)")
     allowed = max(5.0, 0.05 * start)
     flat = abs(slope) * minutes <= allowed
