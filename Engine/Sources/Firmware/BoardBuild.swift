@@ -89,6 +89,10 @@ public enum BoardBuild {
             throw BoardBuildError(description: "cannot run \(tool): install gcc-arm-none-eabi (scripts/install-deps.sh)")
         }
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // Closed now, not when the Pipe is freed: Foundation keeps a Process (and its pipes) until
+        // the thread that started it runs its run loop again, which a server's pool thread may
+        // never do; the soak benchmark saw one open pipe left per C-library download.
+        try? pipe.fileHandleForReading.close()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw BoardBuildError(description: "\(tool) failed: \(output.suffix(2000))")

@@ -28,6 +28,7 @@ public enum Emulator {
         let collected = OutputBox()
         DispatchQueue.global().async {
             collected.set(out.fileHandleForReading.readDataToEndOfFile())
+            try? out.fileHandleForReading.close()  // now: the Process may outlive this call (see BoardBuild.run)
             done.signal()
         }
         if done.wait(timeout: deadline) == .timedOut {
