@@ -14,6 +14,17 @@ struct ModelEvaluator {
     /// The model's class names (detection: with background first).
     let labels: [String]
     let detection: Bool
+    /// The card's input formula, as the prediction API and the board get their bytes.
+    let quantizer: InputQuantizer
+
+    init(model: Model, int8: Int8Model, runtime: Int8Runtime, labels: [String], detection: Bool) {
+        self.model = model
+        self.int8 = int8
+        self.runtime = runtime
+        self.labels = labels
+        self.detection = detection
+        quantizer = InputQuantizer(preprocessing: model.preprocessing, quantization: int8.inputTensor.quantization)
+    }
 
     struct Outcome: Sendable {
         var float: Components.Schemas.EvaluationResult
@@ -50,9 +61,10 @@ struct ModelEvaluator {
                        misclassified: misclassified)
     }
 
-    /// The int8 model's dequantised output for one normalised input.
+    /// The int8 model's dequantised output for one normalised input, quantised exactly as the
+    /// prediction API quantises the same image's pixels.
     func scores(int8Of values: [Float]) -> [Float] {
-        int8.dequantizeOutput(runtime.run(int8.quantizeInput(values)))
+        int8.dequantizeOutput(runtime.run(quantizer.quantize(normalized: values)))
     }
 
     func classificationResult(_ report: ClassificationReport) -> Components.Schemas.EvaluationResult {

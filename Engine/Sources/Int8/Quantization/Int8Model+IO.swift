@@ -10,10 +10,11 @@ extension Int8Model {
         return values.map { Int8(clamping: quantizeValue($0, scale: q.scale, zeroPoint: q.zeroPoint)) }
     }
 
-    /// Quantises raw interleaved 8-bit pixels (already at the input size), applying `preprocessing`.
+    /// Quantises raw interleaved 8-bit pixels (already at the input size) by the model card's
+    /// formula (`InputQuantizer`), applying `preprocessing`.
     public func quantizeInput(pixels: [UInt8]) -> [Int8] {
         let prep = preprocessing ?? Preprocessing(color: inputTensor.shape.last == 3 ? .rgb : .grayscale)
-        return quantizeInput(prep.normalize(pixels))
+        return InputQuantizer(preprocessing: prep, quantization: inputTensor.quantization).quantize(pixels)
     }
 
     /// Real values of an int8 output: `scale · (q − zeroPoint)`.
