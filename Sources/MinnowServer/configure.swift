@@ -13,6 +13,17 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     }
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
 
+    if config.databaseURL == nil {
+        // SQLite runs each statement on a thread of the application's pool, and a statement
+        // waiting for another connection's write lock keeps its thread (sqlite-nio's busy
+        // handler retries at once, without end). On the process-wide default pool (one thread
+        // per core, shared by every application in the process: the tests run many) such
+        // waiters can leave the lock holder no thread to finish on, and everything stops. The
+        // server gets a pool of its own, with more threads than its connections can tie up.
+        // (`minnow worker` keeps the default: one application, and more threads there only
+        // spread its allocations over more malloc arenas — 3x the RSS in the soak.)
+        app.threadPool = NIOThreadPool(numberOfThreads: max(8, 4 * System.coreCount))
+    }
     try DatabaseSetup.use(config, on: app)
     DatabaseSetup.registerMigrations(on: app)
     try await app.autoMigrate()

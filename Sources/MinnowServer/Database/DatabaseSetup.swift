@@ -17,13 +17,6 @@ enum DatabaseSetup {
             app.databases.use(.postgres(configuration: postgres), as: .psql)
         } else {
             try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
-            // SQLite runs each statement on a thread of the application's pool, and a statement
-            // waiting for another connection's write lock keeps its thread (sqlite-nio's busy
-            // handler retries at once, without end). On the process-wide default pool (one thread
-            // per core, shared by every application in the process) two such waiters can leave
-            // the lock holder no thread to finish on: everything stops. A pool of its own, with
-            // more threads than the connections can tie up, keeps the holder running.
-            app.threadPool = NIOThreadPool(numberOfThreads: max(8, 4 * System.coreCount))
             app.databases.use(.sqlite(.file(config.sqliteFile)), as: .sqlite)
         }
     }
