@@ -6,6 +6,7 @@
 import ArgumentParser
 import Foundation
 import MinnowBridge
+import MinnowServer
 
 struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,13 +55,7 @@ struct EmulatorCommand: AsyncParsableCommand {
 
         // Signals are handled from the start, so Ctrl-C while qemu starts still cleans up.
         let stop = StopSignal()
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.set() }
-            source.resume()
-            return source
-        }
+        let sources = TerminationSignals.handle { stop.set() }
         defer { sources.forEach { $0.cancel() } }
 
         let directory: String

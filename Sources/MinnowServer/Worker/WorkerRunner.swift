@@ -18,13 +18,7 @@ public func runWorker(_ config: ServerConfiguration, leaseSeconds: Double = 15) 
         try DatabaseSetup.use(config, on: app)
         let worker = JobWorker(db: app.db, logger: app.logger, leaseSeconds: leaseSeconds,
                                heartbeatInterval: .milliseconds(Int(leaseSeconds * 200)))
-        let signals = [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { worker.stop() }
-            source.resume()
-            return source
-        }
+        let signals = TerminationSignals.handle { worker.stop() }
         await worker.run()
         signals.forEach { $0.cancel() }
     } catch {
