@@ -32,6 +32,7 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     let secret = try SigningSecret.loadOrCreate(at: config.resolvedSecretFile)
     let models = ModelCache()
     let metrics = PrometheusCollectorRegistry()
+    let predictionStats = PredictionStats()
     let services = MinnowServices(
         config: config,
         authenticator: Authenticator(tokens: AccessTokens(secret: secret, lifetime: config.accessTokenLifetime), csrf: CSRFTokens(secret: secret)),
@@ -39,8 +40,8 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
         metrics: metrics,
         dummyPasswordHash: try app.password.hash(UUID().uuidString),
         models: models,
-        deployments: DeploymentDirectory(models: models, metrics: metrics),
-        predictionStats: PredictionStats(),
+        deployments: DeploymentDirectory(models: models, metrics: metrics, stats: predictionStats),
+        predictionStats: predictionStats,
         predictionLimiter: PredictionRateLimiter(perMinute: config.predictionRateLimit, metrics: metrics),
         secretReveal: SecretReveal(secret: secret)
     )

@@ -24,7 +24,7 @@ extension APIHandler {
             return .tooManyRequests(.init(headers: .init(retryAfter: wait), body: .json(error.body)))
         }
         let now = Date(), today = PredictionQuota.day(of: now)
-        if let quota = entry.dailyQuota, entry.used(on: today) + stats.unsavedRequests(entry.deploymentID) >= quota {
+        if let quota = entry.dailyQuota, entry.used(on: today) + stats.answered(entry.deploymentID) - entry.savedBeforeLoad >= quota {
             let wait = PredictionQuota.secondsToNextDay(from: now)
             services.metrics.makeCounter(descriptor: PredictionQuota.refusals, labels: [("deployment", input.path.deployment)]).increment()
             let error = APIError.quotaExceeded(retryAfter: wait, "This deployment's key has used its quota of \(quota) predictions for today (UTC); it resets in \(wait) seconds.")

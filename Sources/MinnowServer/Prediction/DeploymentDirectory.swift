@@ -19,6 +19,8 @@ final class DeploymentDirectory: Sendable {
         let dailyQuota: Int?
         let quotaDay: String?
         let quotaUsed: Int
+        /// This process's requests for the deployment that the database held before it was read.
+        let savedBeforeLoad: Int
 
         func used(on day: String) -> Int { quotaDay == day ? quotaUsed : 0 }
     }
@@ -36,8 +38,12 @@ final class DeploymentDirectory: Sendable {
     /// Database lookups made (`minnow_deployment_lookups_total`): a few per deployment per lifetime.
     private let lookups: Counter
 
-    init(models: ModelCache, metrics: PrometheusCollectorRegistry, lifetime: TimeInterval = 2) {
+    /// The counters whose saved requests each entry notes (for daily quotas); nil in tools.
+    let stats: PredictionStats?
+
+    init(models: ModelCache, metrics: PrometheusCollectorRegistry, stats: PredictionStats? = nil, lifetime: TimeInterval = 2) {
         self.models = models
+        self.stats = stats
         self.lifetime = lifetime
         lookups = metrics.makeCounter(descriptor: MetricNameDescriptor(
             namespace: "minnow", metricName: "deployment_lookups", unitName: "total",
@@ -69,11 +75,13 @@ final class DeploymentDirectory: Sendable {
     private func lookUp(_ name: String, generation: Int, on db: any Database) async throws -> Entry? {
         lookups.increment()
         var entry: Entry?
+        let saved = stats?.savedSnapshot() ?? [:]
         do {
             if let deployment = try await Deployment.query(on: db).filter(\.$name == name).with(\.$iteration).with(\.$project).first(),
                let model = try await models.model(for: deployment.iteration, task: deployment.project.task, on: db) {
                 entry = Entry(deploymentID: try deployment.requireID(), keyHash: deployment.keyHash, model: model, loadedAt: Date(),
-                              dailyQuota: deployment.dailyQuota, quotaDay: deployment.quotaDay, quotaUsed: deployment.quotaUsed)
+                              dailyQuota: deployment.dailyQuota, quotaDay: deployment.quotaDay, quotaUsed: deployment.quotaUsed,
+                              savedBeforeLoad: saved[try deployment.requireID()] ?? 0)
             }
         } catch {
             state.withLock { if $0.generation == generation { $0.lookups[name] = nil } }

@@ -2,9 +2,8 @@
 // UTC day. The count lives in the database (`deployments.quota_used` for `quota_day`), added to
 // by `PredictionStats` every two seconds, so every API node sees every node's predictions; a
 // node admits a request while the database's count, as its deployment directory last read it,
-// plus its own predictions not yet saved stays under the quota. Between a save and the next
-// read (a few seconds) a node does not see its own saved predictions, so a quota can be
-// overshot by about that much traffic per node, never by more. Refusals answer 429 with
+// plus its own predictions that read could not contain yet stays under the quota. A node sees
+// its own predictions at once; other nodes' within a few seconds (the save and the next read). Refusals answer 429 with
 // `Retry-After` (seconds to the next UTC midnight) and are counted in
 // `minnow_prediction_quota_exceeded_total{deployment}`.
 import Foundation

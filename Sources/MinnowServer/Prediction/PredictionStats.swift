@@ -17,6 +17,8 @@ final class PredictionStats: LifecycleHandler, Sendable {
 
     let interval: Duration
     private let pending = Mutex<[UUID: Counts]>([:])
+    /// Per deployment: requests this process answered, and how many of them are in the database.
+    private let totals = Mutex<[UUID: (answered: Int, saved: Int)]>([:])
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     init(interval: Duration = .seconds(2)) {
@@ -30,11 +32,18 @@ final class PredictionStats: LifecycleHandler, Sendable {
             counts.last = Date()
             pending[deploymentID] = counts
         }
+        if !failed { totals.withLock { $0[deploymentID, default: (0, 0)].answered += 1 } }
     }
 
-    /// Predictions answered for `deploymentID` that are not in the database yet.
-    func unsavedRequests(_ deploymentID: UUID) -> Int {
-        pending.withLock { Int($0[deploymentID]?.requests ?? 0) }
+    /// Requests this process answered for `deploymentID` (saved or not).
+    func answered(_ deploymentID: UUID) -> Int {
+        totals.withLock { $0[deploymentID]?.answered ?? 0 }
+    }
+
+    /// Per deployment, how many of this process's answered requests the database holds. Taken
+    /// before a deployment is read, `answered − saved` is what that read cannot contain yet.
+    func savedSnapshot() -> [UUID: Int] {
+        totals.withLock { $0.mapValues(\.saved) }
     }
 
     func didBootAsync(_ application: Application) async throws {
@@ -70,6 +79,7 @@ final class PredictionStats: LifecycleHandler, Sendable {
                         quota_day = \(bind: today)
                     WHERE id = \(bind: id)
                     """).run()
+                totals.withLock { $0[id, default: (0, 0)].saved += Int(counts.requests) }
             } catch {
                 logger.warning("cannot record prediction counts", metadata: ["deployment": "\(id)", "error": "\(error)"])
             }
