@@ -15,7 +15,9 @@ struct MinnowServices: Sendable {
     let deployments: DeploymentDirectory
     let predictionStats: PredictionStats
     /// `--prediction-rate-limit`, in memory per process.
-    let predictionLimiter: PredictionRateLimiter
+    let predictionLimiter: RateLimiter
+    /// Keys' `framesPerMinute`, in memory per process.
+    let frameLimiter: RateLimiter
     /// Carries a new key from the form that made it to the one page that shows it.
     let secretReveal: SecretReveal
 

@@ -42,7 +42,8 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
         models: models,
         deployments: DeploymentDirectory(models: models, metrics: metrics, stats: predictionStats),
         predictionStats: predictionStats,
-        predictionLimiter: PredictionRateLimiter(perMinute: config.predictionRateLimit, metrics: metrics),
+        predictionLimiter: .predictions(metrics: metrics),
+        frameLimiter: .frames(metrics: metrics),
         secretReveal: SecretReveal(secret: secret)
     )
     app.lifecycle.use(services.predictionStats)
@@ -59,7 +60,8 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
         configuration: .init(jsonEncodingOptions: [.sortedKeys]),  // compact: no indentation to write and send
         middlewares: [BodyLimitMiddleware(defaultLimit: config.maxJSONBodyBytes, limits: Limits.perOperation)]
     )
-    app.lifecycle.use(MaintenanceTask(interval: .seconds(600), spool: ImportJob.spoolDirectory(dataDirectory: config.dataDirectory)))
+    app.lifecycle.use(MaintenanceTask(interval: .seconds(600), spool: ImportJob.spoolDirectory(dataDirectory: config.dataDirectory),
+                                      metrics: CameraMetrics(registry: metrics)))
 }
 
 /// Runs a server until SIGINT or SIGTERM, then shuts down gracefully (in-flight requests finish).

@@ -1,4 +1,4 @@
-// API keys: create (secret shown once), list, read, revoke. People only.
+// API keys: create (secret shown once), list, read, change frame limits, revoke. People only.
 import APITypes
 import Fluent
 import Foundation
@@ -18,7 +18,9 @@ extension APIHandler {
         let (userID, _) = try principal.requirePerson()
         guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
         let permissions = Set(body.permissions.compactMap { Permission(rawValue: $0.rawValue) })
-        switch try await APIKeys(db: request.db).create(ownerID: userID, name: body.name, projectID: body.projectId, permissions: permissions, expiresAt: body.expiresAt) {
+        let limits = APIKeys.FrameLimits(perMinute: body.framesPerMinute, perDay: body.dailyFrameQuota)
+        switch try await APIKeys(db: request.db).create(ownerID: userID, name: body.name, projectID: body.projectId, permissions: permissions,
+                                                        expiresAt: body.expiresAt, deviceID: body.deviceId, limits: limits) {
         case .success(let created):
             return .created(.init(body: .json(.init(value1: try created.key.api(), value2: .init(key: created.secret)))))
         case .failure(.notFound(let what)): return .notFound(.init(body: .json(.notFound(what))))
@@ -33,6 +35,20 @@ extension APIHandler {
             return .notFound(.init(body: .json(.notFound("API key"))))
         }
         return .ok(.init(body: .json(try key.api())))
+    }
+
+    func updateAPIKey(_ input: Operations.UpdateAPIKey.Input) async throws -> Operations.UpdateAPIKey.Output {
+        let (request, principal) = try await authenticated()
+        let (userID, _) = try principal.requirePerson()
+        guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
+        let keys = APIKeys(db: request.db)
+        guard let key = try await keys.find(input.path.keyId, ownerID: userID) else {
+            return .notFound(.init(body: .json(.notFound("API key"))))
+        }
+        switch try await keys.update(key, limits: .init(perMinute: body.framesPerMinute, perDay: body.dailyFrameQuota)) {
+        case .success(let key): return .ok(.init(body: .json(try key.api())))
+        case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
+        }
     }
 
     func revokeAPIKey(_ input: Operations.RevokeAPIKey.Input) async throws -> Operations.RevokeAPIKey.Output {
@@ -50,7 +66,9 @@ extension APIKey {
         .init(
             id: try requireID().apiString, name: name, projectId: $project.id.apiString,
             permissions: permissions.sorted { $0.rawValue < $1.rawValue }.compactMap { .init(rawValue: $0.rawValue) },
-            prefix: prefix, createdAt: createdAt ?? Date(), expiresAt: expiresAt, lastUsedAt: lastUsedAt
+            prefix: prefix, deviceId: $device.id?.apiString, framesPerMinute: framesPerMinute, dailyFrameQuota: dailyFrameQuota,
+            framesToday: dailyFrameQuota == nil ? nil : (quotaDay == PredictionQuota.day(of: Date()) ? quotaUsed : 0),
+            createdAt: createdAt ?? Date(), expiresAt: expiresAt, lastUsedAt: lastUsedAt
         )
     }
 }

@@ -25,8 +25,10 @@ extension APIHandler {
             return .notFound(.init(body: .json(.notFound("Project"))))
         }
         guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        let changes = DeviceRegistry.Changes(name: body.name, profile: body.profile, bridge: body.bridge, usb: body.usb.map(\.identity))
-        switch try await DeviceRegistry(db: request.db).create(in: project, changes) {
+        let changes = DeviceRegistry.Changes(name: body.name, profile: body.profile, bridge: body.bridge, usb: body.usb.map(\.identity),
+                                             deployment: body.deployment)
+        let kind: DeviceKind = body.kind == .camera ? .camera : .board
+        switch try await DeviceRegistry(db: request.db).create(in: project, kind: kind, changes) {
         case .success(let device): return .created(.init(body: .json(try device.api())))
         case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
         case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
@@ -48,7 +50,8 @@ extension APIHandler {
             return .notFound(.init(body: .json(.notFound("Device"))))
         }
         guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        let changes = DeviceRegistry.Changes(name: body.name, profile: body.profile, bridge: body.bridge, usb: body.usb.map(\.identity))
+        let changes = DeviceRegistry.Changes(name: body.name, profile: body.profile, bridge: body.bridge, usb: body.usb.map(\.identity),
+                                             deployment: body.deployment)
         switch try await DeviceRegistry(db: request.db).update(device, in: project, changes) {
         case .success(let device): return .ok(.init(body: .json(try device.api())))
         case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))

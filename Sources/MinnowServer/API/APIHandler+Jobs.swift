@@ -32,11 +32,9 @@ extension Principal {
     /// An API key sees only its own project's jobs (false: answer 404), and only with
     /// `permission` (reading a job's report needs `read`, cancelling it `write`; else 403).
     func mayTouch(_ job: Job, for permission: Permission) throws -> Bool {
-        guard case .apiKey(_, let projectID, let permissions) = self else { return true }
-        guard job.$project.id == projectID else { return false }
-        guard permissions.contains(permission) else {
-            throw APIError.forbidden("This API key lacks the \"\(permission.rawValue)\" permission.")
-        }
+        guard let key else { return true }
+        guard job.$project.id == key.projectID, key.deviceID == nil else { return false }
+        try key.require(permission)
         return true
     }
 }

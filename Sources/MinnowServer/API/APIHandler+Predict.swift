@@ -19,8 +19,9 @@ extension APIHandler {
             failed()
             return .unauthorized(.init(body: .json(.make(code: "unauthorized", message: "The Prediction-Key is not this deployment's key."))))
         }
-        if let wait = services.predictionLimiter.admit(input.path.deployment) {
-            let error = APIError.tooManyRequests(retryAfter: wait, "This deployment's key is over its limit of \(services.predictionLimiter.perMinute) predictions per minute; try again in \(wait) seconds.")
+        let perMinute = services.config.predictionRateLimit
+        if let wait = services.predictionLimiter.admit(input.path.deployment, perMinute: perMinute) {
+            let error = APIError.tooManyRequests(retryAfter: wait, "This deployment's key is over its limit of \(perMinute) predictions per minute; try again in \(wait) seconds.")
             return .tooManyRequests(.init(headers: .init(retryAfter: wait), body: .json(error.body)))
         }
         let now = Date(), today = PredictionQuota.day(of: now)

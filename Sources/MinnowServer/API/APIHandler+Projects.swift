@@ -9,12 +9,12 @@ extension APIHandler {
         let (request, principal) = try await authenticated()
         let page = PageRequest(page: input.query.page, perPage: input.query.perPage)
         var only: UUID?
-        if case .apiKey(_, let projectID, let permissions) = principal {
+        if let key = principal.key {
             // A bridge finds its project by name too (`minnow bridge --project pets`).
-            guard permissions.contains(.read) || permissions.contains(.bridge) else {
+            guard key.permissions.contains(.read) || key.permissions.contains(.bridge) else {
                 throw APIError.forbidden("This API key lacks the \"read\" permission.")
             }
-            only = projectID
+            only = key.projectID
         }
         let (projects, total) = try await Projects(db: request.db).list(ownerID: principal.userID, only: only, page: page)
         return .ok(.init(body: .json(.init(items: try projects.map { try $0.api() }, metadata: page.metadata(total: total)))))
@@ -48,7 +48,7 @@ extension APIHandler {
         guard let id = UUID(uuidString: input.path.projectId),
               let project = try await principal.ownedProject(id, on: request.db)
         else { return .notFound(.init(body: .json(.notFound("Project")))) }
-        switch try await Projects(db: request.db).update(project, name: body.name, description: body.description, input: body.input) {
+        switch try await Projects(db: request.db).update(project, name: body.name, description: body.description, input: body.input, retention: body.retention) {
         case .success(let project): return .ok(.init(body: .json(try project.api())))
         case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
         case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
@@ -83,6 +83,8 @@ extension Project {
             id: try requireID().apiString, name: name, description: description,
             task: .init(rawValue: task) ?? .classification,
             input: .init(width: inputWidth, height: inputHeight, colorMode: .init(rawValue: colorMode) ?? .grayscale),
+            retention: .init(frameDays: frameDays, onlyWithDetections: framesOnlyWithDetections,
+                             similarFrameDistance: similarFrameDistance, maxFrameBytes: maxFrameBytes),
             createdAt: createdAt ?? Date(), updatedAt: updatedAt ?? createdAt ?? Date()
         )
     }

@@ -5,7 +5,8 @@ import Foundation
 extension Device {
     func api(lastInstall: DeviceInstall? = nil, now: Date = Date()) throws -> Components.Schemas.Device {
         let iteration = $installedIteration.value ?? nil
-        return .init(id: try requireID().apiString, projectId: $project.id.apiString, name: name, kind: .board, profile: profile,
+        return .init(id: try requireID().apiString, projectId: $project.id.apiString, name: name, kind: kind == .camera ? .camera : .board,
+                     deployment: ($deployment.value ?? nil)?.name, profile: profile,
                      bridge: ($bridge.value ?? nil)?.name, usb: usbIdentity, port: port,
                      status: .init(rawValue: status(at: now).rawValue) ?? .offline, lastSeenAt: lastSeenAt,
                      installedIterationId: $installedIteration.id?.apiString, installedIterationNumber: iteration?.number,
@@ -55,6 +56,9 @@ extension Observation {
     func api() throws -> Components.Schemas.Observation {
         .init(id: try requireID().apiString, deviceId: $device.id.apiString, iterationNumber: ($iteration.value ?? nil)?.number,
               label: label, scores: scores.map { .init(label: $0.label, score: $0.score) }, output: output, ticks: ticks,
-              inputSha256: inputSHA256, imageId: imageID?.apiString, matchesCloud: matchesCloud, observedAt: observedAt, receivedAt: receivedAt)
+              inputSha256: inputSHA256, imageId: imageID?.apiString, matchesCloud: matchesCloud,
+              detections: detectionsJSON == nil ? nil : detections.map { .init(label: $0.label, x: $0.x, y: $0.y, score: $0.score) },
+              frame: Components.Schemas.FrameStatus(rawValue: frameStatus.rawValue) ?? .none, frameWidth: frameWidth, frameHeight: frameHeight,
+              observedAt: observedAt, receivedAt: receivedAt)
     }
 }

@@ -69,6 +69,8 @@ struct Authenticator: Sendable {
             apiKey.lastUsedAt = now  // at most once a minute, to keep reads cheap
             try await apiKey.save(on: db)
         }
-        return .apiKey(userID: apiKey.$owner.id, projectID: apiKey.$project.id, permissions: apiKey.permissions)
+        return .apiKey(userID: apiKey.$owner.id, key: KeyGrant(
+            keyID: try apiKey.requireID(), projectID: apiKey.$project.id, permissions: apiKey.permissions,
+            deviceID: apiKey.$device.id, framesPerMinute: apiKey.framesPerMinute, dailyFrameQuota: apiKey.dailyFrameQuota))
     }
 }

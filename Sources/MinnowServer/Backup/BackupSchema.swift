@@ -10,9 +10,9 @@ enum BackupSchema {
     /// Every table the migrations create, parents before children. A test checks this list
     /// against a freshly migrated database, so a new table cannot be left out of backups.
     static let tables = [
-        "users", "revoked_tokens", "login_counters", "projects", "api_keys", "blobs", "images", "boxes",
-        "jobs", "job_events", "iterations", "iteration_images", "deployments", "bridges", "devices",
-        "device_installs", "observations",
+        "users", "revoked_tokens", "login_counters", "projects", "blobs", "images", "boxes",
+        "jobs", "job_events", "iterations", "iteration_images", "deployments", "bridges", "devices", "api_keys",
+        "device_installs", "observations", "sightings",
     ]
     static let migrationsTable = "_fluent_migrations"
 

@@ -9,5 +9,6 @@ enum BlobReferences {
         BlobReference(table: "iterations", column: "tflite_blob_id"),
         BlobReference(table: "jobs", column: "input_blob_id"),
         BlobReference(table: "device_installs", column: "firmware_blob_id"),
+        BlobReference(table: "observations", column: "frame_blob_id"),
     ]
 }

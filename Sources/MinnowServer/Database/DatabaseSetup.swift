@@ -45,5 +45,6 @@ enum DatabaseSetup {
         app.migrations.add(CreateDevices())
         app.migrations.add(CreateLoginCounters())
         app.migrations.add(AddDeploymentQuota())
+        app.migrations.add(AddCameras())
     }
 }

@@ -1,6 +1,7 @@
 // Device actions shared by the JSON API and the web pages: list, register, change and
-// forget the boards of a project. Names and USB serial numbers are unique in a project;
-// a board profile must be one Minnow knows; a bridge is named by its name.
+// forget the boards and cameras of a project. Names and USB serial numbers are unique in a
+// project; a board profile must be one Minnow knows; a bridge and a camera's deployment are
+// named by their names (a deployment of this project).
 import Fluent
 import Firmware
 import Foundation
@@ -15,6 +16,8 @@ struct DeviceRegistry {
         /// A bridge's name; "" detaches the device.
         var bridge: String?
         var usb: USBIdentity?
+        /// Cameras: a deployment's name; "" unlinks it.
+        var deployment: String?
     }
 
     struct USBIdentity: Equatable {
@@ -25,18 +28,18 @@ struct DeviceRegistry {
 
     func list(in project: Project, page: PageRequest) async throws -> (items: [Device], total: Int) {
         try await Device.query(on: db).filter(\.$project.$id == project.requireID())
-            .with(\.$bridge).with(\.$installedIteration).sort(\.$name).page(page)
+            .with(\.$bridge).with(\.$installedIteration).with(\.$deployment).sort(\.$name).page(page)
     }
 
     func find(_ id: String, in project: Project) async throws -> Device? {
         guard let id = UUID(uuidString: id) else { return nil }
         return try await Device.query(on: db).filter(\.$id == id).filter(\.$project.$id == project.requireID())
-            .with(\.$bridge).with(\.$installedIteration).first()
+            .with(\.$bridge).with(\.$installedIteration).with(\.$deployment).first()
     }
 
-    func create(in project: Project, _ changes: Changes) async throws -> Result<Device, DomainFailure> {
+    func create(in project: Project, kind: DeviceKind = .board, _ changes: Changes) async throws -> Result<Device, DomainFailure> {
         guard let name = changes.name else { return .failure(.invalid("A device needs a name.", field: "name")) }
-        let device = Device(projectID: try project.requireID(), name: name)
+        let device = Device(projectID: try project.requireID(), name: name, kind: kind)
         return try await apply(changes, to: device, in: project)
     }
 
@@ -77,6 +80,21 @@ struct DeviceRegistry {
                 if device.$bridge.id != bridge.id { device.port = nil }
                 device.$bridge.id = try bridge.requireID()
                 device.$bridge.value = bridge
+            }
+        }
+        if let deploymentName = changes.deployment {
+            if deploymentName.isEmpty {
+                device.$deployment.id = nil
+                device.$deployment.value = .some(nil)
+            } else {
+                guard device.kind == .camera else {
+                    return .failure(.invalid("Only cameras read frames with a deployment; install an iteration on a board instead.", field: "deployment"))
+                }
+                guard let deployment = try await Deployment.query(on: db).filter(\.$project.$id == projectID).filter(\.$name == deploymentName).first() else {
+                    return .failure(.invalid("No deployment named \"\(deploymentName)\" in this project.", field: "deployment"))
+                }
+                device.$deployment.id = try deployment.requireID()
+                device.$deployment.value = deployment
             }
         }
         if let usb = changes.usb {

@@ -32,8 +32,10 @@ struct Projects {
     }
 
     /// Changes what is given (nil leaves a value as it is).
-    func update(_ project: Project, name: String?, description: String?, input: Components.Schemas.InputSpec?) async throws -> Result<Project, DomainFailure> {
+    func update(_ project: Project, name: String?, description: String?, input: Components.Schemas.InputSpec?,
+                retention: Components.Schemas.FrameRetention? = nil) async throws -> Result<Project, DomainFailure> {
         if let problem = name.flatMap({ Validation.name($0, of: "project") }) { return .failure(.invalid(problem, field: "name")) }
+        if let problem = retention?.problem { return .failure(.invalid(problem, field: "retention")) }
         if let problem = description.flatMap(Validation.description) { return .failure(.invalid(problem, field: "description")) }
         if let problem = input?.problem { return .failure(.invalid(problem, field: "input")) }
         if let name { project.name = name.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -42,6 +44,12 @@ struct Projects {
             project.inputWidth = input.width
             project.inputHeight = input.height
             project.colorMode = input.colorMode.rawValue
+        }
+        if let retention {
+            if let days = retention.frameDays { project.frameDays = days }
+            if let only = retention.onlyWithDetections { project.framesOnlyWithDetections = only }
+            if let distance = retention.similarFrameDistance { project.similarFrameDistance = distance }
+            if let bytes = retention.maxFrameBytes { project.maxFrameBytes = bytes }
         }
         do {
             try await project.save(on: db)
@@ -53,5 +61,14 @@ struct Projects {
 
     func delete(_ project: Project) async throws {
         try await project.delete(on: db)  // cascades to everything in the project
+    }
+}
+
+extension Components.Schemas.FrameRetention {
+    var problem: String? {
+        if let days = frameDays, !(0...36_500).contains(days) { return "retention.frameDays is 0 (keep) to 36500." }
+        if let distance = similarFrameDistance, !(0...64).contains(distance) { return "retention.similarFrameDistance is 0 (off) to 64 bits." }
+        if let bytes = maxFrameBytes, bytes < 0 { return "retention.maxFrameBytes is 0 (no cap) or more." }
+        return nil
     }
 }

@@ -12,6 +12,8 @@ enum Limits {
     /// Images in one prediction request, and the request as a whole.
     static let imagesPerPrediction = 64
     static let predictionRequestBytes = 64 << 20
+    /// One camera frame.
+    static let frameBytes = 16 << 20
     /// A zip of labelled images to evaluate an iteration on (kept in the database while the job lives).
     static let evaluationArchiveBytes = 512 << 20
 
@@ -20,6 +22,7 @@ enum Limits {
         "importImages": importArchiveBytes,
         "predict": predictionRequestBytes,
         "quickTestIteration": predictionBytes,
+        "ingestFrame": frameBytes,
         "evaluateIteration": evaluationArchiveBytes,
     ]
 }

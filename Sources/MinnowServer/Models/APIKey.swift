@@ -13,6 +13,8 @@ final class APIKey: Model, @unchecked Sendable {  // Fluent models are reference
     // references
     @Parent(key: "owner_id") var owner: User
     @Parent(key: "project_id") var project: Project
+    /// A camera's own key: it may only post this device's frames.
+    @OptionalParent(key: "device_id") var device: Device?
 
     // data
     @Field(key: "name") var name: String
@@ -23,10 +25,17 @@ final class APIKey: Model, @unchecked Sendable {  // Fluent models are reference
     @Field(key: "permissions") var permissionList: String
     @OptionalField(key: "expires_at") var expiresAt: Date?
     @OptionalField(key: "last_used_at") var lastUsedAt: Date?
+    /// Frame limits (nil: none): per minute (in each server's memory) and per UTC day (in the
+    /// database: `quota_used` frames on `quota_day`).
+    @OptionalField(key: "frames_per_minute") var framesPerMinute: Int?
+    @OptionalField(key: "daily_frame_quota") var dailyFrameQuota: Int?
+    @OptionalField(key: "quota_day") var quotaDay: String?
+    @Field(key: "quota_used") var quotaUsed: Int
 
     init() {}
 
     init(ownerID: UUID, projectID: UUID, name: String, prefix: String, secretHash: String, permissions: Set<Permission>, expiresAt: Date?) {
+        self.quotaUsed = 0
         self.$owner.id = ownerID
         self.$project.id = projectID
         self.name = name

@@ -1,9 +1,11 @@
 import Fluent
 import Foundation
 
-/// A board (optionally on a bridge) in a project: its profile, its USB identity (the serial
-/// number follows it across ports), what it runs as the board itself last reported, and
-/// when it was last seen. Its installs and observations are deleted with it.
+/// A board (optionally on a bridge) or a camera in a project. A board has a profile, a USB
+/// identity (the serial number follows it across ports) and what it runs as the board itself
+/// last reported; a camera the deployment that reads its frames and the difference hash of
+/// its last stored frame. Both record when they were last seen. Installs, observations and a
+/// camera's keys are deleted with it.
 final class Device: Model, @unchecked Sendable {  // Fluent models are reference types with property wrappers.
     static let schema = "devices"
 
@@ -16,6 +18,7 @@ final class Device: Model, @unchecked Sendable {  // Fluent models are reference
     @Parent(key: "project_id") var project: Project
     @OptionalParent(key: "bridge_id") var bridge: Bridge?
     @OptionalParent(key: "installed_iteration_id") var installedIteration: Iteration?
+    @OptionalParent(key: "deployment_id") var deployment: Deployment?
 
     // data
     @Field(key: "name") var name: String
@@ -29,6 +32,8 @@ final class Device: Model, @unchecked Sendable {  // Fluent models are reference
     @OptionalField(key: "last_seen_at") var lastSeenAt: Date?
     @OptionalField(key: "installed_firmware_hash") var installedFirmwareHash: String?
     @OptionalField(key: "installed_model_hash") var installedModelHash: String?
+    /// Cameras: the 64-bit difference hash of the last frame kept (bit pattern as a signed integer).
+    @OptionalField(key: "last_frame_hash") var lastFrameHash: Int64?
 
     init() {}
 
@@ -39,8 +44,8 @@ final class Device: Model, @unchecked Sendable {  // Fluent models are reference
     }
 }
 
-enum DeviceKind: String, Codable, Sendable {
-    case board
+enum DeviceKind: String, Codable, Sendable, CaseIterable {
+    case board, camera
 }
 
 /// Online while its bridge is alive and sees its port.
@@ -50,8 +55,12 @@ enum DeviceStatus: String, Sendable {
 }
 
 extension Device {
+    /// A camera is online while it posted a frame within this many seconds.
+    static let cameraOnlineSeconds: TimeInterval = 300
+
     func status(at now: Date) -> DeviceStatus {
-        guard lastSeenAt != nil else { return .neverSeen }
+        guard let lastSeenAt else { return .neverSeen }
+        if kind == .camera { return now.timeIntervalSince(lastSeenAt) < Self.cameraOnlineSeconds ? .online : .offline }
         guard port != nil, let bridge = $bridge.value ?? nil, bridge.isOnline(at: now) else { return .offline }
         return .online
     }

@@ -20,6 +20,11 @@ final class Project: Model, @unchecked Sendable {  // Fluent models are referenc
     @Field(key: "input_width") var inputWidth: Int
     @Field(key: "input_height") var inputHeight: Int
     @Field(key: "color_mode") var colorMode: String
+    // camera frame retention
+    @Field(key: "frame_days") var frameDays: Int
+    @Field(key: "frames_only_with_detections") var framesOnlyWithDetections: Bool
+    @Field(key: "similar_frame_distance") var similarFrameDistance: Int
+    @Field(key: "max_frame_bytes") var maxFrameBytes: Int64
 
     init() {}
 
@@ -31,5 +36,9 @@ final class Project: Model, @unchecked Sendable {  // Fluent models are referenc
         self.inputWidth = inputWidth
         self.inputHeight = inputHeight
         self.colorMode = colorMode
+        self.frameDays = 30
+        self.framesOnlyWithDetections = false
+        self.similarFrameDistance = 0
+        self.maxFrameBytes = 0
     }
 }

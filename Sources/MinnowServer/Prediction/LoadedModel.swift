@@ -18,6 +18,7 @@ struct LoadedModel: Sendable {
     /// Output classes (detection: background first).
     let labels: [String]
     let detection: Bool
+    let iterationID: UUID
     let iterationNumber: Int
 
     init(iteration: Iteration, tflite: Data, task: String) throws {
@@ -29,8 +30,12 @@ struct LoadedModel: Sendable {
         quantizer = InputQuantizer(preprocessing: input.preprocessing, quantization: int8.inputTensor.quantization)
         detection = task == "detection"
         labels = detection ? ["background"] + summary.labels : summary.labels
+        iterationID = try iteration.requireID()
         iterationNumber = iteration.number
     }
+
+    /// The FOMO output grid (detection): cells across and down.
+    var grid: (width: Int, height: Int) { (input.width / 8, input.height / 8) }
 
     /// The model's answer for one image file.
     func predict(_ data: Data, fileName: String? = nil, threshold: Double?) throws -> Components.Schemas.ImagePrediction {
@@ -41,6 +46,13 @@ struct LoadedModel: Sendable {
     /// as the model card documents (the board gets exactly these bytes): see `InputQuantizer`.
     func quantizedInput(_ data: Data) throws -> [Int8] {
         quantizer.quantize(try input.pixels(from: data))
+    }
+
+    /// A camera frame: the model's answer, decoded once, with the frame's size and difference hash.
+    func read(frame data: Data) throws -> (prediction: Components.Schemas.ImagePrediction, width: Int, height: Int, differenceHash: UInt64) {
+        let image = try input.decode(data)
+        let prediction = answer(to: runtime.run(quantizer.quantize(input.pixels(from: image))), threshold: nil)
+        return (prediction, image.width, image.height, image.differenceHash())
     }
 
     /// What the model's raw int8 `output` means (the same whether the cloud or a board computed it).

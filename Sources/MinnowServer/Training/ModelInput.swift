@@ -26,7 +26,14 @@ struct ModelInput: Sendable {
 
     /// 8-bit pixels (H, W, C) fitted to the input.
     func pixels(from data: Data) throws -> [UInt8] {
-        let image = try Image(decoding: data, maximumPixels: ImageIngest.maximumPixels)
+        pixels(from: try decode(data))
+    }
+
+    func decode(_ data: Data) throws -> Image {
+        try Image(decoding: data, maximumPixels: ImageIngest.maximumPixels)
+    }
+
+    func pixels(from image: Image) -> [UInt8] {
         let color: Imaging.ColorMode = preprocessing.color == .grayscale ? .grayscale : .rgb
         let mode = Imaging.ResizeMode(rawValue: preprocessing.resizeMode.rawValue) ?? .squash
         return image.prepared(width: width, height: height, mode: mode, color: color).pixels

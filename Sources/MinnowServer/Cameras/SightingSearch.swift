@@ -1,0 +1,60 @@
+// "Where and when was it seen": sightings of a project newest first, narrowed by label,
+// camera, time and score. Paged by a cursor (the last row's time and id) rather than by
+// offset, so a page costs the same on the millionth row and new sightings arriving meanwhile
+// neither repeat nor skip rows. Served by the (project, label, time, id) and (project, time,
+// id) indexes.
+import Fluent
+import Foundation
+
+struct SightingSearch {
+    struct Filter {
+        var label: String?
+        var deviceID: UUID?
+        var from: Date?
+        var to: Date?
+        var minScore: Double?
+        var maxScore: Double?
+    }
+
+    /// Where a page ends: the last sighting's time and id.
+    struct Cursor: Equatable {
+        var seenAtMicroseconds: Int64
+        var id: UUID
+
+        init(seenAtMicroseconds: Int64, id: UUID) {
+            self.seenAtMicroseconds = seenAtMicroseconds
+            self.id = id
+        }
+
+        init?(_ text: String) {
+            let parts = text.split(separator: "_")
+            guard parts.count == 2, let time = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+            self.init(seenAtMicroseconds: time, id: id)
+        }
+
+        var text: String { "\(seenAtMicroseconds)_\(id.apiString)" }
+    }
+
+    let db: any Database
+
+    func search(in projectID: UUID, _ filter: Filter, after cursor: Cursor?, limit: Int) async throws -> (items: [Sighting], next: Cursor?) {
+        var query = Sighting.query(on: db).filter(\.$project.$id == projectID)
+        if let label = filter.label { query = query.filter(\.$label == label) }
+        if let device = filter.deviceID { query = query.filter(\.$device.$id == device) }
+        if let from = filter.from { query = query.filter(\.$seenAtMicroseconds >= Sighting.microseconds(from)) }
+        if let to = filter.to { query = query.filter(\.$seenAtMicroseconds < Sighting.microseconds(to)) }
+        if let minScore = filter.minScore { query = query.filter(\.$score >= minScore) }
+        if let maxScore = filter.maxScore { query = query.filter(\.$score <= maxScore) }
+        if let cursor {
+            query = query.group(.or) { earlier in
+                earlier.filter(\.$seenAtMicroseconds < cursor.seenAtMicroseconds)
+                    .group(.and) { $0.filter(\.$seenAtMicroseconds == cursor.seenAtMicroseconds).filter(\.$id < cursor.id) }
+            }
+        }
+        let rows = try await query.sort(\.$seenAtMicroseconds, .descending).sort(\.$id, .descending)
+            .limit(limit + 1).with(\.$device).with(\.$observation).all()
+        let items = Array(rows.prefix(limit))
+        let next = rows.count > limit ? items.last.map { Cursor(seenAtMicroseconds: $0.seenAtMicroseconds, id: $0.id!) } : nil
+        return (items, next)
+    }
+}
