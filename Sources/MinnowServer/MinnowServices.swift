@@ -22,4 +22,9 @@ struct MinnowServices: Sendable {
     let secretReveal: SecretReveal
 
     var tokens: AccessTokens { authenticator.tokens }
+
+    /// Where `configure` leaves them in the application, for tools and tests.
+    struct Key: StorageKey {
+        typealias Value = MinnowServices
+    }
 }

@@ -46,6 +46,7 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
         frameLimiter: .frames(metrics: metrics),
         secretReveal: SecretReveal(secret: secret)
     )
+    app.storage[MinnowServices.Key.self] = services
     app.lifecycle.use(services.predictionStats)
 
     app.middleware = Middlewares()

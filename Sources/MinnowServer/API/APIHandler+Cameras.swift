@@ -56,6 +56,9 @@ extension APIHandler {
             guard let id = UUID(uuidString: text) else { return .unprocessableContent(.init(body: .json(.invalid("deviceId is not a UUID.")))) }
             deviceID = id
         }
+        for (score, name) in [(query.minScore, "minScore"), (query.maxScore, "maxScore")] {
+            if let score, !(0...1).contains(score) { return .unprocessableContent(.init(body: .json(.invalid("\(name) is a score from 0 to 1.")))) }
+        }
         let filter = SightingSearch.Filter(label: query.label, deviceID: deviceID, from: query.from, to: query.to,
                                            minScore: query.minScore, maxScore: query.maxScore)
         let limit = min(200, max(1, query.limit ?? 50))

@@ -38,7 +38,7 @@ struct FrameRetention {
             old = try await Self.expire(stored(projectID, on: db).filter(\.$receivedAt < cutoff), on: db)
         }
         if maxFrameBytes > 0 {
-            var total = try await stored(projectID, on: db).sum(\.$frameBytes) ?? 0
+            var total = try await Self.storedBytes(in: projectID, on: db)
             while total > maxFrameBytes {
                 let oldest = try await stored(projectID, on: db).sort(\.$receivedAt).sort(\.$id).limit(500).all()
                 guard !oldest.isEmpty else { break }
@@ -75,10 +75,25 @@ struct FrameRetention {
             metrics?.expired(old: old, overCap: overCap)
             expired += old + overCap
         }
-        if let metrics, let sql = db as? any SQLDatabase {
-            let row = try await sql.raw("SELECT COUNT(*) AS frames, COALESCE(SUM(frame_bytes), 0) AS bytes FROM observations WHERE frame_status = 'stored'").first()
-            metrics.storedFrames(count: try row?.decode(column: "frames", as: Int.self) ?? 0, bytes: try row?.decode(column: "bytes", as: Int64.self) ?? 0)
+        if let metrics {
+            let (count, bytes) = try await totals(projectID: nil, on: db)
+            metrics.storedFrames(count: count, bytes: bytes)
         }
         return expired
+    }
+
+    private static func storedBytes(in projectID: UUID, on db: any Database) async throws -> Int64 {
+        try await totals(projectID: projectID, on: db).bytes
+    }
+
+    /// Stored frames and their bytes, in one project or all (PostgreSQL sums BIGINT as NUMERIC: cast back).
+    private static func totals(projectID: UUID?, on db: any Database) async throws -> (count: Int, bytes: Int64) {
+        guard let sql = db as? any SQLDatabase else { return (0, 0) }
+        let project: SQLQueryString = projectID.map { "AND project_id = \(bind: $0)" } ?? ""
+        let row = try await sql.raw("""
+            SELECT COUNT(*) AS frames, CAST(COALESCE(SUM(frame_bytes), 0) AS BIGINT) AS bytes FROM observations
+            WHERE frame_status = 'stored' \(project)
+            """).first()
+        return (try row?.decode(column: "frames", as: Int.self) ?? 0, try row?.decode(column: "bytes", as: Int64.self) ?? 0)
     }
 }

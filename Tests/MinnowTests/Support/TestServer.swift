@@ -16,6 +16,8 @@ struct TestServer: Sendable {
     let baseURL: String
     let config: ServerConfiguration
 
+    var services: MinnowServices { app.storage[MinnowServices.Key.self]! }
+
     static func with<T>(
         _ database: TestDatabase,
         configure adjust: (inout ServerConfiguration) -> Void = { _ in },
