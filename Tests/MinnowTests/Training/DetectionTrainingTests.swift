@@ -24,32 +24,38 @@ struct DetectionTrainingTests {
         return (png, ["x": Double(x0) / 32, "y": Double(y0) / 32, "width": 6.0 / 32, "height": 6.0 / 32])
     }
 
+    /// A detection project of squares (`trainCount` training images), trained for `epochs`; returns (token, project, iteration, finished iteration).
+    static func trainedSquares(_ server: TestServer, trainCount: Int = 24, epochs: Int = 8) async throws -> (String, String, String, [String: Any]) {
+        let token = try await server.signUp("ada")
+        let project = try await server.createProject("squares", token: token, task: "detection")
+        for (split, seeds) in [("train", 0..<trainCount), ("test", 100..<108)] {
+            var form = MultipartForm()
+            form.addField("split", split)
+            var boxes: [String: [String: Double]] = [:]
+            for seed in seeds {
+                let (png, box) = Self.squareImage(seed: seed)
+                form.addFile(fileName: "s\(seed).png", type: "image/png", content: png)
+                boxes["s\(seed).png"] = box
+            }
+            let report = try await server.upload(form, to: project, token: token)
+            for file in report["files"] as? [[String: Any]] ?? [] {
+                let id = try #require(file["imageId"] as? String), name = try #require(file["fileName"] as? String)
+                var box: [String: Any] = boxes[name]!
+                box["label"] = "square"
+                let patched = try await server.request(.PATCH, "/v1/projects/\(project)/images/\(id)", token: token, json: ["boxes": [box]])
+                try #require(patched.status == 200, "\(patched.text)")
+            }
+        }
+        let configuration: [String: Any] = ["input": ["width": 32, "height": 32, "colorMode": "grayscale"], "epochs": epochs, "batchSize": 8,
+                                            "augmentation": false, "learningRate": 0.005, "seed": 5]
+        let id = try #require(try await server.startIteration(project, token: token, configuration: configuration)["id"] as? String)
+        let finished = try await server.withWorker { try await server.waitForIteration(project, id, token: token) }
+        return (token, project, id, finished)
+    }
+
     @Test func fomoTrainsOnBoxesAndPredictsPositions() async throws {
         try await TestServer.with(.sqlite) { server in
-            let token = try await server.signUp("ada")
-            let project = try await server.createProject("squares", token: token, task: "detection")
-            for (split, seeds) in [("train", 0..<24), ("test", 100..<108)] {
-                var form = MultipartForm()
-                form.addField("split", split)
-                var boxes: [String: [String: Double]] = [:]
-                for seed in seeds {
-                    let (png, box) = Self.squareImage(seed: seed)
-                    form.addFile(fileName: "s\(seed).png", type: "image/png", content: png)
-                    boxes["s\(seed).png"] = box
-                }
-                let report = try await server.upload(form, to: project, token: token)
-                for file in report["files"] as? [[String: Any]] ?? [] {
-                    let id = try #require(file["imageId"] as? String), name = try #require(file["fileName"] as? String)
-                    var box: [String: Any] = boxes[name]!
-                    box["label"] = "square"
-                    let patched = try await server.request(.PATCH, "/v1/projects/\(project)/images/\(id)", token: token, json: ["boxes": [box]])
-                    try #require(patched.status == 200, "\(patched.text)")
-                }
-            }
-            let configuration: [String: Any] = ["input": ["width": 32, "height": 32, "colorMode": "grayscale"], "epochs": 8, "batchSize": 8,
-                                                "augmentation": false, "learningRate": 0.005]
-            let id = try #require(try await server.startIteration(project, token: token, configuration: configuration)["id"] as? String)
-            let finished = try await server.withWorker { try await server.waitForIteration(project, id, token: token) }
+            let (token, project, id, finished) = try await Self.trainedSquares(server)
 
             #expect(finished["status"] as? String == "succeeded", "\(finished)")
             #expect((finished["configuration"] as? [String: Any])?["architecture"] as? String == "fomo")
