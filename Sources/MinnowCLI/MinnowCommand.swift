@@ -17,7 +17,7 @@ public struct MinnowCommand: AsyncParsableCommand {
             Serve.self, Worker.self, BackupCommand.self, RestoreCommand.self, Register.self, Login.self, Logout.self, Whoami.self, Password.self,
             Account.self, Keys.self, Projects.self, Images.self, Labels.self, Dataset.self,
             Train.self, Iterations.self, Evaluate.self, DownloadModel.self, Deploy.self, Deployments.self, Predict.self,
-            Devices.self, Bridges.self, BridgeCommand.self, EmulatorCommand.self,
+            Devices.self, Bridges.self, BridgeCommand.self, EmulatorCommand.self, CameraCommand.self, ObservationsCommand.self,
         ] + EngineCommands.all
     )
 

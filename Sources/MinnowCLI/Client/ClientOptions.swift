@@ -98,6 +98,6 @@ struct ErrorResponseMiddleware: ClientMiddleware {
         if response.status == .unauthorized, operationID != "login" {
             throw CLIFailure("\(message) Run `minnow login` to sign in again.", status: 401)
         }
-        throw CLIFailure(message, status: Int(response.status.code))
+        throw CLIFailure(message, status: Int(response.status.code), retryAfter: response.headerFields[.retryAfter].flatMap(TimeInterval.init))
     }
 }

@@ -13,8 +13,12 @@ struct Devices: AsyncParsableCommand {
             A board is matched to the bridge it is plugged into by its USB serial number \
             (`minnow bridges list` shows the ports each bridge sees).
 
+            A camera posts frames that a deployment reads on the server (`minnow camera`); give it its \
+            own key with `minnow keys create --device NAME`.
+
             Example: minnow devices create bench-1 --project pets --profile mps2-an386 --usb-serial MPS2-0001
                      minnow devices install bench-1 --project pets --iteration 2 --follow
+                     minnow devices create kitchen-cam --project pets --camera --deployment pets
             """,
         subcommands: [List.self, Create.self, Show.self, Update.self, Delete.self, Install.self, Installs.self, Observations.self]
     )
@@ -28,8 +32,8 @@ struct Devices: AsyncParsableCommand {
             let (client, projectID) = try await options.client(forProject: project)
             let items = try await DeviceReference.all(project: projectID, with: client)
             if options.json { return try Output.json(items) }
-            Output.table(["name", "profile", "bridge", "port", "status", "runs", "last install", "last seen"], items.map { device in
-                [device.name, device.profile ?? "-", device.bridge ?? "-", device.port ?? "-", device.status.rawValue,
+            Output.table(["name", "kind", "profile", "bridge", "port", "status", "runs", "last install", "last seen"], items.map { device in
+                [device.name, device.kind == .camera ? "camera → \(device.deployment ?? "(none)")" : device.kind.rawValue, device.profile ?? "-", device.bridge ?? "-", device.port ?? "-", device.status.rawValue,
                  device.installedIterationNumber.map { "#\($0) \(device.installedFirmwareHash?.prefix(12) ?? "")" } ?? "-",
                  device.lastInstall.map(InstallText.summary) ?? "-", Output.date(device.lastSeenAt)]
             })
@@ -41,13 +45,18 @@ struct Devices: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Option(help: "Project id or name.") var project: String
         @Argument(help: "Device name (letters, digits, dots, underscores, dashes).") var name: String
+        @Flag(help: "A camera that posts frames (`minnow camera`) instead of a board.") var camera = false
         @OptionGroup var fields: DeviceFieldOptions
 
         func run() async throws {
             let (client, projectID) = try await options.client(forProject: project)
             let device = try await client.createDevice(path: .init(projectId: projectID), body: .json(.init(
-                name: name, profile: fields.profile, bridge: fields.bridge, usb: try fields.usb()))).created.body.json
+                name: name, kind: camera ? .camera : nil, deployment: fields.deployment, profile: fields.profile, bridge: fields.bridge,
+                usb: try fields.usb()))).created.body.json
             if options.json { return try Output.json(device) }
+            if device.kind == .camera {
+                return print("Registered camera \(device.name) (id \(device.id)), read by \(device.deployment.map { "deployment \($0)" } ?? "no deployment yet"). Give it a key: minnow keys create --project \(project) --device \(device.name)")
+            }
             print("Registered \(device.name) (\(device.profile ?? "no profile yet")); status \(device.status.rawValue).")
         }
     }
@@ -64,7 +73,7 @@ struct Devices: AsyncParsableCommand {
             let found = try await client.getDevice(path: .init(projectId: projectID, deviceId: id)).ok.body.json
             if options.json { return try Output.json(found) }
             Output.fields([
-                ("Name", found.name), ("Id", found.id), ("Profile", found.profile ?? "-"), ("Bridge", found.bridge ?? "-"),
+                ("Name", found.name), ("Id", found.id), ("Kind", found.kind.rawValue), ("Deployment", found.deployment ?? "-"), ("Profile", found.profile ?? "-"), ("Bridge", found.bridge ?? "-"),
                 ("Port", found.port ?? "-"), ("Status", found.status.rawValue), ("Last seen", Output.date(found.lastSeenAt)),
                 ("USB", [found.usb?.vendorId, found.usb?.productId].compactMap { $0 }.joined(separator: ":") + (found.usb?.serialNumber.map { " serial \($0)" } ?? "")),
                 ("Runs", found.installedIterationNumber.map { "iteration \($0)" } ?? "-"),
@@ -75,7 +84,7 @@ struct Devices: AsyncParsableCommand {
     }
 
     struct Update: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Rename a device, set its profile, move it to another bridge or detach it.")
+        static let configuration = CommandConfiguration(abstract: "Rename a device, set its profile, move it to another bridge or detach it, link a camera to a deployment.")
         @OptionGroup var options: ClientOptions
         @Option(help: "Project id or name.") var project: String
         @Argument(help: "Device name or id.") var device: String
@@ -86,7 +95,7 @@ struct Devices: AsyncParsableCommand {
             let (client, projectID) = try await options.client(forProject: project)
             let id = try await DeviceReference.resolve(device, project: projectID, with: client)
             let updated = try await client.updateDevice(path: .init(projectId: projectID, deviceId: id), body: .json(.init(
-                name: name, profile: fields.profile, bridge: fields.bridge, usb: try fields.usb()))).ok.body.json
+                name: name, profile: fields.profile, bridge: fields.bridge, deployment: fields.deployment, usb: try fields.usb()))).ok.body.json
             if options.json { return try Output.json(updated) }
             print("Updated \(updated.name).")
         }
@@ -256,6 +265,7 @@ enum DeviceReference {
 
 /// What `devices create` and `devices update` can set besides the name.
 struct DeviceFieldOptions: ParsableArguments {
+    @Option(help: "Cameras: the deployment that reads their frames; \"\" unlinks it.") var deployment: String?
     @Option(help: "Board profile, e.g. nano33ble, pico, mps2-an386.") var profile: String?
     @Option(help: "The bridge it is plugged into (its name); \"\" detaches it.") var bridge: String?
     @Option(name: .customLong("usb-serial"), help: "The board's USB serial number (from `minnow bridges list`).") var usbSerial: String?

@@ -126,7 +126,7 @@ struct EmulatorCommand: AsyncParsableCommand {
 }
 
 /// Set once from a signal handler, read by the run loop.
-private final class StopSignal: @unchecked Sendable {
+final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
     func set() { lock.withLock { value = true } }
