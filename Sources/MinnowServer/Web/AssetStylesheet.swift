@@ -75,6 +75,9 @@ progress { width: 100%; height: 18px; }
 .viewer.drawable { cursor: crosshair; touch-action: none; user-select: none; }
 #box-table input[type=number] { width: 6em; }
 .viewer svg { position: absolute; inset: 0; width: 100%; height: 100%; }
+.sightings .viewer { display: block; }
+.sightings .viewer img { width: 100%; aspect-ratio: 4 / 3; object-fit: fill; }
+.sightings .no-frame { aspect-ratio: 4 / 3; display: grid; place-items: center; background: var(--bg); color: var(--muted); }
 @media (max-width: 600px) {
   main { padding: 12px; }
   .grid { grid-template-columns: repeat(auto-fill, minmax(96px, 1fr)); }

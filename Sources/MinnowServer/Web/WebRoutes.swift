@@ -25,6 +25,7 @@ struct WebRoutes: Sendable {
         registerIterationPages(on: pages)
         registerDeployPages(on: pages)
         registerDevicePages(on: pages)
+        registerCameraPages(on: pages)
     }
 }
 

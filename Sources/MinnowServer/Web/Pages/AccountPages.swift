@@ -146,6 +146,9 @@ extension WebRoutes {
         case "unpublished": return "Unpublished: the endpoint no longer answers."
         case "device-registered": return "Device registered. Plug it into a computer running `minnow bridge`."
         case "device-deleted": return "The device, its install history and observations were deleted."
+        case "camera-saved": return "Camera saved."
+        case "frames-added": return "Added \(count) frames to the dataset."
+        case "no-frames-chosen": return "Choose frames (their checkboxes) first."
         case "install-queued": return "Install queued: a worker builds the firmware, then the bridge flashes and verifies it."
         default: return nil
         }

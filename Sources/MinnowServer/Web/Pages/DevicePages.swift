@@ -1,6 +1,7 @@
-// The Devices tab: the project's boards and bridges (with the ports each bridge sees),
-// registering a board, and a device's page: install a trained iteration (the same domain
-// actions as the API), its install history with the last log, and what it reported.
+// The Devices tab: the project's boards, cameras and bridges (with the ports each bridge sees),
+// registering a device, and a device's page: install a trained iteration on a board (the same
+// domain actions as the API), its install history with the last log, and what it reported; a
+// camera's deployment, key and command.
 import APITypes
 import Firmware
 import Fluent
@@ -17,7 +18,11 @@ extension WebRoutes {
         routes.get("projects", ":projectID", "devices", ":deviceID") { request in
             let session = try await requireSession(request)
             let project = try await project(request, session)
-            return try await devicePage(request, session, project, try await device(request, project), notice: notice(request))
+            let device = try await device(request, project)
+            let newKey = services.secretReveal.take(request, session: session)?.value
+            let response = try await devicePage(request, session, project, device, newKey: newKey, notice: notice(request))
+            if newKey != nil { services.secretReveal.shown(on: response, request: request) }
+            return response
         }
         routes.post("projects", ":projectID", "devices", ":deviceID", "install") { request in try await install(request) }
         routes.post("projects", ":projectID", "devices", ":deviceID", "delete") { request in
@@ -33,10 +38,12 @@ extension WebRoutes {
         var profile: String?
         var bridge: String?
         var usbSerial: String?
+        var kind: String?
+        var deployment: String?
 
         /// The values, to show them again next to the form's errors.
         var asValues: [String: String] {
-            ["name": name ?? "", "profile": profile ?? "", "bridge": bridge ?? "", "usbSerial": usbSerial ?? ""]
+            ["name": name ?? "", "profile": profile ?? "", "bridge": bridge ?? "", "usbSerial": usbSerial ?? "", "kind": kind ?? "", "deployment": deployment ?? ""]
         }
     }
 
@@ -58,11 +65,15 @@ extension WebRoutes {
         func blankIsNil(_ value: String?) -> String? {
             value.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         }
-        let changes = DeviceRegistry.Changes(name: blankIsNil(form.name) ?? "", profile: blankIsNil(form.profile), bridge: blankIsNil(form.bridge),
-                                             usb: blankIsNil(form.usbSerial).map { .init(serialNumber: $0) })
-        switch try await DeviceRegistry(db: request.db).create(in: project, changes) {
+        let kind: DeviceKind = form.kind == DeviceKind.camera.rawValue ? .camera : .board
+        let changes = kind == .camera
+            ? DeviceRegistry.Changes(name: blankIsNil(form.name) ?? "", deployment: blankIsNil(form.deployment))
+            : DeviceRegistry.Changes(name: blankIsNil(form.name) ?? "", profile: blankIsNil(form.profile), bridge: blankIsNil(form.bridge),
+                                     usb: blankIsNil(form.usbSerial).map { .init(serialNumber: $0) })
+        switch try await DeviceRegistry(db: request.db).create(in: project, kind: kind, changes) {
         case .success(let device):
-            return Page.redirect("/projects/\(try project.requireID().apiString)/devices/\(try device.requireID().apiString)?notice=device-registered")
+            let notice = kind == .camera ? "camera-saved" : "device-registered"
+            return Page.redirect("/projects/\(try project.requireID().apiString)/devices/\(try device.requireID().apiString)?notice=\(notice)")
         case .failure(let failure):
             let errors = FormErrors(fields: [failure.field?.replacingOccurrences(of: "usb.serialNumber", with: "usbSerial") ?? "name": failure.message])
             return try await devicesPage(request, session, project, form: form.asValues, errors: errors, status: .unprocessableEntity)
@@ -90,11 +101,15 @@ extension WebRoutes {
         let bridges = try await BridgeRegistry(db: request.db).list(in: project)
         let page = Views.DevicesPage(devices: try devices.map { try $0.api(lastInstall: latest[$0.id ?? UUID()]) },
                                      bridges: try bridges.map { try $0.api() }, profiles: BoardProfile.all.map { ($0.name, $0.displayName) },
-                                     form: form)
+                                     deployments: try await deploymentNames(request, project), form: form)
         return Page.response(Views.devices(session: session, project: project, page: page, errors: errors, notice: notice), status: status)
     }
 
-    private func devicePage(_ request: Request, _ session: WebSession, _ project: Project, _ device: Device, errors: FormErrors = .none,
+    private func deploymentNames(_ request: Request, _ project: Project) async throws -> [String] {
+        try await Deployment.query(on: request.db).filter(\.$project.$id == project.requireID()).sort(\.$name).all().map(\.name)
+    }
+
+    private func devicePage(_ request: Request, _ session: WebSession, _ project: Project, _ device: Device, newKey: String? = nil, errors: FormErrors = .none,
                             notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let installs = DeviceInstalls(db: request.db)
         let (history, _) = try await installs.list(for: device, page: PageRequest(page: 1, perPage: 20))
@@ -103,7 +118,10 @@ extension WebRoutes {
             .filter(\.$status == "succeeded").sort(\.$number, .descending).all()
         let page = Views.DevicePage(device: try device.api(lastInstall: history.first), installs: try history.map { try $0.api(withLog: false) },
                                     lastLog: history.first?.log, observations: try observations.map { try $0.api() }, observationCount: total,
-                                    trained: try trained.map { (id: try $0.requireID().apiString, number: $0.number) })
+                                    trained: try trained.map { (id: try $0.requireID().apiString, number: $0.number) },
+                                    camera: device.kind == .camera
+                                        ? Views.cameraSection(session: session, project: project, device: try device.api(), deployments: try await deploymentNames(request, project),
+                                                              newKey: newKey, serverURL: "\(services.config.scheme)://\(request.headers.first(name: .host) ?? "localhost")") : nil)
         return Page.response(Views.device(session: session, project: project, page: page, errors: errors, notice: notice), status: status)
     }
 }

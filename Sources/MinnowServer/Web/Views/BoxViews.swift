@@ -5,11 +5,16 @@ import Foundation
 
 extension Views {
     static func boxOverlay(_ boxes: [Box]) -> HTML {
+        boxOverlay(boxes.map { BoxSpec(label: $0.label, x: $0.x, y: $0.y, width: $0.width, height: $0.height) }, id: "box-layer")
+    }
+
+    /// Boxes (fractions of the image, top-left corner and size) drawn over an image in a `.viewer`.
+    static func boxOverlay(_ boxes: [BoxSpec], id: String? = nil) -> HTML {
         let shapes = boxes.map { box -> HTML in
             let (x, y, w, h) = (box.x * 1000, box.y * 1000, box.width * 1000, box.height * 1000)
             return "<rect x=\"\(Int(x))\" y=\"\(Int(y))\" width=\"\(Int(w))\" height=\"\(Int(h))\" fill=\"none\" stroke=\"#f0a400\" stroke-width=\"3\" vector-effect=\"non-scaling-stroke\"><title>\(box.label)</title></rect>"
         }
-        return "<svg id=\"box-layer\" viewBox=\"0 0 1000 1000\" preserveAspectRatio=\"none\" aria-hidden=\"true\">\(shapes)</svg>"
+        return "<svg\(id.map { HTML(" id=\"\($0)\"") } ?? .empty) viewBox=\"0 0 1000 1000\" preserveAspectRatio=\"none\" aria-hidden=\"true\">\(shapes)</svg>"
     }
 
     static func boxEditor(project: Project, image: DatasetImage) -> HTML {

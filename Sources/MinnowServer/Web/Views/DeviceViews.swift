@@ -1,6 +1,7 @@
-// The Devices tab and a device's page: boards with their status and what they run, bridges
-// with the ports they see (an unrecognised board can be registered from its port), the
-// register form, and per device the install form, history, last log and observations.
+// The Devices tab and a device's page: boards and cameras with their status and what they
+// run, bridges with the ports they see (an unrecognised board can be registered from its
+// port), the register form, and per device the install form (boards) or the camera's
+// settings, history, last log and observations.
 import APITypes
 import Foundation
 
@@ -10,6 +11,8 @@ extension Views {
         let bridges: [Components.Schemas.Bridge]
         /// (name, display name) of every board profile.
         let profiles: [(String, String)]
+        /// Deployment names, for cameras.
+        let deployments: [String]
         var form: [String: String]
     }
 
@@ -21,6 +24,8 @@ extension Views {
         let observationCount: Int
         /// Trained iterations, newest first.
         let trained: [(id: String, number: Int)]
+        /// A camera's section (deployment, key, command); nil for a board.
+        let camera: HTML?
     }
 
     static func devices(session: WebSession, project: Project, page: DevicesPage, errors: FormErrors, notice: String?) -> HTML {
@@ -29,7 +34,7 @@ extension Views {
             """
             <tr>
             <th scope="row"><a href="/projects/\(id)/devices/\(device.id)">\(device.name)</a></th>
-            <td>\(device.profile ?? "—")</td><td>\(device.bridge ?? "—")</td>
+            <td>\(device.kind.rawValue)</td><td>\(device.kind == .camera ? device.deployment ?? "—" : device.profile ?? "—")</td><td>\(device.bridge ?? "—")</td>
             <td><span class="badge status-\(device.status.rawValue)">\(device.status.rawValue)</span></td>
             <td>\(device.installedIterationNumber.map { "Iteration \($0)" } ?? "—") \(device.installedFirmwareHash.map { HTML("<code>\(String($0.prefix(12)))</code>") })</td>
             <td>\(device.lastInstall.map(installOutcome) ?? "—")</td>
@@ -39,22 +44,26 @@ extension Views {
         }
         let table: HTML = page.devices.isEmpty ? "<p class=\"muted\">No devices yet. Register a board below.</p>" : """
         <div class="table-wrap"><table>
-        <thead><tr><th scope="col">Name</th><th scope="col">Profile</th><th scope="col">Bridge</th><th scope="col">Status</th><th scope="col">Runs</th><th scope="col">Last install</th><th scope="col">Last seen</th></tr></thead>
+        <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Profile or deployment</th><th scope="col">Bridge</th><th scope="col">Status</th><th scope="col">Runs</th><th scope="col">Last install</th><th scope="col">Last seen</th></tr></thead>
         <tbody>\(rows)</tbody>
         </table></div>
         """
         let profiles = [(value: "", text: "Not known yet")] + page.profiles.map { (value: $0.0, text: "\($0.1) (\($0.0))") }
         let bridges = [(value: "", text: "None")] + page.bridges.map { (value: $0.name, text: $0.name) }
+        let kinds = [(value: "board", text: "Board (flashed through a bridge)"), (value: "camera", text: "Camera (posts frames)")]
+        let deployments = [(value: "", text: "None yet")] + page.deployments.map { (value: $0, text: $0) }
         return layout(title: "Devices", session: session, project: project, tab: .devices, notice: notice, """
         <h2>Devices</h2>
         \(table)
         <h2>Bridges</h2>
         \(bridgeList(page.bridges))
-        <h2>Register a board</h2>
+        <h2>Register a device</h2>
         \(errorSummary(errors))
         <form method="post" action="/projects/\(id)/devices" class="narrow-form" novalidate>
         \(csrfField(session))
         \(field("Name", name: "name", value: page.form["name"] ?? "", errors: errors, hint: "Letters, digits, dots, underscores and dashes; unique in the project.", attributes: "required maxlength=\"63\" autocomplete=\"off\""))
+        \(select("Kind", name: "kind", options: kinds, selected: page.form["kind"], errors: errors))
+        \(select("Deployment (cameras)", name: "deployment", options: deployments, selected: page.form["deployment"], errors: errors))
         \(select("Board profile", name: "profile", options: profiles, selected: page.form["profile"], errors: errors))
         \(select("Bridge", name: "bridge", options: bridges, selected: page.form["bridge"], errors: errors))
         \(field("USB serial number", name: "usbSerial", value: page.form["usbSerial"] ?? "", errors: errors, hint: "As the bridge lists it: the board is attached to whichever bridge sees this serial number.", attributes: "maxlength=\"128\" autocomplete=\"off\""))
@@ -114,15 +123,21 @@ extension Views {
             case .some(false): "<span class=\"badge status-failed\">differs from cloud</span>"
             case .none: "—"
             }
+            let frame: HTML = switch observation.frame {
+            case .stored: " · <a href=\"/v1/projects/\(id)/observations/\(observation.id)/frame\">frame</a>"
+            case .none: .empty
+            default: " · frame \(observation.frame.rawValue)"
+            }
             return """
             <tr><td>\(Formats.date(observation.receivedAt))</td><td>\(observation.iterationNumber.map { "\($0)" } ?? "—")</td>
-            <td>\(observation.label ?? "—")</td><td>\(observation.scores.first.map { Formats.decimal($0.score) } ?? "—")</td>
+            <td>\(observation.label ?? "—")\(frame)</td><td>\(observation.scores.first.map { Formats.decimal($0.score) } ?? "—")</td>
             <td>\(observation.ticks.map { Formats.count($0) } ?? "—")</td><td>\(parity)</td></tr>
             """
         }
         return layout(title: device.name, session: session, project: project, tab: .devices, notice: notice, """
         <h2>\(device.name) <span class="badge status-\(device.status.rawValue)">\(device.status.rawValue)</span></h2>
         <dl class="facts">
+        <dt>Kind</dt><dd>\(device.kind.rawValue)</dd>
         <dt>Profile</dt><dd>\(device.profile ?? "not known yet")</dd>
         <dt>Bridge</dt><dd>\(device.bridge ?? "none")\(device.port.map { HTML(" on <code>\($0)</code>") })</dd>
         <dt>USB</dt><dd>\(usb.isEmpty ? "—" : usb) \(device.usb?.serialNumber.map { "serial \($0)" } ?? "")</dd>
@@ -130,9 +145,8 @@ extension Views {
         <dt>Firmware</dt><dd>\(device.installedFirmwareHash.map { HTML("<code>\($0)</code> (as the board printed it)") } ?? "—")</dd>
         <dt>Last seen</dt><dd>\(Formats.date(device.lastSeenAt))</dd>
         </dl>
-        <h2>Install</h2>
         \(errorSummary(errors))
-        \(installForm)
+        \(page.camera ?? HTML("<h2>Install</h2>\(installForm)"))
         <h2>Install history</h2>
         \(page.installs.isEmpty ? HTML("<p class=\"muted\">No installs yet.</p>") : HTML("""
         <div class="table-wrap"><table id="install-history">

@@ -7,7 +7,7 @@ enum Views {}
 /// Tabs inside a project, in the order of the work: data in, train, look at the results, deploy.
 enum ProjectTab: String, CaseIterable {
     case images = "Data", upload = "Upload", labels = "Labels", analysis = "Analysis"
-    case train = "Train", iterations = "Iterations", deploy = "Deploy", devices = "Devices", settings = "Settings"
+    case train = "Train", iterations = "Iterations", deploy = "Deploy", devices = "Devices", sightings = "Sightings", settings = "Settings"
 
     var path: String {
         switch self {
@@ -19,6 +19,7 @@ enum ProjectTab: String, CaseIterable {
         case .iterations: "iterations"
         case .deploy: "deploy"
         case .devices: "devices"
+        case .sightings: "sightings"
         case .settings: "settings"
         }
     }
