@@ -1,7 +1,8 @@
 """Fixtures for the contract tests: the real `minnow serve` (tests/minnow_server.py) with a
 seeded world for the fuzzer to find (a user signed in through the web form, a project with
 labelled images, a trained iteration, a deployment, a device with an install, a bridge, a
-job, API keys), and the record of every status code each operation answered."""
+job, API keys, a camera linked to the deployment with its own key and a first frame), and the
+record of every status code each operation answered."""
 import contextlib
 import html
 import pathlib
@@ -38,6 +39,8 @@ class World:
     image_ids: list
     targeted_device: str       # board-2 on bridge `targeted`, with a built install the fuzzer never claims
     targeted_install: str
+    camera_device: str         # camera-1, a camera reading its frames with the `contract` deployment
+    camera_key: str            # camera-1's own key: exactly `ingest`, bound to it, no frame limits
     ids: dict                  # path parameter name -> a seeded value
     predictions_per_minute: int = PREDICTIONS_PER_MINUTE  # the server's --prediction-rate-limit
     observed: dict = field(default_factory=lambda: defaultdict(set))  # (METHOD, path) -> statuses
@@ -145,15 +148,29 @@ def _seed(url, data_dir):
             assert built["status"] == "ready", built
             installs[bridge] = (device, install)
 
+    # A camera read by the `contract` deployment, its own key, and its first frame (the
+    # observation the fuzzer reads; its frame is kept under the default retention).
+    camera = _json(requests.post(f"{url}/v1/projects/{project}/devices", headers=headers,
+                                 json={"name": "camera-1", "kind": "camera", "deployment": deployment["name"]}), 201)["id"]
+    camera_key = _json(requests.post(url + "/v1/api-keys", headers=headers, json={
+        "name": "camera-1", "projectId": project, "permissions": ["ingest"], "deviceId": camera}), 201)
+    assert camera_key["deviceId"] == camera and camera_key["permissions"] == ["ingest"], camera_key
+    observation = _json(requests.post(f"{url}/v1/projects/{project}/devices/{camera}/frames",
+                                      headers={"Authorization": f"Bearer {camera_key['key']}", "Content-Type": "image/png"},
+                                      data=png(4242, size=16)), 201)
+    assert observation["frame"] == "stored" and observation["deviceId"] == camera, observation
+
     return World(
         url=url, data_dir=data_dir, username=username, token=token, session_cookie=cookie, csrf=csrf,
         api_key=key["key"], predict_only_key=predict_only["key"], spare_tokens=spare_tokens,
         prediction_key=deployment["predictionKey"], image_ids=image_ids,
         targeted_device=installs["targeted"][0], targeted_install=installs["targeted"][1],
+        camera_device=camera, camera_key=camera_key["key"],
         ids={
             "projectId": project, "imageId": image_ids[0], "iterationId": iteration["id"], "jobId": iteration["jobId"],
             "keyId": key["id"], "deployment": deployment["name"], "deviceId": installs["bench"][0],
             "installId": installs["bench"][1], "bridgeName": "bench", "label": "cat", "kind": "model-card",
+            "observationId": observation["id"],
         },
     )
 

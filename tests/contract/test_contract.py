@@ -65,6 +65,8 @@ def contract_schema(world):
         if not path_parameters or operation.method.upper() == "DELETE" or (operation.method.upper(), operation.path) in DESTRUCTIVE_ON_SEEDED:
             return st.just(path_parameters)
         seeded = {name: world.ids.get(name, value) for name, value in path_parameters.items()}
+        if operation.path.endswith("/frames"):
+            seeded["deviceId"] = world.camera_device  # frames go to the seeded camera, not the board
         return st.sampled_from([path_parameters, seeded])
 
     @schema.hook
@@ -172,6 +174,10 @@ def _valid_input(world, method, path):
         "POST /v1/projects/{projectId}/bridges/{bridgeName}/heartbeat": {"body": {"ports": []}},
         "POST /v1/projects/{projectId}/bridges/{bridgeName}/installs/{installId}/progress": {"body": {"stage": "flashing"}},
         "POST /v1/projects/{projectId}/bridges/{bridgeName}/installs/next": {"query": {"wait": 0}},
+        "PATCH /v1/api-keys/{keyId}": {"body": {"framesPerMinute": 60}},
+        "POST /v1/projects/{projectId}/devices/{deviceId}/frames": {"body": png(2, size=16), "media_type": "image/png",
+                                                                   "path_parameters": {"deviceId": world.camera_device}},
+        "POST /v1/projects/{projectId}/images/from-observations": {"body": {"observationIds": [world.ids["observationId"]]}},
     }
     return dict(inputs.get(f"{method} {path}", {}))
 
@@ -422,6 +428,114 @@ def test_devices_and_bridges(world, contract_schema):
     assert again.status_code == 202 and again.json()["status"] == "queued"
     assert _request(world, contract_schema, "POST", devices + "/{deviceId}/installs", path_parameters=board2, body=install).status_code == 409
     assert _request(world, contract_schema, "DELETE", bridges + "/{bridgeName}", path_parameters=targeted).status_code == 204
+
+
+def test_cameras(world, contract_schema):
+    devices, project = "/v1/projects/{projectId}/devices", "/v1/projects/{projectId}"
+    frames, observations = devices + "/{deviceId}/frames", project + "/observations/{observationId}"
+    camera = {"deviceId": world.camera_device}
+    keep_every_frame = {"frameDays": 30, "onlyWithDetections": False, "similarFrameDistance": 0, "maxFrameBytes": 0}
+    # The fuzzer may have changed the retention; every frame is kept again.
+    kept = _request(world, contract_schema, "PATCH", project, body={"retention": keep_every_frame})
+    assert kept.status_code == 200 and kept.json()["retention"] == keep_every_frame, kept.text
+
+    # The camera's own key posts a frame; the observation and the frame read back.
+    frame = png(4300, size=16)
+    posted = _request(world, contract_schema, "POST", frames, credentials=world.camera_key, path_parameters=camera,
+                      query={"capturedAt": "2026-12-06T04:00:00Z"}, body=frame, media_type="image/png")
+    assert posted.status_code == 201, posted.text
+    observation = posted.json()
+    assert observation["frame"] == "stored" and observation["label"] in ("cat", "dog") and observation["output"] == []
+    read = {"observationId": observation["id"]}
+    assert _request(world, contract_schema, "GET", observations, path_parameters=read).json()["id"] == observation["id"]
+    stored = _request(world, contract_schema, "GET", observations + "/frame", path_parameters=read)
+    assert stored.status_code == 200 and stored.content == frame
+    assert _request(world, contract_schema, "GET", observations, path_parameters={"observationId": "00000000-0000-4000-8000-000000000000"}).status_code == 404
+
+    # Frames that cannot be read: none, not an image, over 16 MiB.
+    assert _request(world, contract_schema, "POST", frames, path_parameters=camera, body=b"", media_type="image/jpeg").status_code == 400
+    assert _request(world, contract_schema, "POST", frames, path_parameters=camera, body=b"\xff\xd8 not a frame",
+                    media_type="image/jpeg").status_code == 422
+    assert _too_large(world, contract_schema, "POST", frames, 16 << 20, "image/jpeg", path_parameters=camera).status_code == 413
+    # A board does not post frames, nor does a camera without a deployment (409); a camera's key
+    # posts only its own camera's frames and reads nothing (403); an unknown device is 404.
+    assert _request(world, contract_schema, "POST", frames, body=frame, media_type="image/png").status_code == 409
+    created = _request(world, contract_schema, "POST", devices, body={"name": "camera-2", "kind": "camera"})
+    assert created.status_code == 201 and created.json()["kind"] == "camera", created.text
+    camera2 = {"deviceId": created.json()["id"]}
+    assert _request(world, contract_schema, "POST", frames, path_parameters=camera2, body=frame, media_type="image/png").status_code == 409
+    assert _request(world, contract_schema, "POST", frames, credentials=world.camera_key, path_parameters=camera2,
+                    body=frame, media_type="image/png").status_code == 403
+    assert _request(world, contract_schema, "GET", project + "/images", credentials=world.camera_key).status_code == 403
+    assert _request(world, contract_schema, "GET", project + "/sightings", credentials=world.camera_key).status_code == 403
+    assert _request(world, contract_schema, "POST", frames, path_parameters={"deviceId": "00000000-0000-4000-8000-000000000000"},
+                    body=frame, media_type="image/png").status_code == 404
+    assert _request(world, contract_schema, "DELETE", devices + "/{deviceId}", path_parameters=camera2).status_code == 204
+
+    # Keys with frame limits: over framesPerMinute, then over dailyFrameQuota, 429 with Retry-After.
+    keys = {}
+    for limit in ("framesPerMinute", "dailyFrameQuota"):
+        key = _request(world, contract_schema, "POST", "/v1/api-keys", body={
+            "name": limit, "projectId": world.ids["projectId"], "permissions": ["ingest"], "deviceId": world.camera_device, limit: 1})
+        assert key.status_code == 201 and key.json()[limit] == 1, key.text
+        keys[limit] = key.json()
+        answers = [_request(world, contract_schema, "POST", frames, credentials=key.json()["key"], path_parameters=camera,
+                            body=png(4400 + n, size=16), media_type="image/png") for n in range(2)]
+        assert [a.status_code for a in answers] == [201, 429], answers[-1].text
+        assert int(answers[-1].headers["retry-after"][0]) > 0  # lowercase keys, lists of values
+        assert answers[-1].json()["error"]["code"] == ("rate_limited" if limit == "framesPerMinute" else "quota_exceeded")
+    # Limits change at once: 0 removes the quota and the key posts again.
+    quota = {"keyId": keys["dailyFrameQuota"]["id"]}
+    changed = _request(world, contract_schema, "PATCH", "/v1/api-keys/{keyId}", path_parameters=quota, body={"dailyFrameQuota": 0})
+    assert changed.status_code == 200 and "dailyFrameQuota" not in changed.json(), changed.text
+    again = _request(world, contract_schema, "POST", frames, credentials=keys["dailyFrameQuota"]["key"], path_parameters=camera,
+                     body=png(4410, size=16), media_type="image/png")
+    assert again.status_code == 201, again.text
+    assert _request(world, contract_schema, "PATCH", "/v1/api-keys/{keyId}", path_parameters=quota, body={}).status_code == 422
+    assert _request(world, contract_schema, "PATCH", "/v1/api-keys/{keyId}", path_parameters=quota,
+                    body={"framesPerMinute": 2_000_000_000}).status_code == 422
+    assert _request(world, contract_schema, "PATCH", "/v1/api-keys/{keyId}", body={"framesPerMinute": 1},
+                    path_parameters={"keyId": "00000000-0000-4000-8000-000000000000"}).status_code == 404
+    for key in keys.values():
+        assert _request(world, contract_schema, "DELETE", "/v1/api-keys/{keyId}", path_parameters={"keyId": key["id"]}).status_code == 204
+
+    # A frame nearly identical to the camera's previous stored one is not kept: its frame is 404.
+    similar = _request(world, contract_schema, "PATCH", project, body={"retention": {"similarFrameDistance": 64}})
+    assert similar.status_code == 200 and similar.json()["retention"]["similarFrameDistance"] == 64
+    skipped = _request(world, contract_schema, "POST", frames, credentials=world.camera_key, path_parameters=camera,
+                       body=png(4301, size=16), media_type="image/png")
+    assert skipped.status_code == 201 and skipped.json()["frame"] == "similar", skipped.text
+    assert _request(world, contract_schema, "GET", observations + "/frame",
+                    path_parameters={"observationId": skipped.json()["id"]}).status_code == 404
+    assert _request(world, contract_schema, "PATCH", project, body={"retention": keep_every_frame}).status_code == 200
+
+    # Sightings, newest first, paged by cursor; a cursor this server never gave is 422.
+    sightings = project + "/sightings"
+    labelled = _request(world, contract_schema, "GET", sightings, query={"label": observation["label"]})
+    assert labelled.status_code == 200 and {s["label"] for s in labelled.json()["items"]} == {observation["label"]}, labelled.text
+    first = _request(world, contract_schema, "GET", sightings, query={"deviceId": world.camera_device, "limit": 1})
+    assert first.status_code == 200 and len(first.json()["items"]) == 1 and "nextCursor" in first.json(), first.text
+    following = _request(world, contract_schema, "GET", sightings, query={"deviceId": world.camera_device, "limit": 1,
+                                                                          "cursor": first.json()["nextCursor"]})
+    assert following.status_code == 200 and following.json()["items"][0]["observationId"] != first.json()["items"][0]["observationId"]
+    by_camera = _request(world, contract_schema, "GET", sightings, query={"deviceId": world.camera_device, "minScore": 0, "limit": 200})
+    assert by_camera.status_code == 200 and observation["id"] in {s["observationId"] for s in by_camera.json()["items"]}
+    assert _request(world, contract_schema, "GET", sightings, query={"cursor": "not-a-cursor"}).status_code == 422
+
+    # Frames into the dataset: added once, then skipped; at most 500 at a time.
+    into = project + "/images/from-observations"
+    added = _request(world, contract_schema, "POST", into, body={"observationIds": [observation["id"]], "labelled": True})
+    assert added.status_code == 200 and added.json()["added"] == 1, added.text
+    again = _request(world, contract_schema, "POST", into, body={"observationIds": [observation["id"]]})
+    assert again.status_code == 200 and again.json()["added"] == 0 and len(again.json()["skipped"]) == 1, again.text
+    many = ["00000000-0000-4000-8000-%012d" % n for n in range(501)]
+    assert _request(world, contract_schema, "POST", into, body={"observationIds": many}).status_code == 422
+    assert _request(world, contract_schema, "POST", into, body={"limit": 0}).status_code == 422
+    assert _request(world, contract_schema, "POST", into, body={"limit": 501}).status_code == 422
+    assert _request(world, contract_schema, "POST", into, path_parameters={"projectId": "00000000-0000-4000-8000-000000000000"},
+                    body={"limit": 1}).status_code == 404
+    image = {"imageId": added.json()["images"][0]}
+    assert _request(world, contract_schema, "DELETE", project + "/images/{imageId}", path_parameters=image).status_code == 204
 
 
 def test_every_documented_status_was_answered(world, contract_schema, request):
