@@ -28,6 +28,8 @@ struct BackupTests {
     struct Served: Sendable {
         let project: String, iteration: String, predictionKey: String
         let predictions: Data, tflite: Data
+        /// A camera, its key, and a frame it posted (an observation with sightings).
+        let camera: String, cameraKey: String, observation: String, frame: Data
         let imagesBefore: Int
         let backup: BackupSummary
     }
@@ -51,6 +53,11 @@ struct BackupTests {
             let answer = try await server.request(.POST, "/v1/predict/stripes-v1", body: probe, headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
             let tflite = try await server.request(.GET, "/v1/projects/\(project)/iterations/\(iteration)/artifacts/tflite", token: token)
             try #require(answer.status == 200 && tflite.status == 200)
+            let (camera, cameraKey, _) = try await CameraWorld.addCamera("porch", to: project, deployment: "stripes-v1", token: token, server: server)
+            let frame = StripeImages.png(horizontal: false, seed: 4_321)
+            let observed = try await server.request(.POST, "/v1/projects/\(project)/devices/\(camera)/frames?capturedAt=2026-01-02T03:04:05Z",
+                                                    token: cameraKey, body: frame, headers: [("Content-Type", "image/png")])
+            let observation = try #require(observed["id"] as? String, "\(observed.text)")
             let imagesBefore = try await server.count("images")
             // act: back up once both jobs are running
             let summary = try await server.withWorker {
@@ -64,7 +71,8 @@ struct BackupTests {
                 return summary
             }
             return Served(project: project, iteration: iteration, predictionKey: key, predictions: try Self.predictions(answer.body),
-                          tflite: tflite.body, imagesBefore: imagesBefore, backup: summary)
+                          tflite: tflite.body, camera: camera, cameraKey: cameraKey, observation: observation, frame: frame,
+                          imagesBefore: imagesBefore, backup: summary)
         }
         var target = ServerConfiguration()
         target.dataDirectory = restoredDirectory.path
@@ -96,6 +104,15 @@ struct BackupTests {
                                                   headers: [("Prediction-Key", served.predictionKey), ("Content-Type", "image/png")])
             #expect(answer.status == 200, "\(answer.text)")
             #expect(try Self.predictions(answer.body) == served.predictions)
+            // the camera's key still posts, and what it saw before is found with its frame and time
+            let sightings = try await server.request(.GET, "/v1/projects/\(served.project)/sightings?deviceId=\(served.camera)", token: token)
+            #expect(sightings.items.first?["observationId"] as? String == served.observation && sightings.items.first?["seenAt"] as? String == "2026-01-02T03:04:05Z",
+                    "\(sightings.text)")
+            let frame = try await server.request(.GET, "/v1/projects/\(served.project)/observations/\(served.observation)/frame", token: token)
+            #expect(frame.status == 200 && frame.body == served.frame)
+            let posted = try await server.request(.POST, "/v1/projects/\(served.project)/devices/\(served.camera)/frames", token: served.cameraKey,
+                                                  body: served.frame, headers: [("Content-Type", "image/png")])
+            #expect(posted.status == 201, "\(posted.text)")
             let sql = try #require(server.app.db as? any SQLDatabase)
             for row in try await sql.raw("SELECT id, content FROM blobs").all() {
                 let id = try row.decode(column: "id", as: String.self), content = try row.decode(column: "content", as: Data.self)
@@ -124,7 +141,7 @@ struct BackupTests {
         let restore = try await MinnowProcess.run(["restore", "--data-dir", target.path, file.path], environment: [:])
         let again = try await MinnowProcess.run(["restore", "--data-dir", target.path, file.path], environment: [:])
         // check
-        #expect(backup.status == 0 && backup.stdout.hasPrefix("backed up ") && backup.stdout.contains(" rows of 17 tables"), "\(backup)")
+        #expect(backup.status == 0 && backup.stdout.hasPrefix("backed up ") && backup.stdout.contains(" rows of \(BackupSchema.tables.count) tables"), "\(backup)")
         let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600, "the backup is readable by its owner only")
         #expect(restore.status == 0 && restore.stdout.contains("  images: 3\n"), "\(restore)")
