@@ -5,14 +5,14 @@ PORT       ?= 8080
 VENV       := .venv
 PYTHON     := $(VENV)/bin/python
 
-.PHONY: run test deps test-deps build release venv venv-tflm2024 engine-test server-test browser-test contract-test clean
+.PHONY: run test deps test-deps build release venv venv-tflm2024 lint-web engine-test server-test browser-test contract-test clean
 
 ## Installs what is missing, builds (release) and serves on SQLite in $(DATA_DIR).
 run: deps release
 	.build/release/minnow serve --data-dir $(DATA_DIR) --port $(PORT)
 
-## Runs the whole test suite: engine, server (SQLite and PostgreSQL), CLI, browser, contract.
-test: test-deps venv venv-tflm2024 engine-test server-test browser-test contract-test
+## Runs the whole test suite: web asset lint, engine, server (SQLite and PostgreSQL), CLI, browser, contract.
+test: test-deps venv venv-tflm2024 lint-web engine-test server-test browser-test contract-test
 
 deps:
 	scripts/install-deps.sh run
@@ -40,6 +40,11 @@ venv-tflm2024: .venv-tflm2024/.installed
 	python3 -m venv .venv-tflm2024
 	.venv-tflm2024/bin/python -m pip install -q --no-deps -r tests/requirements-tflm2024.txt
 	touch $@
+
+## The web app's script and stylesheet (Sources/MinnowServer/Web/Assets): syntax (esprima, tinycss2)
+## and what the Content-Security-Policy would block.
+lint-web: venv
+	$(PYTHON) scripts/lint-web-assets.py
 
 engine-test:
 	cd Engine && $(SWIFT) test

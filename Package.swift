@@ -52,7 +52,8 @@ let package = Package(
                 .product(name: "TFLite", package: "Engine"),
                 .product(name: "Firmware", package: "Engine"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
+            ],
+            resources: [.copy("Web/Assets")]  // the web app's script and stylesheet, read at start-up
         ),
         // The bridge agent's device side: USB discovery from sysfs, serial ports, flashers and the
         // board line protocol. Foundation only: no server, no HTTP.

@@ -55,7 +55,7 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     app.middleware.use(ErrorMiddleware())
 
     OperationsRoutes.register(on: app, metrics: services.metrics, scheme: config.scheme)
-    WebRoutes(services: services).register(on: app)
+    try WebRoutes(services: services).register(on: app)
     try APIHandler(services: services).registerHandlers(
         on: APITransport(routes: app),
         configuration: .init(jsonEncodingOptions: [.sortedKeys]),  // compact: no indentation to write and send

@@ -9,12 +9,12 @@ import Vapor
 struct WebRoutes: Sendable {
     let services: MinnowServices
 
-    func register(on app: Application) {
+    func register(on app: Application) throws {
         let pages = app.grouped(PageErrorMiddleware())
         pages.get { request async throws -> Response in
             try await session(request) == nil ? request.redirect(to: "/sign-in") : request.redirect(to: "/projects")
         }
-        Assets.register(on: app)
+        try Assets.register(on: app)
         registerAccountPages(on: pages)
         registerKeyPages(on: pages)
         registerProjectPages(on: pages)
