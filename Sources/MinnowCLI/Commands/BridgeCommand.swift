@@ -25,7 +25,7 @@ struct BridgeCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: ClientOptions
-    @Option(help: "Project id or name.") var project: String
+    @OptionGroup var project: ProjectOptions
     @Option(help: "This bridge's name in the project (default: the host name).") var name: String?
     @Option(name: .customLong("sysfs-root"), help: "Root of the sysfs and /dev tree to scan (default /; a fixture in tests).") var sysfsRoot = "/"
     @Option(help: "Flasher for every board (default: by board profile).") var flasher: String?

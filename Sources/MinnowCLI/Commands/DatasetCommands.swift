@@ -16,7 +16,7 @@ struct Dataset: AsyncParsableCommand {
             discussion: "Entries that cannot be imported are listed with the reason; the rest are kept."
         )
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "The zip file.") var file: String
 
         func run() async throws {
@@ -50,7 +50,7 @@ struct Dataset: AsyncParsableCommand {
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Download the dataset (or a filter of it) as a zip that import reproduces.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Option(name: .shortAndLong, help: "Where to write the zip.") var output: String
         @Option(help: "Only this label.") var label: String?
         @Option(help: "Only train or test.") var split: Components.Schemas.Split?
@@ -66,7 +66,7 @@ struct Dataset: AsyncParsableCommand {
     struct Analyze: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Counts, balance, sizes, duplicates and problems, before training.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
 
         func run() async throws {
             let (client, projectID) = try await options.client(forProject: project)
@@ -92,7 +92,7 @@ struct Labels: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Labels with their image counts per split.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
 
         func run() async throws {
             let (client, projectID) = try await options.client(forProject: project)
@@ -105,7 +105,7 @@ struct Labels: AsyncParsableCommand {
     struct Rename: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Rename a label; renaming onto an existing label merges them.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "The label now.") var label: String
         @Argument(help: "Its new name.") var newName: String
 
@@ -119,7 +119,7 @@ struct Labels: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a label, with its images (--delete-images) or leaving them unlabelled (--keep-images).")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "The label.") var label: String
         @Flag(help: "Delete the label's images too.") var deleteImages = false
         @Flag(help: "Keep the images, unlabelled.") var keepImages = false

@@ -18,7 +18,7 @@ struct Deploy: AsyncParsableCommand {
             Example: minnow deploy shoes --project shoes --iteration 3 --daily-quota 10000
             """)
     @OptionGroup var options: ClientOptions
-    @Option(help: "Project id or name.") var project: String
+    @OptionGroup var project: ProjectOptions
     @Argument(help: "Deployment name (lowercase letters, digits and dashes); the endpoint is /v1/predict/<name>.") var name: String
     @Option(help: "Iteration number or id.") var iteration: String
     @Option(name: .customLong("daily-quota"), help: "Predictions per UTC day for the key (0: no quota).") var dailyQuota: Int?
@@ -49,7 +49,7 @@ struct Deployments: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Deployments with their iteration, request counts and latency.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
 
         func run() async throws {
             let (client, projectID) = try await options.client(forProject: project)
@@ -65,7 +65,7 @@ struct Deployments: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Unpublish: the endpoint and its key stop working at once.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Deployment name.") var name: String
 
         func run() async throws {
@@ -78,7 +78,7 @@ struct Deployments: AsyncParsableCommand {
     struct RotateKey: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rotate-key", abstract: "Replace the prediction key; the old one stops working.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Deployment name.") var name: String
 
         func run() async throws {

@@ -26,7 +26,7 @@ struct Devices: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The project's devices: profile, bridge, status, what they run.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
 
         func run() async throws {
             let (client, projectID) = try await options.client(forProject: project)
@@ -43,7 +43,7 @@ struct Devices: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a device.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Device name (letters, digits, dots, underscores, dashes).") var name: String
         @Flag(help: "A camera that posts frames (`minnow camera`) instead of a board.") var camera = false
         @OptionGroup var fields: DeviceFieldOptions
@@ -55,7 +55,7 @@ struct Devices: AsyncParsableCommand {
                 usb: try fields.usb()))).created.body.json
             if options.json { return try Output.json(device) }
             if device.kind == .camera {
-                return print("Registered camera \(device.name) (id \(device.id)), read by \(device.deployment.map { "deployment \($0)" } ?? "no deployment yet"). Give it a key: minnow keys create --project \(project) --device \(device.name)")
+                return print("Registered camera \(device.name) (id \(device.id)), read by \(device.deployment.map { "deployment \($0)" } ?? "no deployment yet"). Give it a key: minnow keys create --project \(project.reference) --device \(device.name)")
             }
             print("Registered \(device.name) (\(device.profile ?? "no profile yet")); status \(device.status.rawValue).")
         }
@@ -64,7 +64,7 @@ struct Devices: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One device with its last install.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Device name or id.") var device: String
 
         func run() async throws {
@@ -86,7 +86,7 @@ struct Devices: AsyncParsableCommand {
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Rename a device, set its profile, move it to another bridge or detach it, link a camera to a deployment.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Device name or id.") var device: String
         @Option(help: "New name.") var name: String?
         @OptionGroup var fields: DeviceFieldOptions
@@ -104,7 +104,7 @@ struct Devices: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Forget a device, its install history and observations.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Device name or id.") var device: String
 
         func run() async throws {
@@ -120,7 +120,7 @@ struct Devices: AsyncParsableCommand {
             abstract: "Install a trained iteration on a device through its bridge.",
             discussion: "With --follow, waits for the outcome: it succeeds only when the board boots and prints the new firmware's hash.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Device name or id.") var device: String
         @Option(help: "Iteration number or id.") var iteration: String
         @Flag(help: "Wait for the outcome, printing each stage.") var follow = false
@@ -134,7 +134,7 @@ struct Devices: AsyncParsableCommand {
                                                          body: .json(.init(iterationId: iterationID))).accepted.body.json
             if !follow {
                 if options.json { return try Output.json(install) }
-                return print("Install \(install.id) queued: iteration \(install.iterationNumber) on \(device). Follow it with `minnow devices installs \(device) --project \(project)`.")
+                return print("Install \(install.id) queued: iteration \(install.iterationNumber) on \(device). Follow it with `minnow devices installs \(device) --project \(project.reference)`.")
             }
             let deadline = Date().addingTimeInterval(Double(timeout))
             var shown: Components.Schemas.InstallStatus?
@@ -157,7 +157,7 @@ struct Devices: AsyncParsableCommand {
     struct Installs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A device's install history, or one install with its whole log.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Device name or id.") var device: String
         @Option(help: "Show this install (id) with its log.") var install: String?
 
@@ -183,7 +183,7 @@ struct Devices: AsyncParsableCommand {
     struct Observations: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "What a device reported, newest first.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Device name or id.") var device: String
         @Option(help: "Page number.") var page: Int = 1
         @Option(name: .customLong("per-page"), help: "Observations per page (at most 100).") var perPage: Int = 20
@@ -212,7 +212,7 @@ struct Bridges: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Bridges and their ports (with USB ids and the board each port was recognised as).")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
 
         func run() async throws {
             let (client, projectID) = try await options.client(forProject: project)
@@ -231,7 +231,7 @@ struct Bridges: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Forget a bridge; its devices stay, without a bridge.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Bridge name.") var name: String
 
         func run() async throws {

@@ -16,7 +16,7 @@ struct Images: AsyncParsableCommand {
             discussion: "Files go up in batches; a bad file is reported by name and never stops the others."
         )
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Option(help: "Label for every image in this upload.") var label: String?
         @Option(help: "train, test or auto (default auto: a stable 80/20 rule by content).") var split: Components.Schemas.SplitChoice?
         @Option(help: "Images per request.") var batchSize = 50
@@ -60,7 +60,7 @@ struct Images: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List images, newest first, with filters.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Option(help: "Only this label.") var label: String?
         @Option(help: "Only train or test.") var split: Components.Schemas.Split?
         @Flag(help: "Only images without a label.") var unlabelled = false
@@ -83,7 +83,7 @@ struct Images: AsyncParsableCommand {
     struct Relabel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give images a label (or --unlabel them).")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Option(help: "The new label.") var label: String?
         @Flag(help: "Remove the label instead.") var unlabel = false
         @Argument(help: "Image ids.") var images: [String]
@@ -100,7 +100,7 @@ struct Images: AsyncParsableCommand {
     struct Move: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Move images to the train or test split, or back to auto.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Option(help: "train, test or auto.") var split: Components.Schemas.SplitChoice
         @Argument(help: "Image ids.") var images: [String]
 
@@ -112,7 +112,7 @@ struct Images: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete images.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Image ids.") var images: [String]
 
         func run() async throws {
@@ -122,7 +122,7 @@ struct Images: AsyncParsableCommand {
 }
 
 enum BatchChange {
-    static func apply(_ batch: Components.Schemas.ImageBatch, project: String, options: ClientOptions, verb: String) async throws {
+    static func apply(_ batch: Components.Schemas.ImageBatch, project: ProjectOptions, options: ClientOptions, verb: String) async throws {
         let (client, projectID) = try await options.client(forProject: project)
         let result = try await client.updateImages(path: .init(projectId: projectID), body: .json(batch)).ok.body.json
         if options.json { try Output.json(result) } else { print("\(verb) \(result.changed) of \(batch.imageIds.count) images.") }

@@ -37,7 +37,7 @@ struct Keys: AsyncParsableCommand {
                 """
         )
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Option(help: "A label for the key (default with --device: \"<device> camera\").") var name: String?
         @Option(name: .customLong("permission"), help: "read, write, ingest, predict or bridge; repeat for several (default read; with --device, ingest).")
         var permissions: [Components.Schemas.Permission] = []

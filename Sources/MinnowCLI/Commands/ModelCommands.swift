@@ -9,7 +9,7 @@ struct Evaluate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Test a trained iteration on other labelled images (a zip or another project); nothing is added to any dataset.")
     @OptionGroup var options: ClientOptions
-    @Option(help: "Project id or name.") var project: String
+    @OptionGroup var project: ProjectOptions
     @Option(help: "Iteration number or id.") var iteration: String
     @Option(help: "A zip with one folder per label.") var zip: String?
     @Option(name: .customLong("on-project"), help: "Another project of yours (id or name) whose labelled images to use.") var onProject: String?
@@ -60,7 +60,7 @@ struct DownloadModel: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case tflite, c, arduino, checkpoint, card }
 
     @OptionGroup var options: ClientOptions
-    @Option(help: "Project id or name.") var project: String
+    @OptionGroup var project: ProjectOptions
     @Option(help: "Iteration number or id.") var iteration: String
     @Option(help: "tflite (int8 for TFLite Micro), c (generated C library zip), arduino (Arduino library zip), checkpoint (float model) or card (model card JSON).")
     var format: Format = .tflite

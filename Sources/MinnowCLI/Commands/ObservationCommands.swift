@@ -19,7 +19,7 @@ struct ObservationsCommand: AsyncParsableCommand {
     struct Search: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Sightings, newest first: time, camera, label, score, position, whether the frame is kept.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @OptionGroup var filter: SightingFilterOptions
         @Option(help: "Show at most this many.") var limit: Int = 50
 
@@ -52,7 +52,7 @@ struct ObservationsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "last-seen", abstract: "Where and when a label was last seen, in one line.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "The label, e.g. cat.") var label: String
 
         func run() async throws {
@@ -69,7 +69,7 @@ struct ObservationsCommand: AsyncParsableCommand {
     struct Frame: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Save an observation's frame, while retention keeps it.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Observation id (from `observations search --json` or `last-seen`).") var observation: String
         @Option(name: .shortAndLong, help: "File to write, e.g. frame.jpg.") var output: String
 
@@ -89,7 +89,7 @@ struct ObservationsCommand: AsyncParsableCommand {
             abstract: "Add camera frames to the dataset (source device): unlabelled for labelling, or --labelled as the model saw them.",
             discussion: "Select frames by --ids, or like a search (--max-score 0.6 finds the ones the model was unsure of); newest first.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @OptionGroup var filter: SightingFilterOptions
         @Option(help: "Observation ids, comma-separated.") var ids: String?
         @Flag(help: "Label them as the model saw them (detection: a box around each object's cell).") var labelled = false

@@ -125,18 +125,3 @@ extension Components.Schemas.ColorMode: ExpressibleByArgument {}
 extension Components.Schemas.InputSpec {
     var summary: String { "\(width)x\(height) \(colorMode.rawValue)" }
 }
-
-enum ProjectReference {
-    /// A project id as given, or the id of the one project with this exact name.
-    static func resolve(_ reference: String, with client: Client) async throws -> String {
-        if UUID(uuidString: reference) != nil { return reference }
-        var page = 1
-        while true {
-            let result = try await client.listProjects(query: .init(page: page, perPage: 100)).ok.body.json
-            if let match = result.items.first(where: { $0.name == reference }) { return match.id }
-            if page * 100 >= result.metadata.total { break }
-            page += 1
-        }
-        throw CLIFailure("No project named \"\(reference)\"; `minnow projects list` shows yours.")
-    }
-}

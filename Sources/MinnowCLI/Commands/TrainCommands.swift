@@ -16,7 +16,7 @@ struct Train: AsyncParsableCommand {
             Example: minnow train --project shoes --arch mobilenet-v1 --size 96 --epochs 30 --follow
             """)
     @OptionGroup var options: ClientOptions
-    @Option(help: "Project id or name.") var project: String
+    @OptionGroup var project: ProjectOptions
     @Option(help: "Architecture: tiny-cnn, mobilenet-v1 or fomo.") var arch: Components.Schemas.Architecture?
     @Option(help: "Width multiplier for mobilenet-v1 and fomo (0.1-1.0).") var alpha: Double?
     @Option(help: "Input size, N or WxH.") var size: String?
@@ -53,7 +53,7 @@ struct Train: AsyncParsableCommand {
             if options.json { return try Output.json(iteration) }
             let c = iteration.configuration
             print("Iteration \(iteration.number) queued: \(c.architecture.rawValue) \(c.input.width)x\(c.input.height) \(c.input.colorMode.rawValue), \(c.epochs) epochs, on \(iteration.dataset.train) training and \(iteration.dataset.test) test images.")
-            print("Follow it with: minnow iterations show \(iteration.number) --project \(project) --follow")
+            print("Follow it with: minnow iterations show \(iteration.number) --project \(project.reference) --follow")
             return
         }
         try await IterationFollower(client: client, projectID: projectID, json: options.json).follow(iteration)
@@ -74,7 +74,7 @@ struct Iterations: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The project's iterations, newest first.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Option(help: "Page number.") var page: Int = 1
 
         func run() async throws {
@@ -93,7 +93,7 @@ struct Iterations: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One iteration: configuration, progress, and results with per-class metrics.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Iteration number or id.") var iteration: String
         @Flag(help: "Follow progress live until the iteration ends.") var follow = false
 
@@ -111,7 +111,7 @@ struct Iterations: AsyncParsableCommand {
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop an iteration that is queued or training.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Iteration number or id.") var iteration: String
 
         func run() async throws {
@@ -126,7 +126,7 @@ struct Iterations: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete an iteration and its artifacts.")
         @OptionGroup var options: ClientOptions
-        @Option(help: "Project id or name.") var project: String
+        @OptionGroup var project: ProjectOptions
         @Argument(help: "Iteration number or id.") var iteration: String
 
         func run() async throws {
