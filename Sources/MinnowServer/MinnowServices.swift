@@ -18,6 +18,8 @@ struct MinnowServices: Sendable {
     let predictionLimiter: RateLimiter
     /// Keys' `framesPerMinute`, in memory per process.
     let frameLimiter: RateLimiter
+    /// Camera observations, committed in batches.
+    let frameWriter: FrameWriter
     /// Carries a new key from the form that made it to the one page that shows it.
     let secretReveal: SecretReveal
 

@@ -44,6 +44,7 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
         predictionStats: predictionStats,
         predictionLimiter: .predictions(metrics: metrics),
         frameLimiter: .frames(metrics: metrics),
+        frameWriter: FrameWriter(),
         secretReveal: SecretReveal(secret: secret)
     )
     app.storage[MinnowServices.Key.self] = services
@@ -58,7 +59,7 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     try WebRoutes(services: services).register(on: app)
     try APIHandler(services: services).registerHandlers(
         on: APITransport(routes: app),
-        configuration: .init(jsonEncodingOptions: [.sortedKeys]),  // compact: no indentation to write and send
+        configuration: .minnow,  // compact JSON (no indentation to write and send), RFC 3339 dates with or without fractions
         middlewares: [BodyLimitMiddleware(defaultLimit: config.maxJSONBodyBytes, limits: Limits.perOperation)]
     )
     app.lifecycle.use(MaintenanceTask(interval: .seconds(600), spool: ImportJob.spoolDirectory(dataDirectory: config.dataDirectory),

@@ -38,7 +38,7 @@ struct ClientOptions: ParsableArguments {
             middlewares.append(BearerMiddleware(token: token))
         }
         let transport = AsyncHTTPClientTransport(configuration: .init(client: Self.httpClient, timeout: .minutes(30)))
-        return Client(serverURL: url, transport: transport, middlewares: middlewares)
+        return Client(serverURL: url, configuration: .minnow, transport: transport, middlewares: middlewares)
     }
 
     /// A signed-in client and the id of `project` (an id, or the name of one of your projects).

@@ -12,7 +12,7 @@ extension APIHandler {
         let (request, principal) = try await authenticated()
         guard let projectID = UUID(uuidString: input.path.projectId), let deviceID = UUID(uuidString: input.path.deviceId),
               let project = try await principal.projectForFrames(projectID, deviceID: deviceID, on: request.db),
-              let device = try await DeviceRegistry(db: request.db).find(input.path.deviceId, in: project)
+              let device = try await DeviceRegistry(db: request.db).withDeployment(deviceID, in: projectID)
         else { return .notFound(.init(body: .json(.notFound("Device")))) }
         if let key = principal.key, let refusal = try await frameLimits(request).admit(key) {
             let (error, wait): (APIError, Int) = switch refusal {
@@ -29,7 +29,7 @@ extension APIHandler {
             data = Data(try await ArraySlice(collecting: body, upTo: Limits.frameBytes))
         }
         guard !data.isEmpty else { return .badRequest(.init(body: .json(.badRequest("Send the frame (JPEG or PNG) as the body.")))) }
-        let ingest = FrameIngest(db: request.db, deployments: services.deployments, blobs: blobStore(request), metrics: cameraMetrics)
+        let ingest = FrameIngest(db: request.db, deployments: services.deployments, writer: services.frameWriter, metrics: cameraMetrics)
         switch try await ingest.ingest(data, capturedAt: input.query.capturedAt, from: device, in: project) {
         case .success(let observation): return .created(.init(body: .json(try observation.api())))
         case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
@@ -63,7 +63,7 @@ extension APIHandler {
                                            minScore: query.minScore, maxScore: query.maxScore)
         let limit = min(200, max(1, query.limit ?? 50))
         let page = try await SightingSearch(db: request.db).search(in: try project.requireID(), filter, after: cursor, limit: limit)
-        return .ok(.init(body: .json(.init(items: try page.items.map { try $0.api() }, nextCursor: page.next?.text))))
+        return .ok(.init(body: .json(.init(items: page.items.map { $0.api() }, nextCursor: page.next?.text))))
     }
 
     func getObservation(_ input: Operations.GetObservation.Input) async throws -> Operations.GetObservation.Output {
@@ -124,10 +124,10 @@ extension APIHandler {
     }
 }
 
-extension Sighting {
-    func api() throws -> Components.Schemas.Sighting {
-        .init(observationId: $observation.id.apiString, deviceId: $device.id.apiString, deviceName: $device.value?.name ?? "",
-              label: label, score: score, x: x, y: y, width: width, height: height, seenAt: seenAt, receivedAt: receivedAt,
-              hasFrame: $observation.value?.frameStatus == .stored)
+extension SightingSearch.Found {
+    func api() -> Components.Schemas.Sighting {
+        .init(observationId: sighting.$observation.id.apiString, deviceId: sighting.$device.id.apiString, deviceName: deviceName,
+              label: sighting.label, score: sighting.score, x: sighting.x, y: sighting.y, width: sighting.width, height: sighting.height,
+              seenAt: sighting.seenAt, receivedAt: sighting.receivedAt, hasFrame: hasFrame)
     }
 }

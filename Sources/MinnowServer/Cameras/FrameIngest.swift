@@ -9,7 +9,7 @@ import Foundation
 struct FrameIngest {
     let db: any Database
     let deployments: DeploymentDirectory
-    let blobs: DatabaseBlobStore
+    let writer: FrameWriter
     let metrics: CameraMetrics
 
     /// A camera's clock may run ahead; capture times further ahead of the server than this are ignored.
@@ -47,19 +47,16 @@ struct FrameIngest {
         observation.frameHeight = reading.height
         observation.frameStatus = FrameRetention(project).status(ofNew: reading.differenceHash, detection: model.detection,
                                                                detected: !observation.detections.isEmpty, previous: device.lastFrameHash)
-        if observation.frameStatus == .stored {
-            observation.frameBlobID = try await blobs.put(data).hex
+        let kept = observation.frameStatus == .stored
+        if kept {
+            observation.frameBlobID = BlobID(content: data).hex
             observation.frameBytes = Int64(data.count)
-            device.lastFrameHash = Int64(bitPattern: reading.differenceHash)
         }
+        observation.id = UUID()
         let seenAt = capturedAt.flatMap { $0.timeIntervalSince(now) <= Self.clockSkewAllowance ? $0 : nil } ?? now
-        try await db.transaction { tx in
-            try await observation.create(on: tx)
-            let sightings = try Self.sightings(of: observation, model: model, seenAt: seenAt)
-            if !sightings.isEmpty { try await sightings.create(on: tx) }
-            device.lastSeenAt = now
-            try await device.save(on: tx)
-        }
+        try await writer.write(.init(frame: kept ? data : nil, observation: observation,
+                                     sightings: try Self.sightings(of: observation, model: model, seenAt: seenAt),
+                                     deviceID: try device.requireID(), frameHash: kept ? Int64(bitPattern: reading.differenceHash) : nil), on: db)
         metrics.ingested(observation.frameStatus, bytes: observation.frameBytes)
         return .success(observation)
     }

@@ -77,8 +77,8 @@ struct FramesToDataset {
         var ids: [UUID] = [], seen = Set<UUID>(), cursor: SightingSearch.Cursor?
         repeat {
             let page = try await SightingSearch(db: db).search(in: projectID, filter, after: cursor, limit: 200)
-            for sighting in page.items where seen.insert(sighting.$observation.id).inserted && ids.count < limit {
-                ids.append(sighting.$observation.id)
+            for found in page.items where seen.insert(found.sighting.$observation.id).inserted && ids.count < limit {
+                ids.append(found.sighting.$observation.id)
             }
             cursor = page.next
         } while cursor != nil && ids.count < limit

@@ -37,7 +37,14 @@ struct SightingSearch {
 
     let db: any Database
 
-    func search(in projectID: UUID, _ filter: Filter, after cursor: Cursor?, limit: Int) async throws -> (items: [Sighting], next: Cursor?) {
+    /// A sighting as listed: with its camera's name and whether its frame is still kept.
+    struct Found {
+        let sighting: Sighting
+        let deviceName: String
+        let hasFrame: Bool
+    }
+
+    func search(in projectID: UUID, _ filter: Filter, after cursor: Cursor?, limit: Int) async throws -> (items: [Found], next: Cursor?) {
         var query = Sighting.query(on: db).filter(\.$project.$id == projectID)
         if let label = filter.label { query = query.filter(\.$label == label) }
         if let device = filter.deviceID { query = query.filter(\.$device.$id == device) }
@@ -51,10 +58,15 @@ struct SightingSearch {
                     .group(.and) { $0.filter(\.$seenAtMicroseconds == cursor.seenAtMicroseconds).filter(\.$id < cursor.id) }
             }
         }
-        let rows = try await query.sort(\.$seenAtMicroseconds, .descending).sort(\.$id, .descending)
-            .limit(limit + 1).with(\.$device).with(\.$observation).all()
-        let items = Array(rows.prefix(limit))
-        let next = rows.count > limit ? items.last.map { Cursor(seenAtMicroseconds: $0.seenAtMicroseconds, id: $0.id!) } : nil
+        let rows = try await query.sort(\.$seenAtMicroseconds, .descending).sort(\.$id, .descending).limit(limit + 1).all()
+        let page = Array(rows.prefix(limit))
+        let next = rows.count > limit ? page.last.map { Cursor(seenAtMicroseconds: $0.seenAtMicroseconds, id: $0.id!) } : nil
+        // Two narrow lookups for the page rather than whole devices and observations (their JSON).
+        let names = try await Device.query(on: db).filter(\.$id ~~ Set(page.map(\.$device.id))).field(\.$id).field(\.$name).all()
+            .reduce(into: [UUID: String]()) { $0[$1.id!] = $1.name }
+        let kept = try await Observation.query(on: db).filter(\.$id ~~ Set(page.map(\.$observation.id))).filter(\.$frameStatus == .stored)
+            .field(\.$id).all().reduce(into: Set<UUID>()) { $0.insert($1.id!) }
+        let items = page.map { Found(sighting: $0, deviceName: names[$0.$device.id] ?? "", hasFrame: kept.contains($0.$observation.id)) }
         return (items, next)
     }
 }

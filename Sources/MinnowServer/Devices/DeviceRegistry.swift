@@ -37,6 +37,11 @@ struct DeviceRegistry {
             .with(\.$bridge).with(\.$installedIteration).with(\.$deployment).first()
     }
 
+    /// A device with only its deployment loaded (what reading a camera's frame needs).
+    func withDeployment(_ id: UUID, in projectID: UUID) async throws -> Device? {
+        try await Device.query(on: db).filter(\.$id == id).filter(\.$project.$id == projectID).with(\.$deployment).first()
+    }
+
     func create(in project: Project, kind: DeviceKind = .board, _ changes: Changes) async throws -> Result<Device, DomainFailure> {
         guard let name = changes.name else { return .failure(.invalid("A device needs a name.", field: "name")) }
         let device = Device(projectID: try project.requireID(), name: name, kind: kind)

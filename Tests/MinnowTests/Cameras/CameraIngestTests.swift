@@ -54,6 +54,9 @@ struct CameraIngestTests {
             let uncertain = try await world.search("maxScore=0.5").items.count
             #expect(confident + uncertain >= 6)
             #expect(try await world.search("cursor=nonsense").status == 422)
+            // RFC 3339 times with fractional seconds, as cameras send them, are read too
+            let fractional = start.addingTimeInterval(120).ISO8601Format().replacingOccurrences(of: "Z", with: ".250Z")
+            #expect(try await world.search("from=\(fractional)").items.count == 3, "frames at 180, 240 and 300 s")
 
             // the frame, byte for byte
             let frame = try await server.request(.GET, "/v1/projects/\(world.project)/observations/\(posted[1].id)/frame", token: world.token)

@@ -62,14 +62,13 @@ struct AddCameras: AsyncMigration {
         try await sql.create(index: "sightings_time").on("sightings").column("project_id").column("seen_at").column("id").run()
         try await sql.create(index: "sightings_device").on("sightings").column("device_id").column("seen_at").column("id").run()
         try await sql.create(index: "sightings_observation").on("sightings").column("observation_id").run()
-        try await sql.create(index: "observations_device").on("observations").column("device_id").column("received_at").run()
         try await sql.create(index: "observations_frames").on("observations").column("project_id").column("frame_status").column("received_at").run()
         try await sql.create(index: "observations_frame_blob").on("observations").column("frame_blob_id").run()
     }
 
     func revert(on database: any Database) async throws {
         if let sql = database as? any SQLDatabase {
-            for index in ["observations_device", "observations_frames", "observations_frame_blob"] {
+            for index in ["observations_frames", "observations_frame_blob"] {
                 try await sql.drop(index: index).run()
             }
         }

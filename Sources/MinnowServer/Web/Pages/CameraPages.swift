@@ -47,7 +47,7 @@ extension WebRoutes {
         let given: [(String, String?)] = [("label", query.label), ("deviceId", query.deviceId), ("from", query.from), ("to", query.to),
                                           ("minScore", query.minScore.map { "\($0)" }), ("maxScore", query.maxScore.map { "\($0)" })]
         let path = "/projects/\(try project.requireID().apiString)/sightings"
-        let view = Views.SightingsPage(sightings: try page.items.map { try $0.api() }, cameras: try cameras.map { (try $0.requireID().apiString, $0.name) },
+        let view = Views.SightingsPage(sightings: page.items.map { $0.api() }, cameras: try cameras.map { (try $0.requireID().apiString, $0.name) },
                                        query: Dictionary(given.compactMap { key, value in value.map { (key, $0) } }, uniquingKeysWith: { $1 }),
                                        nextPage: page.next.map { link(path, given + [("cursor", $0.text)]) })
         return Page.response(Views.sightings(session: session, project: project, page: view, errors: .none, notice: notice(request)))
