@@ -3,6 +3,7 @@
 // with Last-Event-ID when the connection drops, then prints the results.
 import APITypes
 import Foundation
+import MinnowServer
 import OpenAPIRuntime
 
 struct IterationFollower {
@@ -55,7 +56,7 @@ struct IterationFollower {
         case .progress:
             guard let p = event.progress else { return }
             progress.update(String(format: "epoch %d/%d  step %d/%d  loss %.4f  accuracy %.1f%%  %.0f images/s  ETA %@",
-                                   p.epoch, p.epochs, p.step, p.steps, p.loss, p.accuracy * 100, p.imagesPerSecond, Self.duration(p.etaSeconds)))
+                                   p.epoch, p.epochs, p.step, p.steps, p.loss, p.accuracy * 100, p.imagesPerSecond, DurationText.compact(p.etaSeconds)))
         case .epoch, .log, .status:
             if let message = event.message {
                 progress.update(message, force: true)
@@ -73,7 +74,7 @@ struct IterationFollower {
             ("Dataset", "\(i.dataset.train) train, \(i.dataset.test) test, labels \(i.dataset.labels.joined(separator: ", "))"),
         ]
         if let p = i.progress, i.status == .running {
-            fields.append(("Progress", String(format: "epoch %d/%d, loss %.4f, ETA %@", p.epoch, p.epochs, p.loss, Self.duration(p.etaSeconds))))
+            fields.append(("Progress", String(format: "epoch %d/%d, loss %.4f, ETA %@", p.epoch, p.epochs, p.loss, DurationText.compact(p.etaSeconds))))
         }
         if let r = i.results {
             fields.append(("Trained", String(format: r.trainingSeconds < 9.95 ? "%.1f s, %.0f images/s, best epoch %d (%@)" : "%.0f s, %.0f images/s, best epoch %d (%@)", r.trainingSeconds, r.imagesPerSecond, r.bestEpoch, r.stopReason.rawValue)))
@@ -90,10 +91,5 @@ struct IterationFollower {
                 [$0.label, String(format: "%.3f", $0.precision), String(format: "%.3f", $0.recall), String(format: "%.3f", $0.f1), "\($0.support)"]
             })
         }
-    }
-
-    static func duration(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s % 3600 / 60) : String(format: "%dm%02ds", s / 60, s % 60)
     }
 }

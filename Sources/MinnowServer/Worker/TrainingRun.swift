@@ -72,7 +72,7 @@ struct TrainingRun: Sendable {
     }
 
     static func summary(_ evaluation: ModelEvaluator.Outcome?, detection: Bool, seconds: Double) -> String {
-        let time = "Trained in \(Formats.duration(seconds))."
+        let time = "Trained in \(DurationText.words(seconds))."
         guard let evaluation else { return time + " No test images, so no test metrics." }
         let metric = detection ? "F1" : "accuracy"
         let f = (detection ? evaluation.float.f1 : evaluation.float.accuracy) ?? 0

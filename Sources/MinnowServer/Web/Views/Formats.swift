@@ -1,19 +1,10 @@
-// How numbers read on the pages: percentages, durations, byte sizes, counts and dates.
+// How numbers read on the pages: percentages, byte sizes, counts and dates (durations: DurationText).
 import Foundation
 
 enum Formats {
     static func percent(_ fraction: Double?) -> String {
         guard let fraction, fraction.isFinite else { return "—" }
         return String(format: "%.1f%%", fraction * 100)
-    }
-
-    static func duration(_ seconds: Double?) -> String {
-        guard let seconds, seconds.isFinite, seconds >= 0 else { return "—" }
-        if seconds < 9.95 { return String(format: "%.1f s", seconds) }  // small models train in under a second
-        let whole = Int(seconds.rounded())
-        if whole < 60 { return "\(whole) s" }
-        if whole < 3600 { return "\(whole / 60) min \(whole % 60) s" }
-        return "\(whole / 3600) h \(whole % 3600 / 60) min"
     }
 
     static func bytes(_ count: Int) -> String {

@@ -61,7 +61,7 @@ extension Views {
             row("Validation") { i, _ in Formats.percent(i.configuration.validationFraction) },
             row("Seed") { i, _ in String(i.configuration.seed) },
             row("Train / test images") { i, _ in "\(i.dataset.train) / \(i.dataset.test)" },
-            row("Training time") { i, _ in Formats.duration(i.results?.trainingSeconds) },
+            row("Training time") { i, _ in DurationText.words(i.results?.trainingSeconds) },
             row("Parameters") { _, c in c.map { Formats.count($0.parameters) } ?? "—" },
             row("MACs per image") { _, c in c.map { Formats.count($0.macs) } ?? "—" },
             row(".tflite size") { _, c in c.map { Formats.bytes($0.tfliteBytes) } ?? "—" },

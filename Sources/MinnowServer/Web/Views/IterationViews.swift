@@ -65,7 +65,7 @@ extension Views {
             ("Augmentation", c.augmentation ? "on" : "off"), ("Validation", Formats.percent(c.validationFraction)), ("Seed", String(c.seed)),
             ("Dataset", "\(iteration.dataset.train) train, \(iteration.dataset.test) test; labels \(iteration.dataset.labels.joined(separator: ", "))"),
             ("Created", Formats.date(iteration.createdAt)),
-            ("Training time", iteration.results.map { Formats.duration($0.trainingSeconds) } ?? "—"),
+            ("Training time", iteration.results.map { DurationText.words($0.trainingSeconds) } ?? "—"),
         ]
         return "<dl class=\"facts\">\(facts.map { HTML("<div><dt>\($0.0)</dt><dd>\($0.1)</dd></div>") })</dl>"
     }
@@ -85,7 +85,7 @@ extension Views {
         <li><strong id="live-epoch">\(progress.map { "\($0.epoch) / \($0.epochs)" } ?? "—")</strong> epoch</li>
         <li><strong id="live-step">\(progress.map { "\($0.step) / \($0.steps)" } ?? "—")</strong> step</li>
         <li><strong id="live-speed">\(progress.map { String(Int($0.imagesPerSecond.rounded())) } ?? "—")</strong> images/s</li>
-        <li><strong id="live-eta">\(progress.map { Formats.duration($0.etaSeconds) } ?? "—")</strong> left</li>
+        <li><strong id="live-eta">\(progress.map { DurationText.words($0.etaSeconds) } ?? "—")</strong> left</li>
         <li><strong id="live-loss">\(progress.map { Formats.decimal($0.loss) } ?? "—")</strong> loss</li>
         </ul>
         <form method="post" action="\(base)/cancel" data-confirm="Stop training iteration \(iteration.number)?">
