@@ -34,11 +34,12 @@ enum Assets {
     }
 }
 
-/// A web asset not found at start-up: the binary was copied without its resource bundle.
+/// A web asset not found at start-up: the resource bundle beside the binary is incomplete.
+/// (Without any bundle, SwiftPM's `Bundle.module` itself stops the process, naming the path.)
 struct MissingWebAsset: Error, CustomStringConvertible {
     let path: String
 
     var description: String {
-        "the web asset \(path) is missing: keep the Minnow_MinnowServer.resources folder beside the minnow binary"
+        "the web asset \(path) is missing: install the minnow binary with its whole Minnow_MinnowServer.resources folder"
     }
 }
