@@ -4,24 +4,6 @@ import ArgumentParser
 import Foundation
 import MinnowServer
 
-/// Where the database is: the same settings `minnow serve` reads.
-struct DatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("data-dir"), help: .init(ConfigurationKey.dataDir.help)) var dataDir: String?
-    @Option(name: .customLong("database-url"), help: .init(ConfigurationKey.databaseURL.help)) var databaseURL: String?
-    @Option(help: "JSON config file (default <data-dir>/minnow.json if it exists).") var config: String?
-
-    func resolve(logLevel: String? = nil) throws -> ServerConfiguration {
-        let flags: [String: String?] = ["data-dir": dataDir, "database-url": databaseURL, "log-level": logLevel]
-        do {
-            return try ConfigurationResolver(
-                flags: flags.compactMapValues { $0 }, environment: ProcessInfo.processInfo.environment, configFile: config
-            ).resolve()
-        } catch let error as ConfigurationError {
-            throw CLIFailure(error.description)
-        }
-    }
-}
-
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",

@@ -2,7 +2,6 @@
 // variable or the config file (flags win, then environment, then file, then defaults).
 import ArgumentParser
 import Foundation
-import Logging
 import MinnowServer
 
 struct Serve: AsyncParsableCommand {
@@ -51,19 +50,8 @@ struct Serve: AsyncParsableCommand {
             "prediction-rate-limit": predictionRateLimit.map(String.init),
             "install-lease": installLease.map(String.init), "tls-cert": tlsCert, "tls-key": tlsKey,
         ]
-        let settings: ServerConfiguration
-        do {
-            settings = try ConfigurationResolver(
-                flags: flags.compactMapValues { $0 }, environment: ProcessInfo.processInfo.environment, configFile: config
-            ).resolve()
-        } catch let error as ConfigurationError {
-            throw CLIFailure(error.description)
-        }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = settings.logLevel
-            return handler
-        }
+        let settings = try ServerSettings.resolve(flags: flags, configFile: config)
+        ServerSettings.startLogging(at: settings.logLevel)
         do {
             try await MinnowServer.serve(settings)
         } catch let error as ConfigurationError {

@@ -3,7 +3,6 @@
 // same PostgreSQL, to run more jobs at once.
 import ArgumentParser
 import Foundation
-import Logging
 import MinnowServer
 
 struct Worker: AsyncParsableCommand {
@@ -28,11 +27,7 @@ struct Worker: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try database.resolve(logLevel: logLevel)
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = settings.logLevel
-            return handler
-        }
+        ServerSettings.startLogging(at: settings.logLevel)
         try await MinnowServer.runWorker(settings, leaseSeconds: Double(leaseSeconds))
     }
 }
