@@ -11,8 +11,8 @@ extension APIHandler {
     func ingestFrame(_ input: Operations.IngestFrame.Input) async throws -> Operations.IngestFrame.Output {
         let (request, principal) = try await authenticated()
         guard let projectID = UUID(uuidString: input.path.projectId), let deviceID = UUID(uuidString: input.path.deviceId),
-              let project = try await principal.projectForFrames(projectID, deviceID: deviceID, on: request.db),
-              let device = try await DeviceRegistry(db: request.db).withDeployment(deviceID, in: projectID)
+              try principal.mayPostFrames(in: projectID, deviceID: deviceID),
+              let (project, device) = try await DeviceRegistry(db: request.db).withProjectAndDeployment(deviceID, in: projectID, ownerID: principal.userID)
         else { return .notFound(.init(body: .json(.notFound("Device")))) }
         if let key = principal.key, let refusal = try await frameLimits(request).admit(key) {
             let (error, wait): (APIError, Int) = switch refusal {

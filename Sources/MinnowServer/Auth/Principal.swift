@@ -42,17 +42,17 @@ enum Principal: Sendable {
         return try await Project.query(on: db).filter(\.$id == id).filter(\.$owner.$id == userID).first()
     }
 
-    /// The project, if this principal may post frames of `deviceID` in it: a person, a key
-    /// with `ingest` for the project, or the camera's own key (another camera's is 403).
-    func projectForFrames(_ id: UUID, deviceID: UUID, on db: any Database) async throws -> Project? {
-        if let key {
-            guard key.projectID == id else { return nil }
-            try key.require(.ingest)
-            if let own = key.deviceID, own != deviceID {
-                throw APIError.forbidden("This key belongs to another camera; it may only post that camera's frames.")
-            }
+    /// Whether this principal may post frames of `deviceID` in project `id` (the project must
+    /// still be theirs): a person, a key with `ingest` for the project, or the camera's own key
+    /// (another camera's is 403). False: answer 404.
+    func mayPostFrames(in id: UUID, deviceID: UUID) throws -> Bool {
+        guard let key else { return true }
+        guard key.projectID == id else { return false }
+        try key.require(.ingest)
+        if let own = key.deviceID, own != deviceID {
+            throw APIError.forbidden("This key belongs to another camera; it may only post that camera's frames.")
         }
-        return try await Project.query(on: db).filter(\.$id == id).filter(\.$owner.$id == userID).first()
+        return true
     }
 
     /// Changing project settings or deleting a project: people only.

@@ -37,9 +37,17 @@ struct DeviceRegistry {
             .with(\.$bridge).with(\.$installedIteration).with(\.$deployment).first()
     }
 
-    /// A device with only its deployment loaded (what reading a camera's frame needs).
-    func withDeployment(_ id: UUID, in projectID: UUID) async throws -> Device? {
-        try await Device.query(on: db).filter(\.$id == id).filter(\.$project.$id == projectID).with(\.$deployment).first()
+    /// A device of `ownerID`'s project with the project and the device's deployment, in one
+    /// query (reading a camera's frame needs nothing else).
+    func withProjectAndDeployment(_ id: UUID, in projectID: UUID, ownerID: UUID) async throws -> (Project, Device)? {
+        guard let device = try await Device.query(on: db)
+            .join(Project.self, on: \Device.$project.$id == \Project.$id)
+            .join(Deployment.self, on: \Device.$deployment.$id == \Deployment.$id, method: .left)
+            .filter(\.$id == id).filter(\.$project.$id == projectID).filter(Project.self, \.$owner.$id == ownerID)
+            .first()
+        else { return nil }
+        device.$deployment.value = .some(device.$deployment.id == nil ? nil : try device.joined(Deployment.self))
+        return (try device.joined(Project.self), device)
     }
 
     func create(in project: Project, kind: DeviceKind = .board, _ changes: Changes) async throws -> Result<Device, DomainFailure> {
