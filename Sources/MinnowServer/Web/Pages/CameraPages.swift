@@ -21,8 +21,9 @@ extension WebRoutes {
         var deviceId: String?
         var from: String?
         var to: String?
-        var minScore: Double?
-        var maxScore: Double?
+        /// Text, as a form sends them (blank when not filled in).
+        var minScore: String?
+        var maxScore: String?
         var cursor: String?
     }
 
@@ -40,12 +41,12 @@ extension WebRoutes {
         func blankIsNil(_ text: String?) -> String? { text.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
         let filter = SightingSearch.Filter(label: blankIsNil(query.label), deviceID: query.deviceId.flatMap(UUID.init(uuidString:)),
                                            from: blankIsNil(query.from).flatMap(Self.utcMinute), to: blankIsNil(query.to).flatMap(Self.utcMinute),
-                                           minScore: query.minScore, maxScore: query.maxScore)
+                                           minScore: blankIsNil(query.minScore).flatMap(Double.init), maxScore: blankIsNil(query.maxScore).flatMap(Double.init))
         let page = try await SightingSearch(db: request.db).search(in: try project.requireID(), filter,
                                                                    after: query.cursor.flatMap(SightingSearch.Cursor.init), limit: 48)
         let cameras = try await Device.query(on: request.db).filter(\.$project.$id == project.requireID()).filter(\.$kind == .camera).sort(\.$name).all()
         let given: [(String, String?)] = [("label", query.label), ("deviceId", query.deviceId), ("from", query.from), ("to", query.to),
-                                          ("minScore", query.minScore.map { "\($0)" }), ("maxScore", query.maxScore.map { "\($0)" })]
+                                          ("minScore", query.minScore), ("maxScore", query.maxScore)]
         let path = "/projects/\(try project.requireID().apiString)/sightings"
         let view = Views.SightingsPage(sightings: page.items.map { $0.api() }, cameras: try cameras.map { (try $0.requireID().apiString, $0.name) },
                                        query: Dictionary(given.compactMap { key, value in value.map { (key, $0) } }, uniquingKeysWith: { $1 }),

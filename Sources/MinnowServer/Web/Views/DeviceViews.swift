@@ -90,6 +90,16 @@ extension Views {
         return "<ul class=\"plain\">\(items)</ul>"
     }
 
+    private static func boardFacts(_ device: Components.Schemas.Device, usb: String) -> HTML {
+        """
+        <dt>Profile</dt><dd>\(device.profile ?? "not known yet")</dd>
+        <dt>Bridge</dt><dd>\(device.bridge ?? "none")\(device.port.map { HTML(" on <code>\($0)</code>") })</dd>
+        <dt>USB</dt><dd>\(usb.isEmpty ? "—" : usb) \(device.usb?.serialNumber.map { "serial \($0)" } ?? "")</dd>
+        <dt>Runs</dt><dd>\(device.installedIterationNumber.map { "Iteration \($0)" } ?? "nothing installed by Minnow")</dd>
+        <dt>Firmware</dt><dd>\(device.installedFirmwareHash.map { HTML("<code>\($0)</code> (as the board printed it)") } ?? "—")</dd>
+        """
+    }
+
     static func installOutcome(_ install: Components.Schemas.Install) -> HTML {
         switch install.status {
         case .failed: "<span class=\"badge status-failed\">failed</span> while \(install.failedStage?.rawValue ?? "?")"
@@ -138,11 +148,7 @@ extension Views {
         <h2>\(device.name) <span class="badge status-\(device.status.rawValue)">\(device.status.rawValue)</span></h2>
         <dl class="facts">
         <dt>Kind</dt><dd>\(device.kind.rawValue)</dd>
-        <dt>Profile</dt><dd>\(device.profile ?? "not known yet")</dd>
-        <dt>Bridge</dt><dd>\(device.bridge ?? "none")\(device.port.map { HTML(" on <code>\($0)</code>") })</dd>
-        <dt>USB</dt><dd>\(usb.isEmpty ? "—" : usb) \(device.usb?.serialNumber.map { "serial \($0)" } ?? "")</dd>
-        <dt>Runs</dt><dd>\(device.installedIterationNumber.map { "Iteration \($0)" } ?? "nothing installed by Minnow")</dd>
-        <dt>Firmware</dt><dd>\(device.installedFirmwareHash.map { HTML("<code>\($0)</code> (as the board printed it)") } ?? "—")</dd>
+        \(device.kind == .camera ? HTML("<dt>Deployment</dt><dd>\(device.deployment ?? "none")</dd>") : boardFacts(device, usb: usb))
         <dt>Last seen</dt><dd>\(Formats.date(device.lastSeenAt))</dd>
         </dl>
         \(errorSummary(errors))
@@ -155,7 +161,7 @@ extension Views {
         """))
         \(page.lastLog.map { HTML("<details><summary>Log of the last install</summary><pre class=\"log\" id=\"install-log\">\($0)</pre></details>") })
         <h2>Observations (\(Formats.count(page.observationCount)))</h2>
-        \(page.observations.isEmpty ? HTML("<p class=\"muted\">The board has reported nothing yet.</p>") : HTML("""
+        \(page.observations.isEmpty ? HTML("<p class=\"muted\">The \(device.kind.rawValue) has reported nothing yet.</p>") : HTML("""
         <div class="table-wrap"><table id="observations">
         <thead><tr><th scope="col">Received</th><th scope="col">Iteration</th><th scope="col">Label</th><th scope="col">Score</th><th scope="col">Ticks</th><th scope="col">Parity</th></tr></thead>
         <tbody>\(observations)</tbody></table></div>
