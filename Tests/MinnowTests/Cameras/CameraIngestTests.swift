@@ -86,6 +86,35 @@ struct CameraIngestTests {
     }
 
     @Test(arguments: TestDatabase.all)
+    func manyCamerasAtOnceAreAllStored(database: TestDatabase) async throws {
+        try await TestServer.with(database) { server in
+            let world = try await CameraWorld.make(server)
+            let (other, otherKey, _) = try await CameraWorld.addCamera("garage", to: world.project, deployment: "stripes", token: world.token, server: server)
+            // act: 48 frames from two cameras at once, committed in shared batches
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<48 {
+                    group.addTask {
+                        let frame = StripeImages.png(horizontal: index % 3 == 0, seed: 2_000 + index)
+                        return index % 2 == 0 ? try await world.post(frame).status : try await world.post(frame, camera: other, key: otherKey).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            // check: every one answered 201 and stored once, with its sighting and its frame
+            #expect(statuses == Array(repeating: 201, count: 48))
+            #expect(try await server.count("observations") == 48)
+            #expect(try await server.count("sightings") == 48)
+            for camera in [world.camera, other] {
+                let page = try await server.request(.GET, "/v1/projects/\(world.project)/devices/\(camera)/observations?perPage=100", token: world.token)
+                #expect((page["metadata"] as? [String: Any])?["total"] as? Int == 24)
+                #expect(page.items.allSatisfy { $0["frame"] as? String == "stored" })
+                let device = try await server.request(.GET, "/v1/projects/\(world.project)/devices/\(camera)", token: world.token)
+                #expect(device["lastSeenAt"] != nil)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
     func cameraKeysPostOnlyTheirCamerasFramesAndBadFramesLoseNothing(database: TestDatabase) async throws {
         try await TestServer.with(database) { server in
             let world = try await CameraWorld.make(server)
