@@ -86,7 +86,7 @@ struct CameraRetentionTests {
             #expect(Set(kept.map { $0.id!.apiString }) == Set(ids.suffix(2)))
             #expect(try await Observation.query(on: server.app.db).count() == 6, "observations stay")
             // their bytes are collected; the kept ones stay
-            try await DatabaseBlobStore(database: server.app.db, references: BlobReferences.all).collectGarbage(gracePeriod: 0)
+            _ = try await DatabaseBlobStore(database: server.app.db, references: BlobReferences.all).collectGarbage(gracePeriod: 0)
             let expiredFrame = try await server.request(.GET, "/v1/projects/\(world.project)/observations/\(ids[0])/frame", token: world.token)
             #expect(expiredFrame.status == 404)
             let keptFrame = try await server.request(.GET, "/v1/projects/\(world.project)/observations/\(ids[2])/frame", token: world.token)

@@ -98,6 +98,9 @@ struct BridgeEndToEndTests {
             // check: success only with the hash the board printed
             #expect(installed.status == 0, "\(installed.stdout)\(installed.stderr)\nbridge: \(bridge.log)")
             #expect(installed.stdout.contains("the board booted firmware"), "\(installed.stdout)")
+            // The board is seen again by the bridge's next heartbeat (on a loaded machine the one
+            // sent while flashing may have found its port busy).
+            try await Self.waitUntilOnline(server, bench)
             let device = try await server.request(.GET, "/v1/projects/\(bench.project)/devices/\(bench.device)", token: bench.token)
             let history = try await server.request(.GET, "/v1/projects/\(bench.project)/devices/\(bench.device)/installs", token: bench.token)
             let install = try #require((history["items"] as? [[String: Any]])?.first)
