@@ -40,6 +40,14 @@ public enum ImageFormat: String, Sendable, Codable {
 
     public var fileExtension: String { self == .jpeg ? "jpg" : "png" }
     public var mediaType: String { self == .jpeg ? "image/jpeg" : "image/png" }
+
+    /// The format a file's first bytes announce (PNG signature, JPEG start-of-image), without
+    /// reading further; nil for anything else. `Image.info(of:)` checks the whole header.
+    public static func announced(by data: Data) -> ImageFormat? {
+        if data.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return .png }
+        if data.starts(with: [0xFF, 0xD8]) { return .jpeg }
+        return nil
+    }
 }
 
 /// What a file's header says, read without decoding the pixels.

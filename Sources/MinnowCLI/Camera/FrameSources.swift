@@ -3,6 +3,7 @@
 // or a V4L2 camera captured every interval by ffmpeg or a command of your own that writes one
 // JPEG or PNG to standard output. Every frame goes into the spool before anything is posted.
 import Foundation
+import Imaging
 import MinnowBridge
 #if canImport(Glibc)
 import Glibc
@@ -119,7 +120,7 @@ struct CaptureFrameSource: FrameSource {
             return []
         }
         captured += 1
-        let ext = data.starts(with: [0x89, 0x50, 0x4E, 0x47]) ? "png" : "jpg"
+        let ext = (ImageFormat.announced(by: data) ?? .jpeg).fileExtension
         return [try spool.add(data, capturedAt: started, name: "capture.\(ext)", key: UUID().uuidString)]
     }
 }

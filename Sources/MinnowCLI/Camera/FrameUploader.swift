@@ -6,6 +6,7 @@
 // because every later frame would be refused the same way.
 import APITypes
 import Foundation
+import Imaging
 import OpenAPIRuntime
 
 struct FrameUploader {
@@ -82,12 +83,10 @@ struct FrameUploader {
 
     private func post(_ data: Data, capturedAt: Date) async throws -> Components.Schemas.Observation {
         let body: Operations.IngestFrame.Input.Body
-        if data.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
-            body = .png(HTTPBody(data))
-        } else if data.starts(with: [0xFF, 0xD8]) {
-            body = .jpeg(HTTPBody(data))
-        } else {
-            body = .binary(HTTPBody(data))
+        switch ImageFormat.announced(by: data) {
+        case .png: body = .png(HTTPBody(data))
+        case .jpeg: body = .jpeg(HTTPBody(data))
+        case nil: body = .binary(HTTPBody(data))
         }
         return try await client.ingestFrame(path: .init(projectId: projectID, deviceId: deviceID),
                                             query: .init(capturedAt: capturedAt), body: body).created.body.json

@@ -4,6 +4,7 @@
 import APITypes
 import Fluent
 import Foundation
+import Imaging
 import OpenAPIRuntime
 import Vapor
 
@@ -80,7 +81,7 @@ extension APIHandler {
               observation.frameStatus == .stored, let id = observation.frameBlobID.flatMap(BlobID.init(hex:)),
               let data = try await blobStore(request).get(id)
         else { return .notFound(.init(body: .json(.notFound("Frame")))) }
-        return .ok(.init(body: data.starts(with: [0x89, 0x50, 0x4E, 0x47]) ? .png(HTTPBody(data)) : .jpeg(HTTPBody(data))))
+        return .ok(.init(body: ImageFormat.announced(by: data) == .png ? .png(HTTPBody(data)) : .jpeg(HTTPBody(data))))
     }
 
     func addObservationsToDataset(_ input: Operations.AddObservationsToDataset.Input) async throws -> Operations.AddObservationsToDataset.Output {

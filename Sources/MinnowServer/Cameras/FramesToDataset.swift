@@ -6,6 +6,7 @@
 import APITypes
 import Fluent
 import Foundation
+import Imaging
 import NIOPosix
 
 struct FramesToDataset {
@@ -89,6 +90,6 @@ struct FramesToDataset {
     static func fileName(of observation: Observation, data: Data) -> String {
         let time = (observation.observedAt ?? observation.receivedAt).ISO8601Format().replacingOccurrences(of: ":", with: "")
         let device = observation.$device.value?.name ?? "camera"
-        return "\(device)-\(time).\(data.starts(with: [0x89, 0x50, 0x4E, 0x47]) ? "png" : "jpg")"
+        return "\(device)-\(time).\((ImageFormat.announced(by: data) ?? .jpeg).fileExtension)"
     }
 }
