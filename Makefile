@@ -5,14 +5,14 @@ PORT       ?= 8080
 VENV       := .venv
 PYTHON     := $(VENV)/bin/python
 
-.PHONY: run test deps test-deps build release venv venv-tflm2024 lint-web engine-test server-test browser-test contract-test clean
+.PHONY: run test deps test-deps build release venv venv-tflm2024 lint-web lint-swift format engine-test server-test browser-test contract-test clean
 
 ## Installs what is missing, builds (release) and serves on SQLite in $(DATA_DIR).
 run: deps release
 	.build/release/minnow serve --data-dir $(DATA_DIR) --port $(PORT)
 
-## Runs the whole test suite: web asset lint, engine, server (SQLite and PostgreSQL), CLI, browser, contract.
-test: test-deps venv venv-tflm2024 lint-web engine-test server-test browser-test contract-test
+## Runs the whole test suite: Swift and web asset lint, engine, server (SQLite and PostgreSQL), CLI, browser, contract.
+test: test-deps venv venv-tflm2024 lint-swift lint-web engine-test server-test browser-test contract-test
 
 deps:
 	scripts/install-deps.sh run
@@ -45,6 +45,15 @@ venv-tflm2024: .venv-tflm2024/.installed
 ## and what the Content-Security-Policy would block.
 lint-web: venv
 	$(PYTHON) scripts/lint-web-assets.py
+
+## Swift formatting (.swift-format, swift-format from the toolchain): `make format` applies it,
+## `make lint-swift` fails on any difference. The engine is formatted; the server follows.
+SWIFT_FORMATTED := Engine/Package.swift Engine/Sources Engine/Tests
+lint-swift:
+	$(SWIFT) format lint --strict --recursive --configuration .swift-format $(SWIFT_FORMATTED)
+
+format:
+	$(SWIFT) format format --in-place --recursive --configuration .swift-format $(SWIFT_FORMATTED)
 
 engine-test:
 	cd Engine && $(SWIFT) test

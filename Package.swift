@@ -3,6 +3,18 @@
 // and the command-line client; the learning engine is the local package in Engine/.
 import PackageDescription
 
+/// The engine modules the core, the worker and the server read models and images with.
+let engineModules: [Target.Dependency] = ["Imaging", "NeuralNet", "Int8Inference", "TFLite", "Firmware"].map {
+    .product(name: $0, package: "Engine")
+}
+
+/// Both databases, through FluentKit's drivers (no Vapor).
+let databaseDrivers: [Target.Dependency] = [
+    .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+    .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+    .product(name: "SQLKit", package: "sql-kit"),
+]
+
 let package = Package(
     name: "Minnow",
     platforms: [.macOS(.v14)],
@@ -13,6 +25,7 @@ let package = Package(
         .package(path: "Engine"),
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
         .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
@@ -34,25 +47,41 @@ let package = Package(
             resources: [.copy("openapi.yaml")],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
+        // The persistent core: Fluent models and migrations, blobs, the job queue, datasets and
+        // the domain actions shared by the server and the worker. No Vapor: FluentKit and the drivers.
+        .target(
+            name: "MinnowCore",
+            dependencies: [
+                "APITypes",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "BinaryFormats", package: "Engine"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ] + databaseDrivers + engineModules
+        ),
+        // Job execution (`minnow worker`): training, evaluation, firmware builds. No Vapor, no web.
+        .target(
+            name: "MinnowWorker",
+            dependencies: [
+                "MinnowCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+            ] + engineModules
+        ),
+        // The Vapor app: configuration, authentication, API handlers, web pages, operations routes.
         .target(
             name: "MinnowServer",
             dependencies: [
                 "APITypes",
+                "MinnowCore",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
-                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
-                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Imaging", package: "Engine"),
-                .product(name: "NeuralNet", package: "Engine"),
-                .product(name: "Int8", package: "Engine"),
-                .product(name: "TFLite", package: "Engine"),
-                .product(name: "Firmware", package: "Engine"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ],
+            ] + databaseDrivers + engineModules,
             resources: [.copy("Web/Assets")]  // the web app's script and stylesheet, read at start-up
         ),
         // The bridge agent's device side: USB discovery from sysfs, serial ports, flashers and the
@@ -62,6 +91,8 @@ let package = Package(
             name: "MinnowCLI",
             dependencies: [
                 "APITypes",
+                "MinnowCore",
+                "MinnowWorker",
                 "MinnowServer",
                 "MinnowBridge",
                 .product(name: "EngineCommands", package: "Engine"),
@@ -77,11 +108,14 @@ let package = Package(
         .testTarget(
             name: "MinnowTests",
             dependencies: [
+                "MinnowCore",
+                "MinnowWorker",
                 "MinnowServer",
                 "MinnowBridge",
                 "minnow",
+                .product(name: "BinaryFormats", package: "Engine"),
                 .product(name: "Imaging", package: "Engine"),
-                .product(name: "Int8", package: "Engine"),
+                .product(name: "Int8Inference", package: "Engine"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

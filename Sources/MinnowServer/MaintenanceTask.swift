@@ -3,6 +3,7 @@
 // expire camera frames as each project's retention says, delete archives no import holds and
 // blobs nothing refers to any more.
 import Fluent
+import MinnowCore
 import Synchronization
 import Vapor
 

@@ -1,4 +1,6 @@
 // The long-lived services one server shares between requests, made once in `configure`.
+import Foundation
+import MinnowCore
 import Prometheus
 import Vapor
 
@@ -28,5 +30,29 @@ struct MinnowServices: Sendable {
     /// Where `configure` leaves them in the application, for tools and tests.
     struct Key: StorageKey {
         typealias Value = MinnowServices
+    }
+}
+
+extension MinnowServices {
+    /// One server's services over its signing secret; `configure` and the handler unit tests
+    /// make them here.
+    init(config: ServerConfiguration, secret: Data, dummyPasswordHash: String) {
+        let models = ModelCache()
+        let metrics = PrometheusCollectorRegistry()
+        let predictionStats = PredictionStats()
+        self.init(
+            config: config,
+            authenticator: Authenticator(tokens: AccessTokens(secret: secret, lifetime: config.accessTokenLifetime), csrf: CSRFTokens(secret: secret)),
+            loginLimiter: LoginRateLimiter(limits: config.loginLimits),
+            metrics: metrics,
+            dummyPasswordHash: dummyPasswordHash,
+            models: models,
+            deployments: DeploymentDirectory(models: models, metrics: metrics, stats: predictionStats),
+            predictionStats: predictionStats,
+            predictionLimiter: .predictions(metrics: metrics),
+            frameLimiter: .frames(metrics: metrics),
+            frameWriter: FrameWriter(),
+            secretReveal: SecretReveal(secret: secret)
+        )
     }
 }

@@ -1,7 +1,7 @@
 // The one place that wires the server together. `minnow serve` and the tests both call it;
 // the tests pass a configuration of their own (temporary directory, fast bcrypt).
 import Fluent
-import Prometheus
+import MinnowCore
 import Vapor
 
 public func configure(_ app: Application, _ config: ServerConfiguration) async throws {
@@ -24,50 +24,41 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
         // spread its allocations over more malloc arenas — 3x the RSS in the soak.)
         app.threadPool = NIOThreadPool(numberOfThreads: max(8, 4 * System.coreCount))
     }
-    try DatabaseSetup.use(config, on: app)
-    DatabaseSetup.registerMigrations(on: app)
+    try DatabaseSetup.use(config, on: app.databases)
+    DatabaseSetup.registerMigrations(on: app.migrations)
     try await app.autoMigrate()
-    try await DatabaseSetup.tune(config, on: app)
+    try await DatabaseSetup.tune(config, databases: app.databases, on: app.eventLoopGroup, logger: app.logger)
 
-    let secret = try SigningSecret.loadOrCreate(at: config.resolvedSecretFile)
-    let models = ModelCache()
-    let metrics = PrometheusCollectorRegistry()
-    let predictionStats = PredictionStats()
     let services = MinnowServices(
-        config: config,
-        authenticator: Authenticator(tokens: AccessTokens(secret: secret, lifetime: config.accessTokenLifetime), csrf: CSRFTokens(secret: secret)),
-        loginLimiter: LoginRateLimiter(limits: config.loginLimits),
-        metrics: metrics,
-        dummyPasswordHash: try app.password.hash(UUID().uuidString),
-        models: models,
-        deployments: DeploymentDirectory(models: models, metrics: metrics, stats: predictionStats),
-        predictionStats: predictionStats,
-        predictionLimiter: .predictions(metrics: metrics),
-        frameLimiter: .frames(metrics: metrics),
-        frameWriter: FrameWriter(),
-        secretReveal: SecretReveal(secret: secret)
+        config: config, secret: try SigningSecret.loadOrCreate(at: config.resolvedSecretFile),
+        dummyPasswordHash: try app.password.hash(UUID().uuidString)
     )
     app.storage[MinnowServices.Key.self] = services
-    app.lifecycle.use(services.predictionStats)
+    app.lifecycle.use(PredictionStatsFlushing(stats: services.predictionStats))
 
+    let drain = RequestDrain()
     app.middleware = Middlewares()
+    app.middleware.use(drain)
     app.middleware.use(RequestObservationMiddleware(metrics: services.metrics))
     app.middleware.use(SecureHeadersMiddleware(servesTLS: config.usesTLS))
     app.middleware.use(ErrorMiddleware())
 
     OperationsRoutes.register(on: app, metrics: services.metrics, scheme: config.scheme)
     try WebRoutes(services: services).register(on: app)
-    try APIHandler(services: services).registerHandlers(
+    try APIHandler(APIDependencies(app: app, services: services)).registerHandlers(
         on: APITransport(routes: app),
         configuration: .minnow,  // compact JSON (no indentation to write and send), RFC 3339 dates with or without fractions
         middlewares: [BodyLimitMiddleware(defaultLimit: config.maxJSONBodyBytes, limits: Limits.perOperation)]
     )
     app.lifecycle.use(MaintenanceTask(interval: .seconds(600), spool: ImportJob.spoolDirectory(dataDirectory: config.dataDirectory),
-                                      metrics: CameraMetrics(registry: metrics)))
+                                      metrics: CameraMetrics(registry: services.metrics)))
+    app.lifecycle.use(FreedMemoryTask(interval: .seconds(30)))
+    app.lifecycle.use(drain)  // last in, first to shut down: requests finish before anything closes
 }
 
 /// Runs a server until SIGINT or SIGTERM, then shuts down gracefully (in-flight requests finish).
 public func serve(_ config: ServerConfiguration) async throws {
+    FreedMemory.limitArenas()
     let app = try await Application.make(Environment(name: "production", arguments: ["minnow"]))
     do {
         try await configure(app, config)

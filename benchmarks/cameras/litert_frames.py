@@ -13,6 +13,7 @@ detections as JSON. It stores nothing durable: each answer is appended to a list
 Usage: litert_frames.py MODEL.tflite PORT LABELS_JSON
 """
 import json
+import os
 import sys
 import threading
 import time
@@ -20,24 +21,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 
 import numpy as np
-from ai_edge_litert.interpreter import Interpreter
 from PIL import Image
 
-MODEL = open(sys.argv[1], "rb").read()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from litert_peer import PerThreadInterpreter, answer_json  # noqa: E402
+
 LABELS = json.loads(sys.argv[3])
-local = threading.local()
+interpreter = PerThreadInterpreter(open(sys.argv[1], "rb").read())
 seen = []                 # every answer, in memory only
 seen_lock = threading.Lock()
-
-
-def interpreter():
-    if not hasattr(local, "interpreter"):
-        it = Interpreter(model_content=MODEL, num_threads=1)
-        it.allocate_tensors()
-        local.interpreter = it
-        local.input = it.get_input_details()[0]
-        local.output = it.get_output_details()[0]
-    return local.interpreter, local.input, local.output
 
 
 def centroids(cells, height, width):
@@ -67,7 +59,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         with seen_lock:
-            self.answer({"frames": len(seen)})
+            answer_json(self, {"frames": len(seen)})
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -92,15 +84,7 @@ class Handler(BaseHTTPRequestHandler):
                   "frameWidth": image.width, "frameHeight": image.height, "receivedAt": time.time()}
         with seen_lock:
             seen.append(answer)
-        self.answer(answer, 201)
-
-    def answer(self, value, status=200):
-        data = json.dumps(value).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        answer_json(self, answer, 201)
 
     def log_message(self, *args):
         pass

@@ -11,8 +11,12 @@ callback. The first epoch (tracing, warm-up) is reported but excluded from the s
 exactly as the Swift engine's figures are computed by benchmarks/engine/summarize.py.
 TensorFlow is pinned to 2 threads (intra-op 2, inter-op 2 — TensorFlow's own choice on 2 cores,
 measured faster here than inter-op 1 — and OpenMP 2) before it loads.
+Settings (issue 15: compare against the fastest Keras one can configure): "default" (eager
+graph functions, one step per call), "xla" (`jit_compile=True`), "steps" (`steps_per_execution`
+64: one call runs 64 batches), "xla-steps" (both). The runner measures each and compares
+against the fastest.
 Prints one JSON line per run.
-Usage: keras_peer.py a EPOCHS | keras_peer.py b STEPS_PER_EPOCH [EPOCHS]
+Usage: keras_peer.py a EPOCHS [SETTING] | keras_peer.py b STEPS_PER_EPOCH [EPOCHS [SETTING]]
 """
 import gzip, json, os, resource, sys, time
 
@@ -28,6 +32,12 @@ tf.config.threading.set_intra_op_parallelism_threads(THREADS)
 tf.config.threading.set_inter_op_parallelism_threads(THREADS)
 keras = tf.keras
 DATA = "/usr/share/datasets/fashion-mnist"
+SETTINGS = {
+    "default": {},
+    "xla": {"jit_compile": True},
+    "steps": {"steps_per_execution": 64},
+    "xla-steps": {"jit_compile": True, "steps_per_execution": 64},
+}
 
 
 def idx(name):
@@ -63,7 +73,7 @@ def train(model, x, y, batch, epochs):
     return [len(x) / seconds for seconds in timer.seconds]
 
 
-def workload_a(epochs):
+def workload_a(epochs, setting):
     x = idx("train-images-idx3-ubyte.gz").astype("float32")[..., None] / 255
     y = idx("train-labels-idx1-ubyte.gz").astype("int64")
     xt = idx("t10k-images-idx3-ubyte.gz").astype("float32")[..., None] / 255
@@ -76,29 +86,33 @@ def workload_a(epochs):
         keras.layers.Flatten(), keras.layers.Dense(10),
     ])
     model.compile(optimizer=keras.optimizers.Adam(1e-3),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"],
+                  **SETTINGS[setting])
     rates = train(model, x, y, 64, epochs)
     _, accuracy = model.evaluate(xt, yt, batch_size=256, verbose=0)
     print(json.dumps({"workload": "A", "engine": "keras", "tensorflow": tf.__version__, "keras": keras.__version__,
-                      "threads": THREADS, "epochs": epochs, "epochImagesPerSecond": rates, "testAccuracy": accuracy,
+                      "threads": THREADS, "setting": setting, "epochs": epochs, "epochImagesPerSecond": rates,
+                      "testAccuracy": accuracy,
                       "parameters": model.count_params(), "peakMemoryMB": peak_mb()}))
 
 
-def workload_b(steps, epochs):
+def workload_b(steps, epochs, setting):
     keras.utils.set_random_seed(1)
     model = keras.applications.MobileNet(input_shape=(96, 96, 1), alpha=0.25, weights=None, classes=2)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.SparseCategoricalCrossentropy())
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.SparseCategoricalCrossentropy(),
+                  **SETTINGS[setting])
     rng = np.random.default_rng(5)
     n = 32 * steps
     x = rng.random((n, 96, 96, 1), dtype=np.float32)
     y = rng.integers(0, 2, n)
     rates = train(model, x, y, 32, epochs)
-    print(json.dumps({"workload": "B", "engine": "keras", "threads": THREADS, "epochImagesPerSecond": rates,
+    print(json.dumps({"workload": "B", "engine": "keras", "threads": THREADS, "setting": setting, "epochImagesPerSecond": rates,
                       "parameters": model.count_params(), "peakMemoryMB": peak_mb()}))
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "a":
-        workload_a(int(sys.argv[2]))
+        workload_a(int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "default")
     else:
-        workload_b(int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 3)
+        workload_b(int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 3,
+                   sys.argv[4] if len(sys.argv) > 4 else "default")

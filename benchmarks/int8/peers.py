@@ -2,8 +2,9 @@
 
 TFLite Micro's Python interpreter (reference kernels) and LiteRT (default XNNPACK delegate,
 and built-in kernels only), one thread, µs per image over Fashion-MNIST test images
-quantised with the model's input parameters; also TFLite Micro's arena use. One JSON line
-per engine. Usage: peers.py MODEL.tflite [IMAGES]
+quantised with the model's input parameters (for a 28x28x1 input; any other input shape gets
+seeded random int8 inputs, latency only, as Int8Benchmark does); also TFLite Micro's arena
+use. One JSON line per engine. Usage: peers.py MODEL.tflite [IMAGES]
 """
 import gzip
 import json
@@ -48,8 +49,13 @@ def main():
     model = open(path, "rb").read()
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
     probe = Interpreter(model_content=model)
-    scale, zero_point = probe.get_input_details()[0]["quantization"]
-    xs = images(count, scale, zero_point)
+    details = probe.get_input_details()[0]
+    scale, zero_point = details["quantization"]
+    shape = tuple(details["shape"])
+    if shape == (1, 28, 28, 1):
+        xs = images(count, scale, zero_point)
+    else:
+        xs = np.random.default_rng(1).integers(-128, 128, size=(count,) + shape, dtype=np.int8)
 
     from tflite_micro.python.tflite_micro import runtime
     tflm = runtime.Interpreter.from_bytes(model, arena_size=256 * 1024)

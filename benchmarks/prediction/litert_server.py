@@ -6,28 +6,19 @@ parameters, run LiteRT (one interpreter per thread), answer the label scores as 
 Usage: litert_server.py MODEL.tflite PORT LABELS_JSON
 """
 import json
+import os
 import sys
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 
 import numpy as np
-from ai_edge_litert.interpreter import Interpreter
 from PIL import Image
 
-MODEL = open(sys.argv[1], "rb").read()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from litert_peer import PerThreadInterpreter, answer_json  # noqa: E402
+
 LABELS = json.loads(sys.argv[3])
-local = threading.local()
-
-
-def interpreter():
-    if not hasattr(local, "interpreter"):
-        it = Interpreter(model_content=MODEL, num_threads=1)
-        it.allocate_tensors()
-        local.interpreter = it
-        local.input = it.get_input_details()[0]
-        local.output = it.get_output_details()[0]
-    return local.interpreter, local.input, local.output
+interpreter = PerThreadInterpreter(open(sys.argv[1], "rb").read())
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -44,12 +35,7 @@ class Handler(BaseHTTPRequestHandler):
         oscale, ozero = out["quantization"]
         scores = (it.get_tensor(out["index"]).astype(np.float32).reshape(-1) - ozero) * oscale
         order = np.argsort(-scores)
-        answer = json.dumps({"label": LABELS[order[0]], "scores": [{"label": LABELS[i], "score": float(scores[i])} for i in order]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
+        answer_json(self, {"label": LABELS[order[0]], "scores": [{"label": LABELS[i], "score": float(scores[i])} for i in order]})
 
     def log_message(self, *args):
         pass

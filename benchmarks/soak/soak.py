@@ -16,7 +16,8 @@ Every response is checked: a status other than the one the route answers when al
 a body that does not say what it should (a rejected upload, a failed job or training, a zip
 that does not open, a prediction without scores) or a connection error is an error of its
 route. Meanwhile the server process's VmRSS (and its workers') is read from /proc every
-SAMPLE seconds. Prints per-route counts, errors and p50/p99 latency, what was completed,
+SAMPLE seconds, with its anonymous part (heap and stacks, where growth shows; the rest is the
+mapped binary). Prints per-route counts, errors and p50/p99 latency, what was completed,
 and memory after warm-up: start, end, max and the least-squares slope per minute.
 Exit status 1 when there was any error.
 """
@@ -201,7 +202,7 @@ def children(pid):
     return found
 
 
-samples = []          # {t, server MiB, workers MiB, fds, threads} of the server process (workers: their RSS)
+samples = []          # {t, server MiB, anon MiB, workers MiB, fds, threads} of the server process (workers: their RSS)
 workers_seen = set()
 
 
@@ -220,7 +221,8 @@ def sample_memory():
             fds = 0
         if "start" not in fd_snapshots and load_started.is_set() and time.monotonic() >= load_started.at + WARMUP:
             fd_snapshots["start"] = fd_kinds(PID)
-        samples.append({"t": time.monotonic(), "server": server / 1024, "workers": sum(rss_kib(p) or 0 for p in pids) / 1024,
+        samples.append({"t": time.monotonic(), "server": server / 1024, "anon": (rss_kib(PID, "RssAnon") or 0) / 1024,
+                        "workers": sum(rss_kib(p) or 0 for p in pids) / 1024,
                         "fds": fds, "threads": rss_kib(PID, "Threads") or 0})
         stop.wait(SAMPLE)
 
@@ -322,6 +324,8 @@ def sse(client, route, path, seconds=None):
             stats.record(route, time.monotonic() - start, f"connection error: {type(error).__name__}: {error}")
             return None
     if events == 0:
+        if stop.is_set():
+            return None  # the run ended before the first event came: not the server's failure
         stats.record(route, time.monotonic() - start, "no events")
         return None
     stats.record(route, time.monotonic() - start)
@@ -362,6 +366,8 @@ def train_once(client, project, epochs, sse_follow=False):
     if final is None:
         return None
     iteration = final.json()
+    if iteration["status"] in ("queued", "running") and stop.is_set() and setup_done.is_set():
+        return None  # the run ended while it trained (the event stream stops then): not the server's failure
     if iteration["status"] != "succeeded":
         stats.record(TRAINING, time.monotonic() - started, f"iteration {iteration['number']} {iteration['status']}: {iteration.get('error')}")
         return None
@@ -646,6 +652,7 @@ def report(load_start, load_end, client):
     print(f"memory (VmRSS every {SAMPLE:g} s, {len(window)} samples from {WARMUP:.0f} s of load to its end, {minutes:.1f} min; "
           f"server {before[-1] if before else 0:.1f} MiB after seeding, peak VmHWM {(rss_kib(PID, 'VmHWM') or 0) / 1024:.1f} MiB):")
     start, slope = line("server RSS", "server")
+    line("server RssAnon", "anon")  # heap and stacks: VmRSS less the mapped binary and files
     line("worker(s) RSS", "workers")
     line("server open files", "fds", "", 0)
     line("server threads", "threads", "", 0)

@@ -5,7 +5,9 @@ import ArgumentParser
 
 /// Commands the `minnow` executable mounts as subcommands.
 public struct EngineCommands {
-    public static let all: [ParsableCommand.Type] = [TrainLocal.self, ExportModel.self, InspectModel.self, RunModel.self]
+    public static let all: [ParsableCommand.Type] = [
+        TrainLocal.self, ExportModel.self, InspectModel.self, RunModel.self,
+    ]
 }
 
 /// `minnow-engine`: development entry point (train-local plus benchmarks).

@@ -4,8 +4,7 @@
 
 import ArgumentParser
 import Foundation
-import Imaging
-import Int8
+import Int8Inference
 import NeuralNet
 import TrainingData
 
@@ -19,7 +18,8 @@ enum Int8CommandSupport {
             return FolderDataset(train: train, test: test, labels: FashionMNIST.classNames)
         }
         let arch = model.architecture
-        return try FolderDataset.load(directory: url, width: arch.inputWidth, height: arch.inputHeight, preprocessing: model.preprocessing)
+        return try FolderDataset.load(
+            directory: url, width: arch.inputWidth, height: arch.inputHeight, preprocessing: model.preprocessing)
     }
 
     /// Decodes an image file and fits it to `model`'s input (size, colour, resize mode), quantised.
@@ -27,11 +27,9 @@ enum Int8CommandSupport {
         let shape = model.inputTensor.shape
         guard shape.count == 4 else { throw ValidationError("the model's input is not an image (shape \(shape))") }
         let preprocessing = model.preprocessing ?? Preprocessing(color: shape[3] == 3 ? .rgb : .grayscale)
-        let image = try Image(decoding: Data(contentsOf: URL(fileURLWithPath: path)))
-        let color: Imaging.ColorMode = preprocessing.color == .grayscale ? .grayscale : .rgb
-        let mode = Imaging.ResizeMode(rawValue: preprocessing.resizeMode.rawValue) ?? .squash
-        let fitted = image.prepared(width: shape[2], height: shape[1], mode: mode, color: color)
-        return model.quantizeInput(preprocessing.normalize(fitted.pixels))
+        let fitted = try preprocessing.pixels(
+            decoding: Data(contentsOf: URL(fileURLWithPath: path)), width: shape[2], height: shape[1])
+        return model.quantizeInput(preprocessing.normalize(fitted))
     }
 
     /// JSON text of an Encodable value (sorted keys).

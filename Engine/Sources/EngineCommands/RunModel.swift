@@ -3,7 +3,7 @@
 
 import ArgumentParser
 import Foundation
-import Int8
+import Int8Inference
 import TFLite
 
 public struct RunModel: ParsableCommand {
@@ -56,7 +56,9 @@ public struct RunModel: ParsableCommand {
             let output = runtime.run(input)
             let scores = int8.dequantizeOutput(output)
             let best = scores.indices.max { scores[$0] < scores[$1] } ?? 0
-            return Result(image: path, output: output, scores: scores, label: best < int8.labels.count ? int8.labels[best] : "class \(best)", index: best)
+            return Result(
+                image: path, output: output, scores: scores,
+                label: best < int8.labels.count ? int8.labels[best] : "class \(best)", index: best)
         }
     }
 

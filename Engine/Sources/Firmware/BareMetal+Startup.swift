@@ -6,51 +6,51 @@
 enum BareMetal {
     /// `startup.c`: vectors for the core exceptions and IRQs 0–31, then Reset_Handler → main().
     static let startup = #"""
-    /* startup.c: vector table and reset handler for Minnow's bare-metal images (Cortex-M). */
-    #include <stdint.h>
+        /* startup.c: vector table and reset handler for Minnow's bare-metal images (Cortex-M). */
+        #include <stdint.h>
 
-    extern uint32_t __stack_top, __data_load, __data_start, __data_end, __bss_start, __bss_end;
-    int main(void);
+        extern uint32_t __stack_top, __data_load, __data_start, __data_end, __bss_start, __bss_end;
+        int main(void);
 
-    void Reset_Handler(void);
-    void Default_Handler(void);
-    void Fault_Handler(void);
-    void NMI_Handler(void) __attribute__((weak, alias("Default_Handler")));
-    void SVC_Handler(void) __attribute__((weak, alias("Default_Handler")));
-    void PendSV_Handler(void) __attribute__((weak, alias("Default_Handler")));
-    void SysTick_Handler(void) __attribute__((weak, alias("Default_Handler")));
-    void UART0RX_Handler(void) __attribute__((weak, alias("Default_Handler")));
+        void Reset_Handler(void);
+        void Default_Handler(void);
+        void Fault_Handler(void);
+        void NMI_Handler(void) __attribute__((weak, alias("Default_Handler")));
+        void SVC_Handler(void) __attribute__((weak, alias("Default_Handler")));
+        void PendSV_Handler(void) __attribute__((weak, alias("Default_Handler")));
+        void SysTick_Handler(void) __attribute__((weak, alias("Default_Handler")));
+        void UART0RX_Handler(void) __attribute__((weak, alias("Default_Handler")));
 
-    __attribute__((section(".vectors"), used))
-    void (*const mn_vectors[16 + 32])(void) = {
-        (void (*)(void))&__stack_top, Reset_Handler, NMI_Handler, Fault_Handler,
-        Fault_Handler, Fault_Handler, Fault_Handler, 0, 0, 0, 0, SVC_Handler, Default_Handler, 0, PendSV_Handler, SysTick_Handler,
-        UART0RX_Handler, /* IRQ 0: UART0 RX on the MPS2 boards; IRQs 1-31 take the default handler */
-        Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-        Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-        Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-        Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
-        Default_Handler, Default_Handler, Default_Handler,
-    };
+        __attribute__((section(".vectors"), used))
+        void (*const mn_vectors[16 + 32])(void) = {
+            (void (*)(void))&__stack_top, Reset_Handler, NMI_Handler, Fault_Handler,
+            Fault_Handler, Fault_Handler, Fault_Handler, 0, 0, 0, 0, SVC_Handler, Default_Handler, 0, PendSV_Handler, SysTick_Handler,
+            UART0RX_Handler, /* IRQ 0: UART0 RX on the MPS2 boards; IRQs 1-31 take the default handler */
+            Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
+            Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
+            Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
+            Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
+            Default_Handler, Default_Handler, Default_Handler,
+        };
 
-    void Reset_Handler(void) {
-        uint32_t *src = &__data_load, *dst = &__data_start;
-        while (dst < &__data_end) *dst++ = *src++;
-        for (dst = &__bss_start; dst < &__bss_end;) *dst++ = 0;
-    #if defined(__ARM_FP)
-        /* CPACR: full access to CP10 and CP11 (the FPU) before any floating-point instruction. */
-        *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
-        __asm volatile ("dsb\n isb");
-    #endif
-        main();
-        for (;;) __asm volatile ("wfi");
-    }
+        void Reset_Handler(void) {
+            uint32_t *src = &__data_load, *dst = &__data_start;
+            while (dst < &__data_end) *dst++ = *src++;
+            for (dst = &__bss_start; dst < &__bss_end;) *dst++ = 0;
+        #if defined(__ARM_FP)
+            /* CPACR: full access to CP10 and CP11 (the FPU) before any floating-point instruction. */
+            *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
+            __asm volatile ("dsb\n isb");
+        #endif
+            main();
+            for (;;) __asm volatile ("wfi");
+        }
 
-    /* An unexpected interrupt or a fault: stop here (a debugger shows where). */
-    void Default_Handler(void) { for (;;) {} }
-    void Fault_Handler(void) { for (;;) {} }
+        /* An unexpected interrupt or a fault: stop here (a debugger shows where). */
+        void Default_Handler(void) { for (;;) {} }
+        void Fault_Handler(void) { for (;;) {} }
 
-    """#
+        """#
 
     /// The linker script: code and constants in the machine's code memory, data, bss and stack in RAM.
     static func linkerScript(for machine: EmulatedMachine) -> String {

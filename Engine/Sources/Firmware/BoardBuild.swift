@@ -45,17 +45,25 @@ public struct BoardBuildError: Error, CustomStringConvertible {
 public enum BoardBuild {
     /// Compiles `library` for `board` and reports real section sizes, and instructions per
     /// inference measured under qemu when `measureLatency` and qemu and newlib are available.
-    public static func build(_ library: CLibrary, for board: BoardProfile, measureLatency: Bool = true,
-                             compiler: String = "arm-none-eabi-gcc") throws -> MemoryReport {
+    public static func build(
+        _ library: CLibrary, for board: BoardProfile, measureLatency: Bool = true,
+        compiler: String = "arm-none-eabi-gcc"
+    ) throws -> MemoryReport {
         let flags = board.estimateOnly ? BoardProfile.named("nano33ble")!.compilerFlags : board.compilerFlags
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-board-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        try library.header.write(to: dir.appendingPathComponent(library.headerFileName), atomically: true, encoding: .utf8)
-        try library.source.write(to: dir.appendingPathComponent(library.sourceFileName), atomically: true, encoding: .utf8)
+        try library.header.write(
+            to: dir.appendingPathComponent(library.headerFileName), atomically: true, encoding: .utf8)
+        try library.source.write(
+            to: dir.appendingPathComponent(library.sourceFileName), atomically: true, encoding: .utf8)
         let object = dir.appendingPathComponent("model.o").path
-        _ = try run(compiler, flags + ["-Os", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-c",
-                                       dir.appendingPathComponent(library.sourceFileName).path, "-o", object])
+        _ = try run(
+            compiler,
+            flags + [
+                "-Os", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-c",
+                dir.appendingPathComponent(library.sourceFileName).path, "-o", object,
+            ])
         let sizeTool = compiler.replacingOccurrences(of: "gcc", with: "size")
         var sections: [String: Int] = [:]
         for line in try run(sizeTool, ["-A", object]).split(separator: "\n") {
@@ -66,10 +74,11 @@ public enum BoardBuild {
         let flash = total(".text") + total(".rodata") + total(".data")
         let ram = total(".data") + total(".bss")
         let latency = LatencyEstimate.latency(library, for: board, measure: measureLatency)
-        return MemoryReport(board: board.name, flashBytes: flash, ramBytes: ram, arenaBytes: library.arenaSize, macs: library.macs,
-                            instructions: latency.instructions, milliseconds: board.milliseconds(instructions: latency.instructions),
-                            latencyMethod: latency.method, latencyNote: latency.note,
-                            boardFlashBytes: board.flashBytes, boardRAMBytes: board.ramBytes, estimated: board.estimateOnly)
+        return MemoryReport(
+            board: board.name, flashBytes: flash, ramBytes: ram, arenaBytes: library.arenaSize, macs: library.macs,
+            instructions: latency.instructions, milliseconds: board.milliseconds(instructions: latency.instructions),
+            latencyMethod: latency.method, latencyNote: latency.note,
+            boardFlashBytes: board.flashBytes, boardRAMBytes: board.ramBytes, estimated: board.estimateOnly)
     }
 
     /// True when `compiler` is an executable on the PATH, so `build` can measure.
@@ -86,7 +95,8 @@ public enum BoardBuild {
         process.standardOutput = pipe
         process.standardError = pipe
         do { try process.run() } catch {
-            throw BoardBuildError(description: "cannot run \(tool): install gcc-arm-none-eabi (scripts/install-deps.sh)")
+            throw BoardBuildError(
+                description: "cannot run \(tool): install gcc-arm-none-eabi (scripts/install-deps.sh)")
         }
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         // Closed now, not when the Pipe is freed: Foundation keeps a Process (and its pipes) until

@@ -28,23 +28,44 @@ public struct BoardProfile: Sendable, Equatable {
     static let m7Flags = ["-mcpu=cortex-m7", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-d16"]
 
     public static let all: [BoardProfile] = [
-        BoardProfile(name: "nano33ble", displayName: "Arduino Nano 33 BLE Sense (nRF52840)", cpu: "Cortex-M4F", compilerFlags: m4Flags,
-                     clockMHz: 64, flashBytes: 1 << 20, ramBytes: 256 << 10, estimateOnly: false, latencyMachine: .mps2AN386, emulated: false),
-        BoardProfile(name: "pico", displayName: "Raspberry Pi Pico (RP2040)", cpu: "Cortex-M0+", compilerFlags: ["-mcpu=cortex-m0plus", "-mthumb"],
-                     clockMHz: 133, flashBytes: 2 << 20, ramBytes: 264 << 10, estimateOnly: false, latencyMachine: .microbit, emulated: false),
-        BoardProfile(name: "nucleo-l4r5zi", displayName: "STM32 Nucleo-L4R5ZI", cpu: "Cortex-M4F", compilerFlags: m4Flags,
-                     clockMHz: 120, flashBytes: 2 << 20, ramBytes: 640 << 10, estimateOnly: false, latencyMachine: .mps2AN386, emulated: false),
-        BoardProfile(name: "portenta-h7", displayName: "Arduino Portenta H7 / Nicla Vision (STM32H747)", cpu: "Cortex-M7", compilerFlags: m7Flags,
-                     clockMHz: 480, flashBytes: 2 << 20, ramBytes: 1 << 20, estimateOnly: false, latencyMachine: .mps2AN500, emulated: false),
-        BoardProfile(name: "esp32-s3", displayName: "ESP32-S3 (Xtensa LX7)", cpu: "Xtensa LX7", compilerFlags: [],
-                     clockMHz: 240, flashBytes: 8 << 20, ramBytes: 512 << 10, estimateOnly: true, latencyMachine: nil, emulated: false),
-        BoardProfile(name: "mps2-an386", displayName: "Emulated Arm MPS2 AN386 (Cortex-M4, qemu)", cpu: "Cortex-M4F", compilerFlags: m4Flags,
-                     clockMHz: 25, flashBytes: 4 << 20, ramBytes: 4 << 20, estimateOnly: false, latencyMachine: .mps2AN386, emulated: true),
-        BoardProfile(name: "mps2-an385", displayName: "Emulated Arm MPS2 AN385 (Cortex-M3, qemu)", cpu: "Cortex-M3",
-                     compilerFlags: ["-mcpu=cortex-m3", "-mthumb"],
-                     clockMHz: 25, flashBytes: 4 << 20, ramBytes: 4 << 20, estimateOnly: false, latencyMachine: .mps2AN385, emulated: true),
-        BoardProfile(name: "mps2-an500", displayName: "Emulated Arm MPS2 AN500 (Cortex-M7, qemu)", cpu: "Cortex-M7", compilerFlags: m7Flags,
-                     clockMHz: 25, flashBytes: 4 << 20, ramBytes: 4 << 20, estimateOnly: false, latencyMachine: .mps2AN500, emulated: true),
+        BoardProfile(
+            name: "nano33ble", displayName: "Arduino Nano 33 BLE Sense (nRF52840)", cpu: "Cortex-M4F",
+            compilerFlags: m4Flags,
+            clockMHz: 64, flashBytes: 1 << 20, ramBytes: 256 << 10, estimateOnly: false, latencyMachine: .mps2AN386,
+            emulated: false),
+        BoardProfile(
+            name: "pico", displayName: "Raspberry Pi Pico (RP2040)", cpu: "Cortex-M0+",
+            compilerFlags: ["-mcpu=cortex-m0plus", "-mthumb"],
+            clockMHz: 133, flashBytes: 2 << 20, ramBytes: 264 << 10, estimateOnly: false, latencyMachine: .microbit,
+            emulated: false),
+        BoardProfile(
+            name: "nucleo-l4r5zi", displayName: "STM32 Nucleo-L4R5ZI", cpu: "Cortex-M4F", compilerFlags: m4Flags,
+            clockMHz: 120, flashBytes: 2 << 20, ramBytes: 640 << 10, estimateOnly: false, latencyMachine: .mps2AN386,
+            emulated: false),
+        BoardProfile(
+            name: "portenta-h7", displayName: "Arduino Portenta H7 / Nicla Vision (STM32H747)", cpu: "Cortex-M7",
+            compilerFlags: m7Flags,
+            clockMHz: 480, flashBytes: 2 << 20, ramBytes: 1 << 20, estimateOnly: false, latencyMachine: .mps2AN500,
+            emulated: false),
+        BoardProfile(
+            name: "esp32-s3", displayName: "ESP32-S3 (Xtensa LX7)", cpu: "Xtensa LX7", compilerFlags: [],
+            clockMHz: 240, flashBytes: 8 << 20, ramBytes: 512 << 10, estimateOnly: true, latencyMachine: nil,
+            emulated: false),
+        BoardProfile(
+            name: "mps2-an386", displayName: "Emulated Arm MPS2 AN386 (Cortex-M4, qemu)", cpu: "Cortex-M4F",
+            compilerFlags: m4Flags,
+            clockMHz: 25, flashBytes: 4 << 20, ramBytes: 4 << 20, estimateOnly: false, latencyMachine: .mps2AN386,
+            emulated: true),
+        BoardProfile(
+            name: "mps2-an385", displayName: "Emulated Arm MPS2 AN385 (Cortex-M3, qemu)", cpu: "Cortex-M3",
+            compilerFlags: ["-mcpu=cortex-m3", "-mthumb"],
+            clockMHz: 25, flashBytes: 4 << 20, ramBytes: 4 << 20, estimateOnly: false, latencyMachine: .mps2AN385,
+            emulated: true),
+        BoardProfile(
+            name: "mps2-an500", displayName: "Emulated Arm MPS2 AN500 (Cortex-M7, qemu)", cpu: "Cortex-M7",
+            compilerFlags: m7Flags,
+            clockMHz: 25, flashBytes: 4 << 20, ramBytes: 4 << 20, estimateOnly: false, latencyMachine: .mps2AN500,
+            emulated: true),
     ]
 
     /// The profile called `name` (case-insensitive), or nil.
@@ -88,13 +109,17 @@ public struct EmulatedMachine: Sendable, Equatable {
         case nrf51
     }
 
-    public static let mps2AN385 = EmulatedMachine(machine: "mps2-an385", cpu: "cortex-m3", core: "Cortex-M3", flashOrigin: 0, flashBytes: 4 << 20,
-                                                  ramOrigin: 0x2000_0000, ramBytes: 4 << 20, tickHz: 25_000_000, peripherals: .cmsdk)
-    public static let mps2AN386 = EmulatedMachine(machine: "mps2-an386", cpu: "cortex-m4", core: "Cortex-M4", flashOrigin: 0, flashBytes: 4 << 20,
-                                                  ramOrigin: 0x2000_0000, ramBytes: 4 << 20, tickHz: 25_000_000, peripherals: .cmsdk)
-    public static let mps2AN500 = EmulatedMachine(machine: "mps2-an500", cpu: "cortex-m7", core: "Cortex-M7", flashOrigin: 0, flashBytes: 4 << 20,
-                                                  ramOrigin: 0x2000_0000, ramBytes: 4 << 20, tickHz: 25_000_000, peripherals: .cmsdk)
+    public static let mps2AN385 = EmulatedMachine(
+        machine: "mps2-an385", cpu: "cortex-m3", core: "Cortex-M3", flashOrigin: 0, flashBytes: 4 << 20,
+        ramOrigin: 0x2000_0000, ramBytes: 4 << 20, tickHz: 25_000_000, peripherals: .cmsdk)
+    public static let mps2AN386 = EmulatedMachine(
+        machine: "mps2-an386", cpu: "cortex-m4", core: "Cortex-M4", flashOrigin: 0, flashBytes: 4 << 20,
+        ramOrigin: 0x2000_0000, ramBytes: 4 << 20, tickHz: 25_000_000, peripherals: .cmsdk)
+    public static let mps2AN500 = EmulatedMachine(
+        machine: "mps2-an500", cpu: "cortex-m7", core: "Cortex-M7", flashOrigin: 0, flashBytes: 4 << 20,
+        ramOrigin: 0x2000_0000, ramBytes: 4 << 20, tickHz: 25_000_000, peripherals: .cmsdk)
     /// BBC micro:bit (nRF51822, Cortex-M0 at 16 MHz): 256 KB flash, 16 KB RAM, no CMSDK UART.
-    public static let microbit = EmulatedMachine(machine: "microbit", cpu: "cortex-m0", core: "Cortex-M0", flashOrigin: 0, flashBytes: 256 << 10,
-                                                 ramOrigin: 0x2000_0000, ramBytes: 16 << 10, tickHz: 16_000_000, peripherals: .nrf51)
+    public static let microbit = EmulatedMachine(
+        machine: "microbit", cpu: "cortex-m0", core: "Cortex-M0", flashOrigin: 0, flashBytes: 256 << 10,
+        ramOrigin: 0x2000_0000, ramBytes: 16 << 10, tickHz: 16_000_000, peripherals: .nrf51)
 }

@@ -15,13 +15,16 @@ public enum Emulator {
         try Data(elf).write(to: path)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["qemu-system-arm"] + arguments(machine: machine) + ["-serial", "stdio", "-kernel", path.path]
+        process.arguments =
+            ["qemu-system-arm"] + arguments(machine: machine) + ["-serial", "stdio", "-kernel", path.path]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch {
-            throw LatencyProbeError(description: "cannot run qemu-system-arm: install the Debian package qemu-system-arm (scripts/install-deps.sh)")
+            throw LatencyProbeError(
+                description:
+                    "cannot run qemu-system-arm: install the Debian package qemu-system-arm (scripts/install-deps.sh)")
         }
         let deadline = DispatchTime.now() + timeout
         let done = DispatchSemaphore(value: 0)
@@ -39,15 +42,18 @@ public enum Emulator {
         for _ in 0..<500 where process.isRunning { usleep(10_000) }
         let text = String(decoding: collected.get(), as: UTF8.self)
         guard process.terminationStatus == 0 else {
-            throw LatencyProbeError(description: "qemu \(machine.machine) exited with \(process.terminationStatus): \(text.suffix(1000))")
+            throw LatencyProbeError(
+                description: "qemu \(machine.machine) exited with \(process.terminationStatus): \(text.suffix(1000))")
         }
         return text
     }
 
     /// qemu-system-arm options for `machine`: deterministic instruction counting, semihosting, no display or monitor.
     public static func arguments(machine: EmulatedMachine) -> [String] {
-        ["-machine", machine.machine, "-cpu", machine.cpu, "-icount", "shift=0", "-nographic", "-monitor", "none",
-         "-semihosting-config", "enable=on,target=native"]
+        [
+            "-machine", machine.machine, "-cpu", machine.cpu, "-icount", "shift=0", "-nographic", "-monitor", "none",
+            "-semihosting-config", "enable=on,target=native",
+        ]
     }
 }
 

@@ -6,7 +6,7 @@
 // (that is the bridge's job) and builds only for profiles with a board support package.
 
 import Foundation
-import Int8
+import Int8Inference
 import TFLite
 
 /// A built firmware image and the facts its boot line reports.
@@ -31,8 +31,10 @@ public struct FirmwareBuildError: Error, CustomStringConvertible {
 public enum FirmwareBuilder {
     /// Compiler flags besides the CPU's: size-optimised support code (the model's C raises
     /// itself to -O3 with a pragma), sections for --gc-sections, newlib-nano, our own startup.
-    static let commonFlags = ["-Os", "-std=c99", "-Wall", "-Wextra", "-ffunction-sections", "-fdata-sections",
-                              "--specs=nano.specs", "--specs=nosys.specs", "-nostartfiles", "-Wl,--gc-sections"]
+    static let commonFlags = [
+        "-Os", "-std=c99", "-Wall", "-Wextra", "-ffunction-sections", "-fdata-sections",
+        "--specs=nano.specs", "--specs=nosys.specs", "-nostartfiles", "-Wl,--gc-sections",
+    ]
 
     /// True for profiles with a bare-metal board support package (the emulated MPS2 boards).
     public static func canBuild(for board: BoardProfile) -> Bool { board.hasBareMetalSupport }
@@ -42,9 +44,12 @@ public enum FirmwareBuilder {
         guard BoardBuild.compilerAvailable(compiler) else {
             return "\(compiler) not found: install the Debian package gcc-arm-none-eabi (scripts/install-deps.sh)"
         }
-        let specs = (try? BoardBuild.run(compiler, ["-print-file-name=nano.specs"]))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let specs =
+            (try? BoardBuild.run(compiler, ["-print-file-name=nano.specs"]))?.trimmingCharacters(
+                in: .whitespacesAndNewlines) ?? ""
         guard specs.hasPrefix("/"), FileManager.default.fileExists(atPath: specs) else {
-            return "newlib for arm-none-eabi not found: install the Debian package libnewlib-arm-none-eabi (scripts/install-deps.sh)"
+            return
+                "newlib for arm-none-eabi not found: install the Debian package libnewlib-arm-none-eabi (scripts/install-deps.sh)"
         }
         return nil
     }
@@ -60,37 +65,46 @@ public enum FirmwareBuilder {
         try build(try TFLiteReader.read(tflite), modelHash: SHA256.hex(tflite), name: name, board: board)
     }
 
-    static func build(_ model: Int8Model, modelHash: String, name: String, board: BoardProfile) throws -> FirmwareImage {
+    static func build(_ model: Int8Model, modelHash: String, name: String, board: BoardProfile) throws -> FirmwareImage
+    {
         guard canBuild(for: board) else {
             let supported = BoardProfile.all.filter(canBuild).map(\.name).joined(separator: ", ")
-            throw FirmwareBuildError(description: "no bare-metal firmware for board \(board.name) (supported: \(supported))")
+            throw FirmwareBuildError(
+                description: "no bare-metal firmware for board \(board.name) (supported: \(supported))")
         }
         let library = try CGenerator.generate(model, name: name)
         let sources = [
             library.headerFileName: library.header,
             library.sourceFileName: library.source,
-            "main.c": protocolMain(name: library.name, board: board, modelHash: modelHash, inputBytes: library.inputSize),
+            "main.c": protocolMain(
+                name: library.name, board: board, modelHash: modelHash, inputBytes: library.inputSize),
         ]
         let linked = try link(sources, board: board)
-        return FirmwareImage(board: board.name, elf: linked.elf, firmwareHash: linked.firmwareHash, modelHash: modelHash,
-                             arenaSize: library.arenaSize, inputSize: model.inputTensor.elementCount,
-                             outputSize: model.outputTensor.elementCount, buildLog: linked.log)
+        return FirmwareImage(
+            board: board.name, elf: linked.elf, firmwareHash: linked.firmwareHash, modelHash: modelHash,
+            arenaSize: library.arenaSize, inputSize: model.inputTensor.elementCount,
+            outputSize: model.outputTensor.elementCount, buildLog: linked.log)
     }
 
     /// The protocol `main.c` that `build` links for the library called `name`, for building
     /// variants of the same firmware through `link` (e.g. with other flags).
     public static func protocolMain(name: String, board: BoardProfile, modelHash: String, inputBytes: Int) -> String {
-        BareMetal.protocolMain(name: name, facts: BareMetal.BootFacts(board: board.name, modelHash: modelHash,
-                                                                      clockHz: board.latencyMachine?.tickHz ?? board.clockMHz * 1_000_000,
-                                                                      inputBytes: inputBytes))
+        BareMetal.protocolMain(
+            name: name,
+            facts: BareMetal.BootFacts(
+                board: board.name, modelHash: modelHash,
+                clockHz: board.latencyMachine?.tickHz ?? board.clockMHz * 1_000_000,
+                inputBytes: inputBytes))
     }
 
     /// The lower-level entry: links arbitrary C `sources` (file name → text, `.c` files are
     /// compiled, others are headers) with the board support for `board` (startup, linker script,
     /// `board.h`/`board.c`, and `mn_firmware_hash`). `sources` must define `main`. Used for the
     /// protocol firmware and by tests (e.g. a firmware that never prints a boot line).
-    public static func link(_ sources: [String: String], board: BoardProfile, extraFlags: [String] = [],
-                            compiler: String = "arm-none-eabi-gcc") throws -> (elf: [UInt8], firmwareHash: String, log: String) {
+    public static func link(
+        _ sources: [String: String], board: BoardProfile, extraFlags: [String] = [],
+        compiler: String = "arm-none-eabi-gcc"
+    ) throws -> (elf: [UInt8], firmwareHash: String, log: String) {
         guard let machine = board.latencyMachine, canBuild(for: board) else {
             throw FirmwareBuildError(description: "no bare-metal board support for \(board.name)")
         }
@@ -118,17 +132,26 @@ public enum FirmwareBuilder {
     }
 
     /// Writes `files` to a temporary directory, compiles every `.c` and links with `link.ld`.
-    static func compileAndLink(files: [String: String], flags: [String], compiler: String) throws -> (bytes: [UInt8], log: String) {
+    static func compileAndLink(
+        files: [String: String], flags: [String], compiler: String
+    ) throws -> (bytes: [UInt8], log: String) {
         if let missing = missingToolchain(compiler: compiler) { throw FirmwareBuildError(description: missing) }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-fw-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        for (name, text) in files {
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
         let elf = dir.appendingPathComponent("firmware.elf").path
         let cFiles = files.keys.filter { $0.hasSuffix(".c") }.sorted().map { dir.appendingPathComponent($0).path }
-        var log = "\(compiler) \((flags + ["-T", "link.ld"]).joined(separator: " ")) \(files.keys.filter { $0.hasSuffix(".c") }.sorted().joined(separator: " "))\n"
+        var log =
+            "\(compiler) \((flags + ["-T", "link.ld"]).joined(separator: " ")) \(files.keys.filter { $0.hasSuffix(".c") }.sorted().joined(separator: " "))\n"
         do {
-            log += try BoardBuild.run(compiler, flags + ["-I", dir.path, "-T", dir.appendingPathComponent("link.ld").path] + cFiles + ["-lgcc", "-o", elf])
+            log += try BoardBuild.run(
+                compiler,
+                flags + ["-I", dir.path, "-T", dir.appendingPathComponent("link.ld").path] + cFiles + [
+                    "-lgcc", "-o", elf,
+                ])
         } catch let error as BoardBuildError {
             throw FirmwareBuildError(description: "firmware build failed: \(error.description)")
         }

@@ -13,18 +13,29 @@ public enum LatencyEstimate {
     ]
 
     /// Instructions, how they were obtained, and a sentence saying so.
-    public static func latency(_ library: CLibrary, for board: BoardProfile, measure: Bool) -> (instructions: Int, method: LatencyMethod, note: String) {
+    public static func latency(
+        _ library: CLibrary, for board: BoardProfile, measure: Bool
+    ) -> (instructions: Int, method: LatencyMethod, note: String) {
         let machine = board.latencyMachine ?? .mps2AN386
         let flags = board.estimateOnly ? BoardProfile.named("nano33ble")!.compilerFlags : board.compilerFlags
-        if measure, LatencyProbe.available, let measured = try? LatencyProbe.measure(library, flags: flags, machine: machine) {
+        if measure, LatencyProbe.available,
+            let measured = try? LatencyProbe.measure(library, flags: flags, machine: machine)
+        {
             if board.latencyMachine == nil {
-                return (measured.instructions, .estimated,
-                        "estimated: instructions of the Cortex-M4 build on an emulated Cortex-M4 under qemu -icount (no \(board.cpu) emulator here)")
+                return (
+                    measured.instructions, .estimated,
+                    "estimated: instructions of the Cortex-M4 build on an emulated Cortex-M4 under qemu -icount (no \(board.cpu) emulator here)"
+                )
             }
-            return (measured.instructions, .emulated, "instructions on an emulated \(measured.core) under qemu -icount, a lower bound on cycles")
+            return (
+                measured.instructions, .emulated,
+                "instructions on an emulated \(measured.core) under qemu -icount, a lower bound on cycles"
+            )
         }
         let perMAC = instructionsPerMAC[machine.core] ?? instructionsPerMAC["Cortex-M4"]!
-        return (Int((Double(library.macs) * perMAC).rounded()), .estimated,
-                "estimated: \(library.macs) MACs × \(perMAC) instructions per MAC measured on an emulated \(machine.core) (qemu not installed)")
+        return (
+            Int((Double(library.macs) * perMAC).rounded()), .estimated,
+            "estimated: \(library.macs) MACs × \(perMAC) instructions per MAC measured on an emulated \(machine.core) (qemu not installed)"
+        )
     }
 }

@@ -39,15 +39,20 @@ public enum LatencyProbe {
     /// Measures `library` compiled with `flags` on `machine`, running `input` (default: probeInput).
     /// A model too big for the micro:bit's 16 KB RAM is measured as the same ARMv6-M code on an
     /// emulated Cortex-M3 (mps2-an385), which executes the same instruction stream.
-    public static func measure(_ library: CLibrary, flags: [String], machine: EmulatedMachine, input: [Int8]? = nil,
-                               timeout: TimeInterval = 120) throws -> LatencyMeasurement {
-        let key = SHA256.hex(library.source + library.header + flags.joined(separator: " ") + machine.machine
-                             + (input.map { BoardCommandHex.encode($0) } ?? "probe"))
+    public static func measure(
+        _ library: CLibrary, flags: [String], machine: EmulatedMachine, input: [Int8]? = nil,
+        timeout: TimeInterval = 120
+    ) throws -> LatencyMeasurement {
+        let key = SHA256.hex(
+            library.source + library.header + flags.joined(separator: " ") + machine.machine
+                + (input.map { BoardCommandHex.encode($0) } ?? "probe"))
         if let cached = cache.value(key) { return cached }
         let harness = self.harness(library, input: input ?? probeInput(count: library.inputSize))
-        var files = [library.headerFileName: library.header, library.sourceFileName: library.source,
-                     "probe.c": harness, "startup.c": BareMetal.startup,
-                     "ticks.h": BareMetal.tickCounter(for: machine), "link.ld": BareMetal.linkerScript(for: machine)]
+        var files = [
+            library.headerFileName: library.header, library.sourceFileName: library.source,
+            "probe.c": harness, "startup.c": BareMetal.startup,
+            "ticks.h": BareMetal.tickCounter(for: machine), "link.ld": BareMetal.linkerScript(for: machine),
+        ]
         let allFlags = flags + FirmwareBuilder.commonFlags
         var target = machine
         let elf: [UInt8]
@@ -61,16 +66,18 @@ public enum LatencyProbe {
         }
         let output = try Emulator.runToExit(elf: elf, machine: target, timeout: timeout)
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("minnow-probe ") }) else {
-            throw LatencyProbeError(description: "the probe printed no result on \(target.machine): \(output.suffix(500))")
+            throw LatencyProbeError(
+                description: "the probe printed no result on \(target.machine): \(output.suffix(500))")
         }
         var ticks = 0, values: [Int8] = []
         for field in line.split(separator: " ").dropFirst() {
             if field.hasPrefix("ticks=") { ticks = Int(field.dropFirst(6)) ?? 0 }
             if field.hasPrefix("output=") { values = BoardCommandHex.decode(String(field.dropFirst(7))) ?? [] }
         }
-        let result = LatencyMeasurement(instructions: Int((Double(ticks) * target.instructionsPerTick).rounded()), ticks: ticks,
-                                        machine: target.machine, core: target == machine ? machine.core : "\(machine.core) code on \(target.core)",
-                                        output: values)
+        let result = LatencyMeasurement(
+            instructions: Int((Double(ticks) * target.instructionsPerTick).rounded()), ticks: ticks,
+            machine: target.machine, core: target == machine ? machine.core : "\(machine.core) code on \(target.core)",
+            output: values)
         cache.store(key, result)
         return result
     }
@@ -82,52 +89,52 @@ public enum LatencyProbe {
             "    " + input[start..<min(start + 32, input.count)].map { "\($0)" }.joined(separator: ", ") + ","
         }.joined(separator: "\n")
         return #"""
-        /* probe.c: instructions per inference of \#(n) under qemu -icount shift=0 (semihosting output). */
-        #include <stdint.h>
-        #include "\#(n).h"
-        #include "ticks.h"
+            /* probe.c: instructions per inference of \#(n) under qemu -icount shift=0 (semihosting output). */
+            #include <stdint.h>
+            #include "\#(n).h"
+            #include "ticks.h"
 
-        static const int8_t input[\#(upper)_INPUT_SIZE] = {
-        \#(values)
-        };
-        static int8_t output[\#(upper)_OUTPUT_SIZE];
-        static char text[64 + 2 * \#(upper)_OUTPUT_SIZE];
+            static const int8_t input[\#(upper)_INPUT_SIZE] = {
+            \#(values)
+            };
+            static int8_t output[\#(upper)_OUTPUT_SIZE];
+            static char text[64 + 2 * \#(upper)_OUTPUT_SIZE];
 
-        static int semihost(int operation, const void *argument) {
-            register int r0 __asm("r0") = operation;
-            register const void *r1 __asm("r1") = argument;
-            __asm volatile ("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
-            return r0;
-        }
-
-        static char *put(char *p, const char *s) { while (*s) *p++ = *s++; return p; }
-
-        int main(void) {
-            static const char digits[] = "0123456789abcdef";
-            uint32_t start, elapsed;
-            char number[21], *p = text;
-            int k, n = 0;
-            mn_counter_start();
-            \#(n)_init();
-            start = mn_counter_read();
-            \#(n)_invoke(input, output);
-            elapsed = mn_counter_read() - start;
-            p = put(p, "minnow-probe ticks=");
-            do { number[n++] = (char)('0' + (int)(elapsed % 10u)); elapsed /= 10u; } while (elapsed);
-            while (n) *p++ = number[--n];
-            p = put(p, " output=");
-            for (k = 0; k < \#(upper)_OUTPUT_SIZE; ++k) {
-                *p++ = digits[(uint8_t)output[k] >> 4];
-                *p++ = digits[(uint8_t)output[k] & 15];
+            static int semihost(int operation, const void *argument) {
+                register int r0 __asm("r0") = operation;
+                register const void *r1 __asm("r1") = argument;
+                __asm volatile ("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
+                return r0;
             }
-            p = put(p, "\n");
-            *p = 0;
-            semihost(0x04, text);             /* SYS_WRITE0 */
-            semihost(0x18, (void *)0x20026);  /* SYS_EXIT, ADP_Stopped_ApplicationExit */
-            return 0;
-        }
 
-        """#
+            static char *put(char *p, const char *s) { while (*s) *p++ = *s++; return p; }
+
+            int main(void) {
+                static const char digits[] = "0123456789abcdef";
+                uint32_t start, elapsed;
+                char number[21], *p = text;
+                int k, n = 0;
+                mn_counter_start();
+                \#(n)_init();
+                start = mn_counter_read();
+                \#(n)_invoke(input, output);
+                elapsed = mn_counter_read() - start;
+                p = put(p, "minnow-probe ticks=");
+                do { number[n++] = (char)('0' + (int)(elapsed % 10u)); elapsed /= 10u; } while (elapsed);
+                while (n) *p++ = number[--n];
+                p = put(p, " output=");
+                for (k = 0; k < \#(upper)_OUTPUT_SIZE; ++k) {
+                    *p++ = digits[(uint8_t)output[k] >> 4];
+                    *p++ = digits[(uint8_t)output[k] & 15];
+                }
+                p = put(p, "\n");
+                *p = 0;
+                semihost(0x04, text);             /* SYS_WRITE0 */
+                semihost(0x18, (void *)0x20026);  /* SYS_EXIT, ADP_Stopped_ApplicationExit */
+                return 0;
+            }
+
+            """#
     }
 
     static let cache = MeasurementCache()
@@ -144,7 +151,9 @@ final class MeasurementCache: @unchecked Sendable {
 /// Two hex characters per int8 byte.
 enum BoardCommandHex {
     static func encode(_ bytes: [Int8]) -> String {
-        bytes.map { let u = UInt8(bitPattern: $0); return (u < 16 ? "0" : "") + String(u, radix: 16) }.joined()
+        bytes.map {
+            let u = UInt8(bitPattern: $0); return (u < 16 ? "0" : "") + String(u, radix: 16)
+        }.joined()
     }
 
     static func decode(_ text: String) -> [Int8]? {

@@ -11,13 +11,17 @@ extension Image {
         var format: Int32 = 0, width: Int32 = 0, height: Int32 = 0, channels: Int32 = 0
         var message = [CChar](repeating: 0, count: 256)
         let status = data.withUnsafeBytes { bytes in
-            mn_image_info(bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, &format, &width, &height, &channels, &message, message.count)
+            mn_image_info(
+                bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, &format, &width, &height, &channels,
+                &message, message.count)
         }
         guard status == 0 else {
             throw status == -1 ? ImageError.unsupportedFormat : ImageError.corrupt(Self.text(message))
         }
         guard width > 0, height > 0 else { throw ImageError.corrupt("zero width or height") }
-        return ImageInfo(format: format == MN_FORMAT_JPEG ? .jpeg : .png, width: Int(width), height: Int(height), channels: Int(channels))
+        return ImageInfo(
+            format: format == MN_FORMAT_JPEG ? .jpeg : .png, width: Int(width), height: Int(height),
+            channels: Int(channels))
     }
 
     /// Decodes a JPEG or PNG; refuses images over `maximumPixels` before allocating.
@@ -30,8 +34,9 @@ extension Image {
         var message = [CChar](repeating: 0, count: 256)
         let status = data.withUnsafeBytes { bytes in
             pixels.withUnsafeMutableBufferPointer { output in
-                mn_image_decode(bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, output.baseAddress,
-                                Int32(info.width), Int32(info.height), Int32(info.channels), &message, message.count)
+                mn_image_decode(
+                    bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, output.baseAddress,
+                    Int32(info.width), Int32(info.height), Int32(info.channels), &message, message.count)
             }
         }
         guard status == 0 else { throw ImageError.corrupt(Self.text(message)) }
@@ -52,11 +57,17 @@ extension Image {
     /// JPEG at `quality` 1–100.
     public func jpegData(quality: Int = 85) throws -> Data {
         try encode { output, size, message in
-            mn_encode_jpeg(pixels, Int32(width), Int32(height), Int32(channels), Int32(min(100, max(1, quality))), output, size, message, 256)
+            mn_encode_jpeg(
+                pixels, Int32(width), Int32(height), Int32(channels), Int32(min(100, max(1, quality))), output, size,
+                message, 256)
         }
     }
 
-    private func encode(_ body: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>, UnsafeMutablePointer<CChar>) -> Int32) throws -> Data {
+    private func encode(
+        _ body: (
+            UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>, UnsafeMutablePointer<CChar>
+        ) -> Int32
+    ) throws -> Data {
         var output: UnsafeMutablePointer<UInt8>?
         var size = 0
         var message = [CChar](repeating: 0, count: 256)

@@ -29,7 +29,8 @@ extension Image {
         var out = [UInt8](repeating: 0, count: w * h * channels)
         for row in 0..<h {
             let source = ((y0 + row) * width + x0) * channels
-            out.replaceSubrange(row * w * channels..<(row + 1) * w * channels, with: pixels[source..<source + w * channels])
+            out.replaceSubrange(
+                row * w * channels..<(row + 1) * w * channels, with: pixels[source..<source + w * channels])
         }
         return Image(width: w, height: h, channels: channels, pixels: out)
     }
@@ -89,7 +90,8 @@ extension Image {
     }
 }
 
-/// How an image of another aspect ratio becomes a model input.
+/// How an image of another aspect ratio becomes a model input (`NeuralNet.Preprocessing`);
+/// stored and sent as its raw value.
 public enum ResizeMode: String, Sendable, Codable, CaseIterable {
     /// Stretch to the target size, ignoring the aspect ratio.
     case squash
@@ -101,24 +103,30 @@ public enum ResizeMode: String, Sendable, Codable, CaseIterable {
 
 extension Image {
     /// The image as a `width × height` model input in `mode` and colour `color`.
-    public func prepared(width targetWidth: Int, height targetHeight: Int, mode: ResizeMode, color: ColorMode) -> Image {
+    public func prepared(width targetWidth: Int, height targetHeight: Int, mode: ResizeMode, color: ColorMode) -> Image
+    {
         let source = converted(to: color)
         switch mode {
         case .squash:
             return source.resized(width: targetWidth, height: targetHeight)
         case .fitShorterSideCrop:
             let scale = max(Double(targetWidth) / Double(width), Double(targetHeight) / Double(height))
-            let w = max(targetWidth, Int((Double(width) * scale).rounded())), h = max(targetHeight, Int((Double(height) * scale).rounded()))
-            return source.resized(width: w, height: h).cropped(x: (w - targetWidth) / 2, y: (h - targetHeight) / 2, width: targetWidth, height: targetHeight)
+            let w = max(targetWidth, Int((Double(width) * scale).rounded())),
+                h = max(targetHeight, Int((Double(height) * scale).rounded()))
+            return source.resized(width: w, height: h).cropped(
+                x: (w - targetWidth) / 2, y: (h - targetHeight) / 2, width: targetWidth, height: targetHeight)
         case .letterbox:
             let scale = min(Double(targetWidth) / Double(width), Double(targetHeight) / Double(height))
-            let w = max(1, min(targetWidth, Int((Double(width) * scale).rounded()))), h = max(1, min(targetHeight, Int((Double(height) * scale).rounded())))
+            let w = max(1, min(targetWidth, Int((Double(width) * scale).rounded()))),
+                h = max(1, min(targetHeight, Int((Double(height) * scale).rounded())))
             let inner = source.resized(width: w, height: h)
             var out = [UInt8](repeating: 0, count: targetWidth * targetHeight * color.channels)
             let x0 = (targetWidth - w) / 2, y0 = (targetHeight - h) / 2
             for row in 0..<h {
                 let destination = ((y0 + row) * targetWidth + x0) * color.channels
-                out.replaceSubrange(destination..<destination + w * color.channels, with: inner.pixels[row * w * color.channels..<(row + 1) * w * color.channels])
+                out.replaceSubrange(
+                    destination..<destination + w * color.channels,
+                    with: inner.pixels[row * w * color.channels..<(row + 1) * w * color.channels])
             }
             return Image(width: targetWidth, height: targetHeight, channels: color.channels, pixels: out)
         }
@@ -129,7 +137,9 @@ extension Image {
         let longest = max(width, height)
         guard longest > maximumSide else { return self }
         let scale = Double(maximumSide) / Double(longest)
-        return resized(width: max(1, Int((Double(width) * scale).rounded())), height: max(1, Int((Double(height) * scale).rounded())))
+        return resized(
+            width: max(1, Int((Double(width) * scale).rounded())),
+            height: max(1, Int((Double(height) * scale).rounded())))
     }
 
     /// A 64-bit difference hash: similar pictures (re-encoded, resized, slightly edited)

@@ -29,6 +29,7 @@ public struct Image: Sendable, Equatable {
     }
 }
 
+/// Colour of an image, and of a model input (`NeuralNet.Preprocessing`); stored and sent as its raw value.
 public enum ColorMode: String, Sendable, Codable, CaseIterable {
     case grayscale, rgb
 

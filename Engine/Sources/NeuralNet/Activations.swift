@@ -52,13 +52,18 @@ func mapElements(_ input: Tensor, _ f: (SIMD8<Float>) -> SIMD8<Float>) -> Tensor
                 for block in blocks {
                     let lanes = min(8, count - block * 8)
                     if lanes == 8 {
-                        y.storeBytes(of: f(x.loadUnaligned(fromByteOffset: block * 32, as: SIMD8<Float>.self)),
-                                     toByteOffset: block * 32, as: SIMD8<Float>.self)
+                        y.storeBytes(
+                            of: f(x.loadUnaligned(fromByteOffset: block * 32, as: SIMD8<Float>.self)),
+                            toByteOffset: block * 32, as: SIMD8<Float>.self)
                     } else {
                         var v = SIMD8<Float>(repeating: 0)
-                        for lane in 0..<lanes { v[lane] = x.load(fromByteOffset: (block * 8 + lane) * 4, as: Float.self) }
+                        for lane in 0..<lanes {
+                            v[lane] = x.load(fromByteOffset: (block * 8 + lane) * 4, as: Float.self)
+                        }
                         let r = f(v)
-                        for lane in 0..<lanes { y.storeBytes(of: r[lane], toByteOffset: (block * 8 + lane) * 4, as: Float.self) }
+                        for lane in 0..<lanes {
+                            y.storeBytes(of: r[lane], toByteOffset: (block * 8 + lane) * 4, as: Float.self)
+                        }
                     }
                 }
             }
@@ -70,7 +75,8 @@ func mapElements(_ input: Tensor, _ f: (SIMD8<Float>) -> SIMD8<Float>) -> Tensor
 /// `gradient` where `keep(reference)` holds, 0 elsewhere (8 lanes at a time, branch-free),
 /// into a new tensor, in parallel chunks.
 @inline(__always)
-func maskElements(_ gradient: Tensor, by reference: Tensor, _ keep: (SIMD8<Float>) -> SIMDMask<SIMD8<Int32>>) -> Tensor {
+func maskElements(_ gradient: Tensor, by reference: Tensor, _ keep: (SIMD8<Float>) -> SIMDMask<SIMD8<Int32>>) -> Tensor
+{
     var result = Tensor(uninitialized: gradient.shape)
     let count = gradient.count
     gradient.data.withUnsafeBufferPointer { dy in
@@ -84,15 +90,17 @@ func maskElements(_ gradient: Tensor, by reference: Tensor, _ keep: (SIMD8<Float
                         if lanes == 8 {
                             let g = dy.loadUnaligned(fromByteOffset: block * 32, as: SIMD8<Float>.self)
                             let v = y.loadUnaligned(fromByteOffset: block * 32, as: SIMD8<Float>.self)
-                            dx.storeBytes(of: SIMD8(repeating: 0).replacing(with: g, where: keep(v)),
-                                          toByteOffset: block * 32, as: SIMD8<Float>.self)
+                            dx.storeBytes(
+                                of: SIMD8(repeating: 0).replacing(with: g, where: keep(v)),
+                                toByteOffset: block * 32, as: SIMD8<Float>.self)
                         } else {
                             for lane in 0..<lanes {
                                 let offset = (block * 8 + lane) * 4
                                 let v = y.load(fromByteOffset: offset, as: Float.self)
                                 let keepIt = keep(SIMD8(repeating: v))[0]
-                                dx.storeBytes(of: keepIt ? dy.load(fromByteOffset: offset, as: Float.self) : 0,
-                                              toByteOffset: offset, as: Float.self)
+                                dx.storeBytes(
+                                    of: keepIt ? dy.load(fromByteOffset: offset, as: Float.self) : 0,
+                                    toByteOffset: offset, as: Float.self)
                             }
                         }
                     }

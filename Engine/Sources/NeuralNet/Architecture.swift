@@ -36,14 +36,8 @@ public enum LayerSpec: Codable, Sendable, Equatable {
     }
 }
 
-/// Image colour of a model input.
-public enum ColorMode: String, Codable, Sendable, CaseIterable {
-    case grayscale, rgb
-    public var channels: Int { self == .grayscale ? 1 : 3 }
-}
-
-/// What a model predicts.
-public enum Task: String, Codable, Sendable {
+/// What a model predicts (not `Task`, which would hide Swift's concurrency `Task`).
+public enum ModelTask: String, Codable, Sendable, CaseIterable {
     /// One class per image; output `(N, classes)` logits.
     case classification
     /// FOMO: one class per output cell, class 0 is background; output `(N, GH, GW, classes)` logits.
@@ -54,7 +48,7 @@ public enum Task: String, Codable, Sendable {
 public struct Architecture: Codable, Sendable, Equatable {
     /// Zoo name with options, e.g. `tiny-cnn`, `mobilenet-v1`.
     public var name: String
-    public var task: Task
+    public var task: ModelTask
     /// Input `(H, W, C)`.
     public var inputHeight: Int
     public var inputWidth: Int
@@ -64,8 +58,10 @@ public struct Architecture: Codable, Sendable, Equatable {
     /// Layers in order; the last produces logits.
     public var layers: [LayerSpec]
 
-    public init(name: String, task: Task = .classification, inputHeight: Int, inputWidth: Int,
-                inputChannels: Int, classes: Int, layers: [LayerSpec]) {
+    public init(
+        name: String, task: ModelTask = .classification, inputHeight: Int, inputWidth: Int,
+        inputChannels: Int, classes: Int, layers: [LayerSpec]
+    ) {
         self.name = name
         self.task = task
         self.inputHeight = inputHeight

@@ -18,8 +18,10 @@ public struct Augmentation: Codable, Sendable, Equatable {
     /// Standard deviation of additive Gaussian noise.
     public var noise: Float
 
-    public init(horizontalFlip: Bool = true, maxTranslation: Int = 2, maxRotationDegrees: Float = 0,
-                brightness: Float = 0, contrast: Float = 0, noise: Float = 0) {
+    public init(
+        horizontalFlip: Bool = true, maxTranslation: Int = 2, maxRotationDegrees: Float = 0,
+        brightness: Float = 0, contrast: Float = 0, noise: Float = 0
+    ) {
         self.horizontalFlip = horizontalFlip
         self.maxTranslation = maxTranslation
         self.maxRotationDegrees = maxRotationDegrees
@@ -41,7 +43,9 @@ public struct Augmentation: Codable, Sendable, Equatable {
             let detection = labelGrid != nil
             let dx = detection || maxTranslation == 0 ? 0 : rng.int(2 * maxTranslation + 1) - maxTranslation
             let dy = detection || maxTranslation == 0 ? 0 : rng.int(2 * maxTranslation + 1) - maxTranslation
-            let angle = detection || maxRotationDegrees == 0 ? 0 : rng.uniform(-maxRotationDegrees, maxRotationDegrees) * .pi / 180
+            let angle =
+                detection || maxRotationDegrees == 0
+                ? 0 : rng.uniform(-maxRotationDegrees, maxRotationDegrees) * .pi / 180
             let offset = brightness == 0 ? 0 : rng.uniform(-brightness, brightness)
             let gain = contrast == 0 ? 1 : rng.uniform(1 - contrast, 1 + contrast)
             batch.images.data.withUnsafeMutableBufferPointer { all in
@@ -69,8 +73,10 @@ public struct Augmentation: Codable, Sendable, Equatable {
     }
 
     /// Inverse-maps every output pixel through flip, rotation about the centre and shift.
-    private func warp(_ x: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>,
-                      h: Int, w: Int, c: Int, flip: Bool, dx: Int, dy: Int, angle: Float) {
+    private func warp(
+        _ x: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>,
+        h: Int, w: Int, c: Int, flip: Bool, dx: Int, dy: Int, angle: Float
+    ) {
         let cy = Float(h - 1) / 2, cx = Float(w - 1) / 2
         let cosA = cosf(angle), sinA = sinf(angle)
         for oy in 0..<h {

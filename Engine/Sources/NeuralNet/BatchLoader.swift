@@ -6,8 +6,10 @@ import Dispatch
 import Synchronization
 
 /// Gathers and augments one batch; pure, so it can run on any thread.
-func prepareBatch(_ data: LabeledImages, indices: [Int], augmentation: Augmentation?,
-                  labelGrid: (height: Int, width: Int)?, seed: UInt64) -> Batch {
+func prepareBatch(
+    _ data: LabeledImages, indices: [Int], augmentation: Augmentation?,
+    labelGrid: (height: Int, width: Int)?, seed: UInt64
+) -> Batch {
     let picked = data.subset(indices)
     var batch = Batch(images: picked.images, labels: picked.labels)
     if let augmentation {

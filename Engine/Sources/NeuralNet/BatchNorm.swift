@@ -2,8 +2,10 @@
 // statistics in training and running statistics in evaluation (Keras semantics: running =
 // momentum · running + (1 − momentum) · batch, biased batch variance), except that the
 // first updates average instead (momentum min(m, 1 − 1/t) at update t), so short runs do
-// not evaluate with statistics still dominated by the initial 0/1. Loops run over the
-// contiguous channel axis. Single-threaded: it is memory-bound and cheap next to the convs.
+// not evaluate with statistics still dominated by the initial 0/1. The loops are the SIMD
+// kernels of BatchNormalization (AVX2 build where the CPU has it). Single-threaded: it is
+// memory-bound and cheap next to the convs. A following ReLU6 can be fused in training.
+import TrainingKernels
 
 /// Batch normalisation over the channel (last) axis.
 ///
@@ -21,9 +23,15 @@ public final class BatchNorm: Layer {
     public let runningVariance: Parameter
     public var needsInputGradient = true
 
-    private var normalized = Tensor(zeros: [0])   // x̂, same shape as the input
-    private var inverseStd: [Float] = []          // (C)
-    private var updates = 0                       // running-statistics updates so far
+    /// Set by `Model` when a ReLU6 follows: training forward clamps the output to [0, 6] and
+    /// backward masks the gradient, and the model skips the ReLU6 layer in training.
+    public internal(set) var fusedReLU6 = false
+
+    private var input = Tensor(zeros: [0])  // (N, H, W, C), for x̂ in backward
+    private var clampedScale: [Float] = [], clampedShift: [Float] = []  // (C), when the ReLU6 clamped
+    private var batchMean: [Float] = []  // (C)
+    private var inverseStd: [Float] = []  // (C)
+    private var updates = 0  // running-statistics updates so far
 
     public init(channels: Int, momentum: Float = 0.99, epsilon: Float = 1e-3) {
         self.channels = channels
@@ -32,7 +40,8 @@ public final class BatchNorm: Layer {
         gamma = Parameter(name: "gamma", shape: [channels], value: [Float](repeating: 1, count: channels))
         beta = Parameter(name: "beta", shape: [channels], value: [Float](repeating: 0, count: channels))
         runningMean = Parameter(name: "runningMean", shape: [channels], value: [Float](repeating: 0, count: channels))
-        runningVariance = Parameter(name: "runningVariance", shape: [channels], value: [Float](repeating: 1, count: channels))
+        runningVariance = Parameter(
+            name: "runningVariance", shape: [channels], value: [Float](repeating: 1, count: channels))
     }
 
     public var spec: LayerSpec { .batchNorm(momentum: momentum, epsilon: epsilon) }
@@ -43,21 +52,15 @@ public final class BatchNorm: Layer {
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
         let c = channels
         precondition(input.shape.last == c, "BatchNorm expects \(c) channels, got shape \(input.shape)")
-        let rows = input.count / c
+        let kernels = BatchNormalization(rows: input.count / c, channels: c)
         var mean = [Float](repeating: 0, count: c)
         var variance = [Float](repeating: 0, count: c)
         if training {
             input.data.withUnsafeBufferPointer { x in
                 mean.withUnsafeMutableBufferPointer { mean in
                     variance.withUnsafeMutableBufferPointer { variance in
-                        let x = x.baseAddress!, mean = mean.baseAddress!, variance = variance.baseAddress!
-                        for row in 0..<rows { let r = x + row * c; for ch in 0..<c { mean[ch] += r[ch] } }
-                        for ch in 0..<c { mean[ch] /= Float(rows) }
-                        for row in 0..<rows {
-                            let r = x + row * c
-                            for ch in 0..<c { let d = r[ch] - mean[ch]; variance[ch] += d * d }
-                        }
-                        for ch in 0..<c { variance[ch] /= Float(rows) }
+                        Kernels.batchNormStatistics(
+                            kernels, input: x.baseAddress!, mean: mean.baseAddress!, variance: variance.baseAddress!)
                     }
                 }
             }
@@ -75,37 +78,23 @@ public final class BatchNorm: Layer {
         // y = x · scale + shift with scale = γ·invStd, shift = β − mean·scale.
         let scale = (0..<c).map { gamma.value[$0] * invStd[$0] }
         let shift = (0..<c).map { beta.value[$0] - mean[$0] * scale[$0] }
+        let clamp = training && fusedReLU6
         var output = Tensor(uninitialized: input.shape)
-        var xhat = training ? Tensor(uninitialized: input.shape) : Tensor(zeros: [0])
         input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
-                xhat.data.withUnsafeMutableBufferPointer { xh in
-                    scale.withUnsafeBufferPointer { scale in
-                        shift.withUnsafeBufferPointer { shift in
-                            mean.withUnsafeBufferPointer { mean in
-                                invStd.withUnsafeBufferPointer { invStd in
-                                    let x = x.baseAddress!, y = y.baseAddress!, scale = scale.baseAddress!, shift = shift.baseAddress!
-                                    let mean = mean.baseAddress!, invStd = invStd.baseAddress!
-                                    for row in 0..<rows {
-                                        let xr = x + row * c, yr = y + row * c
-                                        for ch in 0..<c { yr[ch] = xr[ch] * scale[ch] + shift[ch] }
-                                    }
-                                    if training {
-                                        let xh = xh.baseAddress!
-                                        for row in 0..<rows {
-                                            let xr = x + row * c, hr = xh + row * c
-                                            for ch in 0..<c { hr[ch] = (xr[ch] - mean[ch]) * invStd[ch] }
-                                        }
-                                    }
-                                }
-                            }
-                        }
+                scale.withUnsafeBufferPointer { scale in
+                    shift.withUnsafeBufferPointer { shift in
+                        Kernels.batchNormNormalize(
+                            kernels, input: x.baseAddress!, scale: scale.baseAddress!, shift: shift.baseAddress!,
+                            clampToSix: clamp, output: y.baseAddress!)
                     }
                 }
             }
         }
         if training {
-            normalized = xhat
+            self.input = input
+            (clampedScale, clampedShift) = clamp ? (scale, shift) : ([], [])
+            batchMean = mean
             inverseStd = invStd
         }
         return output
@@ -113,35 +102,45 @@ public final class BatchNorm: Layer {
 
     public func backward(_ dOutput: Tensor) -> Tensor {
         let c = channels
-        let rows = dOutput.count / c
+        precondition(dOutput.count == input.count, "BatchNorm.backward before a training forward")
+        let kernels = BatchNormalization(rows: dOutput.count / c, channels: c)
         var dGamma = [Float](repeating: 0, count: c)
         var dBeta = [Float](repeating: 0, count: c)
         var dInput = Tensor(uninitialized: dOutput.shape)
+        let masked = !clampedScale.isEmpty
         dOutput.data.withUnsafeBufferPointer { dy in
-            normalized.data.withUnsafeBufferPointer { xh in
-                dGamma.withUnsafeMutableBufferPointer { dGamma in
-                    dBeta.withUnsafeMutableBufferPointer { dBeta in
-                        let dy = dy.baseAddress!, xh = xh.baseAddress!, dGamma = dGamma.baseAddress!, dBeta = dBeta.baseAddress!
-                        for row in 0..<rows {
-                            let dr = dy + row * c, hr = xh + row * c
-                            for ch in 0..<c {
-                                dBeta[ch] += dr[ch]
-                                dGamma[ch] += dr[ch] * hr[ch]
-                            }
-                        }
-                        // dInput = γ·invStd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)) = a·dy − b − x̂·d per channel
-                        let m = Float(rows)
-                        let a = (0..<c).map { gamma.value[$0] * inverseStd[$0] }
-                        let b = (0..<c).map { a[$0] * dBeta[$0] / m }
-                        let d = (0..<c).map { a[$0] * dGamma[$0] / m }
-                        dInput.data.withUnsafeMutableBufferPointer { dx in
-                            a.withUnsafeBufferPointer { a in
-                                b.withUnsafeBufferPointer { b in
-                                    d.withUnsafeBufferPointer { d in
-                                        let dx = dx.baseAddress!, a = a.baseAddress!, b = b.baseAddress!, d = d.baseAddress!
-                                        for row in 0..<rows {
-                                            let dr = dy + row * c, hr = xh + row * c, xr = dx + row * c
-                                            for ch in 0..<c { xr[ch] = a[ch] * dr[ch] - b[ch] - hr[ch] * d[ch] }
+            input.data.withUnsafeBufferPointer { x in
+                clampedScale.withUnsafeBufferPointer { scale in
+                    clampedShift.withUnsafeBufferPointer { shift in
+                        batchMean.withUnsafeBufferPointer { mean in
+                            inverseStd.withUnsafeBufferPointer { invStd in
+                                let dy = dy.baseAddress!, x = x.baseAddress!
+                                let clamp =
+                                    masked
+                                    ? ClampedNormalization(scale: scale.baseAddress!, shift: shift.baseAddress!) : nil
+                                let mean = mean.baseAddress!, invStd = invStd.baseAddress!
+                                dGamma.withUnsafeMutableBufferPointer { dGamma in
+                                    dBeta.withUnsafeMutableBufferPointer { dBeta in
+                                        Kernels.batchNormParameterGradients(
+                                            kernels, dOutput: dy, input: x, clamp: clamp, mean: mean,
+                                            inverseStd: invStd,
+                                            dGamma: dGamma.baseAddress!, dBeta: dBeta.baseAddress!)
+                                    }
+                                }
+                                // dInput = γ·invStd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)) = a·dy − b − x̂·d per channel
+                                let m = Float(kernels.rows)
+                                let a = (0..<c).map { gamma.value[$0] * invStd[$0] }
+                                let b = (0..<c).map { a[$0] * dBeta[$0] / m }
+                                let d = (0..<c).map { a[$0] * dGamma[$0] / m }
+                                dInput.data.withUnsafeMutableBufferPointer { dx in
+                                    a.withUnsafeBufferPointer { a in
+                                        b.withUnsafeBufferPointer { b in
+                                            d.withUnsafeBufferPointer { d in
+                                                Kernels.batchNormInputGradient(
+                                                    kernels, dOutput: dy, input: x, clamp: clamp, mean: mean,
+                                                    inverseStd: invStd, a: a.baseAddress!, b: b.baseAddress!,
+                                                    d: d.baseAddress!, dInput: dx.baseAddress!)
+                                            }
                                         }
                                     }
                                 }

@@ -5,6 +5,7 @@
 //
 // Layout:  "MNNW" | UInt32 version | UInt32 header length | header JSON | float32 values
 
+import BinaryFormats
 import Foundation
 
 /// Why a checkpoint could not be read.
@@ -53,17 +54,18 @@ public enum Checkpoint {
                 entries.append(.init(layer: index, name: parameter.name, shape: parameter.shape))
             }
         }
-        let header = Header(architecture: model.architecture, labels: model.labels, preprocessing: model.preprocessing,
-                            tensors: entries, metadata: metadata)
+        let header = Header(
+            architecture: model.architecture, labels: model.labels, preprocessing: model.preprocessing,
+            tensors: entries, metadata: metadata)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(header)
         var data = Data(magic)
-        withUnsafeBytes(of: version.littleEndian) { data.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt32(json.count).littleEndian) { data.append(contentsOf: $0) }
+        data.appendLittleEndian(version)
+        data.appendLittleEndian(UInt32(json.count))
         data.append(json)
         for parameter in model.state {
-            parameter.value.withUnsafeBytes { data.append(contentsOf: $0) }   // x86-64 and arm64 are little-endian
+            parameter.value.withUnsafeBytes { data.append(contentsOf: $0) }  // x86-64 and arm64 are little-endian
         }
         return data
     }
@@ -73,12 +75,9 @@ public enum Checkpoint {
         let bytes = [UInt8](data.prefix(12))
         guard bytes.count >= 4, Array(bytes[0..<4]) == magic else { throw CheckpointError.notACheckpoint }
         guard bytes.count == 12 else { throw CheckpointError.corrupt("file ends inside the preamble") }
-        func uint32(_ at: Int) -> UInt32 {
-            UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
-        }
-        let found = uint32(4)
+        let found = bytes.littleEndian(UInt32.self, at: 4)
         guard found == version else { throw CheckpointError.unsupportedVersion(found: found, supported: version) }
-        let length = Int(uint32(8))
+        let length = Int(bytes.littleEndian(UInt32.self, at: 8))
         guard data.count >= 12 + length else { throw CheckpointError.corrupt("file ends inside the header") }
         let start = data.startIndex + 12
         do {
@@ -91,7 +90,8 @@ public enum Checkpoint {
     /// Rebuilds the model stored in `data`.
     public static func decode(_ data: Data) throws -> (model: Model, metadata: [String: String]) {
         let (header, offset) = try header(of: data)
-        let model = Model(architecture: header.architecture, seed: 0, labels: header.labels, preprocessing: header.preprocessing)
+        let model = Model(
+            architecture: header.architecture, seed: 0, labels: header.labels, preprocessing: header.preprocessing)
         let state = model.state
         guard state.count == header.tensors.count else {
             throw CheckpointError.corrupt("architecture has \(state.count) tensors, file lists \(header.tensors.count)")
@@ -99,16 +99,22 @@ public enum Checkpoint {
         var position = data.startIndex + offset
         for (parameter, entry) in zip(state, header.tensors) {
             guard parameter.shape == entry.shape, parameter.name == entry.name else {
-                throw CheckpointError.corrupt("tensor \(entry.name) of layer \(entry.layer) has shape \(entry.shape), expected \(parameter.shape)")
+                throw CheckpointError.corrupt(
+                    "tensor \(entry.name) of layer \(entry.layer) has shape \(entry.shape), expected \(parameter.shape)"
+                )
             }
             let byteCount = parameter.value.count * 4
-            guard data.endIndex - position >= byteCount else { throw CheckpointError.corrupt("file ends inside the weights") }
+            guard data.endIndex - position >= byteCount else {
+                throw CheckpointError.corrupt("file ends inside the weights")
+            }
             parameter.value.withUnsafeMutableBytes { target in
                 data.copyBytes(to: target, from: position..<(position + byteCount))
             }
             position += byteCount
         }
-        guard position == data.endIndex else { throw CheckpointError.corrupt("\(data.endIndex - position) unexpected trailing bytes") }
+        guard position == data.endIndex else {
+            throw CheckpointError.corrupt("\(data.endIndex - position) unexpected trailing bytes")
+        }
         return (model, header.metadata)
     }
 

@@ -113,7 +113,9 @@ public func measureSgemmGflops(size: Int = 512, repetitions: Int = 20, threads: 
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in
-                    gemm(m: size, n: size, k: size, a: a.baseAddress!, lda: size, b: b.baseAddress!, ldb: size, c: c.baseAddress!, ldc: size)
+                    gemm(
+                        m: size, n: size, k: size, a: a.baseAddress!, lda: size, b: b.baseAddress!, ldb: size,
+                        c: c.baseAddress!, ldc: size)
                 }
             }
         }

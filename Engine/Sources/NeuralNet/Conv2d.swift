@@ -2,6 +2,7 @@
 // the batch (one per core, OpenBLAS single-threaded). A 1x1 stride-1 convolution skips
 // im2col (the input already is the patch matrix) and a tiny patch (a 3x3 gray stem) is
 // convolved directly (DirectConvolution). Not grouped, not dilated.
+import TrainingKernels
 
 /// 2-D convolution over NHWC input.
 ///
@@ -22,16 +23,21 @@ public final class Conv2d: Layer {
     /// Set by `Model` when a ReLU follows: the ReLU is applied in this layer's output pass
     /// and its mask in backward, and the model skips the separate ReLU layer in training.
     public internal(set) var fusedReLU = false
+    /// Set by `Model` when a `MaxPool2d` follows the fused ReLU and masks the gradient itself
+    /// (on its pooled values, a quarter as many): backward then skips the ReLU mask.
+    public internal(set) var gradientArrivesMasked = false
 
-    private var input = Tensor(zeros: [0])          // (N, H, W, Cin), kept for 1x1 backward
-    private var output = Tensor(zeros: [0])         // (N, OH, OW, Cout), kept for the fused ReLU mask
-    private var columns: [Float] = []               // (workers, block·OH·OW, KH·KW·Cin) patch-row scratch
-    private var maskedGradient: [Float] = []        // (N·OH·OW, Cout)
-    private var partialGrads: [Float] = []          // (workers, KH·KW·Cin·Cout + Cout)
+    private var input = Tensor(zeros: [0])  // (N, H, W, Cin), kept for 1x1 backward
+    private var output = Tensor(zeros: [0])  // (N, OH, OW, Cout), kept for the fused ReLU mask
+    private var columns: [Float] = []  // (workers, block·OH·OW, KH·KW·Cin) patch-row scratch
+    private var maskedGradient: [Float] = []  // (N·OH·OW, Cout)
+    private var partialGrads: [Float] = []  // (workers, KH·KW·Cin·Cout + Cout)
     private var geometry: ConvGeometry?
 
-    public init(inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1,
-                padding: Padding = .valid, useBias: Bool = true, rng: inout SeededRandom) {
+    public init(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1,
+        padding: Padding = .valid, useBias: Bool = true, rng: inout SeededRandom
+    ) {
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.kernelSize = kernelSize
@@ -39,9 +45,13 @@ public final class Conv2d: Layer {
         self.padding = padding
         let fanIn = kernelSize * kernelSize * inputChannels
         let fanOut = kernelSize * kernelSize * outputChannels
-        weight = Parameter(name: "weight", shape: [kernelSize, kernelSize, inputChannels, outputChannels],
-                           value: glorotUniform(count: fanIn * outputChannels, fanIn: fanIn, fanOut: fanOut, rng: &rng))
-        bias = useBias ? Parameter(name: "bias", shape: [outputChannels], value: [Float](repeating: 0, count: outputChannels)) : nil
+        weight = Parameter(
+            name: "weight", shape: [kernelSize, kernelSize, inputChannels, outputChannels],
+            value: glorotUniform(count: fanIn * outputChannels, fanIn: fanIn, fanOut: fanOut, rng: &rng))
+        bias =
+            useBias
+            ? Parameter(name: "bias", shape: [outputChannels], value: [Float](repeating: 0, count: outputChannels))
+            : nil
     }
 
     public var spec: LayerSpec {
@@ -51,7 +61,7 @@ public final class Conv2d: Layer {
 
     /// How the layer computes: 1x1 stride 1 needs no im2col (the input is the patch matrix);
     /// a tiny patch (a 3x3 gray stem) is convolved directly (see DirectConvolution).
-    private enum Path { case pointwise, direct, im2col }
+    enum Path { case pointwise, direct, im2col }
     private var path: Path {
         if kernelSize == 1 && stride == 1 { return .pointwise }
         let patch = kernelSize * kernelSize * inputChannels
@@ -92,7 +102,7 @@ public final class Conv2d: Layer {
             columns = [Float](repeating: 0, count: workers * scratch)
         }
         let direct = path == .direct ? DirectConvolution(geometry: g, channels: c, outputChannels: cout) : nil
-        var output = Tensor(uninitialized: [n, g.outputHeight, g.outputWidth, cout])   // (N, OH, OW, Cout)
+        var output = Tensor(uninitialized: [n, g.outputHeight, g.outputWidth, cout])  // (N, OH, OW, Cout)
         let biasValues = bias?.value ?? []
         let relu = fusedReLU
         input.data.withUnsafeBufferPointer { x in
@@ -106,27 +116,36 @@ public final class Conv2d: Layer {
                             let biasBase = biasValues.isEmpty ? nil : b.baseAddress
                             Compute.chunks(n) { images, worker in
                                 if let direct {
-                                    direct.forward(input: x, weight: wPtr, bias: biasBase, relu: relu, images: images, output: y)
+                                    Kernels.directForward(
+                                        direct, input: x, weight: wPtr, bias: biasBase, relu: relu, images: images,
+                                        output: y)
                                     return
                                 }
                                 let out = y + images.lowerBound * rows * cout
                                 // The bias is written first and sgemm adds onto it (beta 1), saving a pass.
                                 let beta: Float = biasBase == nil ? 0 : 1
-                                if let biasBase { fillRows(biasBase, width: cout, into: out, rows: images.count * rows) }
+                                if let biasBase {
+                                    fillRows(biasBase, width: cout, into: out, rows: images.count * rows)
+                                }
                                 if path == .pointwise {
-                                    gemm(m: images.count * rows, n: cout, k: patch, a: x + images.lowerBound * h * w * c, lda: patch,
-                                         b: wPtr, ldb: cout, beta: beta, c: out, ldc: cout)
+                                    gemm(
+                                        m: images.count * rows, n: cout, k: patch, a: x + images.lowerBound * h * w * c,
+                                        lda: patch,
+                                        b: wPtr, ldb: cout, beta: beta, c: out, ldc: cout)
                                 } else {
                                     // Blocks of images whose patch rows stay in L2 between im2col and sgemm.
                                     let target = colsBase! + worker * scratch
-                                    for start in Swift.stride(from: images.lowerBound, to: images.upperBound, by: block) {
+                                    for start in Swift.stride(from: images.lowerBound, to: images.upperBound, by: block)
+                                    {
                                         let sub = start..<min(start + block, images.upperBound)
                                         im2col(input: x, channels: c, geometry: g, images: sub, columns: target)
-                                        gemm(m: sub.count * rows, n: cout, k: patch, a: target, lda: patch, b: wPtr, ldb: cout,
-                                             beta: beta, c: y + start * rows * cout, ldc: cout)
+                                        gemm(
+                                            m: sub.count * rows, n: cout, k: patch, a: target, lda: patch, b: wPtr,
+                                            ldb: cout,
+                                            beta: beta, c: y + start * rows * cout, ldc: cout)
                                     }
                                 }
-                                if relu { reluInPlace(out, count: images.count * rows * cout) }
+                                if relu { Kernels.reluInPlace(out, count: images.count * rows * cout) }
                             }
                         }
                     }
@@ -134,8 +153,8 @@ public final class Conv2d: Layer {
             }
         }
         if training {
-            self.input = input   // backward rebuilds the patch rows from it
-            if relu { self.output = output }
+            self.input = input  // backward rebuilds the patch rows from it
+            if relu && !gradientArrivesMasked { self.output = output }
         }
         return output
     }
@@ -143,87 +162,35 @@ public final class Conv2d: Layer {
     public func backward(_ dOutput: Tensor) -> Tensor {
         guard let g = geometry else { preconditionFailure("Conv2d.backward before forward") }
         let (n, oh, ow, cout) = dOutput.nhwc
-        let c = inputChannels
+        let patch = kernelSize * kernelSize * inputChannels
         let rows = oh * ow
-        let patch = kernelSize * kernelSize * c
-        let weightCount = patch * cout
+        let plan = ConvBackwardPlan(
+            geometry: g, channels: inputChannels, outputChannels: cout, rows: rows, patch: patch,
+            block: blockImages(rowsPerImage: rows, patch: patch), path: path, wantInput: needsInputGradient,
+            relu: fusedReLU && !gradientArrivesMasked, hasBias: bias != nil,
+            direct: path == .direct
+                ? DirectConvolution(geometry: g, channels: inputChannels, outputChannels: cout) : nil)
         let workers = max(1, min(Compute.activeThreads, n))
-        let slot = weightCount + cout
-        if partialGrads.count < workers * slot { partialGrads = [Float](repeating: 0, count: workers * slot) }
-        let block = blockImages(rowsPerImage: rows, patch: patch)
-        let scratch = block * rows * patch
-        let path = self.path
-        let wantInput = needsInputGradient
-        if (path == .im2col || (path == .direct && wantInput)) && columns.count < workers * scratch {
-            columns = [Float](repeating: 0, count: workers * scratch)
-        }
-        let direct = path == .direct ? DirectConvolution(geometry: g, channels: c, outputChannels: cout) : nil
-        let relu = fusedReLU
-        if relu && maskedGradient.count < dOutput.count { maskedGradient = [Float](repeating: 0, count: dOutput.count) }
-        var dInput = wantInput ? Tensor(uninitialized: [n, g.inputHeight, g.inputWidth, c]) : Tensor(zeros: [0])
-        let hasBias = bias != nil
-        dOutput.data.withUnsafeBufferPointer { dyRaw in
-            weight.value.withUnsafeBufferPointer { wPtr in
+        reserveBackwardScratch(plan, workers: workers, gradientCount: dOutput.count)
+        var dInput =
+            plan.wantInput
+            ? Tensor(uninitialized: [n, g.inputHeight, g.inputWidth, inputChannels]) : Tensor(zeros: [0])
+        dOutput.data.withUnsafeBufferPointer { dy in
+            weight.value.withUnsafeBufferPointer { w in
                 input.data.withUnsafeBufferPointer { x in
                     output.data.withUnsafeBufferPointer { y in
                         columns.withUnsafeMutableBufferPointer { cols in
                             partialGrads.withUnsafeMutableBufferPointer { partial in
                                 maskedGradient.withUnsafeMutableBufferPointer { masked in
                                     dInput.data.withUnsafeMutableBufferPointer { dx in
-                                        let wPtr = wPtr.baseAddress!, partial = partial.baseAddress!
-                                        let colsBase = cols.baseAddress, xBase = x.baseAddress, yBase = y.baseAddress
-                                        let dxBase = dx.baseAddress, maskedBase = masked.baseAddress
-                                        Compute.chunks(n) { images, worker in
-                                            let m = images.count * rows
-                                            let first = images.lowerBound * rows * cout
-                                            var dyChunk = dyRaw.baseAddress! + first
-                                            if relu {
-                                                // Fused ReLU: dOutput · [output > 0].
-                                                let target = maskedBase! + first, out = yBase! + first
-                                                maskPositive(gradient: dyChunk, reference: out, into: target, count: m * cout)
-                                                dyChunk = UnsafePointer(target)
-                                            }
-                                            let gradW = partial + worker * slot
-                                            let gradB = gradW + weightCount
-                                            if let direct {
-                                                gradW.update(repeating: 0, count: slot)
-                                                direct.accumulateWeightGradient(input: xBase!, dOutput: dyChunk, images: images,
-                                                                                dWeight: gradW, dBias: hasBias ? gradB : nil)
-                                                guard wantInput else { return }
-                                            } else if hasBias {
-                                                sumRows(dyChunk, rows: m, columns: cout, into: gradB)
-                                            }
-                                            if path == .pointwise {
-                                                // dWeight (Cin, Cout) = inputᵀ (Cin, m) · dOutput (m, Cout)
-                                                gemm(transposeA: true, m: patch, n: cout, k: m, a: xBase! + images.lowerBound * rows * c,
-                                                     lda: patch, b: dyChunk, ldb: cout, c: gradW, ldc: cout)
-                                                if wantInput {
-                                                    gemm(transposeB: true, m: m, n: c, k: cout, a: dyChunk, lda: cout, b: wPtr, ldb: cout,
-                                                         c: dxBase! + images.lowerBound * rows * c, ldc: c)
-                                                }
-                                                return
-                                            }
-                                            let target = colsBase! + worker * scratch
-                                            for start in Swift.stride(from: images.lowerBound, to: images.upperBound, by: block) {
-                                                let sub = start..<min(start + block, images.upperBound)
-                                                let dyBlock = dyChunk + (start - images.lowerBound) * rows * cout
-                                                if direct == nil {
-                                                    im2col(input: xBase!, channels: c, geometry: g, images: sub, columns: target)
-                                                    // dWeight (patch, Cout) += colsᵀ (patch, m) · dOutput (m, Cout)
-                                                    gemm(transposeA: true, m: patch, n: cout, k: sub.count * rows, a: target, lda: patch,
-                                                         b: dyBlock, ldb: cout, beta: start == images.lowerBound ? 0 : 1, c: gradW, ldc: cout)
-                                                }
-                                                guard wantInput else { continue }
-                                                // dColumns (m, patch) = dOutput (m, Cout) · weightᵀ (Cout, patch), over the columns
-                                                gemm(transposeB: true, m: sub.count * rows, n: patch, k: cout, a: dyBlock, lda: cout,
-                                                     b: wPtr, ldb: cout, c: target, ldc: patch)
-                                                col2im(columns: target, channels: c, geometry: g, images: sub, dInput: dxBase!)
-                                            }
+                                        let buffers = ConvBackwardBuffers(
+                                            dOutput: dy.baseAddress!, weight: w.baseAddress!, input: x.baseAddress,
+                                            output: y.baseAddress,
+                                            columns: cols.baseAddress, partialGradients: partial.baseAddress!,
+                                            maskedGradient: masked.baseAddress, dInput: dx.baseAddress)
+                                        Compute.chunks(n) { images, worker in plan.run(images, worker: worker, buffers)
                                         }
-                                        for worker in 1..<workers {
-                                            let source = partial + worker * slot
-                                            for i in 0..<slot { partial[i] += source[i] }
-                                        }
+                                        plan.sumPartialGradients(buffers.partialGradients, workers: workers)
                                     }
                                 }
                             }
@@ -232,9 +199,138 @@ public final class Conv2d: Layer {
                 }
             }
         }
-        weight.grad = Array(partialGrads[0..<weightCount])
-        if hasBias { bias?.grad = Array(partialGrads[weightCount..<slot]) }
+        weight.grad = Array(partialGrads[0..<plan.weightCount])
+        if plan.hasBias { bias?.grad = Array(partialGrads[plan.weightCount..<plan.slot]) }
         return dInput
+    }
+
+    /// Grows the scratch arrays `plan` needs for `workers` chunks (they are kept between steps).
+    private func reserveBackwardScratch(_ plan: ConvBackwardPlan, workers: Int, gradientCount: Int) {
+        if partialGrads.count < workers * plan.slot { partialGrads = [Float](repeating: 0, count: workers * plan.slot) }
+        if plan.needsColumns && columns.count < workers * plan.scratch {
+            columns = [Float](repeating: 0, count: workers * plan.scratch)
+        }
+        if plan.relu && maskedGradient.count < gradientCount {
+            maskedGradient = [Float](repeating: 0, count: gradientCount)
+        }
+    }
+}
+
+/// The pointers one backward pass reads and writes.
+struct ConvBackwardBuffers {
+    let dOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>
+    let input: UnsafePointer<Float>?, output: UnsafePointer<Float>?
+    /// `(workers, block·rows, patch)` patch-row scratch.
+    let columns: UnsafeMutablePointer<Float>?
+    /// `(workers, weightCount + Cout)`: each worker's weight and bias gradients.
+    let partialGradients: UnsafeMutablePointer<Float>
+    /// dOutput masked by the fused ReLU.
+    let maskedGradient: UnsafeMutablePointer<Float>?
+    let dInput: UnsafeMutablePointer<Float>?
+}
+
+/// How one backward pass of a `Conv2d` runs over a chunk of the batch: mask by the fused
+/// ReLU, then the weight and bias gradients and the input gradient by the layer's path
+/// (direct, 1x1 pointwise, or im2col + sgemm + col2im in cache-sized blocks of images).
+struct ConvBackwardPlan {
+    let geometry: ConvGeometry
+    let channels: Int, outputChannels: Int
+    /// Output pixels per image and values per patch row.
+    let rows: Int, patch: Int
+    /// Images per im2col block.
+    let block: Int
+    let path: Conv2d.Path
+    let wantInput: Bool, relu: Bool, hasBias: Bool
+    let direct: DirectConvolution?
+
+    var weightCount: Int { patch * outputChannels }
+    /// Gradient values per worker: weights, then biases.
+    var slot: Int { weightCount + outputChannels }
+    var scratch: Int { block * rows * patch }
+    var needsColumns: Bool { path == .im2col || (path == .direct && wantInput) }
+
+    /// Gradients of the images `images` into worker `worker`'s slot (and `dInput`).
+    func run(_ images: Range<Int>, worker: Int, _ buffers: ConvBackwardBuffers) {
+        let first = images.lowerBound * rows * outputChannels
+        let dy = relu ? maskedByReLU(images, buffers) : buffers.dOutput + first
+        let gradW = buffers.partialGradients + worker * slot
+        let gradB = gradW + weightCount
+        if let direct {
+            gradW.update(repeating: 0, count: slot)
+            Kernels.directWeightGradient(
+                direct, input: buffers.input!, dOutput: dy, images: images, dWeight: gradW,
+                dBias: hasBias ? gradB : nil)
+            guard wantInput else { return }
+        } else if hasBias {
+            sumRows(dy, rows: images.count * rows, columns: outputChannels, into: gradB)
+        }
+        if path == .pointwise {
+            pointwiseGradients(images, dy: dy, gradW: gradW, buffers)
+        } else {
+            blockGradients(images, dy: dy, gradW: gradW, columns: buffers.columns! + worker * scratch, buffers)
+        }
+    }
+
+    /// dOutput · [output > 0] for the chunk (the fused ReLU's backward).
+    private func maskedByReLU(_ images: Range<Int>, _ buffers: ConvBackwardBuffers) -> UnsafePointer<Float> {
+        let first = images.lowerBound * rows * outputChannels
+        let target = buffers.maskedGradient! + first
+        Kernels.maskPositive(
+            gradient: buffers.dOutput + first, reference: buffers.output! + first, into: target,
+            count: images.count * rows * outputChannels)
+        return UnsafePointer(target)
+    }
+
+    /// 1x1 stride 1: the input already is the patch matrix.
+    private func pointwiseGradients(
+        _ images: Range<Int>, dy: UnsafePointer<Float>, gradW: UnsafeMutablePointer<Float>,
+        _ buffers: ConvBackwardBuffers
+    ) {
+        let m = images.count * rows
+        let x = buffers.input! + images.lowerBound * rows * channels
+        // dWeight (Cin, Cout) = inputᵀ (Cin, m) · dOutput (m, Cout)
+        gemm(
+            transposeA: true, m: patch, n: outputChannels, k: m, a: x, lda: patch, b: dy, ldb: outputChannels, c: gradW,
+            ldc: outputChannels)
+        guard wantInput else { return }
+        gemm(
+            transposeB: true, m: m, n: channels, k: outputChannels, a: dy, lda: outputChannels, b: buffers.weight,
+            ldb: outputChannels,
+            c: buffers.dInput! + images.lowerBound * rows * channels, ldc: channels)
+    }
+
+    /// Blocks of images whose patch rows stay in cache: dWeight through im2col (unless the
+    /// direct path did it), dInput through the patch rows and col2im.
+    private func blockGradients(
+        _ images: Range<Int>, dy: UnsafePointer<Float>, gradW: UnsafeMutablePointer<Float>,
+        columns: UnsafeMutablePointer<Float>, _ buffers: ConvBackwardBuffers
+    ) {
+        for start in Swift.stride(from: images.lowerBound, to: images.upperBound, by: block) {
+            let sub = start..<min(start + block, images.upperBound)
+            let dyBlock = dy + (start - images.lowerBound) * rows * outputChannels
+            if direct == nil {
+                im2col(input: buffers.input!, channels: channels, geometry: geometry, images: sub, columns: columns)
+                // dWeight (patch, Cout) += colsᵀ (patch, m) · dOutput (m, Cout)
+                gemm(
+                    transposeA: true, m: patch, n: outputChannels, k: sub.count * rows, a: columns, lda: patch,
+                    b: dyBlock, ldb: outputChannels, beta: start == images.lowerBound ? 0 : 1, c: gradW,
+                    ldc: outputChannels)
+            }
+            guard wantInput else { continue }
+            // dColumns (m, patch) = dOutput (m, Cout) · weightᵀ (Cout, patch), over the columns
+            gemm(
+                transposeB: true, m: sub.count * rows, n: patch, k: outputChannels, a: dyBlock, lda: outputChannels,
+                b: buffers.weight, ldb: outputChannels, c: columns, ldc: patch)
+            col2im(columns: columns, channels: channels, geometry: geometry, images: sub, dInput: buffers.dInput!)
+        }
+    }
+
+    /// Adds every worker's gradients into worker 0's slot.
+    func sumPartialGradients(_ partial: UnsafeMutablePointer<Float>, workers: Int) {
+        for worker in 1..<max(workers, 1) {
+            let source = partial + worker * slot
+            for i in 0..<slot { partial[i] += source[i] }
+        }
     }
 }
 

@@ -1,5 +1,7 @@
-// ConvGeometry: output size and padding of a 2-D window (convolution or pooling) with
-// TensorFlow's "same"/"valid" rules, so shapes match Keras and TFLite exactly.
+// Output size and padding of a 2-D window (convolution or pooling) with TensorFlow's
+// "same"/"valid" rules, so shapes match Keras and TFLite exactly. `ConvGeometry` itself
+// lives with the kernels (TrainingKernels).
+import TrainingKernels
 
 /// Padding rule of a convolution or pooling window.
 public enum Padding: String, Codable, Sendable, CaseIterable {
@@ -9,25 +11,17 @@ public enum Padding: String, Codable, Sendable, CaseIterable {
     case valid
 }
 
-/// Sizes of one spatial window operation.
-struct ConvGeometry: Equatable {
-    let inputHeight: Int, inputWidth: Int
-    let kernelHeight: Int, kernelWidth: Int
-    let stride: Int
-    let outputHeight: Int, outputWidth: Int
-    let padTop: Int, padLeft: Int
-
+extension ConvGeometry {
     /// The geometry of a square kernel over an NHWC input shape.
     init(inputShape shape: [Int], kernelSize: Int, stride: Int, padding: Padding) {
-        self.init(inputHeight: shape[1], inputWidth: shape[2], kernelHeight: kernelSize, kernelWidth: kernelSize, stride: stride, padding: padding)
+        self.init(
+            inputHeight: shape[1], inputWidth: shape[2], kernelHeight: kernelSize, kernelWidth: kernelSize,
+            stride: stride, padding: padding)
     }
 
+    /// Output size and padding by TensorFlow's rule for `padding`.
     init(inputHeight: Int, inputWidth: Int, kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Padding) {
-        self.inputHeight = inputHeight
-        self.inputWidth = inputWidth
-        self.kernelHeight = kernelHeight
-        self.kernelWidth = kernelWidth
-        self.stride = stride
+        let outputHeight: Int, outputWidth: Int, padTop: Int, padLeft: Int
         switch padding {
         case .valid:
             outputHeight = (inputHeight - kernelHeight) / stride + 1
@@ -40,6 +34,8 @@ struct ConvGeometry: Equatable {
             padTop = max((outputHeight - 1) * stride + kernelHeight - inputHeight, 0) / 2
             padLeft = max((outputWidth - 1) * stride + kernelWidth - inputWidth, 0) / 2
         }
-        precondition(outputHeight > 0 && outputWidth > 0, "window \(kernelHeight)x\(kernelWidth) does not fit input \(inputHeight)x\(inputWidth)")
+        self.init(
+            inputHeight: inputHeight, inputWidth: inputWidth, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+            stride: stride, outputHeight: outputHeight, outputWidth: outputWidth, padTop: padTop, padLeft: padLeft)
     }
 }

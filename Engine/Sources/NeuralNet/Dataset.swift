@@ -11,7 +11,8 @@ public struct LabeledImages: Sendable {
     public var labelsPerImage: Int
 
     public init(images: Tensor, labels: [Int], labelsPerImage: Int = 1) {
-        precondition(labels.count == images.batchSize * labelsPerImage, "LabeledImages: label count does not match images")
+        precondition(
+            labels.count == images.batchSize * labelsPerImage, "LabeledImages: label count does not match images")
         self.images = images
         self.labels = labels
         self.labelsPerImage = labelsPerImage

@@ -43,8 +43,10 @@ public enum FOMO {
 
     /// Matches predictions to truths of the same class within `radius` cells (each truth at
     /// most once, closest pairs first) and returns per-class metrics for classes 1..<classes.
-    public static func evaluate(predicted: [[Centroid]], truth: [[Centroid]], labels: [String],
-                                radius: Float = 1.5) -> [ClassMetrics] {
+    public static func evaluate(
+        predicted: [[Centroid]], truth: [[Centroid]], labels: [String],
+        radius: Float = 1.5
+    ) -> [ClassMetrics] {
         var tp = [Int](repeating: 0, count: labels.count), fp = tp, fn = tp
         for (predictions, truths) in zip(predicted, truth) {
             var pairs: [(distance: Float, p: Int, t: Int)] = []
@@ -55,7 +57,8 @@ public enum FOMO {
                 }
             }
             var usedP = Set<Int>(), usedT = Set<Int>()
-            for pair in pairs.sorted(by: { $0.distance < $1.distance }) where !usedP.contains(pair.p) && !usedT.contains(pair.t) {
+            for pair in pairs.sorted(by: { $0.distance < $1.distance })
+            where !usedP.contains(pair.p) && !usedT.contains(pair.t) {
                 usedP.insert(pair.p)
                 usedT.insert(pair.t)
                 tp[predictions[pair.p].label] += 1
@@ -78,8 +81,10 @@ public enum FOMO {
     }
 
     /// Cell label map `(GH, GW)` for objects at pixel centres on an image of `imageWidth`×`imageHeight`.
-    public static func cellLabels(objects: [(x: Float, y: Float, label: Int)], imageWidth: Int, imageHeight: Int,
-                                  gridWidth: Int, gridHeight: Int) -> [Int] {
+    public static func cellLabels(
+        objects: [(x: Float, y: Float, label: Int)], imageWidth: Int, imageHeight: Int,
+        gridWidth: Int, gridHeight: Int
+    ) -> [Int] {
         var cells = [Int](repeating: 0, count: gridWidth * gridHeight)
         for object in objects {
             let cx = min(gridWidth - 1, max(0, Int(object.x / Float(imageWidth) * Float(gridWidth))))
@@ -95,10 +100,14 @@ extension Model {
     /// background and whose probability is at least `threshold`).
     public func detect(_ images: Tensor, threshold: Float = 0.5) -> [[Centroid]] {
         let probabilities = predict(images)
-        let (n, gh, gw, classes) = (probabilities.shape[0], probabilities.shape[1], probabilities.shape[2], probabilities.shape[3])
+        let (n, gh, gw, classes) = (
+            probabilities.shape[0], probabilities.shape[1], probabilities.shape[2], probabilities.shape[3]
+        )
         let size = gh * gw * classes
         return (0..<n).map { image in
-            let cells = FOMO.cellClasses(Array(probabilities.data[(image * size)..<((image + 1) * size)]), classes: classes, threshold: threshold)
+            let cells = FOMO.cellClasses(
+                Array(probabilities.data[(image * size)..<((image + 1) * size)]), classes: classes, threshold: threshold
+            )
             return FOMO.centroids(cellClasses: cells, height: gh, width: gw)
         }
     }

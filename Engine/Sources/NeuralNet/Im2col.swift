@@ -2,6 +2,7 @@
 // row of a matrix so convolution becomes a single sgemm. Rows are ordered (n, oy, ox),
 // columns (ky, kx, c), which matches HWIO weights. Plain loops; a row segment that lies
 // fully inside the image is one contiguous copy because NHWC keeps (x, c) adjacent.
+import TrainingKernels
 
 /// Writes the patch rows of images `images` of `input` (N, H, W, C) into `columns`
 /// (images.count * OH * OW, KH * KW * C).

@@ -11,15 +11,20 @@ public final class Linear: Layer {
     /// `(out)` or nil.
     public let bias: Parameter?
     public var needsInputGradient = true
-    private var input = Tensor(zeros: [0])   // (N, in)
+    private var input = Tensor(zeros: [0])  // (N, in)
 
     public init(inputFeatures: Int, outputFeatures: Int, useBias: Bool = true, rng: inout SeededRandom) {
         self.inputFeatures = inputFeatures
         self.outputFeatures = outputFeatures
-        weight = Parameter(name: "weight", shape: [inputFeatures, outputFeatures],
-                           value: glorotUniform(count: inputFeatures * outputFeatures, fanIn: inputFeatures,
-                                                fanOut: outputFeatures, rng: &rng))
-        bias = useBias ? Parameter(name: "bias", shape: [outputFeatures], value: [Float](repeating: 0, count: outputFeatures)) : nil
+        weight = Parameter(
+            name: "weight", shape: [inputFeatures, outputFeatures],
+            value: glorotUniform(
+                count: inputFeatures * outputFeatures, fanIn: inputFeatures,
+                fanOut: outputFeatures, rng: &rng))
+        bias =
+            useBias
+            ? Parameter(name: "bias", shape: [outputFeatures], value: [Float](repeating: 0, count: outputFeatures))
+            : nil
     }
 
     public var spec: LayerSpec { .linear(units: outputFeatures, bias: bias != nil) }
@@ -28,13 +33,16 @@ public final class Linear: Layer {
 
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
         let n = input.batchSize
-        precondition(input.itemCount == inputFeatures, "Linear expects \(inputFeatures) features, got \(input.itemCount)")
-        var output = Tensor(uninitialized: [n, outputFeatures])   // (N, out)
+        precondition(
+            input.itemCount == inputFeatures, "Linear expects \(inputFeatures) features, got \(input.itemCount)")
+        var output = Tensor(uninitialized: [n, outputFeatures])  // (N, out)
         let (i, o) = (inputFeatures, outputFeatures)
         input.data.withUnsafeBufferPointer { x in
             weight.value.withUnsafeBufferPointer { wt in
                 output.data.withUnsafeMutableBufferPointer { y in
-                    gemm(m: n, n: o, k: i, a: x.baseAddress!, lda: i, b: wt.baseAddress!, ldb: o, c: y.baseAddress!, ldc: o)
+                    gemm(
+                        m: n, n: o, k: i, a: x.baseAddress!, lda: i, b: wt.baseAddress!, ldb: o, c: y.baseAddress!,
+                        ldc: o)
                     if let bias { addRowVector(bias.value, to: y.baseAddress!, rows: n) }
                 }
             }
@@ -46,7 +54,7 @@ public final class Linear: Layer {
     public func backward(_ dOutput: Tensor) -> Tensor {
         let n = dOutput.batchSize
         let (i, o) = (inputFeatures, outputFeatures)
-        var dWeight = [Float](repeating: 0, count: i * o)   // (in, out)
+        var dWeight = [Float](repeating: 0, count: i * o)  // (in, out)
         var dBias = [Float](repeating: 0, count: o)
         var dInput = Tensor(uninitialized: needsInputGradient ? [n, i] : [0])
         let wantInput = needsInputGradient
@@ -54,14 +62,19 @@ public final class Linear: Layer {
             dOutput.data.withUnsafeBufferPointer { dy in
                 weight.value.withUnsafeBufferPointer { wt in
                     dWeight.withUnsafeMutableBufferPointer { dW in
-                        gemm(transposeA: true, m: i, n: o, k: n, a: x.baseAddress!, lda: i, b: dy.baseAddress!, ldb: o,
-                             c: dW.baseAddress!, ldc: o)
+                        gemm(
+                            transposeA: true, m: i, n: o, k: n, a: x.baseAddress!, lda: i, b: dy.baseAddress!, ldb: o,
+                            c: dW.baseAddress!, ldc: o)
                     }
-                    dBias.withUnsafeMutableBufferPointer { dB in sumRows(dy.baseAddress!, rows: n, columns: o, into: dB.baseAddress!) }
+                    dBias.withUnsafeMutableBufferPointer { dB in
+                        sumRows(dy.baseAddress!, rows: n, columns: o, into: dB.baseAddress!)
+                    }
                     if wantInput {
                         dInput.data.withUnsafeMutableBufferPointer { dx in
-                            gemm(transposeB: true, m: n, n: i, k: o, a: dy.baseAddress!, lda: o, b: wt.baseAddress!, ldb: o,
-                                 c: dx.baseAddress!, ldc: i)
+                            gemm(
+                                transposeB: true, m: n, n: i, k: o, a: dy.baseAddress!, lda: o, b: wt.baseAddress!,
+                                ldb: o,
+                                c: dx.baseAddress!, ldc: i)
                         }
                     }
                 }

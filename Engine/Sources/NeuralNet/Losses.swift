@@ -24,8 +24,10 @@ public struct LossResult: Sendable {
 ///   - labels: one class index per row.
 ///   - classWeights: per-class weights `w` (default all 1).
 ///   - labelSmoothing: `ε` in [0, 1).
-public func softmaxCrossEntropy(logits: Tensor, labels: [Int], classWeights: [Float]? = nil,
-                                labelSmoothing: Float = 0) -> LossResult {
+public func softmaxCrossEntropy(
+    logits: Tensor, labels: [Int], classWeights: [Float]? = nil,
+    labelSmoothing: Float = 0
+) -> LossResult {
     let classes = logits.shape.last ?? 1
     let rows = logits.count / classes
     precondition(labels.count == rows, "softmaxCrossEntropy: \(rows) rows but \(labels.count) labels")

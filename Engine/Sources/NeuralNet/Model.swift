@@ -27,18 +27,10 @@
 //   layer's output in order (for calibration ranges).
 // - `model.preprocessing` — input colour, resize mode and `(pixel / 255 − mean) / std`.
 // - `model.labels` — class names, index = output channel (detection: index 0 is background).
+import Imaging
 
 /// How raw 8-bit pixels become model input.
 public struct Preprocessing: Codable, Sendable, Equatable {
-    /// How an image of another aspect ratio is fitted to the input size.
-    public enum ResizeMode: String, Codable, Sendable, CaseIterable {
-        /// Stretch to the input size (aspect ratio not kept).
-        case squash
-        /// Scale the shorter side to fit, crop the centre.
-        case fitShorterSideCrop = "crop"
-        /// Scale the longer side to fit, pad the rest with black.
-        case letterbox
-    }
     public var color: ColorMode
     public var resizeMode: ResizeMode
     /// Per-channel mean and standard deviation applied after scaling pixels to [0, 1].
@@ -69,9 +61,13 @@ public final class Model {
     public var preprocessing: Preprocessing
     /// Indices of ReLU layers folded into the preceding Conv2d.
     private let fusedAway: Set<Int>
+    /// Indices of ReLU6 layers folded into the preceding BatchNorm in training.
+    private let fusedAwayInTraining: Set<Int>
 
     /// Builds the layers of `architecture` with weights initialised from `seed`.
-    public init(architecture: Architecture, seed: UInt64 = 0, labels: [String]? = nil, preprocessing: Preprocessing? = nil) {
+    public init(
+        architecture: Architecture, seed: UInt64 = 0, labels: [String]? = nil, preprocessing: Preprocessing? = nil
+    ) {
         self.architecture = architecture
         var rng = SeededRandom(seed: seed)
         var shape = architecture.inputShape(batch: 1)
@@ -83,15 +79,30 @@ public final class Model {
         }
         built.first?.needsInputGradient = false
         // Fuse Conv2d + ReLU: the conv applies the ReLU in its output pass; the ReLU layer
-        // stays in `layers` (it is idempotent) but is skipped when running the model.
+        // stays in `layers` (it is idempotent) but is skipped when running the model. A max
+        // pool right after masks the ReLU's gradient on its smaller output instead.
         var skipped = Set<Int>()
         for index in built.indices.dropLast() {
             if let conv = built[index] as? Conv2d, built[index + 1] is ReLU {
                 conv.fusedReLU = true
                 skipped.insert(index + 1)
+                if index + 2 < built.count, let pool = built[index + 2] as? MaxPool2d {
+                    pool.masksNonPositiveOutputs = true
+                    conv.gradientArrivesMasked = true
+                }
             }
         }
         fusedAway = skipped
+        // Fuse BatchNorm + ReLU6 in training: the batch norm clamps its output and masks its
+        // gradient. Evaluation runs the ReLU6 layer, so every layer's output stays its own.
+        var skippedInTraining = Set<Int>()
+        for index in built.indices.dropLast() {
+            if let norm = built[index] as? BatchNorm, built[index + 1] is ReLU6 {
+                norm.fusedReLU6 = true
+                skippedInTraining.insert(index + 1)
+            }
+        }
+        fusedAwayInTraining = skippedInTraining
         layers = built
         self.labels = labels ?? (0..<architecture.classes).map { "class\($0)" }
         self.preprocessing = preprocessing ?? Preprocessing(color: architecture.inputChannels == 1 ? .grayscale : .rgb)
@@ -102,12 +113,15 @@ public final class Model {
         let channels = inputShape.last ?? 1
         switch spec {
         case let .conv2d(filters, kernel, stride, padding, bias):
-            return Conv2d(inputChannels: channels, outputChannels: filters, kernelSize: kernel, stride: stride,
-                          padding: padding, useBias: bias, rng: &rng)
+            return Conv2d(
+                inputChannels: channels, outputChannels: filters, kernelSize: kernel, stride: stride,
+                padding: padding, useBias: bias, rng: &rng)
         case let .depthwiseConv2d(kernel, stride, padding, bias):
-            return DepthwiseConv2d(channels: channels, kernelSize: kernel, stride: stride, padding: padding, useBias: bias, rng: &rng)
+            return DepthwiseConv2d(
+                channels: channels, kernelSize: kernel, stride: stride, padding: padding, useBias: bias, rng: &rng)
         case let .linear(units, bias):
-            return Linear(inputFeatures: inputShape.dropFirst().reduce(1, *), outputFeatures: units, useBias: bias, rng: &rng)
+            return Linear(
+                inputFeatures: inputShape.dropFirst().reduce(1, *), outputFeatures: units, useBias: bias, rng: &rng)
         case let .batchNorm(momentum, epsilon):
             return BatchNorm(channels: channels, momentum: momentum, epsilon: epsilon)
         case .relu: return ReLU()
@@ -136,7 +150,8 @@ public final class Model {
     /// Logits for a preprocessed batch `(N, H, W, C)`.
     public func forward(_ input: Tensor, training: Bool = false) -> Tensor {
         var current = input
-        for (index, layer) in layers.enumerated() where !fusedAway.contains(index) {
+        for (index, layer) in layers.enumerated()
+        where !fusedAway.contains(index) && !(training && fusedAwayInTraining.contains(index)) {
             current = layer.forward(current, training: training)
         }
         return current
@@ -145,7 +160,8 @@ public final class Model {
     /// Back-propagates the gradient of the loss w.r.t. the logits; fills every `Parameter.grad`.
     public func backward(_ dLogits: Tensor) {
         var gradient = dLogits
-        for (index, layer) in layers.enumerated().reversed() where !fusedAway.contains(index) {
+        for (index, layer) in layers.enumerated().reversed()
+        where !fusedAway.contains(index) && !fusedAwayInTraining.contains(index) {
             gradient = layer.backward(gradient)
         }
     }

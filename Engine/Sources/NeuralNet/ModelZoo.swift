@@ -1,6 +1,7 @@
 // ModelZoo: the named architectures users pick from — tiny-cnn, mobilenet-v1 (width
 // multiplier α, 32–160 px, gray or RGB) and fomo (MobileNet-style backbone cut at 1/8
 // resolution + per-cell classifier). Each returns an `Architecture` (data), never layers.
+import Imaging
 
 /// Named, parameterised architectures.
 public enum ModelZoo {
@@ -19,15 +20,18 @@ public enum ModelZoo {
         case invalid(String)
         public var description: String {
             switch self {
-            case let .unknown(name): "unknown architecture '\(name)'; choose one of: \(ModelZoo.names.joined(separator: ", "))"
+            case let .unknown(name):
+                "unknown architecture '\(name)'; choose one of: \(ModelZoo.names.joined(separator: ", "))"
             case let .invalid(why): why
             }
         }
     }
 
     /// The architecture `name` for an input and class count.
-    public static func architecture(named name: String, height: Int, width: Int, color: ColorMode,
-                                    classes: Int, alpha: Float = 0.25) throws -> Architecture {
+    public static func architecture(
+        named name: String, height: Int, width: Int, color: ColorMode,
+        classes: Int, alpha: Float = 0.25
+    ) throws -> Architecture {
         switch name {
         case "tiny-cnn": return tinyCNN(height: height, width: width, channels: color.channels, classes: classes)
         case "mobilenet-v1":
@@ -41,7 +45,9 @@ public enum ModelZoo {
     }
 
     static func validate(alpha: Float, height: Int, width: Int) throws {
-        guard (0.1...1.0).contains(alpha) else { throw ZooError.invalid("alpha must be between 0.1 and 1.0, got \(alpha)") }
+        guard (0.1...1.0).contains(alpha) else {
+            throw ZooError.invalid("alpha must be between 0.1 and 1.0, got \(alpha)")
+        }
         guard (32...160).contains(height), (32...160).contains(width) else {
             throw ZooError.invalid("input size must be 32-160 px per side, got \(width)x\(height)")
         }
@@ -49,8 +55,10 @@ public enum ModelZoo {
 
     /// Conv(16, 3, ReLU)–MaxPool(2)–Conv(32, 3, ReLU)–MaxPool(2)–Flatten–Dense(classes),
     /// valid padding: 12,810 parameters at 28×28×1 with 10 classes (workload A).
-    public static func tinyCNN(height: Int = 28, width: Int = 28, channels: Int = 1, classes: Int = 10,
-                               filters: (Int, Int) = (16, 32), dropout: Float = 0) -> Architecture {
+    public static func tinyCNN(
+        height: Int = 28, width: Int = 28, channels: Int = 1, classes: Int = 10,
+        filters: (Int, Int) = (16, 32), dropout: Float = 0
+    ) -> Architecture {
         var layers: [LayerSpec] = [
             .conv2d(filters: filters.0, kernel: 3, stride: 1, padding: .valid, bias: true), .relu,
             .maxPool(size: 2, stride: 2, padding: .valid),
@@ -60,8 +68,9 @@ public enum ModelZoo {
         ]
         if dropout > 0 { layers.append(.dropout(rate: dropout)) }
         layers.append(.linear(units: classes, bias: true))
-        return Architecture(name: "tiny-cnn", inputHeight: height, inputWidth: width, inputChannels: channels,
-                            classes: classes, layers: layers)
+        return Architecture(
+            name: "tiny-cnn", inputHeight: height, inputWidth: width, inputChannels: channels,
+            classes: classes, layers: layers)
     }
 
     /// MobileNetV1 depthwise-separable blocks `(pointwise filters at α = 1, stride)`.
@@ -91,23 +100,31 @@ public enum ModelZoo {
 
     /// MobileNetV1(α) with global average pooling, dropout 0.001 omitted, and a dense head
     /// (Keras's 1x1-conv head on a 1x1 map is the same computation).
-    public static func mobileNetV1(alpha: Float = 0.25, height: Int = 96, width: Int = 96, channels: Int = 1,
-                                   classes: Int = 2) -> Architecture {
-        let layers = mobileNetBackbone(alpha: alpha, blocks: mobileNetBlocks.count)
+    public static func mobileNetV1(
+        alpha: Float = 0.25, height: Int = 96, width: Int = 96, channels: Int = 1,
+        classes: Int = 2
+    ) -> Architecture {
+        let layers =
+            mobileNetBackbone(alpha: alpha, blocks: mobileNetBlocks.count)
             + [.globalAvgPool, .linear(units: classes, bias: true)]
-        return Architecture(name: "mobilenet-v1", inputHeight: height, inputWidth: width, inputChannels: channels,
-                            classes: classes, layers: layers)
+        return Architecture(
+            name: "mobilenet-v1", inputHeight: height, inputWidth: width, inputChannels: channels,
+            classes: classes, layers: layers)
     }
 
     /// FOMO: MobileNetV1(α) cut after the stride-8 blocks, then a 1x1 conv (32) + ReLU and a
     /// 1x1 conv to `classes` (background = class 0) per cell of the 1/8 grid.
-    public static func fomo(alpha: Float = 0.35, height: Int = 96, width: Int = 96, channels: Int = 1,
-                            classes: Int = 2) -> Architecture {
-        let layers = mobileNetBackbone(alpha: alpha, blocks: 5) + [
-            .conv2d(filters: 32, kernel: 1, stride: 1, padding: .same, bias: true), .relu,
-            .conv2d(filters: classes, kernel: 1, stride: 1, padding: .same, bias: true),
-        ]
-        return Architecture(name: "fomo", task: .detection, inputHeight: height, inputWidth: width,
-                            inputChannels: channels, classes: classes, layers: layers)
+    public static func fomo(
+        alpha: Float = 0.35, height: Int = 96, width: Int = 96, channels: Int = 1,
+        classes: Int = 2
+    ) -> Architecture {
+        let layers =
+            mobileNetBackbone(alpha: alpha, blocks: 5) + [
+                .conv2d(filters: 32, kernel: 1, stride: 1, padding: .same, bias: true), .relu,
+                .conv2d(filters: classes, kernel: 1, stride: 1, padding: .same, bias: true),
+            ]
+        return Architecture(
+            name: "fomo", task: .detection, inputHeight: height, inputWidth: width,
+            inputChannels: channels, classes: classes, layers: layers)
     }
 }

@@ -3,6 +3,7 @@
 // (NHWC → NC). Windows use ConvGeometry padding rules; "same" max pooling ignores padded
 // positions, "same" average pooling divides by the number of real (unpadded) inputs, as
 // TensorFlow does.
+import TrainingKernels
 
 /// Max over `size`×`size` windows moved by `stride`.
 public final class MaxPool2d: Layer {
@@ -10,8 +11,13 @@ public final class MaxPool2d: Layer {
     public let stride: Int
     public let padding: Padding
     public var needsInputGradient = true
+    /// Set by `Model` when this pool takes the output of a Conv2d's fused ReLU: backward
+    /// routes a window's gradient only where its maximum is positive — the ReLU's mask, since
+    /// the winner is the maximum — so the convolution need not mask its 4× larger gradient.
+    public internal(set) var masksNonPositiveOutputs = false
     private var inputShape: [Int] = []
-    private var winners: [Int32] = []   // (N·OH·OW·C) flat input offset within the image
+    private var winners: [Int32] = []  // (N·OH·OW·C) flat input offset within the image
+    private var output = Tensor(zeros: [0])  // kept when `masksNonPositiveOutputs`
 
     public init(size: Int = 2, stride: Int? = nil, padding: Padding = .valid) {
         self.size = size
@@ -22,7 +28,9 @@ public final class MaxPool2d: Layer {
     public var spec: LayerSpec { .maxPool(size: size, stride: stride, padding: padding) }
 
     private func geometry(_ shape: [Int]) -> ConvGeometry {
-        ConvGeometry(inputHeight: shape[1], inputWidth: shape[2], kernelHeight: size, kernelWidth: size, stride: stride, padding: padding)
+        ConvGeometry(
+            inputHeight: shape[1], inputWidth: shape[2], kernelHeight: size, kernelWidth: size, stride: stride,
+            padding: padding)
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] {
@@ -34,7 +42,7 @@ public final class MaxPool2d: Layer {
         let (n, h, w, c) = input.nhwc
         let g = geometry(input.shape)
         let (oh, ow) = (g.outputHeight, g.outputWidth)
-        var output = Tensor(uninitialized: [n, oh, ow, c])   // (N, OH, OW, C)
+        var output = Tensor(uninitialized: [n, oh, ow, c])  // (N, OH, OW, C)
         if winners.count != output.count { winners = [Int32](repeating: 0, count: output.count) }
         let fast = MaxPool2x2.suits(size: size, stride: stride, geometry: g, channels: c)
         input.data.withUnsafeBufferPointer { x in
@@ -43,7 +51,8 @@ public final class MaxPool2d: Layer {
                     let x = x.baseAddress!, y = y.baseAddress!, idx = idx.baseAddress!
                     Compute.chunks(n) { images, _ in
                         if fast {
-                            MaxPool2x2.forward(input: x, height: h, width: w, channels: c, images: images, output: y, winners: idx)
+                            Kernels.maxPoolForward(
+                                input: x, height: h, width: w, channels: c, images: images, output: y, winners: idx)
                             return
                         }
                         for image in images {
@@ -60,21 +69,30 @@ public final class MaxPool2d: Layer {
                                             if ix < 0 || ix >= w { continue }
                                             let offset = (iy * w + ix) * c
                                             if first {
-                                                for ch in 0..<c { y[o + ch] = xi[offset + ch]; idx[o + ch] = Int32(offset + ch) }
+                                                for ch in 0..<c {
+                                                    y[o + ch] = xi[offset + ch]; idx[o + ch] = Int32(offset + ch)
+                                                }
                                                 first = false
                                             } else if c % 8 == 0 {
                                                 // Branch-free: compare and select 8 channels at a time.
                                                 let laneOffsets = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
                                                 for ch in Swift.stride(from: 0, to: c, by: 8) {
-                                                    let candidate = UnsafeRawPointer(xi + offset + ch).loadUnaligned(as: SIMD8<Float>.self)
+                                                    let candidate = UnsafeRawPointer(xi + offset + ch).loadUnaligned(
+                                                        as: SIMD8<Float>.self)
                                                     let yRaw = UnsafeMutableRawPointer(y + o + ch)
                                                     let iRaw = UnsafeMutableRawPointer(idx + o + ch)
                                                     let current = yRaw.loadUnaligned(as: SIMD8<Float>.self)
                                                     let better = candidate .> current
-                                                    yRaw.storeBytes(of: current.replacing(with: candidate, where: candidate .> current), as: SIMD8<Float>.self)
+                                                    yRaw.storeBytes(
+                                                        of: current.replacing(
+                                                            with: candidate, where: candidate .> current),
+                                                        as: SIMD8<Float>.self)
                                                     let indices = iRaw.loadUnaligned(as: SIMD8<Int32>.self)
-                                                    let fresh = SIMD8<Int32>(repeating: Int32(offset + ch)) &+ laneOffsets
-                                                    iRaw.storeBytes(of: indices.replacing(with: fresh, where: better), as: SIMD8<Int32>.self)
+                                                    let fresh =
+                                                        SIMD8<Int32>(repeating: Int32(offset + ch)) &+ laneOffsets
+                                                    iRaw.storeBytes(
+                                                        of: indices.replacing(with: fresh, where: better),
+                                                        as: SIMD8<Int32>.self)
                                                 }
                                             } else {
                                                 for ch in 0..<c where xi[offset + ch] > y[o + ch] {
@@ -91,10 +109,12 @@ public final class MaxPool2d: Layer {
             }
         }
         inputShape = input.shape
+        if training && masksNonPositiveOutputs { self.output = output }
         return output
     }
 
-    public func backward(_ dOutput: Tensor) -> Tensor {
+    public func backward(_ incoming: Tensor) -> Tensor {
+        let dOutput = masksNonPositiveOutputs ? Self.masked(incoming, where: output) : incoming
         var dInput = Tensor(uninitialized: inputShape)
         let (n, oh, ow, c) = dOutput.nhwc
         let imageSize = inputShape[1] * inputShape[2] * c
@@ -107,8 +127,9 @@ public final class MaxPool2d: Layer {
                     let perImage = oh * ow * c
                     Compute.chunks(n) { images, _ in
                         if fast {
-                            MaxPool2x2.backward(dOutput: dy, winners: idx, height: inputShape[1], width: inputShape[2], channels: c,
-                                                images: images, dInput: dx)
+                            Kernels.maxPoolBackward(
+                                dOutput: dy, winners: idx, height: inputShape[1], width: inputShape[2], channels: c,
+                                images: images, dInput: dx)
                             return
                         }
                         (dx + images.lowerBound * imageSize).update(repeating: 0, count: images.count * imageSize)
@@ -122,6 +143,22 @@ public final class MaxPool2d: Layer {
             }
         }
         return dInput
+    }
+
+    /// `gradient` where `output` is positive, 0 elsewhere.
+    private static func masked(_ gradient: Tensor, where output: Tensor) -> Tensor {
+        precondition(output.count == gradient.count, "MaxPool2d.backward before a training forward")
+        var result = Tensor(uninitialized: gradient.shape)
+        gradient.data.withUnsafeBufferPointer { g in
+            output.data.withUnsafeBufferPointer { y in
+                result.data.withUnsafeMutableBufferPointer { r in
+                    Kernels.maskPositive(
+                        gradient: g.baseAddress!, reference: y.baseAddress!, into: r.baseAddress!, count: gradient.count
+                    )
+                }
+            }
+        }
+        return result
     }
 }
 
@@ -142,7 +179,9 @@ public final class AvgPool2d: Layer {
     public var spec: LayerSpec { .avgPool(size: size, stride: stride, padding: padding) }
 
     private func geometry(_ shape: [Int]) -> ConvGeometry {
-        ConvGeometry(inputHeight: shape[1], inputWidth: shape[2], kernelHeight: size, kernelWidth: size, stride: stride, padding: padding)
+        ConvGeometry(
+            inputHeight: shape[1], inputWidth: shape[2], kernelHeight: size, kernelWidth: size, stride: stride,
+            padding: padding)
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] {
@@ -222,7 +261,9 @@ public final class GlobalAvgPool: Layer {
         dOutput.data.withUnsafeBufferPointer { dy in
             dInput.data.withUnsafeMutableBufferPointer { dx in
                 for image in 0..<n {
-                    for p in 0..<(h * w) { for ch in 0..<c { dx[(image * h * w + p) * c + ch] = dy[image * c + ch] * scale } }
+                    for p in 0..<(h * w) {
+                        for ch in 0..<c { dx[(image * h * w + p) * c + ch] = dy[image * c + ch] * scale }
+                    }
                 }
             }
         }

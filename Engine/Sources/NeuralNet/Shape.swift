@@ -23,7 +23,7 @@ public final class Dropout: Layer {
     public var needsInputGradient = true
     /// Source of the masks; reseeded by `Model.reseed` so runs are reproducible.
     public var rng: SeededRandom
-    private var mask: [Float] = []   // same count as the input: 0 or 1 / (1 − rate)
+    private var mask: [Float] = []  // same count as the input: 0 or 1 / (1 − rate)
 
     public init(rate: Float, rng: SeededRandom) {
         precondition(rate >= 0 && rate < 1, "Dropout rate must be in [0, 1)")

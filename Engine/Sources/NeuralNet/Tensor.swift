@@ -11,7 +11,9 @@ public struct Tensor: Sendable, Equatable {
 
     /// Wraps `data` with `shape`; the element counts must agree.
     public init(shape: [Int], data: [Float]) {
-        precondition(shape.reduce(1, *) == data.count, "Tensor: shape \(shape) needs \(shape.reduce(1, *)) values, got \(data.count)")
+        precondition(
+            shape.reduce(1, *) == data.count,
+            "Tensor: shape \(shape) needs \(shape.reduce(1, *)) values, got \(data.count)")
         self.shape = shape
         self.data = data
     }

@@ -12,9 +12,13 @@ final class DataParallelStep {
 
     init(master: Model, workers: Int) {
         self.master = master
-        replicas = [master] + (1..<max(workers, 1)).map { _ in
-            Model(architecture: master.architecture, seed: 0, labels: master.labels, preprocessing: master.preprocessing)
-        }
+        replicas =
+            [master]
+            + (1..<max(workers, 1)).map { _ in
+                Model(
+                    architecture: master.architecture, seed: 0, labels: master.labels,
+                    preprocessing: master.preprocessing)
+            }
     }
 
     /// Reseeds the replicas' dropout (the master is reseeded by the trainer).
@@ -26,7 +30,8 @@ final class DataParallelStep {
     func run(_ batch: Batch, loss: (Tensor, [Int]) -> LossResult) -> LossResult {
         let masterState = master.state
         for replica in replicas.dropFirst() {
-            for (copy, original) in zip(replica.state, masterState) { copy.value = original.value }   // shared until written
+            // shared until written
+            for (copy, original) in zip(replica.state, masterState) { copy.value = original.value }
         }
         let n = batch.images.batchSize
         let labelsPerImage = batch.labels.count / max(n, 1)
@@ -36,7 +41,8 @@ final class DataParallelStep {
             let slots = slots.baseAddress!
             Compute.chunks(n) { range, worker in
                 Compute.serially {
-                    let labels = Array(batch.labels[(range.lowerBound * labelsPerImage)..<(range.upperBound * labelsPerImage)])
+                    let labels = Array(
+                        batch.labels[(range.lowerBound * labelsPerImage)..<(range.upperBound * labelsPerImage)])
                     let model = replicas[worker]
                     let result = loss(model.forward(batch.images.slice(range), training: true), labels)
                     model.backward(result.dLogits)

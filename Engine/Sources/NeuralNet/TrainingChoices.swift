@@ -35,7 +35,8 @@ extension Augmentation {
     /// The standard augmentation for an input `width` pixels wide: random horizontal flip,
     /// shifts up to 1/14 of the width, rotation up to 8°, ±10% brightness and contrast, light noise.
     public static func standard(width: Int) -> Augmentation {
-        Augmentation(horizontalFlip: true, maxTranslation: max(1, width / 14), maxRotationDegrees: 8,
-                     brightness: 0.1, contrast: 0.1, noise: 0.02)
+        Augmentation(
+            horizontalFlip: true, maxTranslation: max(1, width / 14), maxRotationDegrees: 8,
+            brightness: 0.1, contrast: 0.1, noise: 0.02)
     }
 }

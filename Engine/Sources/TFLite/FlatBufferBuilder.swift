@@ -5,6 +5,8 @@
 // What it is: enough of the format to write `.tflite` files that TFLite Micro and LiteRT
 // read. What it is not: a general builder (no vtable sharing, no structs, no in-place edits).
 
+import BinaryFormats
+
 /// A value in a FlatBuffer.
 indirect enum FlatBufferValue {
     /// A table; `fields[id]` is nil when the field is absent.
@@ -41,10 +43,6 @@ enum FlatBufferField {
         default: 4
         }
     }
-}
-
-func littleEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
-    (0..<MemoryLayout<T>.size).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
 }
 
 /// Serialises a root table with an optional 4-character file identifier.
@@ -85,7 +83,9 @@ struct FlatBufferBuilder {
             let vtable = bytes.count
             var entries = [UInt16](repeating: 0, count: fields.count)
             for (id, offset) in layout { entries[id] = UInt16(offset) }
-            bytes += littleEndianBytes(UInt16(vtableSize)) + littleEndianBytes(UInt16(tableSize)) + entries.flatMap { littleEndianBytes($0) }
+            bytes +=
+                littleEndianBytes(UInt16(vtableSize)) + littleEndianBytes(UInt16(tableSize))
+                + entries.flatMap { littleEndianBytes($0) }
             let table = bytes.count
             bytes += [UInt8](repeating: 0, count: tableSize)
             for (i, byte) in littleEndianBytes(Int32(table - vtable)).enumerated() { bytes[table + i] = byte }

@@ -4,6 +4,8 @@
 // anyone, with every offset checked so a corrupt file throws instead of crashing.
 // What it is not: generated code or a schema-aware verifier; `TFLiteReader` knows the schema.
 
+import BinaryFormats
+
 /// Why a FlatBuffer could not be read.
 public struct FlatBufferError: Error, CustomStringConvertible {
     public var description: String
@@ -15,15 +17,16 @@ struct FlatBuffer {
 
     func check(_ position: Int, _ size: Int) throws {
         guard position >= 0, size >= 0, position <= bytes.count - size else {
-            throw FlatBufferError(description: "truncated or corrupt file: read of \(size) bytes at offset \(position) is outside the \(bytes.count)-byte file")
+            throw FlatBufferError(
+                description:
+                    "truncated or corrupt file: read of \(size) bytes at offset \(position) is outside the \(bytes.count)-byte file"
+            )
         }
     }
 
     func load<T: FixedWidthInteger>(_ type: T.Type, at position: Int) throws -> T {
         try check(position, MemoryLayout<T>.size)
-        var value: T = 0
-        for i in 0..<MemoryLayout<T>.size { value |= T(truncatingIfNeeded: bytes[position + i]) << (8 * i) }
-        return value
+        return bytes.littleEndian(T.self, at: position)
     }
 
     /// The root table (uoffset at byte 0).

@@ -26,7 +26,10 @@ public enum TFLiteReader {
         let model = try buffer.root()
         let version = try model.scalar(Schema.Model.version, default: UInt32(0))
         guard version == Schema.version else {
-            throw FlatBufferError(description: "unsupported .tflite schema version \(version); Minnow reads version \(Schema.version) (re-export the model with a current TensorFlow converter)")
+            throw FlatBufferError(
+                description:
+                    "unsupported .tflite schema version \(version); Minnow reads version \(Schema.version) (re-export the model with a current TensorFlow converter)"
+            )
         }
         let buffers = try model.tables(Schema.Model.buffers)
         func bufferBytes(_ index: Int) throws -> ArraySlice<UInt8>? {
@@ -47,7 +50,9 @@ public enum TFLiteReader {
         }
         let nodes = try subgraph.tables(Schema.SubGraph.operators).map { op -> Node in
             let codeIndex = Int(try op.scalar(Schema.Operator.opcodeIndex, default: UInt32(0)))
-            guard codeIndex < codes.count else { throw FlatBufferError(description: "operator code index \(codeIndex) out of range") }
+            guard codeIndex < codes.count else {
+                throw FlatBufferError(description: "operator code index \(codeIndex) out of range")
+            }
             let (code, custom) = codes[codeIndex]
             let inputs = try op.integers(Schema.Operator.inputs, as: Int32.self).map(Int.init)
             let outputs = try op.integers(Schema.Operator.outputs, as: Int32.self).map(Int.init)
@@ -55,17 +60,24 @@ public enum TFLiteReader {
                 throw FlatBufferError(description: "operator refers to tensor \(index) of \(tensors.count)")
             }
             if let custom { throw Int8ModelError.unsupportedOperator("CUSTOM (\(custom))") }
-            return Node(try readOperator(code: code, options: op.table(Schema.Operator.options)), inputs: inputs, outputs: outputs)
+            return Node(
+                try readOperator(code: code, options: op.table(Schema.Operator.options)), inputs: inputs,
+                outputs: outputs)
         }
-        var result = Int8Model(tensors: tensors, nodes: nodes,
-                               inputs: try subgraph.integers(Schema.SubGraph.inputs, as: Int32.self).map(Int.init),
-                               outputs: try subgraph.integers(Schema.SubGraph.outputs, as: Int32.self).map(Int.init),
-                               description: try model.string(Schema.Model.description) ?? "")
+        var result = Int8Model(
+            tensors: tensors, nodes: nodes,
+            inputs: try subgraph.integers(Schema.SubGraph.inputs, as: Int32.self).map(Int.init),
+            outputs: try subgraph.integers(Schema.SubGraph.outputs, as: Int32.self).map(Int.init),
+            description: try model.string(Schema.Model.description) ?? "")
         for entry in try model.tables(Schema.Model.metadata) {
             let name = try entry.string(Schema.Metadata.name) ?? ""
-            guard let data = try bufferBytes(Int(try entry.scalar(Schema.Metadata.buffer, default: UInt32(0)))) else { continue }
+            guard let data = try bufferBytes(Int(try entry.scalar(Schema.Metadata.buffer, default: UInt32(0)))) else {
+                continue
+            }
             if name == Schema.labelsMetadata {
-                result.labels = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                result.labels = String(decoding: data, as: UTF8.self).split(
+                    separator: "\n", omittingEmptySubsequences: false
+                ).map(String.init)
             } else if name == Schema.preprocessingMetadata {
                 result.preprocessing = try? JSONDecoder().decode(Preprocessing.self, from: Data(data))
             }

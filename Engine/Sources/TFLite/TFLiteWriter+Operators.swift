@@ -31,15 +31,30 @@ extension TFLiteWriter {
         func activation(_ a: FusedActivation) -> FlatBufferField { .uint8(Schema.activationCode(a)) }
         switch op {
         case let .conv2d(w):
-            return (Schema.Options.conv2d, .table([padding(w.padding), .int32(Int32(w.strideWidth)), .int32(Int32(w.strideHeight)),
-                                                   activation(w.activation), .int32(Int32(w.dilationWidth)), .int32(Int32(w.dilationHeight))]))
+            return (
+                Schema.Options.conv2d,
+                .table([
+                    padding(w.padding), .int32(Int32(w.strideWidth)), .int32(Int32(w.strideHeight)),
+                    activation(w.activation), .int32(Int32(w.dilationWidth)), .int32(Int32(w.dilationHeight)),
+                ])
+            )
         case let .depthwiseConv2d(w, multiplier):
-            return (Schema.Options.depthwiseConv2d, .table([padding(w.padding), .int32(Int32(w.strideWidth)), .int32(Int32(w.strideHeight)),
-                                                            .int32(Int32(multiplier)), activation(w.activation),
-                                                            .int32(Int32(w.dilationWidth)), .int32(Int32(w.dilationHeight))]))
+            return (
+                Schema.Options.depthwiseConv2d,
+                .table([
+                    padding(w.padding), .int32(Int32(w.strideWidth)), .int32(Int32(w.strideHeight)),
+                    .int32(Int32(multiplier)), activation(w.activation),
+                    .int32(Int32(w.dilationWidth)), .int32(Int32(w.dilationHeight)),
+                ])
+            )
         case let .maxPool2d(w), let .averagePool2d(w):
-            return (Schema.Options.pool2d, .table([padding(w.padding), .int32(Int32(w.strideWidth)), .int32(Int32(w.strideHeight)),
-                                                   .int32(Int32(w.filterWidth)), .int32(Int32(w.filterHeight)), activation(w.activation)]))
+            return (
+                Schema.Options.pool2d,
+                .table([
+                    padding(w.padding), .int32(Int32(w.strideWidth)), .int32(Int32(w.strideHeight)),
+                    .int32(Int32(w.filterWidth)), .int32(Int32(w.filterHeight)), activation(w.activation),
+                ])
+            )
         case let .fullyConnected(a):
             return (Schema.Options.fullyConnected, .table([activation(a), .uint8(0), .uint8(0)]))
         case let .softmax(beta):

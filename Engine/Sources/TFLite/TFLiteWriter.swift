@@ -3,6 +3,7 @@
 // the empty sentinel); labels and preprocessing go into metadata entries `minnow_labels`
 // (newline-separated) and `minnow_preprocessing` (JSON).
 
+import BinaryFormats
 import Foundation
 import NeuralNet
 
@@ -19,20 +20,27 @@ public enum TFLiteWriter {
             if let constant = tensor.constant { buffer = addBuffer(constantBytes(constant)) }
             var quantization: FlatBufferField?
             if let q = tensor.quantization {
-                quantization = .offset(.table([nil, nil, .offset(.floats(q.scales)), .offset(.int64s(q.zeroPoints.map(Int64.init))),
-                                               nil, nil, .int32(Int32(q.quantizedDimension))]))
+                quantization = .offset(
+                    .table([
+                        nil, nil, .offset(.floats(q.scales)), .offset(.int64s(q.zeroPoints.map(Int64.init))),
+                        nil, nil, .int32(Int32(q.quantizedDimension)),
+                    ]))
             }
-            return .table([.offset(.int32s(tensor.shape.map { Int32($0) })), .uint8(Schema.typeCode(tensor.type)),
-                           .uint32(buffer), .offset(.string(tensor.name)), quantization])
+            return .table([
+                .offset(.int32s(tensor.shape.map { Int32($0) })), .uint8(Schema.typeCode(tensor.type)),
+                .uint32(buffer), .offset(.string(tensor.name)), quantization,
+            ])
         }
         var codes: [Int32] = []
         let operators: [FlatBufferValue] = model.nodes.map { node in
             let code = builtinCode(node.op)
             if !codes.contains(code) { codes.append(code) }
             let (optionsType, options) = self.options(node.op)
-            return .table([.uint32(UInt32(codes.firstIndex(of: code)!)),
-                           .offset(.int32s(node.inputs.map { Int32($0) })), .offset(.int32s(node.outputs.map { Int32($0) })),
-                           options == nil ? nil : .uint8(optionsType), options.map { .offset($0) }])
+            return .table([
+                .uint32(UInt32(codes.firstIndex(of: code)!)),
+                .offset(.int32s(node.inputs.map { Int32($0) })), .offset(.int32s(node.outputs.map { Int32($0) })),
+                options == nil ? nil : .uint8(optionsType), options.map { .offset($0) },
+            ])
         }
         let operatorCodes: [FlatBufferValue] = codes.map { code in
             .table([.uint8(UInt8(min(code, 127))), nil, .int32(version(of: code)), .int32(code)])
@@ -43,17 +51,23 @@ public enum TFLiteWriter {
         ])
         var metadata: [FlatBufferValue] = []
         if !model.labels.isEmpty {
-            metadata.append(.table([.offset(.string(Schema.labelsMetadata)), .uint32(addBuffer(Array(model.labels.joined(separator: "\n").utf8)))]))
+            metadata.append(
+                .table([
+                    .offset(.string(Schema.labelsMetadata)),
+                    .uint32(addBuffer(Array(model.labels.joined(separator: "\n").utf8))),
+                ]))
         }
         if let preprocessing = model.preprocessing {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]  // the same model always serialises to the same bytes (model hash)
             let json = try encoder.encode(preprocessing)
-            metadata.append(.table([.offset(.string(Schema.preprocessingMetadata)), .uint32(addBuffer([UInt8](json)))]))
+            metadata.append(
+                .table([.offset(.string(Schema.preprocessingMetadata)), .uint32(addBuffer([UInt8](json)))]))
         }
         let root: FlatBufferValue = .table([
             .uint32(Schema.version), .offset(.tables(operatorCodes)), .offset(.tables([subgraph])),
-            .offset(.string(model.description.isEmpty ? "Minnow int8 model" : model.description)), .offset(.tables(buffers)),
+            .offset(.string(model.description.isEmpty ? "Minnow int8 model" : model.description)),
+            .offset(.tables(buffers)),
             nil, metadata.isEmpty ? nil : .offset(.tables(metadata)),
         ])
         return FlatBufferBuilder.serialize(root: root, identifier: Schema.identifier)

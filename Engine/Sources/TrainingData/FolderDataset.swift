@@ -19,7 +19,9 @@ public struct FolderDataset: Sendable {
 
     static let extensions: Set<String> = ["jpg", "jpeg", "png"]
 
-    public init(train: LabeledImages, test: LabeledImages, labels: [String], skipped: [(path: String, reason: String)] = []) {
+    public init(
+        train: LabeledImages, test: LabeledImages, labels: [String], skipped: [(path: String, reason: String)] = []
+    ) {
         self.train = train
         self.test = test
         self.labels = labels
@@ -29,9 +31,11 @@ public struct FolderDataset: Sendable {
     /// Loads `directory`, fitting every image to `width`×`height` in `preprocessing`'s colour
     /// and resize mode. Without `train/` and `test/` folders, `testFraction` of the images
     /// (seeded) becomes the test split.
-    public static func load(directory: URL, width: Int, height: Int, preprocessing: Preprocessing,
-                            testFraction: Float = 0.2, seed: UInt64 = 0,
-                            maximumPixels: Int = Image.defaultMaximumPixels) throws -> FolderDataset {
+    public static func load(
+        directory: URL, width: Int, height: Int, preprocessing: Preprocessing,
+        testFraction: Float = 0.2, seed: UInt64 = 0,
+        maximumPixels: Int = Image.defaultMaximumPixels
+    ) throws -> FolderDataset {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -42,18 +46,19 @@ public struct FolderDataset: Sendable {
         let trainFiles = try classFiles(in: split ? trainDir : directory)
         let testFiles = split ? try classFiles(in: testDir) : [:]
         let labels = Set(trainFiles.keys).union(testFiles.keys).sorted()
-        guard !labels.isEmpty else { throw DatasetError.empty("no class folders with .jpg/.png files in \(directory.path)") }
+        guard !labels.isEmpty else {
+            throw DatasetError.empty("no class folders with .jpg/.png files in \(directory.path)")
+        }
         var skipped: [(String, String)] = []
         func decode(_ files: [String: [URL]]) -> LabeledImages {
             var pixels: [Float] = [], targets: [Int] = []
             for (label, name) in labels.enumerated() {
                 for url in files[name] ?? [] {
                     do {
-                        let image = try Image(decoding: Data(contentsOf: url), maximumPixels: maximumPixels)
-                        let color: Imaging.ColorMode = preprocessing.color == .grayscale ? .grayscale : .rgb
-                        let mode = Imaging.ResizeMode(rawValue: preprocessing.resizeMode.rawValue) ?? .squash
-                        let fitted = image.prepared(width: width, height: height, mode: mode, color: color)
-                        pixels += preprocessing.normalize(fitted.pixels)
+                        let fitted = try preprocessing.pixels(
+                            decoding: Data(contentsOf: url), width: width, height: height,
+                            maximumPixels: maximumPixels)
+                        pixels += preprocessing.normalize(fitted)
                         targets.append(label)
                     } catch {
                         skipped.append((url.path, "\(error)"))
@@ -61,7 +66,8 @@ public struct FolderDataset: Sendable {
                 }
             }
             let channels = preprocessing.color.channels
-            return LabeledImages(images: Tensor(shape: [targets.count, height, width, channels], data: pixels), labels: targets)
+            return LabeledImages(
+                images: Tensor(shape: [targets.count, height, width, channels], data: pixels), labels: targets)
         }
         var train = decode(trainFiles)
         var test = decode(testFiles)

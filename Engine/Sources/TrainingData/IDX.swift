@@ -50,12 +50,16 @@ public enum IDX {
         }
         let start = 4 + 4 * rank
         let count = dimensions.reduce(1, *)
-        guard bytes.count - start == count else { throw DatasetError.malformed("IDX holds \(bytes.count - start) values, header says \(count)") }
+        guard bytes.count - start == count else {
+            throw DatasetError.malformed("IDX holds \(bytes.count - start) values, header says \(count)")
+        }
         return (dimensions, bytes[start...])
     }
 
     /// Images `(N, H, W, 1)` scaled to [0, 1] and labels from an IDX image/label file pair.
-    public static func load(images imagesPath: String, labels labelsPath: String, limit: Int? = nil) throws -> LabeledImages {
+    public static func load(
+        images imagesPath: String, labels labelsPath: String, limit: Int? = nil
+    ) throws -> LabeledImages {
         let (dims, pixels) = try parse(readMaybeGzip(imagesPath))
         let (labelDims, labels) = try parse(readMaybeGzip(labelsPath))
         guard dims.count == 3, labelDims.count == 1, dims[0] == labelDims[0] else {
@@ -64,16 +68,19 @@ public enum IDX {
         let n = min(dims[0], limit ?? dims[0])
         let size = dims[1] * dims[2]
         let values = pixels.prefix(n * size).map { Float($0) / 255 }
-        return LabeledImages(images: Tensor(shape: [n, dims[1], dims[2], 1], data: values),
-                             labels: labels.prefix(n).map { Int($0) })
+        return LabeledImages(
+            images: Tensor(shape: [n, dims[1], dims[2], 1], data: values),
+            labels: labels.prefix(n).map { Int($0) })
     }
 }
 
 /// Fashion-MNIST (Debian package `dataset-fashion-mnist`).
 public enum FashionMNIST {
     public static let defaultDirectory = "/usr/share/datasets/fashion-mnist"
-    public static let classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    public static let classNames = [
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+        "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ]
 
     /// True if the dataset files are installed.
     public static func isAvailable(in directory: String = defaultDirectory) -> Bool {
@@ -81,12 +88,16 @@ public enum FashionMNIST {
     }
 
     /// The 60,000 training and 10,000 test images, scaled to [0, 1].
-    public static func load(from directory: String = defaultDirectory, trainLimit: Int? = nil,
-                            testLimit: Int? = nil) throws -> (train: LabeledImages, test: LabeledImages) {
-        let train = try IDX.load(images: directory + "/train-images-idx3-ubyte.gz",
-                                 labels: directory + "/train-labels-idx1-ubyte.gz", limit: trainLimit)
-        let test = try IDX.load(images: directory + "/t10k-images-idx3-ubyte.gz",
-                                labels: directory + "/t10k-labels-idx1-ubyte.gz", limit: testLimit)
+    public static func load(
+        from directory: String = defaultDirectory, trainLimit: Int? = nil,
+        testLimit: Int? = nil
+    ) throws -> (train: LabeledImages, test: LabeledImages) {
+        let train = try IDX.load(
+            images: directory + "/train-images-idx3-ubyte.gz",
+            labels: directory + "/train-labels-idx1-ubyte.gz", limit: trainLimit)
+        let test = try IDX.load(
+            images: directory + "/t10k-images-idx3-ubyte.gz",
+            labels: directory + "/t10k-labels-idx1-ubyte.gz", limit: testLimit)
         return (train, test)
     }
 }

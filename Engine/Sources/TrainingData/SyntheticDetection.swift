@@ -9,7 +9,8 @@ public enum SyntheticDetection {
 
     /// `count` gray images of `size`×`size` with 1–3 objects each, labelled on a
     /// `size / 8` grid. Returns the training set and the true centroids in cell units.
-    public static func make(count: Int, size: Int = 48, seed: UInt64) -> (data: LabeledImages, centroids: [[Centroid]]) {
+    public static func make(count: Int, size: Int = 48, seed: UInt64) -> (data: LabeledImages, centroids: [[Centroid]])
+    {
         var rng = SeededRandom(seed: seed)
         let grid = size / 8
         var pixels = [Float](repeating: 0, count: count * size * size)
@@ -20,7 +21,8 @@ public enum SyntheticDetection {
             let (gx, gy, level) = (rng.uniform(-0.2, 0.2), rng.uniform(-0.2, 0.2), rng.uniform(0.2, 0.4))
             for y in 0..<size {
                 for x in 0..<size {
-                    pixels[base + y * size + x] = level + gx * Float(x) / Float(size) + gy * Float(y) / Float(size) + 0.05 * rng.normal()
+                    pixels[base + y * size + x] =
+                        level + gx * Float(x) / Float(size) + gy * Float(y) / Float(size) + 0.05 * rng.normal()
                 }
             }
             var objects: [(x: Float, y: Float, label: Int)] = []
@@ -29,7 +31,10 @@ public enum SyntheticDetection {
                 let cx = 4 + rng.int(size - 8), cy = 4 + rng.int(size - 8)
                 let cell = (cy * grid / size) * grid + cx * grid / size
                 // Keep objects at least one cell apart so each is one detection.
-                let neighbours = [cell, cell - 1, cell + 1, cell - grid, cell + grid, cell - grid - 1, cell - grid + 1, cell + grid - 1, cell + grid + 1]
+                let neighbours = [
+                    cell, cell - 1, cell + 1, cell - grid, cell + grid, cell - grid - 1, cell - grid + 1,
+                    cell + grid - 1, cell + grid + 1,
+                ]
                 if neighbours.contains(where: usedCells.contains) { continue }
                 usedCells.insert(cell)
                 let label = 1 + rng.int(2)
@@ -42,13 +47,18 @@ public enum SyntheticDetection {
                 }
                 objects.append((Float(cx) + 0.5, Float(cy) + 0.5, label))
             }
-            cellLabels += FOMO.cellLabels(objects: objects, imageWidth: size, imageHeight: size, gridWidth: grid, gridHeight: grid)
-            centroids.append(objects.map {
-                Centroid(x: Float(Int($0.x) * grid / size) + 0.5, y: Float(Int($0.y) * grid / size) + 0.5, label: $0.label)
-            })
+            cellLabels += FOMO.cellLabels(
+                objects: objects, imageWidth: size, imageHeight: size, gridWidth: grid, gridHeight: grid)
+            centroids.append(
+                objects.map {
+                    Centroid(
+                        x: Float(Int($0.x) * grid / size) + 0.5, y: Float(Int($0.y) * grid / size) + 0.5,
+                        label: $0.label)
+                })
         }
-        let data = LabeledImages(images: Tensor(shape: [count, size, size, 1], data: pixels), labels: cellLabels,
-                                 labelsPerImage: grid * grid)
+        let data = LabeledImages(
+            images: Tensor(shape: [count, size, size, 1], data: pixels), labels: cellLabels,
+            labelsPerImage: grid * grid)
         return (data, centroids)
     }
 }

@@ -6,7 +6,7 @@
 
 import Firmware
 import Foundation
-import Int8
+import Int8Inference
 import Testing
 import TFLite
 
@@ -65,7 +65,8 @@ struct BareMetalFirmwareTests {
         #expect((notHex["message"] as? String)?.contains("not a hex digit") == true)
         #expect((long["message"] as? String)?.contains("too long") == true)
         #expect(info["event"] as? String == "info" && info["firmware"] as? String == image.firmwareHash)
-        #expect(pipelined.map { ($0["output"] as? [Int])?.map { Int8($0) } } == inputs.suffix(3).map { runtime.run($0) })
+        #expect(
+            pipelined.map { ($0["output"] as? [Int])?.map { Int8($0) } } == inputs.suffix(3).map { runtime.run($0) })
         #expect((afterErrors["output"] as? [Int])?.map { Int8($0) } == runtime.run(inputs[0]))
     }
 
@@ -96,21 +97,21 @@ struct BareMetalFirmwareTests {
         // setup: a busy loop timed with mn_ticks ten times; before the fourth, TIMER0 is set 3,000
         // ticks short of the 32-bit wrap so that this measurement spans it
         let main = """
-        #include "board.h"
-        #define TIMER0_VALUE (*(volatile uint32_t *)0x40000004u)
-        static volatile uint32_t sink;
-        int main(void) {
-            mn_board_init();
-            for (int round = 0; round < 10; round++) {
-                if (round == 3) TIMER0_VALUE = 3000u;
-                uint32_t start = mn_ticks();
-                for (volatile uint32_t i = 0; i < 20000; i++) sink += i;
-                uint32_t end = mn_ticks();
-                mn_put_u64(start); mn_putc(' '); mn_put_u64(end); mn_putc(' '); mn_put_u64(end - start); mn_putc('\\n');
+            #include "board.h"
+            #define TIMER0_VALUE (*(volatile uint32_t *)0x40000004u)
+            static volatile uint32_t sink;
+            int main(void) {
+                mn_board_init();
+                for (int round = 0; round < 10; round++) {
+                    if (round == 3) TIMER0_VALUE = 3000u;
+                    uint32_t start = mn_ticks();
+                    for (volatile uint32_t i = 0; i < 20000; i++) sink += i;
+                    uint32_t end = mn_ticks();
+                    mn_put_u64(start); mn_putc(' '); mn_put_u64(end); mn_putc(' '); mn_put_u64(end - start); mn_putc('\\n');
+                }
+                for (;;) {}
             }
-            for (;;) {}
-        }
-        """
+            """
         let image = try FirmwareBuilder.link(["main.c": main], board: Self.board)
         // act
         let session = try QEMUSession(elf: image.elf, machine: .mps2AN386)
@@ -128,9 +129,9 @@ struct BareMetalFirmwareTests {
     @Test func firmwareThatNeverBootsPrintsNothing() throws {
         // setup: a custom main with the same board support that spins without a boot line
         let main = """
-        #include "board.h"
-        int main(void) { mn_board_init(); for (;;) {} }
-        """
+            #include "board.h"
+            int main(void) { mn_board_init(); for (;;) {} }
+            """
         let image = try FirmwareBuilder.link(["main.c": main], board: Self.board)
         // act
         let session = try QEMUSession(elf: image.elf, machine: .mps2AN386)
@@ -154,7 +155,9 @@ struct BareMetalFirmwareTests {
         // check
         #expect(a.firmwareHash == b.firmwareHash)
         #expect(a.elf == b.elf, "builds are reproducible")
-        #expect(Set([a.firmwareHash, changedSource.firmwareHash, changedFlags.firmwareHash, otherBoard.firmwareHash]).count == 4)
+        #expect(
+            Set([a.firmwareHash, changedSource.firmwareHash, changedFlags.firmwareHash, otherBoard.firmwareHash]).count
+                == 4)
         #expect(String(decoding: a.elf, as: UTF8.self).contains(a.firmwareHash), "the hash is embedded in the image")
     }
 
@@ -167,12 +170,15 @@ struct BareMetalFirmwareTests {
         let fromModel = try FirmwareBuilder.build(model, name: "stripes", board: Self.board)
         // check
         #expect(fromBytes.modelHash == SHA256.hex(tflite))
-        #expect(try TFLiteWriter.serialize(TFLiteReader.read(tflite)) == tflite, "Minnow's .tflite round-trips byte for byte")
+        #expect(
+            try TFLiteWriter.serialize(TFLiteReader.read(tflite)) == tflite,
+            "Minnow's .tflite round-trips byte for byte")
         #expect(fromBytes.firmwareHash == fromModel.firmwareHash && fromBytes.elf == fromModel.elf)
     }
 
     @Test func onlyEmulatedBoardsHaveBareMetalFirmware() throws {
-        #expect(BoardProfile.all.filter(FirmwareBuilder.canBuild).map(\.name) == ["mps2-an386", "mps2-an385", "mps2-an500"])
+        #expect(
+            BoardProfile.all.filter(FirmwareBuilder.canBuild).map(\.name) == ["mps2-an386", "mps2-an385", "mps2-an500"])
         #expect(throws: FirmwareBuildError.self) {
             try FirmwareBuilder.build(EmulatorSupport.trained.model, name: "m", board: BoardProfile.named("nano33ble")!)
         }
@@ -197,7 +203,8 @@ struct BareMetalFirmwareTests {
 
     /// The protocol main.c FirmwareBuilder.build links, for a variant built through `link`.
     static func protocolMainSource(model: Int8Model) throws -> String {
-        FirmwareBuilder.protocolMain(name: "stripes", board: board, modelHash: SHA256.hex(try TFLiteWriter.serialize(model)),
-                                     inputBytes: model.inputTensor.elementCount)
+        FirmwareBuilder.protocolMain(
+            name: "stripes", board: board, modelHash: SHA256.hex(try TFLiteWriter.serialize(model)),
+            inputBytes: model.inputTensor.elementCount)
     }
 }

@@ -5,14 +5,16 @@
 
 import Firmware
 import Foundation
-import Int8
+import Int8Inference
 import NeuralNet
 
 enum EmulatorSupport {
     static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
     /// Why the emulated-board tests cannot run here, or nil when they can.
     static let missing: String? = {
-        if !BoardBuild.compilerAvailable("qemu-system-arm") { return "qemu-system-arm not installed (scripts/install-deps.sh)" }
+        if !BoardBuild.compilerAvailable("qemu-system-arm") {
+            return "qemu-system-arm not installed (scripts/install-deps.sh)"
+        }
         return FirmwareBuilder.missingToolchain()
     }()
     /// Run when everything is installed, and always in CI (where a missing tool must fail).
@@ -44,9 +46,11 @@ enum EmulatorSupport {
     /// A tiny CNN trained for two epochs on stripes, quantised (default options), and test inputs.
     static let trained: (model: Int8Model, inputs: [[Int8]]) = {
         let train = stripes(count: 240, seed: 1), test = stripes(count: 12, seed: 2)
-        let model = Model(architecture: ModelZoo.tinyCNN(height: 16, width: 16, channels: 1, classes: 4, filters: (4, 8)), seed: 3,
-                          labels: ["horizontal", "vertical", "diagonal", "checks"])
-        _ = Trainer(model: model, configuration: TrainingConfiguration(epochs: 2, batchSize: 32, seed: 1)).fit(train: train)
+        let model = Model(
+            architecture: ModelZoo.tinyCNN(height: 16, width: 16, channels: 1, classes: 4, filters: (4, 8)), seed: 3,
+            labels: ["horizontal", "vertical", "diagonal", "checks"])
+        _ = Trainer(model: model, configuration: TrainingConfiguration(epochs: 2, batchSize: 32, seed: 1)).fit(
+            train: train)
         let int8 = try! PostTrainingQuantizer.quantize(model, calibration: train.images)
         let inputs = (0..<test.count).map { int8.quantizeInput(Array(test.images.data[($0 * 256)..<(($0 + 1) * 256)])) }
         return (int8, inputs)
@@ -68,11 +72,13 @@ final class QEMUSession: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("firmware.elf")
         try Data(elf).write(to: path)
-        if ProcessInfo.processInfo.environment["MINNOW_KEEP_FIRMWARE"] != nil {  // for debugging: keep the last image per machine
+        // for debugging: keep the last image per machine
+        if ProcessInfo.processInfo.environment["MINNOW_KEEP_FIRMWARE"] != nil {
             try? Data(elf).write(to: URL(fileURLWithPath: "/tmp/minnow-\(machine.machine).elf"))
         }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["qemu-system-arm"] + Emulator.arguments(machine: machine) + ["-serial", "stdio", "-kernel", path.path]
+        process.arguments =
+            ["qemu-system-arm"] + Emulator.arguments(machine: machine) + ["-serial", "stdio", "-kernel", path.path]
         process.standardInput = input
         process.standardOutput = output
         process.standardError = output
@@ -122,7 +128,9 @@ final class QEMUSession: @unchecked Sendable {
 
     /// The next line parsed as a JSON object.
     func nextObject(timeout: TimeInterval = 10) throws -> [String: Any] {
-        guard let line = nextLine(timeout: timeout) else { throw EmulatorFailure(description: "the board printed nothing within \(timeout) s") }
+        guard let line = nextLine(timeout: timeout) else {
+            throw EmulatorFailure(description: "the board printed nothing within \(timeout) s")
+        }
         guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
             throw EmulatorFailure(description: "not a JSON object: \(line)")
         }

@@ -5,7 +5,7 @@
 
 import Firmware
 import Foundation
-import Int8
+import Int8Inference
 import NeuralNet
 import Testing
 import TFLite
@@ -15,22 +15,22 @@ import TrainingData
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
     static let harness = #"""
-    #include <stdio.h>
-    #include <stdlib.h>
-    #include "model.h"
-    int main(int argc, char **argv) {
-        FILE *in = fopen(argv[1], "rb"), *out = fopen(argv[2], "wb");
-        int8_t input[MODEL_INPUT_SIZE], output[MODEL_OUTPUT_SIZE];
-        (void)argc;
-        if (!in || !out || model_init() != 0) return 1;
-        while (fread(input, 1, sizeof input, in) == sizeof input) {
-            if (model_invoke(input, output) != 0) return 2;
-            fwrite(output, 1, sizeof output, out);
+        #include <stdio.h>
+        #include <stdlib.h>
+        #include "model.h"
+        int main(int argc, char **argv) {
+            FILE *in = fopen(argv[1], "rb"), *out = fopen(argv[2], "wb");
+            int8_t input[MODEL_INPUT_SIZE], output[MODEL_OUTPUT_SIZE];
+            (void)argc;
+            if (!in || !out || model_init() != 0) return 1;
+            while (fread(input, 1, sizeof input, in) == sizeof input) {
+                if (model_invoke(input, output) != 0) return 2;
+                fwrite(output, 1, sizeof output, out);
+            }
+            fclose(in); fclose(out);
+            return 0;
         }
-        fclose(in); fclose(out);
-        return 0;
-    }
-    """#
+        """#
 
     /// Compiles `library` with a harness, runs `inputs` through it, returns the outputs.
     static func runCompiled(_ library: CLibrary, inputs: [[Int8]]) throws -> [[Int8]] {
@@ -42,8 +42,12 @@ import TrainingData
         try harness.write(to: dir.appendingPathComponent("main.c"), atomically: true, encoding: .utf8)
         try Data(inputs.flatMap { $0.map { UInt8(bitPattern: $0) } }).write(to: dir.appendingPathComponent("in.bin"))
         let binary = dir.appendingPathComponent("model").path
-        try shell("cc", ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic", "-o", binary,
-                         dir.appendingPathComponent("model.c").path, dir.appendingPathComponent("main.c").path])
+        try shell(
+            "cc",
+            [
+                "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic", "-o", binary,
+                dir.appendingPathComponent("model.c").path, dir.appendingPathComponent("main.c").path,
+            ])
         try shell(binary, [dir.appendingPathComponent("in.bin").path, dir.appendingPathComponent("out.bin").path])
         let raw = try [UInt8](Data(contentsOf: dir.appendingPathComponent("out.bin"))).map { Int8(bitPattern: $0) }
         let size = raw.count / max(1, inputs.count)
@@ -63,7 +67,9 @@ import TrainingData
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failure(description: "\(tool) failed (\(process.terminationStatus)): \(output.suffix(3000))") }
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "\(tool) failed (\(process.terminationStatus)): \(output.suffix(3000))")
+        }
         return output
     }
 
@@ -71,7 +77,9 @@ import TrainingData
         // setup
         let model = try TFLiteReader.read(contentsOf: Self.root + "/Engine/Tests/Fixtures/fashion_tf_int8.tflite")
         let test = try FashionMNIST.load(trainLimit: 1, testLimit: 200).test
-        let inputs = (0..<test.count).map { model.quantizeInput(Array(test.images.data[($0 * 784)..<(($0 + 1) * 784)])) }
+        let inputs = (0..<test.count).map {
+            model.quantizeInput(Array(test.images.data[($0 * 784)..<(($0 + 1) * 784)]))
+        }
         // act
         let library = try CGenerator.generate(model, name: "model")
         let compiled = try Self.runCompiled(library, inputs: inputs)
@@ -83,11 +91,14 @@ import TrainingData
 
     @Test func depthwiseAveragePoolAndMeanMatchSwiftRuntime() throws {
         // setup
-        let arch = Architecture(name: "mini", inputHeight: 12, inputWidth: 12, inputChannels: 3, classes: 5, layers: [
-            .conv2d(filters: 8, kernel: 3, stride: 2, padding: .same, bias: true), .batchNorm(momentum: 0.9, epsilon: 1e-3), .relu6,
-            .depthwiseConv2d(kernel: 3, stride: 1, padding: .same, bias: true), .relu,
-            .avgPool(size: 2, stride: 1, padding: .same), .globalAvgPool, .linear(units: 5, bias: true),
-        ])
+        let arch = Architecture(
+            name: "mini", inputHeight: 12, inputWidth: 12, inputChannels: 3, classes: 5,
+            layers: [
+                .conv2d(filters: 8, kernel: 3, stride: 2, padding: .same, bias: true),
+                .batchNorm(momentum: 0.9, epsilon: 1e-3), .relu6,
+                .depthwiseConv2d(kernel: 3, stride: 1, padding: .same, bias: true), .relu,
+                .avgPool(size: 2, stride: 1, padding: .same), .globalAvgPool, .linear(units: 5, bias: true),
+            ])
         let model = Model(architecture: arch, seed: 5, labels: ["a", "b", "c", "d", "e"])
         var rng = SeededRandom(seed: 2)
         let images = Tensor(shape: [40, 12, 12, 3], data: (0..<(40 * 432)).map { _ in rng.uniform(0, 1) })
@@ -109,8 +120,10 @@ import TrainingData
         return bytes
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["CI"] == "true"
-                   || FileManager.default.isExecutableFile(atPath: root + "/.venv/bin/python"), "needs .venv (make venv)"))
+    @Test(
+        .enabled(
+            if: ProcessInfo.processInfo.environment["CI"] == "true"
+                || FileManager.default.isExecutableFile(atPath: root + "/.venv/bin/python"), "needs .venv (make venv)"))
     func arenaIsAtMostSixtyPercentOfTFLiteMicros() throws {
         // setup
         let path = Self.root + "/Engine/Tests/Fixtures/fashion_tf_int8.tflite"
@@ -122,8 +135,11 @@ import TrainingData
         #expect(library.arenaSize * 10 <= tflm * 6)
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["CI"] == "true" || FileManager.default.fileExists(atPath: "/usr/bin/arm-none-eabi-gcc"),
-                   "needs gcc-arm-none-eabi (scripts/install-deps.sh test)"))
+    @Test(
+        .enabled(
+            if: ProcessInfo.processInfo.environment["CI"] == "true"
+                || FileManager.default.fileExists(atPath: "/usr/bin/arm-none-eabi-gcc"),
+            "needs gcc-arm-none-eabi (scripts/install-deps.sh test)"))
     func compilesWarningFreeForCortexM4() throws {
         // setup
         let model = try TFLiteReader.read(contentsOf: Self.root + "/Engine/Tests/Fixtures/fashion_tf_int8.tflite")
@@ -140,7 +156,8 @@ import TrainingData
 @Suite("Packages") struct PackageTests {
     @Test func cAndArduinoZipsUnpackAndTheCCompiles() throws {
         // setup
-        let model = try TFLiteReader.read(contentsOf: GeneratedCTests.root + "/Engine/Tests/Fixtures/fashion_tf_int8.tflite")
+        let model = try TFLiteReader.read(
+            contentsOf: GeneratedCTests.root + "/Engine/Tests/Fixtures/fashion_tf_int8.tflite")
         let library = try CGenerator.generate(model, name: "fashion")
         let sample = [Int8](repeating: -128, count: 784)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-zip-\(UUID().uuidString)")
@@ -148,15 +165,23 @@ import TrainingData
         defer { try? FileManager.default.removeItem(at: dir) }
         // act
         try Data(Packages.cLibraryZip(library)).write(to: dir.appendingPathComponent("c.zip"))
-        try Data(Packages.arduinoLibraryZip(library, sampleInput: sample, sampleLabel: "Sneaker")).write(to: dir.appendingPathComponent("arduino.zip"))
+        try Data(Packages.arduinoLibraryZip(library, sampleInput: sample, sampleLabel: "Sneaker")).write(
+            to: dir.appendingPathComponent("arduino.zip"))
         try GeneratedCTests.shell("unzip", ["-q", "-o", dir.appendingPathComponent("c.zip").path, "-d", dir.path])
         let listing = try GeneratedCTests.shell("unzip", ["-Z1", dir.appendingPathComponent("arduino.zip").path])
         // check
-        #expect(listing.split(separator: "\n").sorted() == ["Minnow_fashion/examples/Minnow_fashionDemo/Minnow_fashionDemo.ino",
-                                                            "Minnow_fashion/library.properties", "Minnow_fashion/src/fashion.c", "Minnow_fashion/src/fashion.h"])
+        #expect(
+            listing.split(separator: "\n").sorted() == [
+                "Minnow_fashion/examples/Minnow_fashionDemo/Minnow_fashionDemo.ino",
+                "Minnow_fashion/library.properties", "Minnow_fashion/src/fashion.c", "Minnow_fashion/src/fashion.h",
+            ])
         try GeneratedCTests.shell("unzip", ["-tq", dir.appendingPathComponent("arduino.zip").path])
-        try GeneratedCTests.shell("cc", ["-std=c99", "-Wall", "-Werror", "-c", dir.appendingPathComponent("fashion/fashion.c").path,
-                                         "-o", dir.appendingPathComponent("fashion.o").path])
+        try GeneratedCTests.shell(
+            "cc",
+            [
+                "-std=c99", "-Wall", "-Werror", "-c", dir.appendingPathComponent("fashion/fashion.c").path,
+                "-o", dir.appendingPathComponent("fashion.o").path,
+            ])
         let readme = try String(contentsOf: dir.appendingPathComponent("fashion/README.md"), encoding: .utf8)
         #expect(readme.contains("fashion_invoke(input, output);"))
     }

@@ -4,13 +4,17 @@
 import EngineCommands
 import Foundation
 import Imaging
-import Int8
+import Int8Inference
 import NeuralNet
 import Testing
 import TFLite
 import TrainingData
 
-@Suite("Int8 commands", .enabled(if: ProcessInfo.processInfo.environment["CI"] == "true" || FashionMNIST.isAvailable(), "needs dataset-fashion-mnist"))
+@Suite(
+    "Int8 commands",
+    .enabled(
+        if: ProcessInfo.processInfo.environment["CI"] == "true" || FashionMNIST.isAvailable(),
+        "needs dataset-fashion-mnist"))
 struct Int8CommandTests {
     @Test func exportInspectAndRun() throws {
         // setup: a briefly trained workload-A checkpoint and two PNG test images
@@ -19,7 +23,8 @@ struct Int8CommandTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let (train, test) = try FashionMNIST.load(trainLimit: 3000, testLimit: 2)
         let model = Model(architecture: ModelZoo.tinyCNN(), seed: 1, labels: FashionMNIST.classNames)
-        _ = Trainer(model: model, configuration: TrainingConfiguration(epochs: 1, batchSize: 64, seed: 1)).fit(train: train)
+        _ = Trainer(model: model, configuration: TrainingConfiguration(epochs: 1, batchSize: 64, seed: 1)).fit(
+            train: train)
         let checkpoint = dir.appendingPathComponent("fashion.mnnw")
         try Checkpoint.save(model, to: checkpoint)
         var images: [String] = []
@@ -31,10 +36,14 @@ struct Int8CommandTests {
         }
         let tflite = dir.appendingPathComponent("fashion.tflite").path
         // act
-        for (format, out) in [("tflite", tflite), ("c", dir.appendingPathComponent("fashion.zip").path),
-                              ("arduino", dir.appendingPathComponent("arduino.zip").path)] {
-            var export = try ExportModel.parse(["--checkpoint", checkpoint.path, "--calibration", FashionMNIST.defaultDirectory,
-                                                "--calibration-count", "200", "--format", format, "-o", out])
+        for (format, out) in [
+            ("tflite", tflite), ("c", dir.appendingPathComponent("fashion.zip").path),
+            ("arduino", dir.appendingPathComponent("arduino.zip").path),
+        ] {
+            var export = try ExportModel.parse([
+                "--checkpoint", checkpoint.path, "--calibration", FashionMNIST.defaultDirectory,
+                "--calibration-count", "200", "--format", format, "-o", out,
+            ])
             try export.run()
         }
         var inspect = try InspectModel.parse([tflite, "--json"])
@@ -52,19 +61,27 @@ struct Int8CommandTests {
             #expect(result.scores == int8.dequantizeOutput(expected))
             #expect(result.label == FashionMNIST.classNames[result.index])
         }
-        #expect(throws: (any Error).self) { try RunModel.results(modelPath: tflite, images: [dir.appendingPathComponent("missing.png").path]) }
+        #expect(throws: (any Error).self) {
+            try RunModel.results(modelPath: tflite, images: [dir.appendingPathComponent("missing.png").path])
+        }
     }
 
     @Test func exportRejectsUnknownBoardAndFormat() {
-        #expect(throws: (any Error).self) { try ExportModel.parse(["--checkpoint", "x", "--calibration", "y", "-o", "z", "--format", "onnx"]) }
-        #expect(throws: (any Error).self) { try ExportModel.parse(["--checkpoint", "x", "--calibration", "y", "-o", "z", "--board", "uno"]) }
+        #expect(throws: (any Error).self) {
+            try ExportModel.parse(["--checkpoint", "x", "--calibration", "y", "-o", "z", "--format", "onnx"])
+        }
+        #expect(throws: (any Error).self) {
+            try ExportModel.parse(["--checkpoint", "x", "--calibration", "y", "-o", "z", "--board", "uno"])
+        }
     }
 }
 
 @Suite struct Int8CommandHelpTests {
     @Test func helpNamesFormatsBoardsAndExamples() {
         let export = ExportModel.helpMessage()
-        #expect(export.contains("tflite, c or arduino") && export.contains("nano33ble") && export.contains("Example: minnow export"))
+        #expect(
+            export.contains("tflite, c or arduino") && export.contains("nano33ble")
+                && export.contains("Example: minnow export"))
         #expect(RunModel.helpMessage().contains("--json"))
         #expect(InspectModel.helpMessage().contains("Example: minnow inspect"))
     }

@@ -6,7 +6,7 @@
 
 import Firmware
 import Foundation
-import Int8
+import Int8Inference
 import NeuralNet
 import Testing
 import TFLite
@@ -20,33 +20,45 @@ struct LatencyProbeTests {
         let board = BoardProfile.named(boardName)!
         let library = try CGenerator.generate(model, name: "stripes")
         // act
-        let first = try LatencyProbe.measure(library, flags: board.compilerFlags, machine: board.latencyMachine!, input: inputs[0])
-        let again = try LatencyProbe.measure(library, flags: board.compilerFlags + ["-DNOT_CACHED"], machine: board.latencyMachine!, input: inputs[0])
+        let first = try LatencyProbe.measure(
+            library, flags: board.compilerFlags, machine: board.latencyMachine!, input: inputs[0])
+        let again = try LatencyProbe.measure(
+            library, flags: board.compilerFlags + ["-DNOT_CACHED"], machine: board.latencyMachine!, input: inputs[0])
         // check
-        print("\(boardName) (\(first.core) on \(first.machine)): \(first.instructions) instructions, \(first.ticks) ticks, "
-              + "\(String(format: "%.2f", Double(first.instructions) / Double(library.macs))) per MAC (\(library.macs) MACs)")
+        print(
+            "\(boardName) (\(first.core) on \(first.machine)): \(first.instructions) instructions, \(first.ticks) ticks, "
+                + "\(String(format: "%.2f", Double(first.instructions) / Double(library.macs))) per MAC (\(library.macs) MACs)"
+        )
         #expect(first.output == (try Int8Runtime(model)).run(inputs[0]))
         #expect(first.ticks == again.ticks, "a run-to-completion probe under -icount is exact")
         #expect(first.machine == board.latencyMachine!.machine)
         #expect(first.instructions > library.macs, "at least one instruction per MAC")
         if board.latencyMachine == .microbit {
             // the same ARMv6-M code on mps2-an385 (its timer at a known 25 MHz) checks the micro:bit's 16 MHz
-            let onM3 = try LatencyProbe.measure(library, flags: board.compilerFlags, machine: .mps2AN385, input: inputs[0])
-            #expect(abs(onM3.instructions - first.instructions) <= 100, "\(onM3.instructions) on the M3 vs \(first.instructions)")
+            let onM3 = try LatencyProbe.measure(
+                library, flags: board.compilerFlags, machine: .mps2AN385, input: inputs[0])
+            #expect(
+                abs(onM3.instructions - first.instructions) <= 100,
+                "\(onM3.instructions) on the M3 vs \(first.instructions)")
         }
     }
 
     @Test func modelTooBigForTheMicroBitIsMeasuredAsM0CodeOnTheM3() throws {
         // setup: an 18 KB activation, more than the micro:bit's 16 KB of RAM
-        let arch = Architecture(name: "wide", inputHeight: 48, inputWidth: 48, inputChannels: 1, classes: 2, layers: [
-            .conv2d(filters: 8, kernel: 3, stride: 1, padding: .same, bias: true), .relu, .globalAvgPool, .linear(units: 2, bias: true),
-        ])
+        let arch = Architecture(
+            name: "wide", inputHeight: 48, inputWidth: 48, inputChannels: 1, classes: 2,
+            layers: [
+                .conv2d(filters: 8, kernel: 3, stride: 1, padding: .same, bias: true), .relu, .globalAvgPool,
+                .linear(units: 2, bias: true),
+            ])
         var rng = SeededRandom(seed: 9)
         let images = Tensor(shape: [8, 48, 48, 1], data: (0..<(8 * 48 * 48)).map { _ in rng.uniform(0, 1) })
-        let model = try PostTrainingQuantizer.quantize(Model(architecture: arch, seed: 2, labels: ["a", "b"]), calibration: images)
+        let model = try PostTrainingQuantizer.quantize(
+            Model(architecture: arch, seed: 2, labels: ["a", "b"]), calibration: images)
         let library = try CGenerator.generate(model, name: "wide")
         // act
-        let measured = try LatencyProbe.measure(library, flags: BoardProfile.named("pico")!.compilerFlags, machine: .microbit)
+        let measured = try LatencyProbe.measure(
+            library, flags: BoardProfile.named("pico")!.compilerFlags, machine: .microbit)
         // check
         #expect(library.arenaSize > 16 << 10)
         #expect(measured.machine == "mps2-an385" && measured.core == "Cortex-M0 code on Cortex-M3")
@@ -92,16 +104,20 @@ struct LatencyProbeTests {
     @Test(arguments: ["Cortex-M0", "Cortex-M3", "Cortex-M4", "Cortex-M7"])
     func fallbackTableMatchesTheFashionFixture(core: String) throws {
         // setup
-        let model = try TFLiteReader.read(contentsOf: GeneratedCTests.root + "/Engine/Tests/Fixtures/fashion_tf_int8.tflite")
+        let model = try TFLiteReader.read(
+            contentsOf: GeneratedCTests.root + "/Engine/Tests/Fixtures/fashion_tf_int8.tflite")
         let library = try CGenerator.generate(model, name: "fashion")
         let board = BoardProfile.all.first { $0.latencyMachine?.core == core }!
         // act
         let measured = try LatencyProbe.measure(library, flags: board.compilerFlags, machine: board.latencyMachine!)
         // check
         let perMAC = Double(measured.instructions) / Double(library.macs)
-        print("fashion fixture on \(measured.core) (\(board.name) flags): \(measured.instructions) instructions, "
-              + "\(library.macs) MACs, \(String(format: "%.2f", perMAC)) per MAC")
+        print(
+            "fashion fixture on \(measured.core) (\(board.name) flags): \(measured.instructions) instructions, "
+                + "\(library.macs) MACs, \(String(format: "%.2f", perMAC)) per MAC")
         let table = LatencyEstimate.instructionsPerMAC[core]!
-        #expect(abs(perMAC - table) <= 0.05 * table, "LatencyEstimate.instructionsPerMAC[\(core)] = \(table), measured \(perMAC)")
+        #expect(
+            abs(perMAC - table) <= 0.05 * table,
+            "LatencyEstimate.instructionsPerMAC[\(core)] = \(table), measured \(perMAC)")
     }
 }

@@ -9,9 +9,11 @@ import Testing
     @Test func knownVectors() {
         #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+        #expect(
+            SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000))
+        #expect(
+            SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000))
                 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
@@ -19,7 +21,11 @@ import Testing
         // setup
         let lengths = [1, 55, 56, 57, 63, 64, 65, 119, 120, 1000, 4097]
         var state: UInt32 = 7
-        let inputs = lengths.map { n in (0..<n).map { _ -> UInt8 in state = state &* 1_664_525 &+ 1_013_904_223; return UInt8(state >> 24) } }
+        let inputs = lengths.map { n in
+            (0..<n).map { _ -> UInt8 in
+                state = state &* 1_664_525 &+ 1_013_904_223; return UInt8(state >> 24)
+            }
+        }
         for bytes in inputs {
             // act
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-sha-\(UUID().uuidString)")

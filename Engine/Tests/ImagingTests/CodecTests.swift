@@ -8,7 +8,9 @@ struct CodecTests {
         var pixels = [UInt8]()
         for y in 0..<height {
             for x in 0..<width {
-                for c in 0..<channels { pixels.append(UInt8(x * 150 / max(1, width - 1) + y * 50 / max(1, height - 1) + c * 30)) }
+                for c in 0..<channels {
+                    pixels.append(UInt8(x * 150 / max(1, width - 1) + y * 50 / max(1, height - 1) + c * 30))
+                }
             }
         }
         return Image(width: width, height: height, channels: channels, pixels: pixels)
@@ -62,7 +64,9 @@ struct CodecTests {
         data.append(chunk)
         withUnsafeBytes(of: crc32(chunk).bigEndian) { data.append(contentsOf: $0) }
         // a few bytes of image data and the end marker: a tiny file that claims a huge image
-        for (type, body) in [("IDAT", [UInt8](arrayLiteral: 0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01)), ("IEND", [])] {
+        for (type, body) in [
+            ("IDAT", [UInt8](arrayLiteral: 0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01)), ("IEND", []),
+        ] {
             withUnsafeBytes(of: UInt32(body.count).bigEndian) { data.append(contentsOf: $0) }
             let typed = Data(type.utf8) + Data(body)
             data.append(typed)
@@ -125,10 +129,12 @@ struct TransformTests {
         let image = CodecTests.gradient(width: 120, height: 90, channels: 3)
         let reencoded = try Image(decoding: try image.resized(width: 100, height: 75).jpegData(quality: 70))
         var state: UInt32 = 12345
-        let other = Image(width: 120, height: 90, channels: 3, pixels: (0..<120 * 90 * 3).map { _ in
-            state = state &* 1_664_525 &+ 1_013_904_223
-            return UInt8(state >> 24)
-        })
+        let other = Image(
+            width: 120, height: 90, channels: 3,
+            pixels: (0..<120 * 90 * 3).map { _ in
+                state = state &* 1_664_525 &+ 1_013_904_223
+                return UInt8(state >> 24)
+            })
         let near = (image.differenceHash() ^ reencoded.differenceHash()).nonzeroBitCount
         let far = (image.differenceHash() ^ other.differenceHash()).nonzeroBitCount
         #expect(near <= 6)

@@ -1,7 +1,7 @@
 // The model card's input formula: normalised images (as training and evaluation hold them)
 // quantise to exactly the bytes the pixels give, for every pixel value and channel, with the
 // odd means, deviations and scales real models have.
-import Int8
+import Int8Inference
 import NeuralNet
 import Testing
 
@@ -18,12 +18,21 @@ struct InputQuantizerTests {
         // setup: every pixel value in every channel
         let channels = preprocessing.color.channels
         let pixels = (0..<256).flatMap { p in [UInt8](repeating: UInt8(p), count: channels) }
-        let quantizer = InputQuantizer(preprocessing: preprocessing, quantization: Quantization(scale: scale, zeroPoint: zeroPoint))
+        let quantizer = InputQuantizer(
+            preprocessing: preprocessing, quantization: Quantization(scale: scale, zeroPoint: zeroPoint))
         // act
         let fromPixels = quantizer.quantize(pixels)
         let fromNormalised = quantizer.quantize(normalized: preprocessing.normalize(pixels))
         // check
         #expect(fromNormalised == fromPixels)
-        #expect(fromPixels[0] == Int8(max(-128, min(127, ((0 - Double(preprocessing.mean[0])) / Double(preprocessing.std[0]) / Double(scale)).rounded(.toNearestOrAwayFromZero) + Double(zeroPoint)))))
+        #expect(
+            fromPixels[0]
+                == Int8(
+                    max(
+                        -128,
+                        min(
+                            127,
+                            ((0 - Double(preprocessing.mean[0])) / Double(preprocessing.std[0]) / Double(scale))
+                                .rounded(.toNearestOrAwayFromZero) + Double(zeroPoint)))))
     }
 }

@@ -1,7 +1,7 @@
 // The arena plan never overlaps buffers that are alive at the same step, and is no larger
 // than keeping every buffer separately.
 
-import Int8
+import Int8Inference
 import Testing
 
 @Suite struct MemoryPlanTests {
@@ -11,7 +11,9 @@ import Testing
         var rng = SystemRandomNumberGenerator()
         let requests = (0..<Int.random(in: 1...12, using: &rng)).map { _ -> BufferRequest in
             let first = Int.random(in: 0...8, using: &rng)
-            return BufferRequest(size: Int.random(in: 1...5000, using: &rng), firstStep: first, lastStep: first + Int.random(in: 0...3, using: &rng))
+            return BufferRequest(
+                size: Int.random(in: 1...5000, using: &rng), firstStep: first,
+                lastStep: first + Int.random(in: 0...3, using: &rng))
         }
         // act
         let plan = MemoryPlan(requests)
@@ -20,12 +22,17 @@ import Testing
             #expect(plan.offsets[i] % MemoryPlan.alignment == 0)
             #expect(plan.offsets[i] + requests[i].size <= plan.arenaSize)
             for j in requests.indices where j > i {
-                let live = requests[i].firstStep <= requests[j].lastStep && requests[j].firstStep <= requests[i].lastStep
-                let disjoint = plan.offsets[i] + requests[i].size <= plan.offsets[j] || plan.offsets[j] + requests[j].size <= plan.offsets[i]
+                let live =
+                    requests[i].firstStep <= requests[j].lastStep && requests[j].firstStep <= requests[i].lastStep
+                let disjoint =
+                    plan.offsets[i] + requests[i].size <= plan.offsets[j]
+                    || plan.offsets[j] + requests[j].size <= plan.offsets[i]
                 #expect(!live || disjoint)
             }
         }
-        let peak = (0...11).map { step in requests.filter { $0.firstStep <= step && step <= $0.lastStep }.reduce(0) { $0 + $1.size } }.max()!
+        let peak = (0...11).map { step in
+            requests.filter { $0.firstStep <= step && step <= $0.lastStep }.reduce(0) { $0 + $1.size }
+        }.max()!
         #expect(plan.arenaSize >= peak)
         #expect(plan.arenaSize <= requests.reduce(0) { $0 + (($1.size + 15) / 16 * 16) })
     }

@@ -17,7 +17,8 @@ struct AugmentationTests {
 
     @Test("Same seed, same result; another seed, another result")
     func seeded() {
-        let augmentation = Augmentation(horizontalFlip: true, maxTranslation: 1, maxRotationDegrees: 10, brightness: 0.1, noise: 0.05)
+        let augmentation = Augmentation(
+            horizontalFlip: true, maxTranslation: 1, maxRotationDegrees: 10, brightness: 0.1, noise: 0.05)
         func run(_ seed: UInt64) -> Batch {
             var batch = Self.batch(), rng = SeededRandom(seed: seed)
             augmentation.apply(to: &batch, labelGrid: nil, rng: &rng)
@@ -44,7 +45,9 @@ struct AugmentationTests {
             } else {
                 flipped += 1
                 #expect(after == Self.mirrored(before, height: 4, width: 6))
-                #expect(labelsAfter == Self.mirrored(labelsBefore.map(Float.init)[...], height: 2, width: 3).map { Int($0) })
+                #expect(
+                    labelsAfter == Self.mirrored(labelsBefore.map(Float.init)[...], height: 2, width: 3).map { Int($0) }
+                )
             }
         }
         #expect(flipped > 2 && flipped < 14)

@@ -8,9 +8,11 @@ import TrainingData
 struct FomoTests {
     @Test("Centroids merge connected cells and match within the radius")
     func matching() {
-        let cells = [0, 1, 1, 0,
-                     0, 0, 0, 0,
-                     2, 0, 0, 1]
+        let cells = [
+            0, 1, 1, 0,
+            0, 0, 0, 0,
+            2, 0, 0, 1,
+        ]
         let found = FOMO.centroids(cellClasses: cells, height: 3, width: 4)
         #expect(found.count == 3)
         #expect(found.contains(Centroid(x: 2, y: 0.5, label: 1)))
@@ -30,10 +32,15 @@ struct FomoTests {
         let model = Model(architecture: architecture, seed: 1, labels: SyntheticDetection.labels)
         #expect(model.outputShape(batch: 1) == [1, 6, 6, 3])
         // act
-        _ = Trainer(model: model, configuration: TrainingConfiguration(epochs: 10, batchSize: 32, learningRate: 1e-3,
-                                                                       seed: 1, objectWeight: 5))
-            .fit(train: train)
-        let metrics = FOMO.evaluate(predicted: model.detect(test.images), truth: truth, labels: SyntheticDetection.labels)
+        _ = Trainer(
+            model: model,
+            configuration: TrainingConfiguration(
+                epochs: 10, batchSize: 32, learningRate: 1e-3,
+                seed: 1, objectWeight: 5)
+        )
+        .fit(train: train)
+        let metrics = FOMO.evaluate(
+            predicted: model.detect(test.images), truth: truth, labels: SyntheticDetection.labels)
         // check
         print("FOMO synthetic:", metrics.map { "\($0.label) P \($0.precision) R \($0.recall) F1 \($0.f1)" })
         for classMetrics in metrics { #expect(classMetrics.f1 >= 0.8, "\(classMetrics.label)") }

@@ -70,7 +70,8 @@ func gradientMismatches(
         let numeric = (plus - minus) / Double(2 * epsilon)
         let a = Double(dInput.data[index])
         if abs(numeric - a) > tolerance * max(1, abs(numeric), abs(a)) {
-            mismatches.append(GradientMismatch(what: "dInput", index: index, analytic: dInput.data[index], numeric: numeric))
+            mismatches.append(
+                GradientMismatch(what: "dInput", index: index, analytic: dInput.data[index], numeric: numeric))
         }
     }
     for (parameter, analytic) in zip(layer.parameters, analyticParameters) {

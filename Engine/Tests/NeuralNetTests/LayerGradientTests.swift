@@ -24,7 +24,8 @@ struct LayerGradientTests {
     func conv2dIm2col() {
         for padding in Padding.allCases {
             var rng = SeededRandom(seed: 16)
-            let layer = Conv2d(inputChannels: 4, outputChannels: 3, kernelSize: 3, stride: 1, padding: padding, rng: &rng)
+            let layer = Conv2d(
+                inputChannels: 4, outputChannels: 3, kernelSize: 3, stride: 1, padding: padding, rng: &rng)
             #expect(gradientMismatches(layer, inputShape: [2, 5, 6, 4]).isEmpty, "\(padding)")
         }
     }
@@ -35,8 +36,12 @@ struct LayerGradientTests {
         // checked against the composition of two layers that are each checked above.
         for (inputChannels, kernel) in [(1, 3), (4, 3), (6, 1)] {
             var rngA = SeededRandom(seed: 17), rngB = SeededRandom(seed: 17)
-            let fused = Conv2d(inputChannels: inputChannels, outputChannels: 8, kernelSize: kernel, stride: 1, padding: .same, rng: &rngA)
-            let plain = Conv2d(inputChannels: inputChannels, outputChannels: 8, kernelSize: kernel, stride: 1, padding: .same, rng: &rngB)
+            let fused = Conv2d(
+                inputChannels: inputChannels, outputChannels: 8, kernelSize: kernel, stride: 1, padding: .same,
+                rng: &rngA)
+            let plain = Conv2d(
+                inputChannels: inputChannels, outputChannels: 8, kernelSize: kernel, stride: 1, padding: .same,
+                rng: &rngB)
             fused.fusedReLU = true
             let relu = ReLU()
             let x = randomTensor([3, 5, 5, inputChannels], rng: &rngA)
@@ -53,8 +58,11 @@ struct LayerGradientTests {
     func conv2dNoBias() {
         for kernel in [1, 3] {
             var rngA = SeededRandom(seed: 19), rngB = SeededRandom(seed: 19)
-            let without = Conv2d(inputChannels: 4, outputChannels: 5, kernelSize: kernel, stride: 1, padding: .same, useBias: false, rng: &rngA)
-            let with = Conv2d(inputChannels: 4, outputChannels: 5, kernelSize: kernel, stride: 1, padding: .same, rng: &rngB)
+            let without = Conv2d(
+                inputChannels: 4, outputChannels: 5, kernelSize: kernel, stride: 1, padding: .same, useBias: false,
+                rng: &rngA)
+            let with = Conv2d(
+                inputChannels: 4, outputChannels: 5, kernelSize: kernel, stride: 1, padding: .same, rng: &rngB)
             let x = randomTensor([2, 4, 4, 4], rng: &rngA)
             #expect(without.forward(x, training: false) == with.forward(x, training: false))
         }
@@ -64,7 +72,8 @@ struct LayerGradientTests {
     func conv2dDirect() {
         for (padding, stride) in [(Padding.valid, 1), (.same, 1), (.same, 2)] {
             var rng = SeededRandom(seed: 13)
-            let layer = Conv2d(inputChannels: 1, outputChannels: 8, kernelSize: 3, stride: stride, padding: padding, rng: &rng)
+            let layer = Conv2d(
+                inputChannels: 1, outputChannels: 8, kernelSize: 3, stride: stride, padding: padding, rng: &rng)
             #expect(gradientMismatches(layer, inputShape: [2, 7, 6, 1]).isEmpty, "\(padding) stride \(stride)")
         }
     }
@@ -85,7 +94,9 @@ struct LayerGradientTests {
             let r = randomTensor(y.shape, rng: &rngA)
             let dx = direct.backward(r), dxReference = im2col.backward(r)
             // check
-            func close(_ a: [Float], _ b: [Float]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) } }
+            func close(_ a: [Float], _ b: [Float]) -> Bool {
+                zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) }
+            }
             #expect(close(y.data, yReference.data))
             #expect(close(dx.data, dxReference.data))
             #expect(close(direct.weight.grad, im2col.weight.grad))
@@ -96,7 +107,8 @@ struct LayerGradientTests {
     @Test("Conv2d 1x1 (pointwise path) without bias")
     func conv2dPointwise() {
         var rng = SeededRandom(seed: 12)
-        let layer = Conv2d(inputChannels: 5, outputChannels: 3, kernelSize: 1, padding: .same, useBias: false, rng: &rng)
+        let layer = Conv2d(
+            inputChannels: 5, outputChannels: 3, kernelSize: 1, padding: .same, useBias: false, rng: &rng)
         #expect(layer.parameters.count == 1)
         #expect(gradientMismatches(layer, inputShape: [3, 4, 4, 5]).isEmpty)
     }
@@ -107,6 +119,32 @@ struct LayerGradientTests {
             var rng = SeededRandom(seed: 13)
             let layer = DepthwiseConv2d(channels: 4, kernelSize: 3, stride: stride, padding: .same, rng: &rng)
             #expect(gradientMismatches(layer, inputShape: [3, 6, 5, 4]).isEmpty, "stride \(stride)")
+        }
+    }
+
+    @Test("DepthwiseConv2d on 8 and 16 channels (SIMD kernels), strides 1 and 2, same and valid")
+    func depthwiseKernels() {
+        for (stride, padding, channels) in [(1, Padding.same, 8), (2, .same, 16), (1, .valid, 16), (2, .valid, 8)] {
+            var rng = SeededRandom(seed: 13)
+            let layer = DepthwiseConv2d(
+                channels: channels, kernelSize: 3, stride: stride, padding: padding, rng: &rng)
+            layer.bias!.value = (0..<channels).map { _ in rng.normal() }
+            #expect(
+                gradientMismatches(layer, inputShape: [2, 7, 6, channels], samples: 60).isEmpty,
+                "stride \(stride), \(padding), \(channels) channels")
+        }
+    }
+
+    @Test("BatchNorm on 16 channels (whole SIMD groups) and 11 (a partial group)")
+    func batchNormKernels() {
+        for channels in [16, 11] {
+            let layer = BatchNorm(channels: channels)
+            var rng = SeededRandom(seed: 16)
+            layer.gamma.value = (0..<channels).map { _ in 1 + rng.normal() * 0.3 }
+            layer.beta.value = (0..<channels).map { _ in rng.normal() }
+            #expect(
+                gradientMismatches(layer, inputShape: [3, 3, 2, channels], epsilon: 1e-2, tolerance: 3e-2).isEmpty,
+                "\(channels) channels")
         }
     }
 
@@ -140,7 +178,9 @@ struct LayerGradientTests {
         #expect(gradientMismatches(MaxPool2d(size: 2), inputShape: [2, 4, 6, 3], epsilon: 1e-3).isEmpty)
         // 2x2 stride 2 over channels in multiples of 8 takes the straight-line kernels; odd sizes leave a row out.
         #expect(gradientMismatches(MaxPool2d(size: 2), inputShape: [2, 5, 7, 16], epsilon: 1e-3).isEmpty)
-        #expect(gradientMismatches(MaxPool2d(size: 3, stride: 2, padding: .same), inputShape: [2, 5, 5, 2], epsilon: 1e-3).isEmpty)
+        #expect(
+            gradientMismatches(MaxPool2d(size: 3, stride: 2, padding: .same), inputShape: [2, 5, 5, 2], epsilon: 1e-3)
+                .isEmpty)
         #expect(gradientMismatches(AvgPool2d(size: 2), inputShape: [2, 4, 4, 3]).isEmpty)
         #expect(gradientMismatches(AvgPool2d(size: 3, stride: 2, padding: .same), inputShape: [2, 5, 4, 2]).isEmpty)
         #expect(gradientMismatches(GlobalAvgPool(), inputShape: [2, 3, 4, 5]).isEmpty)
@@ -164,7 +204,9 @@ struct LayerGradientTests {
             var spec: LayerSpec { .relu }
             func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
             func forward(_ input: Tensor, training: Bool) -> Tensor { input }
-            func backward(_ dOutput: Tensor) -> Tensor { Tensor(shape: dOutput.shape, data: dOutput.data.map { $0 * 2 }) }
+            func backward(_ dOutput: Tensor) -> Tensor {
+                Tensor(shape: dOutput.shape, data: dOutput.data.map { $0 * 2 })
+            }
         }
         #expect(!gradientMismatches(Broken(), inputShape: [2, 3]).isEmpty)
     }

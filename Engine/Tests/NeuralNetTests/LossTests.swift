@@ -24,8 +24,10 @@ struct LossTests {
             var plus = logits, minus = logits
             plus.data[index] += 1e-2
             minus.data[index] -= 1e-2
-            let numeric = (softmaxCrossEntropy(logits: plus, labels: labels, classWeights: weights, labelSmoothing: 0.1).loss
-                - softmaxCrossEntropy(logits: minus, labels: labels, classWeights: weights, labelSmoothing: 0.1).loss) / 2e-2
+            let numeric =
+                (softmaxCrossEntropy(logits: plus, labels: labels, classWeights: weights, labelSmoothing: 0.1).loss
+                    - softmaxCrossEntropy(logits: minus, labels: labels, classWeights: weights, labelSmoothing: 0.1)
+                    .loss) / 2e-2
             #expect(abs(numeric - result.dLogits.data[index]) < 2e-3, "index \(index)")
         }
     }
@@ -56,8 +58,8 @@ struct LossTests {
         let parameter = Parameter(name: "w", shape: [1], value: [1])
         let optimizer = Optimizer(.sgd(momentum: 0.9, nesterov: false), parameters: [parameter])
         parameter.grad = [1]
-        optimizer.step(learningRate: 0.1)   // v = −0.1, w = 0.9
-        optimizer.step(learningRate: 0.1)   // v = −0.19, w = 0.71
+        optimizer.step(learningRate: 0.1)  // v = −0.1, w = 0.9
+        optimizer.step(learningRate: 0.1)  // v = −0.19, w = 0.71
         #expect(abs(parameter.value[0] - 0.71) < 1e-6)
     }
 
@@ -82,7 +84,7 @@ struct BatchNormStatisticsTests {
         let x = Tensor(shape: [4, 1], data: [1, 2, 3, 6])
         _ = layer.forward(x, training: true)
         #expect(layer.runningMean.value == [3])
-        #expect(abs(layer.runningVariance.value[0] - 3.5) < 1e-6)   // biased: (4 + 1 + 0 + 9) / 4
+        #expect(abs(layer.runningVariance.value[0] - 3.5) < 1e-6)  // biased: (4 + 1 + 0 + 9) / 4
         let y = layer.forward(x, training: false)
         #expect(abs(y.data[3] - 3 / Float(3.5).squareRoot()) < 1e-5)
     }

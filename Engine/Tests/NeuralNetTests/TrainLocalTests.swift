@@ -13,8 +13,10 @@ struct TrainLocalTests {
     @Test("Help names every option a user needs, with an example")
     func help() {
         let help = TrainLocal.helpMessage(columns: 120)
-        for option in ["--data <dir>", "--arch <name>", "--epochs", "--out <file>", "--size", "--color", "--resize",
-                       "--batch-size", "--learning-rate", "--optimizer", "--seed", "--json", "train/<class>"] {
+        for option in [
+            "--data <dir>", "--arch <name>", "--epochs", "--out <file>", "--size", "--color", "--resize",
+            "--batch-size", "--learning-rate", "--optimizer", "--seed", "--json", "train/<class>",
+        ] {
             #expect(help.contains(option), "help lacks \(option)")
         }
         #expect(help.contains("Example: minnow train-local"))
@@ -37,7 +39,8 @@ struct TrainLocalTests {
     @Test("Trains from a folder per class and writes a loadable checkpoint")
     func endToEnd() async throws {
         // setup: two classes of 20x20 PNGs, light left half vs light right half
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-train-local-\(UUID().uuidString)")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "minnow-train-local-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         var rng = SeededRandom(seed: 1)
         for (label, name) in ["left", "right"].enumerated() {
@@ -45,10 +48,12 @@ struct TrainLocalTests {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for index in 0..<40 {
                 var pixels = [UInt8](repeating: 0, count: 20 * 20)
-                for y in 0..<20 { for x in 0..<20 {
-                    let bright = (x < 10) == (label == 0)
-                    pixels[y * 20 + x] = UInt8(max(0, min(255, (bright ? 200 : 40) + Int(rng.normal() * 20))))
-                } }
+                for y in 0..<20 {
+                    for x in 0..<20 {
+                        let bright = (x < 10) == (label == 0)
+                        pixels[y * 20 + x] = UInt8(max(0, min(255, (bright ? 200 : 40) + Int(rng.normal() * 20))))
+                    }
+                }
                 try Image(width: 20, height: 20, channels: 1, pixels: pixels).pngData()
                     .write(to: folder.appendingPathComponent("\(index).png"))
             }
@@ -56,8 +61,10 @@ struct TrainLocalTests {
         try Data("not an image".utf8).write(to: root.appendingPathComponent("left/broken.png"))
         let out = root.appendingPathComponent("model.mnnw").path
         // act
-        var command = try TrainLocal.parse(["--data", root.path, "--out", out, "--epochs", "3", "--size", "16",
-                                            "--batch-size", "8", "--learning-rate", "0.01", "--seed", "2", "--json"])
+        var command = try TrainLocal.parse([
+            "--data", root.path, "--out", out, "--epochs", "3", "--size", "16",
+            "--batch-size", "8", "--learning-rate", "0.01", "--seed", "2", "--json",
+        ])
         try await command.run()
         // check
         let (model, metadata) = try Checkpoint.load(from: URL(fileURLWithPath: out))

@@ -6,35 +6,44 @@
 // (`make venv-tflm2024`); skipped with the reason without it, failing in CI.
 
 import Foundation
-import Int8
+import Int8Inference
 import NeuralNet
 import Testing
 import TFLite
 
 enum LegacyTFLM {
-    static let python = ProcessInfo.processInfo.environment["MINNOW_TFLM2024_PYTHON"] ?? ReferenceTools.root + "/.venv-tflm2024/bin/python"
+    static let python =
+        ProcessInfo.processInfo.environment["MINNOW_TFLM2024_PYTHON"] ?? ReferenceTools.root
+        + "/.venv-tflm2024/bin/python"
     static let shouldRun = ReferenceTools.isCI || FileManager.default.isExecutableFile(atPath: python)
 
     /// Outputs of the May 2024 TFLite Micro for `inputs`.
     static func run(_ model: [UInt8], inputs: [[Int8]]) throws -> [[Int8]] {
-        try ReferenceTools.run(engine: "tflm", model: model, inputs: inputs, interpreter: python,
-                               environment: ["PYTHONPATH": ReferenceTools.root + "/tests/reference/tflm2024_shim"])
+        try ReferenceTools.run(
+            engine: "tflm", model: model, inputs: inputs, interpreter: python,
+            environment: ["PYTHONPATH": ReferenceTools.root + "/tests/reference/tflm2024_shim"])
     }
 }
 
-@Suite("TFLite Micro 2024 (first FC scale only)", .enabled(if: LegacyTFLM.shouldRun, "needs .venv-tflm2024 (make venv-tflm2024)"))
+@Suite(
+    "TFLite Micro 2024 (first FC scale only)",
+    .enabled(if: LegacyTFLM.shouldRun, "needs .venv-tflm2024 (make venv-tflm2024)"))
 struct LegacyTFLiteMicroTests {
     /// A small CNN with two FULLY_CONNECTED layers whose rows have very different ranges, and inputs.
     static func model(perChannelFC: Bool) throws -> (Int8Model, [[Int8]]) {
-        let arch = Architecture(name: "fc", inputHeight: 8, inputWidth: 8, inputChannels: 1, classes: 6, layers: [
-            .conv2d(filters: 4, kernel: 3, stride: 1, padding: .same, bias: true), .relu, .maxPool(size: 2, stride: 2, padding: .valid),
-            .flatten, .linear(units: 12, bias: true), .relu, .linear(units: 6, bias: true),
-        ])
+        let arch = Architecture(
+            name: "fc", inputHeight: 8, inputWidth: 8, inputChannels: 1, classes: 6,
+            layers: [
+                .conv2d(filters: 4, kernel: 3, stride: 1, padding: .same, bias: true), .relu,
+                .maxPool(size: 2, stride: 2, padding: .valid),
+                .flatten, .linear(units: 12, bias: true), .relu, .linear(units: 6, bias: true),
+            ])
         let model = Model(architecture: arch, seed: 11, labels: (0..<6).map { "c\($0)" })
         var rng = SeededRandom(seed: 4)
         let images = Tensor(shape: [64, 8, 8, 1], data: (0..<(64 * 64)).map { _ in rng.uniform(0, 1) })
-        let int8 = try PostTrainingQuantizer.quantize(model, calibration: images,
-                                                      options: QuantizationOptions(perChannelFullyConnected: perChannelFC))
+        let int8 = try PostTrainingQuantizer.quantize(
+            model, calibration: images,
+            options: QuantizationOptions(perChannelFullyConnected: perChannelFC))
         let inputs = (0..<64).map { int8.quantizeInput(Array(images.data[($0 * 64)..<(($0 + 1) * 64)])) }
         return (int8, inputs)
     }
@@ -45,7 +54,9 @@ struct LegacyTFLiteMicroTests {
         // act
         let old = try LegacyTFLM.run(try TFLiteWriter.serialize(int8), inputs: inputs)
         // check
-        let fcWeights = int8.nodes.filter { if case .fullyConnected = $0.op { true } else { false } }.map { int8.tensors[$0.inputs[1]] }
+        let fcWeights = int8.nodes.filter { if case .fullyConnected = $0.op { true } else { false } }.map {
+            int8.tensors[$0.inputs[1]]
+        }
         #expect(fcWeights.count == 2 && fcWeights.allSatisfy { $0.quantization?.scales.count == 1 })
         #expect(old == inputs.map(try Int8Runtime(int8).run))
     }
@@ -58,8 +69,12 @@ struct LegacyTFLiteMicroTests {
         let roundTrip = try TFLiteReader.read(try TFLiteWriter.serialize(int8))
         // check: the runtime still reads and runs per-channel FC; the old TFLM answers differently
         let runtime = try Int8Runtime(roundTrip)
-        print("per-channel FC on TFLite Micro 2024 vs Int8Runtime: \(ReferenceTools.compare(old, inputs.map(runtime.run)))")
+        print(
+            "per-channel FC on TFLite Micro 2024 vs Int8Runtime: \(ReferenceTools.compare(old, inputs.map(runtime.run)))"
+        )
         #expect(inputs.map(runtime.run) == inputs.map(try Int8Runtime(int8).run))
-        #expect(ReferenceTools.compare(old, inputs.map(runtime.run)).differingFraction > 0, "the old kernel uses only the first scale")
+        #expect(
+            ReferenceTools.compare(old, inputs.map(runtime.run)).differingFraction > 0,
+            "the old kernel uses only the first scale")
     }
 }

@@ -4,7 +4,7 @@
 // developer machine without `make venv` they are skipped with the reason.
 
 import Foundation
-import Int8
+import Int8Inference
 import TrainingData
 
 enum ReferenceTools {
@@ -24,10 +24,15 @@ enum ReferenceTools {
 
     /// Runs `inputs` through `engine` ("tflm" or "litert") and returns its int8 outputs;
     /// `interpreter` and `environment` choose another reference (e.g. an older TFLite Micro).
-    static func run(engine: String, model: [UInt8], inputs: [[Int8]], interpreter python: String = python,
-                    environment extra: [String: String] = [:]) throws -> [[Int8]] {
+    static func run(
+        engine: String, model: [UInt8], inputs: [[Int8]], interpreter python: String = python,
+        environment extra: [String: String] = [:]
+    ) throws -> [[Int8]] {
         guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw Failure(description: "reference Python not found at \(python): run `make venv` (installs tflite-micro and ai-edge-litert)")
+            throw Failure(
+                description:
+                    "reference Python not found at \(python): run `make venv` (installs tflite-micro and ai-edge-litert)"
+            )
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-ref-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -38,8 +43,10 @@ enum ReferenceTools {
         try Data(inputs.flatMap { $0.map { UInt8(bitPattern: $0) } }).write(to: inURL)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [root + "/tests/reference/run_reference.py", "--engine", engine, "--input-size", "\(inputs[0].count)",
-                             modelURL.path, inURL.path, outURL.path]
+        process.arguments = [
+            root + "/tests/reference/run_reference.py", "--engine", engine, "--input-size", "\(inputs[0].count)",
+            modelURL.path, inURL.path, outURL.path,
+        ]
         process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, given in given }
         let errors = Pipe()
         process.standardError = errors
@@ -48,7 +55,8 @@ enum ReferenceTools {
         let stderr = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(engine) reference failed: \(String(decoding: stderr, as: UTF8.self).suffix(2000))")
+            throw Failure(
+                description: "\(engine) reference failed: \(String(decoding: stderr, as: UTF8.self).suffix(2000))")
         }
         let raw = try [UInt8](Data(contentsOf: outURL)).map { Int8(bitPattern: $0) }
         let size = raw.count / inputs.count
@@ -76,8 +84,9 @@ enum ReferenceTools {
         let differing = zip(a, b).filter { $0 != $1 }.count
         let maxDifference = zip(a, b).flatMap { zip($0, $1).map { abs(Int($0) - Int($1)) } }.max() ?? 0
         let top = zip(a, b).filter { $0.firstIndex(of: $0.max()!) == $1.firstIndex(of: $1.max()!) }.count
-        return Comparison(differingFraction: Double(differing) / Double(max(1, a.count)), maxDifference: maxDifference,
-                          topClassAgreement: Double(top) / Double(max(1, a.count)))
+        return Comparison(
+            differingFraction: Double(differing) / Double(max(1, a.count)), maxDifference: maxDifference,
+            topClassAgreement: Double(top) / Double(max(1, a.count)))
     }
 
     /// Quantises float images with the model's input parameters.

@@ -3,11 +3,13 @@
 // reference kernels, within ±1 of LiteRT, on real Fashion-MNIST test images.
 
 import Foundation
-import Int8
+import Int8Inference
 import Testing
 import TFLite
 
-@Suite("TensorFlow-converted model", .enabled(if: ReferenceTools.shouldRun, "needs .venv (make venv) and dataset-fashion-mnist"))
+@Suite(
+    "TensorFlow-converted model",
+    .enabled(if: ReferenceTools.shouldRun, "needs .venv (make venv) and dataset-fashion-mnist"))
 struct TensorFlowFixtureTests {
     static let path = ReferenceTools.fixtures + "/fashion_tf_int8.tflite"
     static let imageCount = 300
@@ -16,7 +18,10 @@ struct TensorFlowFixtureTests {
         // act
         let model = try TFLiteReader.read(contentsOf: Self.path)
         // check
-        #expect(model.nodes.map(\.op.name) == ["CONV_2D", "MAX_POOL_2D", "CONV_2D", "MAX_POOL_2D", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX"])
+        #expect(
+            model.nodes.map(\.op.name) == [
+                "CONV_2D", "MAX_POOL_2D", "CONV_2D", "MAX_POOL_2D", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX",
+            ])
         #expect(model.inputTensor.shape == [1, 28, 28, 1])
         #expect(model.outputTensor.quantization == Quantization(scale: 1.0 / 256, zeroPoint: -128))
         let filter = model.tensors[model.nodes[0].inputs[1]]
@@ -38,10 +43,12 @@ struct TensorFlowFixtureTests {
         #expect(Set(ours.map { $0.firstIndex(of: $0.max()!)! }).count > 5, "outputs vary with the input")
     }
 
-    @Test func referenceKernelsEqualFastKernels() throws {
+    @Test(arguments: [KernelChoice.portable, .avx2])
+    func referenceKernelsEqualFastKernels(kernels: KernelChoice) throws {
         // setup
+        try #require(kernels.isSupported, "this CPU cannot run the \(kernels) kernels")
         let model = try TFLiteReader.read(contentsOf: Self.path)
-        let fast = try Int8Runtime(model), reference = try Int8Runtime(model, referenceKernels: true)
+        let fast = try Int8Runtime(model, kernels: kernels), reference = try Int8Runtime(model, kernels: .reference)
         let inputs = ReferenceTools.quantize(try ReferenceTools.fashionTest(count: 50).images, for: model)
         // check
         for input in inputs { #expect(fast.run(input) == reference.run(input)) }
@@ -73,7 +80,9 @@ struct TensorFlowFixtureTests {
         // check
         let beyondOne = zip(ours, litert).filter { zip($0, $1).contains { abs(Int($0) - Int($1)) > 1 } }.count
         let top = zip(ours, litert).filter { $0.firstIndex(of: $0.max()!) == $1.firstIndex(of: $1.max()!) }.count
-        #expect(Double(beyondOne) / Double(inputs.count) <= 0.03, "\(beyondOne) of \(inputs.count) outputs off by more than 1")
+        #expect(
+            Double(beyondOne) / Double(inputs.count) <= 0.03,
+            "\(beyondOne) of \(inputs.count) outputs off by more than 1")
         #expect(Double(top) / Double(inputs.count) >= 0.99)
         print("LiteRT/XNNPACK: \(beyondOne) of \(inputs.count) outputs off by more than 1; top class agrees on \(top)")
     }

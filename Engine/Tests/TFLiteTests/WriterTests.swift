@@ -3,7 +3,7 @@
 // *and* against the outside reference, so a shared misunderstanding cannot pass).
 
 import Foundation
-import Int8
+import Int8Inference
 import NeuralNet
 import Testing
 import TFLite
@@ -13,7 +13,9 @@ struct WriterTests {
     @Test func roundTripsThroughOurReader() throws {
         // setup
         var model = try TFLiteReader.read(contentsOf: TensorFlowFixtureTests.path)
-        model.labels = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+        model.labels = [
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+        ]
         model.preprocessing = Preprocessing(color: .grayscale, resizeMode: .letterbox)
         // act
         let back = try TFLiteReader.read(try TFLiteWriter.serialize(model))

@@ -3,6 +3,7 @@
 // with Last-Event-ID when the connection drops, then prints the results.
 import APITypes
 import Foundation
+import MinnowCore
 import MinnowServer
 import OpenAPIRuntime
 

@@ -2,6 +2,7 @@
 // back, into SQLite or PostgreSQL. They work on the database directly, like `minnow worker`.
 import ArgumentParser
 import Foundation
+import MinnowCore
 import MinnowServer
 
 struct BackupCommand: AsyncParsableCommand {

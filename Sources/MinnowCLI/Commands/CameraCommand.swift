@@ -4,6 +4,7 @@
 // restarts in the spool; see `FrameUploader` for what happens to each answer.
 import ArgumentParser
 import Foundation
+import MinnowCore
 import MinnowServer
 
 struct CameraCommand: AsyncParsableCommand {

@@ -6,6 +6,7 @@
 import ArgumentParser
 import Foundation
 import MinnowBridge
+import MinnowCore
 import MinnowServer
 
 struct EmulatorCommand: AsyncParsableCommand {

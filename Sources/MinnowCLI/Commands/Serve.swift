@@ -2,6 +2,7 @@
 // variable or the config file (flags win, then environment, then file, then defaults).
 import ArgumentParser
 import Foundation
+import MinnowCore
 import MinnowServer
 
 struct Serve: AsyncParsableCommand {

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MinnowCore
 import MinnowServer
 
 /// Where the database is: the same settings `minnow serve` reads.

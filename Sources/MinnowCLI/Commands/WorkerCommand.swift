@@ -3,7 +3,9 @@
 // same PostgreSQL, to run more jobs at once.
 import ArgumentParser
 import Foundation
+import MinnowCore
 import MinnowServer
+import MinnowWorker
 
 struct Worker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,6 +30,6 @@ struct Worker: AsyncParsableCommand {
     func run() async throws {
         let settings = try database.resolve(logLevel: logLevel)
         ServerSettings.startLogging(at: settings.logLevel)
-        try await MinnowServer.runWorker(settings, leaseSeconds: Double(leaseSeconds))
+        try await MinnowWorker.runWorker(settings, leaseSeconds: Double(leaseSeconds))
     }
 }

@@ -3,81 +3,88 @@
 import APITypes
 import Fluent
 import Foundation
+import MinnowCore
 import Vapor
 
 extension APIHandler {
     func listDeployments(_ input: Operations.ListDeployments.Input) async throws -> Operations.ListDeployments.Output {
-        let (request, principal) = try await authenticated()
-        guard let project = try await project(input.path.projectId, principal, .read, request) else {
-            return .notFound(.init(body: .json(.notFound("Project"))))
+        try await answer { principal, db in
+            guard let project = try await project(input.path.projectId, principal, .read, on: db) else {
+                return .notFound(.init(body: .json(.notFound("Project"))))
+            }
+            let published = try await deployments(db).list(in: project)
+            return .ok(.init(body: .json(.init(items: try published.map { try $0.api() }))))
         }
-        let published = try await deployments(request).list(in: project)
-        return .ok(.init(body: .json(.init(items: try published.map { try $0.api() }))))
     }
 
     func createDeployment(_ input: Operations.CreateDeployment.Input) async throws -> Operations.CreateDeployment.Output {
-        let (request, principal) = try await authenticated()
-        guard let project = try await project(input.path.projectId, principal, .write, request) else {
-            return .notFound(.init(body: .json(.notFound("Project"))))
-        }
-        guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        switch try await deployments(request).publish(body.iterationId, of: project, as: body.name, dailyQuota: body.dailyQuota) {
-        case .success(let (deployment, key)):
-            request.logger.info("deployment published", metadata: ["deployment": "\(body.name)", "iteration": "\(deployment.iteration.number)"])
-            return .created(.init(body: .json(.init(value1: try deployment.api(), value2: .init(predictionKey: key)))))
-        case .failure(.notFound(let what)): return .notFound(.init(body: .json(.notFound(what))))
-        case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
-        case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
+        try await answer { principal, db in
+            guard let project = try await project(input.path.projectId, principal, .write, on: db) else {
+                return .notFound(.init(body: .json(.notFound("Project"))))
+            }
+            guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
+            switch try await deployments(db).publish(body.iterationId, of: project, as: body.name, dailyQuota: body.dailyQuota) {
+            case .success(let (deployment, key)):
+                CurrentRequest.logger.info("deployment published", metadata: ["deployment": "\(body.name)", "iteration": "\(deployment.iteration.number)"])
+                return .created(.init(body: .json(.init(value1: try deployment.api(), value2: .init(predictionKey: key)))))
+            case .failure(.notFound(let what)): return .notFound(.init(body: .json(.notFound(what))))
+            case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
+            case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
+            }
         }
     }
 
     func updateDeployment(_ input: Operations.UpdateDeployment.Input) async throws -> Operations.UpdateDeployment.Output {
-        let (request, principal) = try await authenticated()
-        guard let (project, deployment) = try await deployment(input.path.projectId, input.path.deployment, principal, request) else {
-            return .notFound(.init(body: .json(.notFound("Deployment"))))
-        }
-        guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        guard body.iterationId != nil || body.dailyQuota != nil else {
-            return .unprocessableContent(.init(body: .json(.invalid("Give iterationId, dailyQuota or both."))))
-        }
-        if let quota = body.dailyQuota, case .failure(let failure) = try await deployments(request).setDailyQuota(deployment, to: quota) {
-            return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
-        }
-        if let iterationID = body.iterationId {
-            switch try await deployments(request).repoint(deployment, to: iterationID, of: project) {
-            case .success: break
-            case .failure(.notFound(let what)): return .notFound(.init(body: .json(.notFound(what))))
-            case .failure(let failure): return .conflict(.init(body: .json(.conflict(failure.message))))
+        try await answer { principal, db in
+            guard let (project, deployment) = try await deployment(input.path.projectId, input.path.deployment, principal, on: db) else {
+                return .notFound(.init(body: .json(.notFound("Deployment"))))
             }
+            guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
+            guard body.iterationId != nil || body.dailyQuota != nil else {
+                return .unprocessableContent(.init(body: .json(.invalid("Give iterationId, dailyQuota or both."))))
+            }
+            if let quota = body.dailyQuota, case .failure(let failure) = try await deployments(db).setDailyQuota(deployment, to: quota) {
+                return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
+            }
+            if let iterationID = body.iterationId {
+                switch try await deployments(db).repoint(deployment, to: iterationID, of: project) {
+                case .success: break
+                case .failure(.notFound(let what)): return .notFound(.init(body: .json(.notFound(what))))
+                case .failure(let failure): return .conflict(.init(body: .json(.conflict(failure.message))))
+                }
+            }
+            return .ok(.init(body: .json(try deployment.api())))
         }
-        return .ok(.init(body: .json(try deployment.api())))
     }
 
     func deleteDeployment(_ input: Operations.DeleteDeployment.Input) async throws -> Operations.DeleteDeployment.Output {
-        let (request, principal) = try await authenticated()
-        guard let (_, deployment) = try await deployment(input.path.projectId, input.path.deployment, principal, request) else {
-            return .notFound(.init(body: .json(.notFound("Deployment"))))
+        try await answer { principal, db in
+            guard let (_, deployment) = try await deployment(input.path.projectId, input.path.deployment, principal, on: db) else {
+                return .notFound(.init(body: .json(.notFound("Deployment"))))
+            }
+            try await deployments(db).unpublish(deployment)
+            return .noContent(.init())
         }
-        try await deployments(request).unpublish(deployment)
-        return .noContent(.init())
     }
 
     func rotateDeploymentKey(_ input: Operations.RotateDeploymentKey.Input) async throws -> Operations.RotateDeploymentKey.Output {
-        let (request, principal) = try await authenticated()
-        guard let (_, deployment) = try await deployment(input.path.projectId, input.path.deployment, principal, request) else {
-            return .notFound(.init(body: .json(.notFound("Deployment"))))
+        try await answer { principal, db in
+            guard let (_, deployment) = try await deployment(input.path.projectId, input.path.deployment, principal, on: db) else {
+                return .notFound(.init(body: .json(.notFound("Deployment"))))
+            }
+            let key = try await deployments(db).rotateKey(deployment)
+            return .ok(.init(body: .json(.init(value1: try deployment.api(), value2: .init(predictionKey: key)))))
         }
-        let key = try await deployments(request).rotateKey(deployment)
-        return .ok(.init(body: .json(.init(value1: try deployment.api(), value2: .init(predictionKey: key)))))
     }
 
-    private func deployments(_ request: Request) -> Deployments {
-        Deployments(db: request.db, directory: services.deployments)
+    private func deployments(_ db: any Database) -> Deployments {
+        Deployments(db: db, directory: services.deployments)
     }
 
-    private func deployment(_ projectID: String, _ name: String, _ principal: Principal, _ request: Request) async throws -> (Project, Deployment)? {
-        guard let project = try await project(projectID, principal, .write, request),
-              let deployment = try await deployments(request).find(name, in: project)
+    /// A deployment of the project, if the principal may change the project (`write`).
+    private func deployment(_ projectID: String, _ name: String, _ principal: Principal, on db: any Database) async throws -> (Project, Deployment)? {
+        guard let project = try await project(projectID, principal, .write, on: db),
+              let deployment = try await deployments(db).find(name, in: project)
         else { return nil }
         return (project, deployment)
     }
@@ -92,3 +99,9 @@ extension Deployment {
               createdAt: createdAt ?? Date(), updatedAt: updatedAt ?? createdAt ?? Date())
     }
 }
+
+extension Operations.ListDeployments.Output: RefusableOutput {}
+extension Operations.CreateDeployment.Output: RefusableOutput {}
+extension Operations.UpdateDeployment.Output: RefusableOutput {}
+extension Operations.DeleteDeployment.Output: RefusableOutput {}
+extension Operations.RotateDeploymentKey.Output: RefusableOutput {}

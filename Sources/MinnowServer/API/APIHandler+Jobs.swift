@@ -2,29 +2,32 @@
 import APITypes
 import Fluent
 import Foundation
+import MinnowCore
 import Vapor
 
 extension APIHandler {
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
-        let (request, principal) = try await authenticated()
-        guard let id = UUID(uuidString: input.path.jobId), let job = try await Job.find(id, on: request.db),
-              job.$owner.id == principal.userID
-        else { return .notFound(.init(body: .json(.notFound("Job")))) }
-        guard try principal.mayTouch(job, for: .read) else { return .notFound(.init(body: .json(.notFound("Job")))) }
-        return .ok(.init(body: .json(try job.api())))
+        try await answer { principal, db in
+            guard let id = UUID(uuidString: input.path.jobId), let job = try await Job.find(id, on: db),
+                  job.$owner.id == principal.userID
+            else { return .notFound(.init(body: .json(.notFound("Job")))) }
+            guard try principal.mayTouch(job, for: .read) else { return .notFound(.init(body: .json(.notFound("Job")))) }
+            return .ok(.init(body: .json(try job.api())))
+        }
     }
 
     func cancelJob(_ input: Operations.CancelJob.Input) async throws -> Operations.CancelJob.Output {
-        let (request, principal) = try await authenticated()
-        guard let id = UUID(uuidString: input.path.jobId), let job = try await Job.find(id, on: request.db),
-              job.$owner.id == principal.userID, try principal.mayTouch(job, for: .write)
-        else { return .notFound(.init(body: .json(.notFound("Job")))) }
-        guard job.kind != "import" else {
-            return .conflict(.init(body: .json(.conflict("An import cannot be canceled; images imported so far are kept when it ends."))))
+        try await answer { principal, db in
+            guard let id = UUID(uuidString: input.path.jobId), let job = try await Job.find(id, on: db),
+                  job.$owner.id == principal.userID, try principal.mayTouch(job, for: .write)
+            else { return .notFound(.init(body: .json(.notFound("Job")))) }
+            guard job.kind != .import else {
+                return .conflict(.init(body: .json(.conflict("An import cannot be canceled; images imported so far are kept when it ends."))))
+            }
+            guard !job.isFinished else { return .conflict(.init(body: .json(.conflict("The job already \(job.status.rawValue).")))) }
+            try await JobCancellation.cancel(job, on: db)
+            return .ok(.init(body: .json(try await Job.find(id, on: db)!.api())))
         }
-        guard !job.isFinished else { return .conflict(.init(body: .json(.conflict("The job already \(job.status).")))) }
-        try await JobCancellation.cancel(job, on: request.db)
-        return .ok(.init(body: .json(try await Job.find(id, on: request.db)!.api())))
     }
 }
 
@@ -42,12 +45,12 @@ extension Principal {
 extension Job {
     func api() throws -> Components.Schemas.Job {
         let outcome: Components.Schemas.Job.ResultPayload? = try result.map { text in
-            kind == "evaluate" ? .EvaluationReport(try JSONText.decode(Components.Schemas.EvaluationReport.self, from: text))
-                : .ImportReport(try JSONText.decode(Components.Schemas.ImportReport.self, from: text))
+            kind == .evaluate ? .EvaluationReport(.init(try JSONText.decode(StoredEvaluationReport.self, from: text)))
+                : .ImportReport(.init(try JSONText.decode(StoredImportReport.self, from: text)))
         }
         return .init(
-            id: try requireID().apiString, kind: .init(rawValue: kind) ?? ._import,
-            status: .init(rawValue: status) ?? .failed, attempts: attempts, iterationId: iterationID?.apiString,
+            id: try requireID().apiString, kind: .init(kind),
+            status: .init(status), attempts: attempts, iterationId: iterationID?.apiString,
             projectId: $project.id?.apiString,
             progress: .init(done: progressDone, total: progressTotal),
             result: outcome, error: error,
@@ -55,3 +58,6 @@ extension Job {
         )
     }
 }
+
+extension Operations.GetJob.Output: RefusableOutput {}
+extension Operations.CancelJob.Output: RefusableOutput {}

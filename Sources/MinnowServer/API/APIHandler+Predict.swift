@@ -3,19 +3,19 @@
 import APITypes
 import Crypto
 import Foundation
+import MinnowCore
 import OpenAPIRuntime
 import Vapor
 
 extension APIHandler {
     func predict(_ input: Operations.Predict.Input) async throws -> Operations.Predict.Output {
         let start = ContinuousClock.now
-        let request = try CurrentRequest.get()
-        guard let entry = try await services.deployments.entry(named: input.path.deployment, on: request.db) else {
+        guard let entry = try await services.deployments.entry(named: input.path.deployment, on: dependencies.database()) else {
             return .notFound(.init(body: .json(.notFound("Deployment"))))
         }
         let stats = services.predictionStats
         func failed() { stats.record(entry.deploymentID, milliseconds: 0, failed: true) }
-        guard Self.constantTimeEqual(APIKeySecrets.hash(input.headers.predictionKey), entry.keyHash) else {
+        guard ConstantTime.matches(APIKeySecrets.hash(input.headers.predictionKey), entry.keyHash) else {
             failed()
             return .unauthorized(.init(body: .json(.make(code: "unauthorized", message: "The Prediction-Key is not this deployment's key."))))
         }
@@ -65,11 +65,5 @@ extension APIHandler {
         let elapsed = start.duration(to: .now)
         stats.record(entry.deploymentID, milliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000, failed: false)
         return .ok(.init(body: .json(.init(deployment: input.path.deployment, iteration: entry.model.iterationNumber, predictions: predictions))))
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -1,6 +1,7 @@
 // Devices, installs, bridges and observations as the API shows them.
 import APITypes
 import Foundation
+import MinnowCore
 
 extension Device {
     func api(lastInstall: DeviceInstall? = nil, now: Date = Date()) throws -> Components.Schemas.Device {

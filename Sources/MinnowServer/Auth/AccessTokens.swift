@@ -3,6 +3,7 @@
 // password changes are checked by `Authenticator`, not here: this type only signs and verifies.
 import Crypto
 import Foundation
+import MinnowCore
 
 struct AccessTokenClaims: Codable, Equatable {
     /// The user's id.

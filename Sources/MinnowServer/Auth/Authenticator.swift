@@ -6,6 +6,7 @@
 // Every failure is the same 401 so nothing is learned by probing.
 import Fluent
 import Foundation
+import MinnowCore
 import Vapor
 
 struct Authenticator: Sendable {
@@ -13,13 +14,17 @@ struct Authenticator: Sendable {
     let csrf: CSRFTokens
 
     func authenticate(_ request: Request) async throws -> Principal {
-        guard let bearer = request.headers.bearerAuthorization?.token else {
-            return try await authenticateCookie(request)
+        try await authenticate(Credentials(request), on: request.db)
+    }
+
+    func authenticate(_ credentials: Credentials, on db: any Database) async throws -> Principal {
+        guard let bearer = credentials.bearer else {
+            return try await authenticateCookie(credentials, on: db)
         }
         if bearer.hasPrefix(APIKeySecrets.marker) {
-            return try await authenticateKey(bearer, on: request.db)
+            return try await authenticateKey(bearer, on: db)
         }
-        switch try await check(personToken: bearer, on: request.db) {
+        switch try await check(personToken: bearer, on: db) {
         case .valid(_, let claims): return .person(userID: claims.sub, token: claims)
         case .invalid: throw APIError.unauthorized("The access token is invalid or expired; sign in again.")
         case .revoked: throw APIError.unauthorized("The access token was revoked; sign in again.")
@@ -29,17 +34,21 @@ struct Authenticator: Sendable {
     /// The signed-in person behind the session cookie, or nil (no cookie, expired, revoked).
     /// Pages call this; they check their forms' CSRF tokens themselves.
     func session(_ request: Request) async throws -> (user: User, claims: AccessTokenClaims)? {
-        guard let token = request.cookies[SessionCookie.name]?.string, !token.isEmpty,
-              case .valid(let user, let claims) = try await check(personToken: token, on: request.db)
+        try await session(token: request.cookies[SessionCookie.name]?.string, on: request.db)
+    }
+
+    private func session(token: String?, on db: any Database) async throws -> (user: User, claims: AccessTokenClaims)? {
+        guard let token, !token.isEmpty,
+              case .valid(let user, let claims) = try await check(personToken: token, on: db)
         else { return nil }
         return (user, claims)
     }
 
-    private func authenticateCookie(_ request: Request) async throws -> Principal {
-        guard let session = try await session(request) else { throw APIError.unauthorized() }
+    private func authenticateCookie(_ credentials: Credentials, on db: any Database) async throws -> Principal {
+        guard let session = try await session(token: credentials.sessionCookie, on: db) else { throw APIError.unauthorized() }
         let (user, claims) = session
-        if !CSRFTokens.isSafeMethod(request.method) {
-            guard CSRFTokens.isSameOrigin(request), csrf.isValid(request.headers.first(name: CSRFTokens.header), for: claims) else {
+        if !credentials.isSafeMethod {
+            guard credentials.isSameOrigin, csrf.isValid(credentials.csrfToken, for: claims) else {
                 throw APIError.forbidden("Requests made with the session cookie need the page's \(CSRFTokens.header) header.")
             }
         }
@@ -72,5 +81,38 @@ struct Authenticator: Sendable {
         return .apiKey(userID: apiKey.$owner.id, key: KeyGrant(
             keyID: try apiKey.requireID(), projectID: apiKey.$project.id, permissions: apiKey.permissions,
             deviceID: apiKey.$device.id, framesPerMinute: apiKey.framesPerMinute, dailyFrameQuota: apiKey.dailyFrameQuota))
+    }
+}
+
+/// What a request presents to prove who sent it, read once from its headers and cookies, so
+/// that authentication needs no Vapor request (the API handlers' unit tests make these).
+struct Credentials: Sendable {
+    /// `Authorization: Bearer …`: an access token or an API key.
+    var bearer: String?
+    /// The browser's session cookie, used only without a bearer.
+    var sessionCookie: String?
+    var csrfToken: String?
+    /// GET, HEAD or OPTIONS: the session cookie alone may read.
+    var isSafeMethod = true
+    var isSameOrigin = false
+
+    init(bearer: String? = nil, sessionCookie: String? = nil, csrfToken: String? = nil, isSafeMethod: Bool = true, isSameOrigin: Bool = false) {
+        self.bearer = bearer
+        self.sessionCookie = sessionCookie
+        self.csrfToken = csrfToken
+        self.isSafeMethod = isSafeMethod
+        self.isSameOrigin = isSameOrigin
+    }
+
+    /// The cookie and CSRF fields are read only without a bearer, as only then are they used.
+    init(_ request: Request) {
+        if let bearer = request.headers.bearerAuthorization?.token {
+            self.init(bearer: bearer)
+            return
+        }
+        self.init(
+            sessionCookie: request.cookies[SessionCookie.name]?.string, csrfToken: request.headers.first(name: CSRFTokens.header),
+            isSafeMethod: CSRFTokens.isSafeMethod(request.method), isSameOrigin: CSRFTokens.isSameOrigin(request)
+        )
     }
 }

@@ -4,6 +4,7 @@
 // with the cookie must also come from this site (Origin, else Referer, when present).
 import Crypto
 import Foundation
+import MinnowCore
 import Vapor
 
 struct CSRFTokens: Sendable {
@@ -22,13 +23,7 @@ struct CSRFTokens: Sendable {
 
     func isValid(_ submitted: String?, for session: AccessTokenClaims) -> Bool {
         guard let submitted else { return false }
-        return Self.constantTimeEqual(submitted, token(for: session))
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count, !x.isEmpty else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        return ConstantTime.matches(submitted, token(for: session))
     }
 
     /// True when the request names no other site as its origin. Browsers send `Origin` on

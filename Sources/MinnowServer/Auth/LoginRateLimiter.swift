@@ -4,6 +4,7 @@
 // bumps it atomically (SQLite and PostgreSQL alike). MaintenanceTask deletes old rows.
 import Fluent
 import Foundation
+import MinnowCore
 import SQLKit
 
 struct LoginRateLimiter: Sendable {

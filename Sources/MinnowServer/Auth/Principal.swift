@@ -4,6 +4,7 @@
 // reported exactly like a missing one.
 import Fluent
 import Foundation
+import MinnowCore
 
 enum Principal: Sendable {
     case person(userID: UUID, token: AccessTokenClaims)

@@ -3,6 +3,7 @@
 // changes apply to pages exactly as to API clients. Signed-out forms get a random
 // `minnow_csrf` cookie instead, checked against the form's hidden field (double submit).
 import Foundation
+import MinnowCore
 import Vapor
 
 enum SessionCookie {

@@ -1,6 +1,7 @@
 // The secret that signs access tokens. Generated on first start from the system's secure
 // random source and persisted (mode 0600) so tokens survive restarts; never a default.
 import Foundation
+import MinnowCore
 
 enum SigningSecret {
     static func loadOrCreate(at path: String) throws -> Data {

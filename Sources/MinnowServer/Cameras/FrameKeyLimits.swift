@@ -4,6 +4,7 @@
 // count and a key is never admitted past its quota. Every posted frame counts, readable or not.
 import Fluent
 import Foundation
+import MinnowCore
 import SQLKit
 
 struct FrameKeyLimits {

@@ -2,6 +2,7 @@
 // the port opens, so a wrong file stops `minnow serve` with one clear line instead of failing
 // every handshake later. Messages name the files, never their contents (no key material).
 import Foundation
+import MinnowCore
 import NIOSSL
 import Vapor
 

@@ -5,6 +5,7 @@
 import APITypes
 import Foundation
 import HTTPTypes
+import MinnowCore
 import OpenAPIRuntime
 
 struct APIError: Error, Sendable {

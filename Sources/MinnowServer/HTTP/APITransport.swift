@@ -5,8 +5,10 @@
 // - a response of known length up to `bufferedResponseLimit` is sent as one buffer, not by a
 //   writer task that hops to the event loop for every chunk; event streams and large
 //   downloads still stream;
-// - the Vapor request reaches the handlers through `CurrentRequest`.
+// - the caller's credentials, address and logger reach the handlers through `CurrentRequest`;
+//   the Vapor request itself does not (handlers get their dependencies from `APIDependencies`).
 import HTTPTypes
+import MinnowCore
 import OpenAPIRuntime
 import Vapor
 
@@ -27,8 +29,12 @@ struct APITransport: ServerTransport {
                 guard let value = request.parameters.get(name) else { throw Abort(.notFound) }
                 pathParameters[name] = Substring(value)
             }
-            let (head, body) = try await CurrentRequest.$value.withValue(request) {
-                try await handler(Self.httpRequest(request), Self.body(of: request), ServerRequestMetadata(pathParameters: pathParameters))
+            let (head, body) = try await CurrentRequest.$credentials.withValue(Credentials(request)) {
+                try await CurrentRequest.$peerAddress.withValue(request.remoteAddress) {
+                    try await CurrentRequest.$logger.withValue(request.logger) {
+                        try await handler(Self.httpRequest(request), Self.body(of: request), ServerRequestMetadata(pathParameters: pathParameters))
+                    }
+                }
             }
             return try await Self.response(head, body: body)
         }

@@ -5,6 +5,7 @@
 // (uploads, zip imports) get their own limit.
 import Foundation
 import HTTPTypes
+import MinnowCore
 import OpenAPIRuntime
 import Synchronization
 

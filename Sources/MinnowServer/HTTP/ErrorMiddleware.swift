@@ -3,6 +3,7 @@
 // 4xx with a readable message; anything unexpected is a logged 500 that reveals nothing.
 import Foundation
 import HTTPTypes
+import MinnowCore
 import OpenAPIRuntime
 import Vapor
 

@@ -2,6 +2,7 @@
 // Prometheus metrics, and the contract itself.
 import APITypes
 import Fluent
+import MinnowCore
 import Prometheus
 import SQLKit
 import Vapor

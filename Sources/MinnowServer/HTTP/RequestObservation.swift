@@ -1,6 +1,7 @@
 // One structured log line and Prometheus metrics per request. Routes are labelled by their
 // pattern (`/v1/projects/:projectId`), never by raw path, so metrics stay bounded; headers,
 // query strings and bodies are never logged, so neither are secrets.
+import MinnowCore
 import Prometheus
 import Vapor
 

@@ -1,8 +1,9 @@
 // The web app's only stylesheet and script. Their parts are files in `Assets/` (checked by
 // `scripts/lint-web-assets.py` in `make test`), bundled as SwiftPM resources and read once at
 // start-up; each URL serves its parts joined in order. No build chain. Cached for an hour;
-// pages link them by fixed paths.
+// pages link them by the same paths the routes are registered with.
 import Foundation
+import MinnowCore
 import Vapor
 
 enum Assets {
@@ -10,12 +11,14 @@ enum Assets {
     static let stylesheetParts = ["style/main.css", "style/models.css"]
     /// `/assets/app.js`: the parts in `Assets/script/`, in this order.
     static let scriptParts = ["script/main.js", "script/training.js", "script/try-it.js"]
+    static let stylesheetPath = "/assets/app.css"
+    static let scriptPath = "/assets/app.js"
 
     static func register(on app: Application) throws {
         let stylesheet = try load(stylesheetParts)
         let script = try load(scriptParts)
-        app.get("assets", "app.css") { _ in asset(stylesheet, type: "text/css; charset=utf-8") }
-        app.get("assets", "app.js") { _ in asset(script, type: "text/javascript; charset=utf-8") }
+        app.get(stylesheetPath.pathComponents) { _ in asset(stylesheet, type: "text/css; charset=utf-8") }
+        app.get(scriptPath.pathComponents) { _ in asset(script, type: "text/javascript; charset=utf-8") }
     }
 
     /// The named files of the bundle's `Assets` folder, joined in order.

@@ -3,6 +3,7 @@
 // and double-quoted attribute values; only another `HTML` value is inserted as markup.
 // Attributes must always be written in double quotes.
 import Foundation
+import MinnowCore
 
 struct HTML: ExpressibleByStringInterpolation, Sendable {
     let rendered: String

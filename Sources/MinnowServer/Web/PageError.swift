@@ -1,5 +1,6 @@
 // Failures on pages render as HTML pages (never JSON, never details); redirects thrown as
 // `Abort.redirect` pass through.
+import MinnowCore
 import Vapor
 
 enum PageError: Error {

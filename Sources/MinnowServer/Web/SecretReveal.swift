@@ -6,6 +6,7 @@
 // secret and clears the cookie.
 import Crypto
 import Foundation
+import MinnowCore
 import Vapor
 
 struct SecretReveal: Sendable {
@@ -32,8 +33,9 @@ struct SecretReveal: Sendable {
         key = SymmetricKey(data: Data(derived))
     }
 
-    /// A 303 to `location` (a path) that carries `secret` to the page there and nowhere else.
-    func redirect(to location: String, revealing secret: Secret, session: WebSession, request: Request) throws -> Response {
+    /// A 303 to `route` that carries `secret` to the page there and nowhere else.
+    func redirect(to route: WebRoute, revealing secret: Secret, session: WebSession, request: Request) throws -> Response {
+        let location = route.path
         let sealed = Sealed(session: session.claims.jti, page: location, secret: secret, expires: Date().addingTimeInterval(Double(Self.lifetimeSeconds)))
         guard let box = try AES.GCM.seal(JSONEncoder().encode(sealed), using: key).combined else { throw Abort(.internalServerError) }
         let response = Page.redirect(location)

@@ -2,6 +2,7 @@
 // (no inline script, no external origins), cannot be framed, and do not leak URLs to
 // other sites; responses are never sniffed into another media type. When the port serves
 // HTTPS, every response also carries HSTS and the request is marked so its cookies are Secure.
+import MinnowCore
 import Vapor
 
 struct SecureHeadersMiddleware: Middleware {

@@ -4,6 +4,7 @@
 // (upload, zip import, job progress, thumbnails, export) with the session cookie, which
 // `Authenticator` accepts beside bearer tokens. Every action calls the same domain services
 // (`Domain/`) as the API.
+import MinnowCore
 import Vapor
 
 struct WebRoutes: Sendable {
@@ -11,8 +12,8 @@ struct WebRoutes: Sendable {
 
     func register(on app: Application) throws {
         let pages = app.grouped(PageErrorMiddleware())
-        pages.get { request async throws -> Response in
-            try await session(request) == nil ? request.redirect(to: "/sign-in") : request.redirect(to: "/projects")
+        pages.get(.start) { request in
+            try await session(request) == nil ? request.redirect(to: WebRoute.signIn.path) : request.redirect(to: WebRoute.projects.path)
         }
         try Assets.register(on: app)
         registerAccountPages(on: pages)
@@ -50,7 +51,7 @@ extension WebRoutes {
     func requireSession(_ request: Request) async throws -> WebSession {
         guard let session = try await session(request) else {
             let back = request.method == .GET ? request.url.path + (request.url.query.map { "?" + $0 } ?? "") : nil
-            throw Abort.redirect(to: link("/sign-in", [("next", back)]))
+            throw Abort.redirect(to: WebRoute.signIn.with([("next", back)]))
         }
         return session
     }
@@ -66,7 +67,7 @@ extension WebRoutes {
 
     /// The session's project named in the path; someone else's is "not found", like a missing one.
     func project(_ request: Request, _ session: WebSession) async throws -> Project {
-        guard let id = request.parameters.get("projectID").flatMap(UUID.init(uuidString:)),
+        guard let id = request.idParameter(.projectID),
               let project = try await session.principal.project(id, for: .read, on: request.db)
         else { throw PageError.notFound }
         return project

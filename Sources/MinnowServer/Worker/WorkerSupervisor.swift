@@ -2,6 +2,7 @@
 // once the server is up, restarts one that exits unexpectedly (after a pause), and on
 // shutdown asks each to hand back its job (SIGTERM), waiting up to 30 s before killing it.
 import Foundation
+import MinnowCore
 import Synchronization
 import Vapor
 

@@ -4,7 +4,9 @@
 // the dataset labelled with a box per object.
 import Foundation
 import Imaging
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 @Suite("Camera detection")

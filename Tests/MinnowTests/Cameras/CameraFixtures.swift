@@ -1,7 +1,9 @@
 // A trained classifier deployed for cameras, a camera registered with its own key, and frames
 // posted the way `minnow camera` posts them.
 import Foundation
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 struct CameraWorld {

@@ -2,7 +2,9 @@
 // camera's deployment exactly as the prediction API does, stores observations and sightings,
 // searches them newest first by cursor, serves the frames and feeds them back into the dataset.
 import Foundation
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 @Suite("Camera ingest and search")

@@ -4,7 +4,9 @@
 // deletes their bytes while the observations stay.
 import Fluent
 import Foundation
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import SQLKit
 import Testing
 

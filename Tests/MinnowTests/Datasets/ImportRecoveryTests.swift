@@ -3,7 +3,9 @@
 // another server's running import and an archive still being uploaded are left alone.
 import Fluent
 import Foundation
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 @Suite("Zip imports when a server dies")
@@ -22,7 +24,7 @@ struct ImportRecoveryTests {
                 try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: url.path)
             }
             func runningImport(of archive: String, leaseOwner: String, leaseSeconds: Double) async throws -> String {
-                let job = Job(ownerID: owner, projectID: UUID(uuidString: project), kind: "import")
+                let job = Job(ownerID: owner, projectID: UUID(uuidString: project), kind: .import)
                 job.payload = try JSONText.encode(ImportJob.Payload(spool: archive))
                 try await job.create(on: server.app.db)
                 try await JobQueue(db: server.app.db, leaseSeconds: leaseSeconds).hold(try job.requireID(), owner: leaseOwner)
@@ -46,7 +48,7 @@ struct ImportRecoveryTests {
             #expect(imported.status == 200 && imported["accepted"] as? Int == 1, "\(imported.text)")
             let left = Set(try FileManager.default.contentsOfDirectory(atPath: spool.path))
             #expect(left == ["import-live.zip", "import-uploading.zip"], "the finished import deleted its archive too")
-            let leases = try await Job.query(on: server.app.db).filter(\.$kind == "import").filter(\.$status == "succeeded").all().map(\.leaseOwner)
+            let leases = try await Job.query(on: server.app.db).filter(\.$kind == .import).filter(\.$status == .succeeded).all().map(\.leaseOwner)
             #expect(leases == [nil])
         }
     }

@@ -6,7 +6,9 @@
 // that never boots, an unreachable debug probe, a bridge killed mid-install, a refused key.
 import Foundation
 import MinnowBridge
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 @Suite("Bridge and emulated board, end to end", .serialized)

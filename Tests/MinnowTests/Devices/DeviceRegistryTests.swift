@@ -4,7 +4,9 @@
 // hash, installs whose bridge went quiet failing, and isolation between users and projects.
 // The real board (qemu, flashing, the boot line) is exercised in BridgeEndToEndTests.
 import Foundation
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 @Suite("Device registry and bridge API")

@@ -5,7 +5,9 @@
 import Crypto
 import Fluent
 import Foundation
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import SQLKit
 import Testing
 

@@ -1,4 +1,6 @@
 import Foundation
+@testable import MinnowCore
+@testable import MinnowWorker
 import SQLKit
 import Testing
 @testable import MinnowServer

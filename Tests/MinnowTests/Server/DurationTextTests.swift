@@ -1,6 +1,8 @@
 // Durations as the pages and the worker write them (words) and as the command line's
 // progress line does (compact): the values each style switches at.
+@testable import MinnowCore
 import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 @Suite("Duration text")

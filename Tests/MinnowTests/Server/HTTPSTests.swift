@@ -1,5 +1,7 @@
 import Foundation
+@testable import MinnowCore
 import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 /// `minnow serve --tls-cert/--tls-key` as an operator runs it, checked with real curl against a

@@ -3,7 +3,9 @@
 // Retry-After and a metric.
 import Fluent
 import Foundation
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 @Suite("Limits")
@@ -101,7 +103,7 @@ struct LimitsTests {
             #expect(metrics.contains("minnow_prediction_quota_exceeded_total{deployment=\"quota\"} 1"), "\(metrics)")
             // the count is saved (every two seconds): another process (a fresh directory) sees it
             var usedToday: Int?
-            for _ in 0..<50 where usedToday != 3 {
+            for _ in 0..<150 where usedToday != 3 {
                 try await Task.sleep(for: .milliseconds(200))
                 let listed = try await server.request(.GET, "/v1/projects/\(project)/deployments", token: token)
                 usedToday = (listed["items"] as? [[String: Any]])?.first?["usedToday"] as? Int
@@ -120,7 +122,14 @@ struct LimitsTests {
             #expect(try await predict().status == 200)
             let empty = try await server.request(.PATCH, "/v1/projects/\(project)/deployments/quota", token: token, json: [String: Any]())
             #expect(empty.status == 422, "\(empty.text)")
-            // a new UTC day starts the count again
+            // a new UTC day starts the count again; first wait until the server has saved today's five
+            // answers, or its own flush (every two seconds) would write today's day over tomorrow's
+            for _ in 0..<150 where usedToday != 5 {
+                try await Task.sleep(for: .milliseconds(200))
+                let listed = try await server.request(.GET, "/v1/projects/\(project)/deployments", token: token)
+                usedToday = (listed["items"] as? [[String: Any]])?.first?["usedToday"] as? Int
+            }
+            #expect(usedToday == 5)
             let stats = PredictionStats()
             stats.record(entry.deploymentID, milliseconds: 1, failed: false)
             await stats.flush(on: server.app.db, logger: server.app.logger, now: Date().addingTimeInterval(86_400))

@@ -4,6 +4,8 @@ import AsyncHTTPClient
 import Fluent
 import FluentPostgresDriver
 import Foundation
+@testable import MinnowCore
+@testable import MinnowWorker
 import NIOCore
 import NIOHTTP1
 @testable import MinnowServer

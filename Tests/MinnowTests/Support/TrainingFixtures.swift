@@ -2,7 +2,9 @@
 // with noise), uploaded through the API, and helpers to train on it and wait for results.
 import Foundation
 import Imaging
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 enum StripeImages {

@@ -4,8 +4,10 @@
 import Fluent
 import Foundation
 import Imaging
-import Int8
+import Int8Inference
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 @Suite("Deployments and predictions")
@@ -31,8 +33,11 @@ struct DeploymentTests {
             let key = try #require(published["predictionKey"] as? String)
             #expect(key.hasPrefix("mnwp_") && published["endpoint"] as? String == "/v1/predict/stripes-v1")
 
-            // Many clients at once on a new deployment: all answered, with one database lookup.
+            // Many clients at once on a new deployment: all answered, with one database lookup
+            // (plus one background refresh per entry lifetime the burst outlasts on a loaded
+            // machine; a herd would make one lookup per request).
             let image = StripeImages.png(horizontal: true, seed: 77)
+            let burstStart = Date()
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<32 {
                     group.addTask {
@@ -42,7 +47,9 @@ struct DeploymentTests {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(statuses == Array(repeating: 200, count: 32))
-            #expect(try await Self.deploymentLookups(server) == 1)
+            let refreshesPossible = Int(Date().timeIntervalSince(burstStart) / server.services.deployments.lifetime)
+            let lookups = try #require(try await Self.deploymentLookups(server))
+            #expect(lookups >= 1 && lookups <= 1 + refreshesPossible, "\(lookups) lookups for 32 requests")
 
             // One raw image.
             let answer = try await server.request(.POST, "/v1/predict/stripes-v1", body: image,
@@ -117,6 +124,12 @@ struct DeploymentTests {
             #expect(removed.status == 204)
             let gone = try await server.request(.POST, "/v1/predict/stripes-v1", body: image, headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
             #expect(gone.status == 404)
+
+            // Deleting an iteration drops its loaded model from the cache.
+            let models = try #require(server.app.storage[MinnowServices.Key.self]).models
+            let loaded = models.count
+            let deleted = try await server.request(.DELETE, "/v1/projects/\(project)/iterations/\(second)", token: token)
+            #expect(deleted.status == 204 && loaded == 2 && models.count == 1, "\(deleted.text)")
         }
     }
 

@@ -2,7 +2,9 @@
 // F1 for float and int8, and its deployment answers objects with their positions.
 import Foundation
 import Imaging
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 @Suite("Detection iterations")

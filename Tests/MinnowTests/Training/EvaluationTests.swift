@@ -1,8 +1,11 @@
 // Testing a trained iteration on images outside its dataset: a zip or another project as a
 // job (float and int8 results, unknown labels skipped with the reason), and a quick test of
 // one image. Neither adds anything to a dataset.
+import BinaryFormats
 import Foundation
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 @Suite("Evaluating iterations")

@@ -6,7 +6,9 @@
 import Fluent
 import Foundation
 import Imaging
-import Int8
+import Int8Inference
+@testable import MinnowCore
+@testable import MinnowWorker
 import NeuralNet
 @testable import MinnowServer
 import Testing
@@ -94,7 +96,7 @@ struct PredictionParityTests {
 
             // The server's bytes for each image are the card's (checked directly, every pixel).
             let row = try #require(try await Iteration.find(UUID(uuidString: iteration), on: server.app.db))
-            let loaded = try LoadedModel(iteration: row, tflite: tflite.body, task: "classification")
+            let loaded = try LoadedModel(iteration: row, tflite: tflite.body, task: .classification)
             for (index, item) in cases.enumerated() {
                 #expect(try loaded.quantizedInput(item.png) == Array(inputs[(index * 256)..<((index + 1) * 256)]), "\(item.name)")
             }

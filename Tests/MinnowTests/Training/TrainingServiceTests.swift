@@ -3,7 +3,9 @@
 // artifacts; refusals and failures are readable and lose nothing.
 import Fluent
 import Foundation
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 @Suite("Training iterations")

@@ -3,7 +3,9 @@
 // a queue and run every job exactly once; a server restart loses nothing and the event stream
 // continues where the client left it.
 import Foundation
+@testable import MinnowCore
 @testable import MinnowServer
+@testable import MinnowWorker
 import Testing
 
 @Suite("Worker reliability", .serialized)

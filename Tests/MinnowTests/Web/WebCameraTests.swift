@@ -3,6 +3,8 @@
 // Sightings tab (frames with their sightings, the next page by cursor) and send chosen frames
 // to the labelling queue.
 import Foundation
+@testable import MinnowCore
+@testable import MinnowWorker
 import Testing
 @testable import MinnowServer
 

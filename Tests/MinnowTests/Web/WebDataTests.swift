@@ -1,4 +1,6 @@
 import Foundation
+@testable import MinnowCore
+@testable import MinnowWorker
 import Testing
 @testable import MinnowServer
 
@@ -63,7 +65,7 @@ struct WebDataTests {
             #expect(analysis.status == 200 && analysis.text.contains("<svg class=\"chart\""))
             #expect(analysis.text.contains("<strong>Unlabelled Images</strong>") && analysis.text.contains("images?unlabelled=1"))
             #expect(analysis.text.contains("images?label=dog"), "too few examples links to the label")
-            #expect(upload.status == 200 && upload.text.contains("id=\"dropzone\" class=\"dropzone\" data-project=\"\(project)\""))
+            #expect(upload.status == 200 && upload.text.contains("id=\"dropzone\" class=\"dropzone\" data-images-url=\"/v1/projects/\(project)/images\""))
             #expect(export.status == 200 && export.body.prefix(2) == Data("PK".utf8))
             #expect(deleted.status == 303)
             #expect(try await server.count("images") == 7)

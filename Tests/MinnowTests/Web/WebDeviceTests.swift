@@ -1,6 +1,8 @@
 // The Devices tab without a board: registering from the form (errors next to their fields,
 // the typed values kept), the device's page, deleting it; another user's device is 404.
 import Foundation
+@testable import MinnowCore
+@testable import MinnowWorker
 import Testing
 @testable import MinnowServer
 

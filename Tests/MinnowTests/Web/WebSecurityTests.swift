@@ -1,4 +1,6 @@
 import Foundation
+@testable import MinnowCore
+@testable import MinnowWorker
 import Testing
 @testable import MinnowServer
 

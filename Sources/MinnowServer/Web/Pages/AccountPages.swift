@@ -1,20 +1,21 @@
 // Sign up, sign in, sign out, change password, delete account. Signing in sets the session
 // cookie (an access token); signing out and deleting the account revoke it.
+import MinnowCore
 import Vapor
 
 extension WebRoutes {
     func registerAccountPages(on routes: any RoutesBuilder) {
-        routes.get("sign-up") { request in try await signedOutForm(request, signUp: true) }
-        routes.get("sign-in") { request in try await signedOutForm(request, signUp: false) }
-        routes.post("sign-up") { request in try await signUp(request) }
-        routes.post("sign-in") { request in try await signIn(request) }
-        routes.post("sign-out") { request in try await signOut(request) }
-        routes.get("account") { request in
+        routes.get(.signUp) { request in try await signedOutForm(request, signUp: true) }
+        routes.get(.signIn) { request in try await signedOutForm(request, signUp: false) }
+        routes.post(.signUp) { request in try await signUp(request) }
+        routes.post(.signIn) { request in try await signIn(request) }
+        routes.post(.signOut) { request in try await signOut(request) }
+        routes.get(.account) { request in
             let session = try await requireSession(request)
             return Page.response(Views.account(session: session, errors: .none, notice: notice(request)))
         }
-        routes.post("account", "password") { request in try await changePassword(request) }
-        routes.post("account", "delete") { request in try await deleteAccount(request) }
+        routes.post(.changePassword) { request in try await changePassword(request) }
+        routes.post(.deleteAccount) { request in try await deleteAccount(request) }
     }
 
     private struct Credentials: Content {
@@ -24,7 +25,7 @@ extension WebRoutes {
     }
 
     private func signedOutForm(_ request: Request, signUp: Bool, username: String = "", errors: FormErrors = .none, status: HTTPResponseStatus = .ok) async throws -> Response {
-        if errors.fields.isEmpty, errors.general == nil, try await session(request) != nil { return Page.redirect("/projects") }
+        if errors.fields.isEmpty, errors.general == nil, try await session(request) != nil { return Page.redirect(WebRoute.projects.path) }
         let token = request.cookies[SessionCookie.signedOutCSRFName]?.string ?? APIKeySecrets.generate()
         let next = safeNext(request.query[String.self, at: "next"] ?? (try? request.content.get(String.self, at: "next")))
         let response = Page.response(Views.signedOutForm(signUp: signUp, username: username, csrf: token, next: next, errors: errors, notice: notice(request)), status: status)
@@ -36,7 +37,7 @@ extension WebRoutes {
     private func checkSignedOutForm(_ request: Request) throws {
         let submitted = try? request.content.get(String.self, at: CSRFTokens.formField)
         guard CSRFTokens.isSameOrigin(request), let cookie = request.cookies[SessionCookie.signedOutCSRFName]?.string,
-              let submitted, CSRFTokens.constantTimeEqual(submitted, cookie)
+              let submitted, ConstantTime.matches(submitted, cookie)
         else { throw PageError.forbidden }
     }
 
@@ -46,7 +47,7 @@ extension WebRoutes {
         let accounts = Accounts(request: request, services: services)
         switch try await accounts.register(username: form.username ?? "", password: form.password ?? "") {
         case .success(let user):
-            return try startSession(for: user, accounts, request, next: "/projects?notice=welcome")
+            return try startSession(for: user, accounts, request, next: WebRoute.projects.notice("welcome"))
         case .failure(let failure):
             return try await signedOutForm(request, signUp: true, username: form.username ?? "", errors: FormErrors(failure), status: .unprocessableEntity)
         }
@@ -58,7 +59,7 @@ extension WebRoutes {
         let accounts = Accounts(request: request, services: services)
         switch try await accounts.signIn(username: form.username ?? "", password: form.password ?? "") {
         case .success(let user):
-            return try startSession(for: user, accounts, request, next: safeNext(form.next) ?? "/projects")
+            return try startSession(for: user, accounts, request, next: safeNext(form.next) ?? WebRoute.projects.path)
         case .failure(let failure):
             let status: HTTPResponseStatus = if case .tooManyRequests = failure { .tooManyRequests } else { .unauthorized }
             return try await signedOutForm(request, signUp: false, username: form.username ?? "", errors: FormErrors(general: failure.message), status: status)
@@ -75,7 +76,7 @@ extension WebRoutes {
     private func signOut(_ request: Request) async throws -> Response {
         let session = try await requireForm(request)
         try await Accounts(request: request, services: services).signOut(session.claims)
-        let response = Page.redirect("/sign-in?notice=signed-out")
+        let response = Page.redirect(WebRoute.signIn.notice("signed-out"))
         response.cookies[SessionCookie.name] = SessionCookie.cleared(request: request)
         return response
     }
@@ -91,7 +92,7 @@ extension WebRoutes {
         let accounts = Accounts(request: request, services: services)
         switch try await accounts.changePassword(userID: session.userID, current: form.currentPassword ?? "", new: form.newPassword ?? "") {
         case .success(let user):
-            return try startSession(for: user, accounts, request, next: "/account?notice=password-changed")
+            return try startSession(for: user, accounts, request, next: WebRoute.account.notice("password-changed"))
         case .failure(let failure):
             return Page.response(Views.account(session: session, errors: FormErrors(failure), notice: nil), status: .unprocessableEntity)
         }
@@ -109,7 +110,7 @@ extension WebRoutes {
             return Page.response(Views.account(session: session, errors: errors, notice: nil), status: .unprocessableEntity)
         }
         try await Accounts(request: request, services: services).deleteAccount(userID: session.userID, token: session.claims)
-        let response = Page.redirect("/sign-in?notice=account-deleted")
+        let response = Page.redirect(WebRoute.signIn.notice("account-deleted"))
         response.cookies[SessionCookie.name] = SessionCookie.cleared(request: request)
         return response
     }

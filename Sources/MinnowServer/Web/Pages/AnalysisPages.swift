@@ -1,10 +1,11 @@
 // The dataset analysis page: the same analysis as the API's, drawn as charts, with each
 // problem linking to the images it is about.
+import MinnowCore
 import Vapor
 
 extension WebRoutes {
     func registerAnalysisPages(on routes: any RoutesBuilder) {
-        routes.get("projects", ":projectID", "analysis") { request in
+        routes.get(WebRoute.analysis) { request in
             let session = try await requireSession(request)
             let project = try await project(request, session)
             let snapshot = try await DatasetSnapshot.load(projectID: project.requireID(), on: request.db)

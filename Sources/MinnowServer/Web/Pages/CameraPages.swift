@@ -3,17 +3,18 @@
 // make its key (shown once on its device page).
 import APITypes
 import Fluent
+import MinnowCore
 import Vapor
 
 extension WebRoutes {
     func registerCameraPages(on routes: any RoutesBuilder) {
-        routes.get("projects", ":projectID", "sightings") { request in
+        routes.get(WebRoute.sightings) { request in
             let session = try await requireSession(request)
             return try await sightingsPage(request, session, try await project(request, session))
         }
-        routes.post("projects", ":projectID", "sightings", "to-dataset") { request in try await framesToDataset(request) }
-        routes.post("projects", ":projectID", "devices", ":deviceID", "deployment") { request in try await linkDeployment(request) }
-        routes.post("projects", ":projectID", "devices", ":deviceID", "key") { request in try await createCameraKey(request) }
+        routes.post(WebRoute.sightingsToDataset) { request in try await framesToDataset(request) }
+        routes.post(WebRoute.cameraDeployment) { request in try await linkDeployment(request) }
+        routes.post(WebRoute.createCameraKey) { request in try await createCameraKey(request) }
     }
 
     private struct SightingQuery: Content {
@@ -47,10 +48,10 @@ extension WebRoutes {
         let cameras = try await Device.query(on: request.db).filter(\.$project.$id == project.requireID()).filter(\.$kind == .camera).sort(\.$name).all()
         let given: [(String, String?)] = [("label", query.label), ("deviceId", query.deviceId), ("from", query.from), ("to", query.to),
                                           ("minScore", query.minScore), ("maxScore", query.maxScore)]
-        let path = "/projects/\(try project.requireID().apiString)/sightings"
+        let sightings = WebRoute.sightings(try project.requireID().apiString)
         let view = Views.SightingsPage(sightings: page.items.map { $0.api() }, cameras: try cameras.map { (try $0.requireID().apiString, $0.name) },
                                        query: Dictionary(given.compactMap { key, value in value.map { (key, $0) } }, uniquingKeysWith: { $1 }),
-                                       nextPage: page.next.map { link(path, given + [("cursor", $0.text)]) })
+                                       nextPage: page.next.map { sightings.with(given + [("cursor", $0.text)]) })
         return Page.response(Views.sightings(session: session, project: project, page: view, errors: .none, notice: notice(request)))
     }
 
@@ -64,11 +65,12 @@ extension WebRoutes {
         let project = try await project(request, session)
         let form = try request.content.decode(FramesForm.self)
         let ids = (form.observationIds ?? []).compactMap(UUID.init(uuidString:))
-        let path = "/projects/\(try project.requireID().apiString)"
-        guard !ids.isEmpty else { return Page.redirect("\(path)/sightings?notice=no-frames-chosen") }
+        let projectID = try project.requireID().apiString
+        guard !ids.isEmpty else { return Page.redirect(WebRoute.sightings(projectID).notice("no-frames-chosen")) }
         let selection = FramesToDataset.Selection(observationIDs: Array(ids.prefix(FramesToDataset.maximumFrames)), labelled: form.labelled == "1")
         let report = try await FramesToDataset(db: request.db, threadPool: request.application.threadPool).add(selection, to: project)
-        return Page.redirect("\(path)/images?unlabelled=\(form.labelled == "1" ? "0" : "1")&source=device&notice=frames-added&n=\(report.images.count)")
+        return Page.redirect(WebRoute.images(projectID).with([("unlabelled", form.labelled == "1" ? "0" : "1"), ("source", "device"),
+                                                                ("notice", "frames-added"), ("n", String(report.images.count))]))
     }
 
     private func linkDeployment(_ request: Request) async throws -> Response {
@@ -77,7 +79,7 @@ extension WebRoutes {
         let device = try await cameraDevice(request, project)
         let form = try request.content.decode(DeploymentForm.self)
         switch try await DeviceRegistry(db: request.db).update(device, in: project, .init(deployment: form.deployment ?? "")) {
-        case .success: return Page.redirect("/projects/\(try project.requireID().apiString)/devices/\(try device.requireID().apiString)?notice=camera-saved")
+        case .success: return Page.redirect(WebRoute.device(try project.requireID().apiString, device: try device.requireID().apiString).notice("camera-saved"))
         case .failure(let failure): throw Abort(.unprocessableEntity, reason: failure.message)
         }
     }
@@ -89,13 +91,13 @@ extension WebRoutes {
         let created = try await APIKeys(db: request.db).create(ownerID: session.userID, name: "\(device.name) camera", projectID: try project.requireID().uuidString,
                                                               permissions: [.ingest], expiresAt: nil, deviceID: try device.requireID().uuidString)
         guard case .success(let key) = created else { throw Abort(.unprocessableEntity) }
-        let location = "/projects/\(try project.requireID().apiString)/devices/\(try device.requireID().apiString)"
+        let location = WebRoute.device(try project.requireID().apiString, device: try device.requireID().apiString)
         return try services.secretReveal.redirect(to: location, revealing: .init(subject: try key.key.requireID().uuidString, value: key.secret),
                                                   session: session, request: request)
     }
 
     private func cameraDevice(_ request: Request, _ project: Project) async throws -> Device {
-        guard let device = try await DeviceRegistry(db: request.db).find(request.parameters.get("deviceID") ?? "", in: project), device.kind == .camera else {
+        guard let device = try await DeviceRegistry(db: request.db).find(request.parameter(.deviceID) ?? "", in: project), device.kind == .camera else {
             throw PageError.notFound
         }
         return device

@@ -3,24 +3,25 @@
 // script sends files to the JSON API).
 import APITypes
 import Fluent
+import MinnowCore
 import Vapor
 
 extension WebRoutes {
     static let imagesPerPage = 60
 
     func registerDataPages(on routes: any RoutesBuilder) {
-        routes.get("projects", ":projectID", "images") { request in
+        routes.get(WebRoute.images) { request in
             let session = try await requireSession(request)
             return try await dataPage(request, session, try await project(request, session), notice: notice(request))
         }
-        routes.post("projects", ":projectID", "images", "batch") { request in try await applyBatch(request) }
-        routes.get("projects", ":projectID", "images", ":imageID") { request in
+        routes.post(WebRoute.imagesBatch) { request in try await applyBatch(request) }
+        routes.get(WebRoute.image) { request in
             let session = try await requireSession(request)
             let project = try await project(request, session)
             return try await imagePage(request, session, project, notice: notice(request))
         }
-        routes.post("projects", ":projectID", "images", ":imageID") { request in try await saveImage(request) }
-        routes.get("projects", ":projectID", "upload") { request in
+        routes.post(WebRoute.image) { request in try await saveImage(request) }
+        routes.get(WebRoute.upload) { request in
             let session = try await requireSession(request)
             let project = try await project(request, session)
             let labels = try await DatasetSnapshot.labelCounts(projectID: project.requireID(), on: request.db).map(\.label)
@@ -33,8 +34,8 @@ extension WebRoutes {
         func value(_ name: String) -> String? { request.query[String.self, at: name].flatMap { $0.isEmpty ? nil : $0 } }
         return ImageFilter(
             label: value("label"),
-            split: value("split").flatMap { ["train", "test"].contains($0) ? $0 : nil },
-            source: value("source").flatMap { ["upload", "import", "device"].contains($0) ? $0 : nil },
+            split: value("split").flatMap(ImageSplit.init(rawValue:)),
+            source: value("source").flatMap(ImageSource.init(rawValue:)),
             unlabelled: value("unlabelled") == "1",
             order: value("sort").flatMap(ImageFilter.Order.init) ?? .newest
         )
@@ -43,7 +44,7 @@ extension WebRoutes {
     private func dataPage(_ request: Request, _ session: WebSession, _ project: Project, errors: FormErrors = .none, batch: BatchForm? = nil,
                           notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let filter = filter(request)
-        let page = PageRequest(page: request.query[Int.self, at: "page"], perPage: Self.imagesPerPage)
+        let page = Paging(page: request.query[Int.self, at: "page"], perPage: Self.imagesPerPage)
         let projectID = try project.requireID()
         let (images, total) = try await filter.query(projectID: projectID, on: request.db).page(page)
         let labels = try await DatasetSnapshot.labelCounts(projectID: projectID, on: request.db).map(\.label)
@@ -71,19 +72,19 @@ extension WebRoutes {
         }
         let curation = ImageCuration(db: request.db, projectID: try project.requireID())
         let label = form.label.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
-        switch try await curation.apply(action, to: ids, label: label, split: form.split.flatMap(Components.Schemas.SplitChoice.init(rawValue:))) {
+        switch try await curation.apply(action, to: ids, label: label, split: form.split.flatMap(SplitChoice.init(rawValue:))) {
         case .success(let changed):
             let done = ["relabel": "relabelled", "unlabel": "unlabelled", "move": "moved", "delete": "deleted"][action.rawValue] ?? "saved"
             var query = request.url.query.map { "?" + $0 + "&" } ?? "?"
             query += "notice=\(done)&n=\(changed)"
-            return Page.redirect("/projects/\(try project.requireID().apiString)/images\(query)")
+            return Page.redirect(WebRoute.images(try project.requireID().apiString).path + query)
         case .failure(let failure):
             return try await dataPage(request, session, project, errors: FormErrors(failure), batch: form, status: .unprocessableEntity)
         }
     }
 
     private func image(_ request: Request, _ project: Project) async throws -> DatasetImage {
-        guard let id = request.parameters.get("imageID").flatMap(UUID.init(uuidString:)),
+        guard let id = request.idParameter(.imageID),
               let image = try await DatasetImage.query(on: request.db).filter(\.$id == id)
                 .filter(\.$project.$id == project.requireID()).with(\.$boxes).first()
         else { throw PageError.notFound }
@@ -111,10 +112,10 @@ extension WebRoutes {
         let form = try request.content.decode(ImageForm.self)
         let curation = ImageCuration(db: request.db, projectID: try project.requireID())
         let ids = [try image.requireID().apiString]
-        let projectPath = "/projects/\(try project.requireID().apiString)"
+        let projectID = try project.requireID().apiString
         if form.delete != nil {
             _ = try await curation.apply(.delete, to: ids, label: nil, split: nil)
-            return Page.redirect("\(projectPath)/images?notice=deleted&n=1")
+            return Page.redirect(WebRoute.images(projectID).notice("deleted", count: 1))
         }
         let label = (form.label ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let labelChange = try await label.isEmpty
@@ -123,9 +124,9 @@ extension WebRoutes {
         if case .failure(let failure) = labelChange {
             return try await imagePage(request, session, project, errors: FormErrors(failure), status: .unprocessableEntity)
         }
-        if let split = form.split.flatMap(Components.Schemas.SplitChoice.init(rawValue:)) {
+        if let split = form.split.flatMap(SplitChoice.init(rawValue:)) {
             _ = try await curation.apply(.move, to: ids, label: nil, split: split)
         }
-        return Page.redirect("\(projectPath)/images/\(ids[0])?notice=image-saved")
+        return Page.redirect(WebRoute.image(projectID, image: ids[0]).notice("image-saved"))
     }
 }

@@ -2,11 +2,12 @@
 // the API). A new prediction key is shown once, on the page the form redirects to.
 import APITypes
 import Fluent
+import MinnowCore
 import Vapor
 
 extension WebRoutes {
     func registerDeployPages(on routes: any RoutesBuilder) {
-        routes.get("projects", ":projectID", "deploy") { request in
+        routes.get(WebRoute.deploy) { request in
             let session = try await requireSession(request)
             let project = try await project(request, session)
             let newKey = services.secretReveal.take(request, session: session).map { (name: $0.subject, key: $0.value) }
@@ -15,17 +16,17 @@ extension WebRoutes {
             if newKey != nil { services.secretReveal.shown(on: response, request: request) }
             return response
         }
-        routes.post("projects", ":projectID", "deploy") { request in try await publish(request) }
-        routes.post("projects", ":projectID", "deploy", ":name", "repoint") { request in try await repoint(request) }
-        routes.post("projects", ":projectID", "deploy", ":name", "rotate") { request in
+        routes.post(WebRoute.deploy) { request in try await publish(request) }
+        routes.post(WebRoute.repointDeployment) { request in try await repoint(request) }
+        routes.post(WebRoute.rotateDeploymentKey) { request in
             let (session, project, deployment) = try await deploymentForm(request)
             let key = try await deployments(request).rotateKey(deployment)
             return try showKey(key, of: deployment, in: project, session: session, request: request)
         }
-        routes.post("projects", ":projectID", "deploy", ":name", "unpublish") { request in
+        routes.post(WebRoute.unpublishDeployment) { request in
             let (_, project, deployment) = try await deploymentForm(request)
             try await deployments(request).unpublish(deployment)
-            return Page.redirect("/projects/\(try project.requireID().apiString)/deploy?notice=unpublished")
+            return Page.redirect(WebRoute.deploy(try project.requireID().apiString).notice("unpublished"))
         }
     }
 
@@ -42,7 +43,7 @@ extension WebRoutes {
     private func deploymentForm(_ request: Request) async throws -> (WebSession, Project, Deployment) {
         let session = try await requireForm(request)
         let project = try await project(request, session)
-        guard let deployment = try await deployments(request).find(request.parameters.get("name") ?? "", in: project) else { throw PageError.notFound }
+        guard let deployment = try await deployments(request).find(request.parameter(.name) ?? "", in: project) else { throw PageError.notFound }
         return (session, project, deployment)
     }
 
@@ -62,7 +63,7 @@ extension WebRoutes {
 
     /// Back to the Deploy tab, which shows the new key once.
     private func showKey(_ key: String, of deployment: Deployment, in project: Project, session: WebSession, request: Request) throws -> Response {
-        try services.secretReveal.redirect(to: "/projects/\(try project.requireID().apiString)/deploy", revealing: .init(subject: deployment.name, value: key),
+        try services.secretReveal.redirect(to: .deploy(try project.requireID().apiString), revealing: .init(subject: deployment.name, value: key),
                                            session: session, request: request)
     }
 
@@ -71,7 +72,7 @@ extension WebRoutes {
         let form = try request.content.decode(PublishForm.self)
         switch try await deployments(request).repoint(deployment, to: form.iterationId ?? "", of: project) {
         case .success:
-            return Page.redirect("/projects/\(try project.requireID().apiString)/deploy?notice=repointed")
+            return Page.redirect(WebRoute.deploy(try project.requireID().apiString).notice("repointed"))
         case .failure(let failure):
             return try await deployPage(request, session, project, errors: FormErrors(general: failure.message), status: .unprocessableEntity)
         }
@@ -82,7 +83,7 @@ extension WebRoutes {
                             notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let published = try await deployments(request).list(in: project)
         let trained = try await Iteration.query(on: request.db).filter(\.$project.$id == project.requireID())
-            .filter(\.$status == "succeeded").sort(\.$number, .descending).all()
+            .filter(\.$status == .succeeded).sort(\.$number, .descending).all()
         let host = request.headers.first(name: .host) ?? "127.0.0.1:8080"
         let scheme = request.headers.first(name: "X-Forwarded-Proto") == "https" ? "https" : "http"
         var page = Views.DeployPage(deployments: try published.map { try $0.api() },

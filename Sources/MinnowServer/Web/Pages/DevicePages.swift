@@ -5,17 +5,18 @@
 import APITypes
 import Firmware
 import Fluent
+import MinnowCore
 import Vapor
 
 extension WebRoutes {
     func registerDevicePages(on routes: any RoutesBuilder) {
-        routes.get("projects", ":projectID", "devices") { request in
+        routes.get(WebRoute.devices) { request in
             let session = try await requireSession(request)
             let project = try await project(request, session)
             return try await devicesPage(request, session, project, notice: notice(request))
         }
-        routes.post("projects", ":projectID", "devices") { request in try await register(request) }
-        routes.get("projects", ":projectID", "devices", ":deviceID") { request in
+        routes.post(WebRoute.devices) { request in try await register(request) }
+        routes.get(WebRoute.device) { request in
             let session = try await requireSession(request)
             let project = try await project(request, session)
             let device = try await device(request, project)
@@ -24,12 +25,12 @@ extension WebRoutes {
             if newKey != nil { services.secretReveal.shown(on: response, request: request) }
             return response
         }
-        routes.post("projects", ":projectID", "devices", ":deviceID", "install") { request in try await install(request) }
-        routes.post("projects", ":projectID", "devices", ":deviceID", "delete") { request in
+        routes.post(WebRoute.installOnDevice) { request in try await install(request) }
+        routes.post(WebRoute.deleteDevice) { request in
             let session = try await requireForm(request)
             let project = try await project(request, session)
             try await DeviceRegistry(db: request.db).delete(try await device(request, project))
-            return Page.redirect("/projects/\(try project.requireID().apiString)/devices?notice=device-deleted")
+            return Page.redirect(WebRoute.devices(try project.requireID().apiString).notice("device-deleted"))
         }
     }
 
@@ -52,7 +53,7 @@ extension WebRoutes {
     }
 
     private func device(_ request: Request, _ project: Project) async throws -> Device {
-        guard let device = try await DeviceRegistry(db: request.db).find(request.parameters.get("deviceID") ?? "", in: project) else {
+        guard let device = try await DeviceRegistry(db: request.db).find(request.parameter(.deviceID) ?? "", in: project) else {
             throw PageError.notFound
         }
         return device
@@ -73,7 +74,7 @@ extension WebRoutes {
         switch try await DeviceRegistry(db: request.db).create(in: project, kind: kind, changes) {
         case .success(let device):
             let notice = kind == .camera ? "camera-saved" : "device-registered"
-            return Page.redirect("/projects/\(try project.requireID().apiString)/devices/\(try device.requireID().apiString)?notice=\(notice)")
+            return Page.redirect(WebRoute.device(try project.requireID().apiString, device: try device.requireID().apiString).notice(notice))
         case .failure(let failure):
             let errors = FormErrors(fields: [failure.field?.replacingOccurrences(of: "usb.serialNumber", with: "usbSerial") ?? "name": failure.message])
             return try await devicesPage(request, session, project, form: form.asValues, errors: errors, status: .unprocessableEntity)
@@ -88,7 +89,7 @@ extension WebRoutes {
         let installs = DeviceInstalls(db: request.db, leaseSeconds: services.config.installLeaseSeconds)
         switch try await installs.request(form.iterationId ?? "", on: device, in: project, by: session.userID) {
         case .success:
-            return Page.redirect("/projects/\(try project.requireID().apiString)/devices/\(try device.requireID().apiString)?notice=install-queued")
+            return Page.redirect(WebRoute.device(try project.requireID().apiString, device: try device.requireID().apiString).notice("install-queued"))
         case .failure(let failure):
             return try await devicePage(request, session, project, device, errors: FormErrors(general: failure.message), status: .unprocessableEntity)
         }
@@ -96,7 +97,7 @@ extension WebRoutes {
 
     private func devicesPage(_ request: Request, _ session: WebSession, _ project: Project, form: [String: String] = [:],
                              errors: FormErrors = .none, notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let (devices, _) = try await DeviceRegistry(db: request.db).list(in: project, page: PageRequest(page: 1, perPage: 100))
+        let (devices, _) = try await DeviceRegistry(db: request.db).list(in: project, page: Paging(page: 1, perPage: 100))
         let latest = try await DeviceInstalls(db: request.db).latest(for: devices)
         let bridges = try await BridgeRegistry(db: request.db).list(in: project)
         let page = Views.DevicesPage(devices: try devices.map { try $0.api(lastInstall: latest[$0.id ?? UUID()]) },
@@ -112,10 +113,10 @@ extension WebRoutes {
     private func devicePage(_ request: Request, _ session: WebSession, _ project: Project, _ device: Device, newKey: String? = nil, errors: FormErrors = .none,
                             notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         let installs = DeviceInstalls(db: request.db)
-        let (history, _) = try await installs.list(for: device, page: PageRequest(page: 1, perPage: 20))
-        let (observations, total) = try await DeviceObservations(db: request.db, models: services.models).list(for: device, page: PageRequest(page: 1, perPage: 20))
+        let (history, _) = try await installs.list(for: device, page: Paging(page: 1, perPage: 20))
+        let (observations, total) = try await DeviceObservations(db: request.db, models: services.models).list(for: device, page: Paging(page: 1, perPage: 20))
         let trained = try await Iteration.query(on: request.db).filter(\.$project.$id == project.requireID())
-            .filter(\.$status == "succeeded").sort(\.$number, .descending).all()
+            .filter(\.$status == .succeeded).sort(\.$number, .descending).all()
         let page = Views.DevicePage(device: try device.api(lastInstall: history.first), installs: try history.map { try $0.api(withLog: false) },
                                     lastLog: history.first?.log, observations: try observations.map { try $0.api() }, observationCount: total,
                                     trained: try trained.map { (id: try $0.requireID().apiString, number: $0.number) },

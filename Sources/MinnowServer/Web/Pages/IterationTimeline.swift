@@ -4,6 +4,7 @@
 import APITypes
 import Fluent
 import Foundation
+import MinnowCore
 
 struct IterationTimeline {
     var epochs: [Components.Schemas.EpochMetrics] = []
@@ -18,7 +19,7 @@ struct IterationTimeline {
         while true {
             let events = try await JobEvents.after(Int64(timeline.lastEventID), jobID: jobID, limit: pageSize, on: db)
             for event in events {
-                if event.kind == .epoch, let epoch = event.epoch { timeline.epochs.append(epoch) }
+                if event.kind == .epoch, let epoch = event.epoch { timeline.epochs.append(.init(epoch)) }
                 if event.kind == .log || event.kind == .status, event.message != nil { timeline.logs.append(event) }
             }
             timeline.lastEventID = events.last?.id ?? timeline.lastEventID

@@ -1,15 +1,16 @@
 // Label management: counts per label and split, rename (onto an existing label: merge),
 // delete (keeping the images unlabelled, or deleting them).
+import MinnowCore
 import Vapor
 
 extension WebRoutes {
     func registerLabelPages(on routes: any RoutesBuilder) {
-        routes.get("projects", ":projectID", "labels") { request in
+        routes.get(WebRoute.labels) { request in
             let session = try await requireSession(request)
             return try await labelsPage(request, session, try await project(request, session), notice: notice(request))
         }
-        routes.post("projects", ":projectID", "labels", "rename") { request in try await renameLabel(request) }
-        routes.post("projects", ":projectID", "labels", "delete") { request in try await deleteLabel(request) }
+        routes.post(WebRoute.renameLabel) { request in try await renameLabel(request) }
+        routes.post(WebRoute.deleteLabel) { request in try await deleteLabel(request) }
     }
 
     private struct LabelForm: Content {
@@ -31,7 +32,7 @@ extension WebRoutes {
         let curation = ImageCuration(db: request.db, projectID: try project.requireID())
         switch try await curation.renameLabel(form.label ?? "", to: form.name ?? "") {
         case .success(let changed):
-            return Page.redirect("/projects/\(try project.requireID().apiString)/labels?notice=label-renamed&n=\(changed)")
+            return Page.redirect(WebRoute.labels(try project.requireID().apiString).notice("label-renamed", count: changed))
         case .failure(.notFound):
             throw PageError.notFound
         case .failure(let failure):
@@ -46,7 +47,7 @@ extension WebRoutes {
         let choice: ImageCuration.ImagesOfDeletedLabel = form.images == "delete" ? .delete : .unlabel
         switch try await ImageCuration(db: request.db, projectID: try project.requireID()).deleteLabel(form.label ?? "", images: choice) {
         case .success(let changed):
-            return Page.redirect("/projects/\(try project.requireID().apiString)/labels?notice=label-deleted&n=\(changed)")
+            return Page.redirect(WebRoute.labels(try project.requireID().apiString).notice("label-deleted", count: changed))
         case .failure:
             throw PageError.notFound
         }

@@ -1,16 +1,17 @@
 // The Train tab: the configuration form with the dataset's defaults, and starting an
 // iteration (the same launcher as the API), which leads to the iteration's live page.
 import APITypes
+import MinnowCore
 import Vapor
 
 extension WebRoutes {
     func registerTrainPages(on routes: any RoutesBuilder) {
-        routes.get("projects", ":projectID", "train") { request in
+        routes.get(WebRoute.train) { request in
             let session = try await requireSession(request)
             let project = try await project(request, session)
             return try await trainPage(request, session, project, form: nil, notice: notice(request))
         }
-        routes.post("projects", ":projectID", "train") { request in try await startTraining(request) }
+        routes.post(WebRoute.train) { request in try await startTraining(request) }
     }
 
     /// `form` nil shows the defaults.
@@ -40,7 +41,7 @@ extension WebRoutes {
         }
         switch try await IterationLauncher.launch(project: project, ownerID: session.userID, input: input, on: request.db) {
         case .started(let iteration, _):
-            return Page.redirect("/projects/\(try project.requireID().apiString)/iterations/\(try iteration.requireID().apiString)?notice=training-queued")
+            return Page.redirect(WebRoute.iteration(try project.requireID().apiString, iteration: try iteration.requireID().apiString).notice("training-queued"))
         case .refused(.dataset):
             return try await trainPage(request, session, project, form: form, status: .unprocessableEntity)
         case .refused(.configuration(let refusal)):

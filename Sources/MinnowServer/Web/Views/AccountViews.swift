@@ -1,13 +1,14 @@
 // Sign-up / sign-in form and the account page.
 import Foundation
+import MinnowCore
 
 extension Views {
     static func signedOutForm(signUp: Bool, username: String, csrf: String, next: String?, errors: FormErrors, notice: String? = nil) -> HTML {
         let title = signUp ? "Create an account" : "Sign in"
-        let action = signUp ? "/sign-up" : "/sign-in"
+        let action = signUp ? WebRoute.signUp.path : WebRoute.signIn.path
         let other: HTML = signUp
-            ? "<p>Already have an account? <a href=\"/sign-in\">Sign in</a>.</p>"
-            : "<p>New here? <a href=\"/sign-up\">Create an account</a>.</p>"
+            ? "<p>Already have an account? <a href=\"\(WebRoute.signIn.path)\">Sign in</a>.</p>"
+            : "<p>New here? <a href=\"\(WebRoute.signUp.path)\">Create an account</a>.</p>"
         return layout(title: title, session: nil, notice: notice, """
         <section class="narrow">
         <h1>\(title)</h1>
@@ -30,7 +31,7 @@ extension Views {
         \(errorSummary(errors))
         <section>
         <h2>Change password</h2>
-        <form method="post" action="/account/password" class="narrow-form" novalidate>
+        <form method="post" action="\(WebRoute.changePassword.path)" class="narrow-form" novalidate>
         \(csrfField(session))
         \(field("Current password", name: "currentPassword", type: "password", errors: errors, attributes: "autocomplete=\"current-password\" required"))
         \(field("New password", name: "newPassword", type: "password", errors: errors, hint: "At least 8 characters. Other sessions and tokens are signed out.", attributes: "autocomplete=\"new-password\" required"))
@@ -40,7 +41,7 @@ extension Views {
         <section class="danger-zone">
         <h2>Delete account</h2>
         <p>This deletes your account, every project, image and API key. It cannot be undone.</p>
-        <form method="post" action="/account/delete" data-confirm="Delete your account and everything in it?" novalidate>
+        <form method="post" action="\(WebRoute.deleteAccount.path)" data-confirm="Delete your account and everything in it?" novalidate>
         \(csrfField(session))
         \(field("Type your username to confirm", name: "confirmUsername", errors: errors, attributes: "autocomplete=\"off\" required"))
         <button type="submit" class="danger">Delete my account</button>

@@ -2,14 +2,15 @@
 // charts of labels per split, image sizes and colour modes, and near-duplicate groups.
 import APITypes
 import Foundation
+import MinnowCore
 
 extension Views {
     static func analysis(session: WebSession, project: Project, analysis: Components.Schemas.DatasetAnalysis) -> HTML {
         let id = project.id?.apiString ?? ""
-        let images = "/projects/\(id)/images"
+        let images = WebRoute.images(id)
         func strip(_ imageIDs: [String]) -> HTML {
             let items = imageIDs.prefix(24).map { imageID -> HTML in
-                "<li><a href=\"\(images)/\(imageID)\"><img src=\"/v1/projects/\(id)/images/\(imageID)/thumbnail\" alt=\"Image \(String(imageID.prefix(8)))\" loading=\"lazy\"></a></li>"
+                "<li><a href=\"\(WebRoute.image(id, image: imageID).path)\"><img src=\"\(APILink.thumbnail(id, image: imageID).path)\" alt=\"Image \(String(imageID.prefix(8)))\" loading=\"lazy\"></a></li>"
             }
             let more: HTML = imageIDs.count > 24 ? HTML("<li class=\"muted\">and \(imageIDs.count - 24) more</li>") : .empty
             return "<ul class=\"strip\">\(items)\(more)</ul>"
@@ -17,9 +18,9 @@ extension Views {
         let problems = analysis.problems.map { problem -> HTML in
             var links: HTML = .empty
             switch problem.kind {
-            case .unlabelledImages: links = HTML("<a href=\"\(link(images, [("unlabelled", "1")]))\">Show the unlabelled images</a>")
-            case .tooFewExamples, .imbalance: links = problem.label.map { HTML("<a href=\"\(link(images, [("label", $0)]))\">Show “\($0)”</a>") } ?? .empty
-            case .empty: links = HTML("<a href=\"/projects/\(id)/upload\">Upload images</a>")
+            case .unlabelledImages: links = HTML("<a href=\"\(images.with([("unlabelled", "1")]))\">Show the unlabelled images</a>")
+            case .tooFewExamples, .imbalance: links = problem.label.map { HTML("<a href=\"\(images.with([("label", $0)]))\">Show “\($0)”</a>") } ?? .empty
+            case .empty: links = HTML("<a href=\"\(WebRoute.upload(id).path)\">Upload images</a>")
             default: break
             }
             let title = problem.kind.rawValue.replacingOccurrences(of: "_", with: " ").capitalized

@@ -2,6 +2,7 @@
 // JavaScript), and an editor whose script draws new boxes with the pointer, edits them as
 // numbers (keyboard), and saves them through the API's image update.
 import Foundation
+import MinnowCore
 
 extension Views {
     static func boxOverlay(_ boxes: [Box]) -> HTML {
@@ -24,7 +25,7 @@ extension Views {
             "<tr><td>\(box.label)</td><td>\(String(format: "%.3f", box.x))</td><td>\(String(format: "%.3f", box.y))</td><td>\(String(format: "%.3f", box.width))</td><td>\(String(format: "%.3f", box.height))</td><td></td></tr>"
         }
         return """
-        <section id="box-editor" data-image="/v1/projects/\(project.id?.apiString ?? "")/images/\(image.id?.apiString ?? "")" data-boxes="\(json)">
+        <section id="box-editor" data-image="\(APILink.image(project.id?.apiString ?? "", image: image.id?.apiString ?? "").path)" data-boxes="\(json)">
         <h2>Boxes</h2>
         <p class="muted" id="box-help">Drag on the image to draw a box with the label below; edit or remove boxes in the table (coordinates are fractions of the image); then save.</p>
         <div class="toolbar">

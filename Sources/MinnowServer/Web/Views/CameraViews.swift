@@ -4,6 +4,7 @@
 // a device's page: its deployment, its key, the command that runs it.
 import APITypes
 import Foundation
+import MinnowCore
 
 extension Views {
     struct SightingsPage {
@@ -19,7 +20,7 @@ extension Views {
         let cameras = [(value: "", text: "All cameras")] + page.cameras.map { (value: $0.id, text: $0.name) }
         let cards = page.sightings.map { sighting -> HTML in
             let frame: HTML = sighting.hasFrame
-                ? "<div class=\"viewer\"><img src=\"/v1/projects/\(id)/observations/\(sighting.observationId)/frame\" alt=\"\(sighting.label) seen by \(sighting.deviceName)\" loading=\"lazy\">\(boxOverlay(sightingBoxes(sighting)))</div>"
+                ? "<div class=\"viewer\"><img src=\"\(APILink.observationFrame(id, observation: sighting.observationId).path)\" alt=\"\(sighting.label) seen by \(sighting.deviceName)\" loading=\"lazy\">\(boxOverlay(sightingBoxes(sighting)))</div>"
                 : "<div class=\"no-frame\">frame not kept</div>"
             return """
             <li class="card">\(frame)<div class="body">
@@ -33,14 +34,14 @@ extension Views {
             : """
             <ul class="cards sightings" id="sightings">\(cards)</ul>
             \(page.nextPage.map { HTML("<p><a href=\"\($0)\" rel=\"next\">Older sightings →</a></p>") })
-            <form method="post" action="/projects/\(id)/sightings/to-dataset" id="to-dataset" class="toolbar">\(csrfField(session))
+            <form method="post" action="\(WebRoute.sightingsToDataset(id).path)" id="to-dataset" class="toolbar">\(csrfField(session))
             \(select("Add the chosen frames", name: "labelled", options: [(value: "0", text: "unlabelled (labelling queue)"), (value: "1", text: "labelled as seen")], selected: "0"))
             <button type="submit">Add to the dataset</button></form>
             """
         let query = page.query
         return layout(title: "Sightings", session: session, project: project, tab: .sightings, notice: notice, """
         <h2>Sightings</h2>
-        <form method="get" action="/projects/\(id)/sightings" class="toolbar" role="search">
+        <form method="get" action="\(WebRoute.sightings(id).path)" class="toolbar" role="search">
         \(field("Label", name: "label", value: query["label"] ?? "", errors: .none, attributes: "autocomplete=\"off\""))
         \(select("Camera", name: "deviceId", options: cameras, selected: query["deviceId"]))
         \(field("From (UTC)", name: "from", type: "datetime-local", value: query["from"] ?? "", errors: .none))
@@ -50,7 +51,7 @@ extension Views {
         <button type="submit">Search</button>
         </form>
         \(errorSummary(errors))
-        <p class="muted">Newest first: the first is where it was last seen. <a href="/projects/\(id)/images?unlabelled=1&amp;source=device">Labelling queue</a></p>
+        <p class="muted">Newest first: the first is where it was last seen. <a href="\(WebRoute.images(id).with([("unlabelled", "1"), ("source", "device")]))">Labelling queue</a></p>
         \(results)
         """)
     }
@@ -72,18 +73,17 @@ extension Views {
     static func cameraSection(session: WebSession, project: Project, device: Components.Schemas.Device, deployments: [String],
                               newKey: String?, serverURL: String) -> HTML {
         let id = project.id?.apiString ?? ""
-        let base = "/projects/\(id)/devices/\(device.id)"
         let options = [(value: "", text: "None")] + deployments.map { (value: $0, text: $0) }
         let command = "MINNOW_TOKEN=\(newKey ?? "<the camera's key>") minnow camera --server \(serverURL) --project \(id) --device \(device.id) --folder /path/to/photos"
         return """
         <h2>Camera</h2>
-        <form method="post" action="\(base)/deployment" class="toolbar">\(csrfField(session))
+        <form method="post" action="\(WebRoute.cameraDeployment(id, device: device.id).path)" class="toolbar">\(csrfField(session))
         \(select("Deployment that reads its frames", name: "deployment", options: options, selected: device.deployment ?? ""))
         <button type="submit">Save</button></form>
         \(newKey.map { HTML("<p class=\"notice\" role=\"status\" id=\"camera-key\">The camera's key (shown once): <code>\($0)</code></p>") } ?? .empty)
         <p>Run on the camera:</p><pre class="log" id="camera-command">\(command)</pre>
-        <form method="post" action="\(base)/key">\(csrfField(session))<button type="submit" class="secondary">Create a key for this camera</button></form>
-        <p><a href="/projects/\(id)/sightings?deviceId=\(device.id)">What it saw →</a></p>
+        <form method="post" action="\(WebRoute.createCameraKey(id, device: device.id).path)">\(csrfField(session))<button type="submit" class="secondary">Create a key for this camera</button></form>
+        <p><a href="\(WebRoute.sightings(id).with([("deviceId", device.id)]))">What it saw →</a></p>
         """
     }
 }

@@ -2,6 +2,7 @@
 // each cell shaded by its share of its row (so a rare label's errors show as clearly as a
 // common one's) and labelled with its count. Correct answers are green, mistakes red.
 import Foundation
+import MinnowCore
 
 extension Charts {
     static func confusionMatrix(title: String, labels: [String], counts: [[Int]]) -> HTML {

@@ -2,6 +2,7 @@
 // dashed), a legend, gridlines with their values, and the last values in the description
 // for screen readers. The live training page asks for a fresh one after every epoch.
 import Foundation
+import MinnowCore
 
 extension Charts {
     struct Series {

@@ -1,6 +1,7 @@
 // Charts as SVG drawn on the server: horizontal bars, plain or stacked (train + test).
 // Each chart has a text title and description for screen readers, and the numbers as labels.
 import Foundation
+import MinnowCore
 
 enum Charts {
     struct Segment {

@@ -2,6 +2,7 @@
 // curves, or several iterations overlaid for comparison.
 import APITypes
 import Foundation
+import MinnowCore
 
 extension Views {
     static func curves(_ epochs: [Components.Schemas.EpochMetrics]) -> HTML {

@@ -3,6 +3,7 @@
 // that sends a file or a webcam snapshot to the prediction API, and copy-paste snippets.
 import APITypes
 import Foundation
+import MinnowCore
 
 extension Views {
     struct DeployPage {
@@ -20,21 +21,20 @@ extension Views {
         let id = project.id?.apiString ?? ""
         let options = page.trained.map { (value: $0.id, text: "Iteration \($0.number)") }
         let rows = page.deployments.enumerated().map { index, deployment -> HTML in
-            let base = "/projects/\(id)/deploy/\(deployment.name)"
             return """
             <tr>
             <th scope="row"><code>\(deployment.name)</code><br><span class="muted">\(deployment.endpoint)</span></th>
-            <td><a href="/projects/\(id)/iterations/\(deployment.iterationId)">Iteration \(deployment.iterationNumber)</a></td>
+            <td><a href="\(WebRoute.iteration(id, iteration: deployment.iterationId).path)">Iteration \(deployment.iterationNumber)</a></td>
             <td><code>\(deployment.keyPrefix)…</code></td>
             <td>\(deployment.requests)</td><td>\(deployment.errors)</td>
             <td>\(deployment.averageLatencyMs.map { String(format: "%.1f ms", $0) } ?? "—")</td>
             <td>\(Formats.date(deployment.lastRequestAt))</td>
             <td>
-            <form method="post" action="\(base)/repoint" class="toolbar">\(csrfField(session))
+            <form method="post" action="\(WebRoute.repointDeployment(id, name: deployment.name).path)" class="toolbar">\(csrfField(session))
             \(select("Serve", name: "iterationId", options: options, selected: deployment.iterationId, id: "repoint-\(index)"))
             <button type="submit" class="secondary">Re-point</button></form>
-            <form method="post" action="\(base)/rotate" class="inline" data-confirm="Replace the prediction key of \(deployment.name)? The old key stops working at once.">\(csrfField(session))<button type="submit" class="secondary">Rotate key</button></form>
-            <form method="post" action="\(base)/unpublish" class="inline" data-confirm="Unpublish \(deployment.name)? Its endpoint stops answering.">\(csrfField(session))<button type="submit" class="danger">Unpublish</button></form>
+            <form method="post" action="\(WebRoute.rotateDeploymentKey(id, name: deployment.name).path)" class="inline" data-confirm="Replace the prediction key of \(deployment.name)? The old key stops working at once.">\(csrfField(session))<button type="submit" class="secondary">Rotate key</button></form>
+            <form method="post" action="\(WebRoute.unpublishDeployment(id, name: deployment.name).path)" class="inline" data-confirm="Unpublish \(deployment.name)? Its endpoint stops answering.">\(csrfField(session))<button type="submit" class="danger">Unpublish</button></form>
             </td>
             </tr>
             """
@@ -56,9 +56,9 @@ extension Views {
         </table></div>
         """
         let publishForm: HTML = page.trained.isEmpty
-            ? HTML("<p class=\"muted\">Publish a trained iteration; none has finished training yet. <a href=\"/projects/\(id)/train\">Train one</a>.</p>")
+            ? HTML("<p class=\"muted\">Publish a trained iteration; none has finished training yet. <a href=\"\(WebRoute.train(id).path)\">Train one</a>.</p>")
             : """
-            <form method="post" action="/projects/\(id)/deploy" class="narrow-form" novalidate>
+            <form method="post" action="\(WebRoute.deploy(id).path)" class="narrow-form" novalidate>
             \(csrfField(session))
             \(field("Name", name: "name", value: page.form.name, errors: errors, hint: "The endpoint becomes /v1/predict/<name>: lowercase letters, digits and dashes, unique on this server.", attributes: "required maxlength=\"63\" autocomplete=\"off\""))
             \(select("Iteration", name: "iterationId", options: options, selected: page.form.iterationID.isEmpty ? nil : page.form.iterationID, errors: errors))
@@ -81,10 +81,12 @@ extension Views {
         let focus = page.newKey?.name
         let options = page.deployments.map { deployment -> HTML in
             let mark: HTML = deployment.name == focus ? " selected" : ""
-            return "<option value=\"\(deployment.name)\" data-iteration=\"\(deployment.iterationId)\"\(mark)>\(deployment.name) (iteration \(deployment.iterationNumber))</option>"
+            let predict = APILink.predict(deployment: deployment.name).path
+            let quickTest = APILink.quickTest(project.id?.apiString ?? "", iteration: deployment.iterationId).path
+            return "<option value=\"\(deployment.name)\" data-predict-url=\"\(predict)\" data-quick-test-url=\"\(quickTest)\"\(mark)>\(deployment.name) (iteration \(deployment.iterationNumber))</option>"
         }
         return """
-        <section id="try-it" class="try-it" data-project="\(project.id?.apiString ?? "")">
+        <section id="try-it" class="try-it">
         <h2>Try it</h2>
         <p class="muted">Sends an image to the prediction API, which answers with the int8 model: the same arithmetic as the board.</p>
         <div class="form-grid">

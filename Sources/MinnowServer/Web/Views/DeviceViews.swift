@@ -4,6 +4,7 @@
 // settings, history, last log and observations.
 import APITypes
 import Foundation
+import MinnowCore
 
 extension Views {
     struct DevicesPage {
@@ -33,7 +34,7 @@ extension Views {
         let rows = page.devices.map { device -> HTML in
             """
             <tr>
-            <th scope="row"><a href="/projects/\(id)/devices/\(device.id)">\(device.name)</a></th>
+            <th scope="row"><a href="\(WebRoute.device(id, device: device.id).path)">\(device.name)</a></th>
             <td>\(device.kind.rawValue)</td><td>\(device.kind == .camera ? device.deployment ?? "—" : device.profile ?? "—")</td><td>\(device.bridge ?? "—")</td>
             <td><span class="badge status-\(device.status.rawValue)">\(device.status.rawValue)</span></td>
             <td>\(device.installedIterationNumber.map { "Iteration \($0)" } ?? "—") \(device.installedFirmwareHash.map { HTML("<code>\(String($0.prefix(12)))</code>") })</td>
@@ -59,7 +60,7 @@ extension Views {
         \(bridgeList(page.bridges))
         <h2>Register a device</h2>
         \(errorSummary(errors))
-        <form method="post" action="/projects/\(id)/devices" class="narrow-form" novalidate>
+        <form method="post" action="\(WebRoute.devices(id).path)" class="narrow-form" novalidate>
         \(csrfField(session))
         \(field("Name", name: "name", value: page.form["name"] ?? "", errors: errors, hint: "Letters, digits, dots, underscores and dashes; unique in the project.", attributes: "required maxlength=\"63\" autocomplete=\"off\""))
         \(select("Kind", name: "kind", options: kinds, selected: page.form["kind"], errors: errors))
@@ -110,13 +111,12 @@ extension Views {
 
     static func device(session: WebSession, project: Project, page: DevicePage, errors: FormErrors, notice: String?) -> HTML {
         let id = project.id?.apiString ?? "", device = page.device
-        let base = "/projects/\(id)/devices/\(device.id)"
         let usb = [device.usb?.vendorId, device.usb?.productId].compactMap { $0 }.joined(separator: ":")
         let options = page.trained.map { (value: $0.id, text: "Iteration \($0.number)") }
         let installForm: HTML = page.trained.isEmpty
             ? "<p class=\"muted\">Install a trained iteration; none has finished training yet.</p>"
             : """
-            <form method="post" action="\(base)/install" class="toolbar">\(csrfField(session))
+            <form method="post" action="\(WebRoute.installOnDevice(id, device: device.id).path)" class="toolbar">\(csrfField(session))
             \(select("Iteration", name: "iterationId", options: options, selected: nil))
             <button type="submit">Install on \(device.name)</button></form>
             """
@@ -134,7 +134,7 @@ extension Views {
             case .none: "—"
             }
             let frame: HTML = switch observation.frame {
-            case .stored: " · <a href=\"/v1/projects/\(id)/observations/\(observation.id)/frame\">frame</a>"
+            case .stored: " · <a href=\"\(APILink.observationFrame(id, observation: observation.id).path)\">frame</a>"
             case .none: .empty
             default: " · frame \(observation.frame.rawValue)"
             }
@@ -166,7 +166,7 @@ extension Views {
         <thead><tr><th scope="col">Received</th><th scope="col">Iteration</th><th scope="col">Label</th><th scope="col">Score</th><th scope="col">Ticks</th><th scope="col">Parity</th></tr></thead>
         <tbody>\(observations)</tbody></table></div>
         """))
-        <form method="post" action="\(base)/delete" data-confirm="Delete \(device.name) with its install history and observations?">\(csrfField(session))<button type="submit" class="danger">Delete device</button></form>
+        <form method="post" action="\(WebRoute.deleteDevice(id, device: device.id).path)" data-confirm="Delete \(device.name) with its install history and observations?">\(csrfField(session))<button type="submit" class="danger">Delete device</button></form>
         """)
     }
 }

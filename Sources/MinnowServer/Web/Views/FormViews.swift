@@ -1,6 +1,7 @@
 // Form building blocks: labelled fields whose validation errors sit next to them
 // (`aria-invalid` + `aria-describedby`), and an error summary for the rest.
 import Foundation
+import MinnowCore
 
 /// Messages for a form: per field, and one for the form as a whole.
 struct FormErrors {

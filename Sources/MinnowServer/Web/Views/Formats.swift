@@ -1,5 +1,6 @@
 // How numbers read on the pages: percentages, byte sizes, counts and dates (durations: DurationText).
 import Foundation
+import MinnowCore
 
 enum Formats {
     static func percent(_ fraction: Double?) -> String {

@@ -3,18 +3,19 @@
 // side, with the curves overlaid.
 import APITypes
 import Foundation
+import MinnowCore
 
 extension Views {
-    static func iterations(session: WebSession, project: Project, items: [Components.Schemas.Iteration], page: PageRequest, total: Int,
+    static func iterations(session: WebSession, project: Project, items: [Components.Schemas.Iteration], page: Paging, total: Int,
                            errors: FormErrors, notice: String?) -> HTML {
         let id = project.id?.apiString ?? ""
-        let detection = project.task == "detection"
+        let detection = project.task == .detection
         func metric(_ result: Components.Schemas.EvaluationResult?) -> String { Formats.percent(detection ? result?.f1 : result?.accuracy) }
         let rows = items.map { item -> HTML in
             """
             <tr>
             <td><input type="checkbox" name="ids" value="\(item.id)" form="compare" aria-label="Compare iteration \(item.number)"></td>
-            <th scope="row"><a href="/projects/\(id)/iterations/\(item.id)">Iteration \(item.number)</a>\(item.note.map { HTML(" <span class=\"muted\">\($0)</span>") })</th>
+            <th scope="row"><a href="\(WebRoute.iteration(id, iteration: item.id).path)">Iteration \(item.number)</a>\(item.note.map { HTML(" <span class=\"muted\">\($0)</span>") })</th>
             <td>\(statusBadge(item.status))</td>
             <td>\(item.configuration.architecture.rawValue)<br><span class="muted">\(inputText(item.configuration.input))</span></td>
             <td>\(metric(item.results?.float))</td><td>\(metric(item.results?.int8))</td>
@@ -25,8 +26,8 @@ extension Views {
         return layout(title: "Iterations", session: session, project: project, tab: .iterations, notice: notice, """
         <h2>Iterations</h2>
         \(errorSummary(errors))
-        \(items.isEmpty ? HTML("<p class=\"muted\">No iterations yet. <a href=\"/projects/\(id)/train\">Train a model</a>.</p>") : """
-        <form method="get" action="/projects/\(id)/iterations/compare" id="compare" class="toolbar">
+        \(items.isEmpty ? HTML("<p class=\"muted\">No iterations yet. <a href=\"\(WebRoute.train(id).path)\">Train a model</a>.</p>") : """
+        <form method="get" action="\(WebRoute.compareIterations(id).path)" id="compare" class="toolbar">
         <button type="submit" class="secondary">Compare selected</button><span class="muted">Pick two or more.</span>
         </form>
         <div class="table-wrap"><table>
@@ -34,20 +35,20 @@ extension Views {
         <th scope="col">\(detection ? "F1" : "Accuracy") float</th><th scope="col">\(detection ? "F1" : "Accuracy") int8</th><th scope="col">Created</th></tr></thead>
         <tbody>\(rows)</tbody>
         </table></div>
-        \(pagination(path: "/projects/\(id)/iterations", query: [], page: page, total: total))
+        \(pagination(.iterations(id), query: [], page: page, total: total))
         """)
-        <p><a class="button" href="/projects/\(id)/train">Train a new iteration</a></p>
+        <p><a class="button" href="\(WebRoute.train(id).path)">Train a new iteration</a></p>
         """)
     }
 
     static func compare(session: WebSession, project: Project, items: [(iteration: Components.Schemas.Iteration, card: Components.Schemas.ModelCard?)]) -> HTML {
         let id = project.id?.apiString ?? ""
-        let detection = project.task == "detection"
+        let detection = project.task == .detection
         func row(_ name: String, _ value: (Components.Schemas.Iteration, Components.Schemas.ModelCard?) -> String) -> HTML {
             "<tr><th scope=\"row\">\(name)</th>\(items.map { HTML("<td>\(value($0.iteration, $0.card))</td>") })</tr>"
         }
         func metric(_ result: Components.Schemas.EvaluationResult?) -> String { Formats.percent(detection ? result?.f1 : result?.accuracy) }
-        let headers = items.map { HTML("<th scope=\"col\"><a href=\"/projects/\(id)/iterations/\($0.iteration.id)\">Iteration \($0.iteration.number)</a></th>") }
+        let headers = items.map { HTML("<th scope=\"col\"><a href=\"\(WebRoute.iteration(id, iteration: $0.iteration.id).path)\">Iteration \($0.iteration.number)</a></th>") }
         let rows: [HTML] = [
             row("Status") { i, _ in i.status.rawValue },
             row("\(detection ? "F1" : "Accuracy") float") { i, _ in metric(i.results?.float) },
@@ -69,7 +70,7 @@ extension Views {
         ]
         let curves = items.map { (name: "Iteration \($0.iteration.number)", epochs: $0.iteration.results?.curves ?? []) }
         return layout(title: "Compare iterations", session: session, project: project, tab: .iterations, """
-        <p><a href="/projects/\(id)/iterations">← All iterations</a></p>
+        <p><a href="\(WebRoute.iterations(id).path)">← All iterations</a></p>
         <h2>Compare iterations</h2>
         <div class="table-wrap"><table class="compare">
         <thead><tr><th scope="col"></th>\(headers)</tr></thead>

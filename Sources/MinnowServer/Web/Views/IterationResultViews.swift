@@ -4,10 +4,11 @@
 import APITypes
 import Firmware
 import Foundation
+import MinnowCore
 
 extension Views {
     static func results(project: Project, iteration: Components.Schemas.Iteration, _ results: Components.Schemas.IterationResults) -> HTML {
-        let detection = project.task == "detection"
+        let detection = project.task == .detection
         let metric = detection ? "F1" : "Accuracy"
         func value(_ result: Components.Schemas.EvaluationResult?) -> Double? { detection ? result?.f1 : result?.accuracy }
         let drop: String = if let float = value(results.float), let int8 = value(results.int8) { Formats.percent(int8 - float) } else { "—" }
@@ -23,7 +24,7 @@ extension Views {
         let gallery = wrong.map { item -> HTML in
             let scores = item.scores.prefix(3).map { "\($0.label) \(Formats.percent($0.score))" }.joined(separator: " · ")
             return """
-            <li><img src="/v1/projects/\(project.id?.apiString ?? "")/images/\(item.imageId)/thumbnail" alt="\(item.fileName)" loading="lazy">
+            <li><img src="\(APILink.thumbnail(project.id?.apiString ?? "", image: item.imageId).path)" alt="\(item.fileName)" loading="lazy">
             <p><strong>\(item.label)</strong> → \(item.predicted)<br><span class="muted">\(scores)</span></p></li>
             """
         }
@@ -48,7 +49,8 @@ extension Views {
         """
     }
 
-    static func modelCard(_ card: Components.Schemas.ModelCard, downloads base: String) -> HTML {
+    static func modelCard(_ card: Components.Schemas.ModelCard, project: String, iteration: String) -> HTML {
+        func download(_ kind: String) -> String { APILink.artifact(project, iteration: iteration, kind: kind).path }
         let boards = card.boards.map { board -> HTML in
             let name = BoardProfile.named(board.board)?.displayName ?? board.board
             let fits: HTML = board.fits ? "<span class=\"badge ok\">fits</span>" : "<span class=\"badge bad\">too big</span>"
@@ -75,12 +77,12 @@ extension Views {
         <p class="muted">Time per image: instructions per inference counted on an emulated core of the board's CPU (qemu -icount), at the board's clock. It is a lower bound, since real boards add wait states; "est." means estimated from instructions per multiply-accumulate.</p>
         <h2>Downloads</h2>
         <ul class="downloads">
-        <li><a href="\(base)/tflite" download>int8 model (.tflite)</a> for TensorFlow Lite Micro and LiteRT</li>
-        <li><a href="\(base)/c-library" download>C library (.zip)</a>: generated C, no interpreter</li>
-        <li><a href="\(base)/checkpoint" download>Float checkpoint</a> to keep training elsewhere</li>
-        <li><a href="\(base)/model-card">Model card (JSON)</a></li>
+        <li><a href="\(download("tflite"))" download>int8 model (.tflite)</a> for TensorFlow Lite Micro and LiteRT</li>
+        <li><a href="\(download("c-library"))" download>C library (.zip)</a>: generated C, no interpreter</li>
+        <li><a href="\(download("checkpoint"))" download>Float checkpoint</a> to keep training elsewhere</li>
+        <li><a href="\(download("model-card"))">Model card (JSON)</a></li>
         </ul>
-        <form method="get" action="\(base)/arduino-library" class="toolbar" id="arduino-download">
+        <form method="get" action="\(download("arduino-library"))" class="toolbar" id="arduino-download">
         <div class="field"><label for="f-board">Arduino library for</label><select id="f-board" name="board">\(boardOptions)</select></div>
         <button type="submit">Download Arduino library</button>
         </form>

@@ -4,6 +4,7 @@
 // with downloads, the log, and delete.
 import APITypes
 import Foundation
+import MinnowCore
 
 extension Views {
     struct IterationPage {
@@ -15,29 +16,29 @@ extension Views {
 
     static func iteration(session: WebSession, project: Project, page: IterationPage, errors: FormErrors, notice: String?) -> HTML {
         let iteration = page.iteration
-        let base = "/projects/\(project.id?.apiString ?? "")/iterations/\(iteration.id)"
+        let projectID = project.id?.apiString ?? ""
         let finished = [.succeeded, .failed, .canceled].contains(iteration.status)
         let failure: HTML = iteration.status == .failed ? HTML("<p class=\"error-summary\" role=\"alert\">Training failed: \(iteration.error ?? "no reason was recorded.")</p>") : .empty
-        let published: HTML = page.publishedAs.isEmpty ? .empty : HTML("<p>Published as \(page.publishedAs.map { HTML("<code>\($0)</code> ") }) on the <a href=\"/projects/\(project.id?.apiString ?? "")/deploy\">Deploy</a> tab.</p>")
+        let published: HTML = page.publishedAs.isEmpty ? .empty : HTML("<p>Published as \(page.publishedAs.map { HTML("<code>\($0)</code> ") }) on the <a href=\"\(WebRoute.deploy(projectID).path)\">Deploy</a> tab.</p>")
         return layout(title: "Iteration \(iteration.number)", session: session, project: project, tab: .iterations, notice: notice, """
-        <p><a href="/projects/\(project.id?.apiString ?? "")/iterations">← All iterations</a></p>
+        <p><a href="\(WebRoute.iterations(projectID).path)">← All iterations</a></p>
         <h2>Iteration \(iteration.number) \(statusBadge(iteration.status))</h2>
         \(iteration.note.map { HTML("<p>\($0)</p>") })
         \(errorSummary(errors))
         \(failure)
         \(published)
         \(configurationFacts(iteration))
-        \(finished ? HTML.empty : liveProgress(base: base, project: project, iteration: iteration, after: page.timeline.lastEventID, session: session))
+        \(finished ? HTML.empty : liveProgress(project: project, iteration: iteration, after: page.timeline.lastEventID, session: session))
         <h2>Curves</h2>
         <div id="curves">\(curves(iteration.results?.curves ?? page.timeline.epochs))</div>
         \(iteration.results.map { results(project: project, iteration: iteration, $0) })
-        \(page.card.map { modelCard($0, downloads: "/v1/projects/\(project.id?.apiString ?? "")/iterations/\(iteration.id)/artifacts") })
+        \(page.card.map { modelCard($0, project: projectID, iteration: iteration.id) })
         <h2>Log</h2>
         <ol id="live-log" class="log">\(page.timeline.logs.map(logLine))</ol>
         <section class="danger-zone">
         <h2>Delete iteration</h2>
         <p>Deletes its results and model files. A published iteration must be unpublished or re-pointed first.</p>
-        <form method="post" action="\(base)/delete" data-confirm="Delete iteration \(iteration.number)?">
+        <form method="post" action="\(WebRoute.deleteIteration(projectID, iteration: iteration.id).path)" data-confirm="Delete iteration \(iteration.number)?">
         \(csrfField(session))<button type="submit" class="danger">Delete iteration \(iteration.number)</button>
         </form>
         </section>
@@ -70,14 +71,15 @@ extension Views {
         return "<dl class=\"facts\">\(facts.map { HTML("<div><dt>\($0.0)</dt><dd>\($0.1)</dd></div>") })</dl>"
     }
 
-    private static func liveProgress(base: String, project: Project, iteration: Components.Schemas.Iteration, after: Int, session: WebSession) -> HTML {
+    private static func liveProgress(project: Project, iteration: Components.Schemas.Iteration, after: Int, session: WebSession) -> HTML {
         let progress = iteration.progress
         let fraction = progress.map { p in
             Double(max(p.epoch - 1, 0) * max(p.steps, 1) + p.step) / Double(max(p.epochs * max(p.steps, 1), 1))
         } ?? 0
-        let events = "/v1/projects/\(project.id?.apiString ?? "")/iterations/\(iteration.id)/events"
+        let projectID = project.id?.apiString ?? ""
+        let events = APILink.iterationEvents(projectID, iteration: iteration.id).path
         return """
-        <section id="live" class="live" data-events="\(events)" data-after="\(after)" data-curves="\(base)/curves">
+        <section id="live" class="live" data-events="\(events)" data-after="\(after)" data-curves="\(WebRoute.iterationCurves(projectID, iteration: iteration.id).path)">
         <h2>Progress</h2>
         <p>Status: <strong id="live-status" role="status">\(iteration.status.rawValue)</strong></p>
         <progress id="live-progress" max="1" value="\(Formats.decimal(min(fraction, 1)))" aria-label="Training progress"></progress>
@@ -88,7 +90,7 @@ extension Views {
         <li><strong id="live-eta">\(progress.map { DurationText.words($0.etaSeconds) } ?? "—")</strong> left</li>
         <li><strong id="live-loss">\(progress.map { Formats.decimal($0.loss) } ?? "—")</strong> loss</li>
         </ul>
-        <form method="post" action="\(base)/cancel" data-confirm="Stop training iteration \(iteration.number)?">
+        <form method="post" action="\(WebRoute.cancelIteration(projectID, iteration: iteration.id).path)" data-confirm="Stop training iteration \(iteration.number)?">
         \(csrfField(session))<button type="submit" class="danger" id="cancel-training">Cancel training</button>
         </form>
         </section>

@@ -1,5 +1,6 @@
 // The API keys page: the new key's secret (once), the create form, the list with revoke.
 import Foundation
+import MinnowCore
 
 extension Views {
     static func keys(session: WebSession, keys: [APIKey], projectNames: [UUID: String], projects: [Project], name: String,
@@ -23,7 +24,7 @@ extension Views {
             <td>\(key.createdAt.map(shortDate) ?? "")</td>
             <td>\(key.expiresAt.map(shortDate) ?? "never")</td>
             <td>\(key.lastUsedAt.map(shortDate) ?? "never")</td>
-            <td><form method="post" action="/keys/\(key.id?.apiString ?? "")/revoke" data-confirm="Revoke this key? Scripts using it stop working.">\(csrfField(session))<button type="submit" class="secondary">Revoke</button></form></td>
+            <td><form method="post" action="\(WebRoute.revokeKey(key: key.id?.apiString ?? "").path)" data-confirm="Revoke this key? Scripts using it stop working.">\(csrfField(session))<button type="submit" class="secondary">Revoke</button></form></td>
             </tr>
             """
         }
@@ -39,8 +40,8 @@ extension Views {
         \(createdPanel)
         <h2>Create a key</h2>
         \(errorSummary(errors))
-        \(projects.isEmpty ? HTML("<p>Create a <a href=\"/projects\">project</a> first: every key belongs to one.</p>") : """
-        <form method="post" action="/keys" novalidate>
+        \(projects.isEmpty ? HTML("<p>Create a <a href=\"\(WebRoute.projects.path)\">project</a> first: every key belongs to one.</p>") : """
+        <form method="post" action="\(WebRoute.keys.path)" novalidate>
         \(csrfField(session))
         \(field("Name", name: "name", value: name, errors: errors, hint: "What uses it, e.g. “door camera”.", attributes: "required maxlength=\"100\""))
         \(select("Project", name: "projectId", options: projectOptions, selected: nil, errors: errors))

@@ -1,6 +1,7 @@
 // The frame of every page: head (this site's stylesheet and script only), the top bar with
 // the signed-in person's navigation, the project's tabs when inside a project, and main.
 import Foundation
+import MinnowCore
 
 enum Views {}
 
@@ -9,18 +10,18 @@ enum ProjectTab: String, CaseIterable {
     case images = "Data", upload = "Upload", labels = "Labels", analysis = "Analysis"
     case train = "Train", iterations = "Iterations", deploy = "Deploy", devices = "Devices", sightings = "Sightings", settings = "Settings"
 
-    var path: String {
+    func route(project: String) -> WebRoute {
         switch self {
-        case .images: "images"
-        case .upload: "upload"
-        case .labels: "labels"
-        case .analysis: "analysis"
-        case .train: "train"
-        case .iterations: "iterations"
-        case .deploy: "deploy"
-        case .devices: "devices"
-        case .sightings: "sightings"
-        case .settings: "settings"
+        case .images: .images(project)
+        case .upload: .upload(project)
+        case .labels: .labels(project)
+        case .analysis: .analysis(project)
+        case .train: .train(project)
+        case .iterations: .iterations(project)
+        case .deploy: .deploy(project)
+        case .devices: .devices(project)
+        case .sightings: .sightings(project)
+        case .settings: .projectSettings(project)
         }
     }
 }
@@ -36,13 +37,13 @@ extension Views {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         \(session.map { HTML("<meta name=\"csrf-token\" content=\"\($0.csrfToken)\">") })
         <title>\(pageTitle) — Minnow</title>
-        <link rel="stylesheet" href="/assets/app.css">
-        <script src="/assets/app.js" defer></script>
+        <link rel="stylesheet" href="\(Assets.stylesheetPath)">
+        <script src="\(Assets.scriptPath)" defer></script>
         </head>
         <body>
         <a class="skip" href="#main">Skip to content</a>
         <header class="top">
-        <a class="brand" href="/">Minnow</a>
+        <a class="brand" href="\(WebRoute.start.path)">Minnow</a>
         \(session.map(topNavigation))
         </header>
         \(project.map { projectHeader($0, tab: tab) })
@@ -58,10 +59,10 @@ extension Views {
     private static func topNavigation(_ session: WebSession) -> HTML {
         """
         <nav class="user" aria-label="Account">
-        <a href="/projects">Projects</a>
-        <a href="/keys">API keys</a>
-        <a href="/account">\(session.user.username)</a>
-        <form method="post" action="/sign-out" class="inline">\(csrfField(session))<button type="submit" class="link">Sign out</button></form>
+        <a href="\(WebRoute.projects.path)">Projects</a>
+        <a href="\(WebRoute.keys.path)">API keys</a>
+        <a href="\(WebRoute.account.path)">\(session.user.username)</a>
+        <form method="post" action="\(WebRoute.signOut.path)" class="inline">\(csrfField(session))<button type="submit" class="link">Sign out</button></form>
         </nav>
         """
     }
@@ -70,11 +71,11 @@ extension Views {
         let id = project.id?.apiString ?? ""
         let tabs = ProjectTab.allCases.map { item -> HTML in
             let current: HTML = item == tab ? " aria-current=\"page\"" : ""
-            return "<a href=\"/projects/\(id)/\(item.path)\"\(current)>\(item.rawValue)</a>"
+            return "<a href=\"\(item.route(project: id).path)\"\(current)>\(item.rawValue)</a>"
         }
         return """
         <div class="project-bar">
-        <h1><a href="/projects/\(id)/images">\(project.name)</a> <span class="badge">\(project.task)</span></h1>
+        <h1><a href="\(WebRoute.images(id).path)">\(project.name)</a> <span class="badge">\(project.task.rawValue)</span></h1>
         <nav class="tabs" aria-label="Project">\(tabs)</nav>
         </div>
         """
@@ -89,7 +90,7 @@ extension Views {
         <section class="narrow">
         <h1>\(title)</h1>
         <p>\(text)</p>
-        <p><a href="/">Go to the start page</a></p>
+        <p><a href="\(WebRoute.start.path)">Go to the start page</a></p>
         </section>
         """)
     }

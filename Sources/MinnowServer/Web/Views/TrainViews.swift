@@ -3,6 +3,8 @@
 // suggests, each field with one line saying what it does.
 import APITypes
 import Foundation
+import Imaging
+import MinnowCore
 
 /// The training form as typed: every field text, an empty field means "the default".
 struct TrainingForm: Codable {
@@ -27,7 +29,7 @@ extension Views {
     static func train(session: WebSession, project: Project, analysis: Components.Schemas.DatasetAnalysis,
                       blockers: [String], form: TrainingForm, errors: FormErrors, notice: String?) -> HTML {
         let id = project.id?.apiString ?? ""
-        let detection = project.task == "detection"
+        let detection = project.task == .detection
         let architectures: [(value: String, text: String)] = detection
             ? [("fomo", "fomo: object centroids on a 1/8 grid")]
             : [("tiny-cnn", "tiny-cnn: < 100K parameters, inputs up to 96 px"), ("mobilenet-v1", "mobilenet-v1: width multiplier alpha, larger inputs")]
@@ -35,7 +37,7 @@ extension Views {
         <section class="error-summary" role="alert">
         <h3>The dataset cannot train yet</h3>
         <ul>\(blockers.map { HTML("<li>\($0)</li>") })</ul>
-        <p>Fix it on the <a href="/projects/\(id)/images">Data</a> and <a href="/projects/\(id)/labels">Labels</a> tabs; the <a href="/projects/\(id)/analysis">Analysis</a> shows every problem.</p>
+        <p>Fix it on the <a href="\(WebRoute.images(id).path)">Data</a> and <a href="\(WebRoute.labels(id).path)">Labels</a> tabs; the <a href="\(WebRoute.analysis(id).path)">Analysis</a> shows every problem.</p>
         </section>
         """
         return layout(title: "Train", session: session, project: project, tab: .train, notice: notice, """
@@ -48,7 +50,7 @@ extension Views {
         </ul>
         \(blocked)
         \(errorSummary(errors))
-        <form method="post" action="/projects/\(id)/train" class="train-form" novalidate>
+        <form method="post" action="\(WebRoute.train(id).path)" class="train-form" novalidate>
         \(csrfField(session))
         <fieldset\(blockers.isEmpty ? "" : " disabled")>
         <legend>Configuration <span class="muted">(defaults chosen from this dataset; leave a field empty for its default)</span></legend>
@@ -57,8 +59,8 @@ extension Views {
         \(field("Width multiplier (alpha)", name: "alpha", value: form.alpha ?? "", errors: errors, hint: "mobilenet-v1 and fomo: 0.1–1; smaller is faster and fits smaller boards.", attributes: "inputmode=\"decimal\""))
         \(field("Input width", name: "width", value: form.width ?? "", errors: errors, hint: "Pixels the model sees across (8–640); images are resized to it.", attributes: "inputmode=\"numeric\""))
         \(field("Input height", name: "height", value: form.height ?? "", errors: errors, hint: "Pixels down (8–640). Smaller inputs train and run faster.", attributes: "inputmode=\"numeric\""))
-        \(select("Colour mode", name: "colorMode", options: [("grayscale", "grayscale: one channel, a third of the work"), ("rgb", "RGB: when colour tells the labels apart")], selected: form.colorMode, errors: errors))
-        \(select("Resize mode", name: "resizeMode", options: [("squash", "squash: stretch to the input size"), ("crop", "crop: fit the shorter side, crop the centre"), ("letterbox", "letterbox: fit the longer side, pad")], selected: form.resizeMode, errors: errors))
+        \(select("Colour mode", name: "colorMode", options: [(ColorMode.grayscale.rawValue, "grayscale: one channel, a third of the work"), (ColorMode.rgb.rawValue, "RGB: when colour tells the labels apart")], selected: form.colorMode, errors: errors))
+        \(select("Resize mode", name: "resizeMode", options: [(ResizeMode.squash.rawValue, "squash: stretch to the input size"), (ResizeMode.fitShorterSideCrop.rawValue, "crop: fit the shorter side, crop the centre"), (ResizeMode.letterbox.rawValue, "letterbox: fit the longer side, pad")], selected: form.resizeMode, errors: errors))
         \(field("Epochs", name: "epochs", value: form.epochs ?? "", errors: errors, hint: "Passes over the training images (1–500).", attributes: "inputmode=\"numeric\""))
         \(field("Batch size", name: "batchSize", value: form.batchSize ?? "", errors: errors, hint: "Images per training step (1–512).", attributes: "inputmode=\"numeric\""))
         \(field("Learning rate", name: "learningRate", value: form.learningRate ?? "", errors: errors, hint: "Step size of the optimiser, e.g. 0.001; too high diverges, too low learns slowly.", attributes: "inputmode=\"decimal\""))
@@ -81,7 +83,7 @@ extension Views {
 
 extension TrainingForm {
     /// The form showing a resolved configuration.
-    init(_ c: Components.Schemas.TrainingConfiguration) {
+    init(_ c: StoredTrainingConfiguration) {
         self.init(note: nil, architecture: c.architecture.rawValue, alpha: Self.number(c.alpha), width: String(c.input.width),
                   height: String(c.input.height), colorMode: c.input.colorMode.rawValue, resizeMode: c.resizeMode.rawValue,
                   epochs: String(c.epochs), batchSize: String(c.batchSize), learningRate: Self.number(c.learningRate),
@@ -91,7 +93,7 @@ extension TrainingForm {
 
     /// The project's input and nothing else, when no defaults could be worked out.
     init(project: Project) {
-        self.init(width: String(project.inputWidth), height: String(project.inputHeight), colorMode: project.colorMode)
+        self.init(width: String(project.inputWidth), height: String(project.inputHeight), colorMode: project.colorMode.rawValue)
     }
 
     static func number(_ value: Double) -> String {

@@ -63,7 +63,7 @@
   // Upload page: drag and drop (or choose) images and zips; progress bar; per-file report.
   const zone = document.getElementById("dropzone");
   if (zone) {
-    const project = zone.dataset.project;
+    const urls = zone.dataset;
     const input = document.getElementById("file-input");
     const bar = document.getElementById("upload-progress");
     const status = document.getElementById("upload-status");
@@ -101,10 +101,10 @@
 
     async function importZip(file, sentBefore, total) {
       say("Uploading " + file.name + "…");
-      const job = await send("/v1/projects/" + project + "/images/import", file, "application/zip",
+      const job = await send(urls.importUrl, file, "application/zip",
         (loaded) => { bar.value = sentBefore + loaded; });
       for (;;) {
-        const response = await fetch("/v1/jobs/" + job.id, { credentials: "same-origin" });
+        const response = await fetch(urls.jobsUrl + "/" + encodeURIComponent(job.id), { credentials: "same-origin" });
         if (!response.ok) throw new Error("Could not read the import's progress (" + response.status + ").");
         const state = await response.json();
         say("Importing " + file.name + ": " + state.progress.done + " of " + (state.progress.total || "?") + " entries");
@@ -134,7 +134,7 @@
         batch.forEach((f) => form.append("files", f, f.name));
         say("Uploading images " + (i - batch.length + 1) + "–" + i + " of " + files.length + "…");
         const base = sent;
-        const result = await send("/v1/projects/" + project + "/images?" + query.toString(), form, null, (loaded) => { bar.value = base + loaded; });
+        const result = await send(urls.imagesUrl + "?" + query.toString(), form, null, (loaded) => { bar.value = base + loaded; });
         result.files.forEach((f) => row(f.fileName, f.status, f.reason));
         sent += bytes;
       }

@@ -44,10 +44,10 @@
     const headers = { "Content-Type": blob.type || "application/octet-stream" };
     let url;
     if (typed) {
-      url = "/v1/predict/" + encodeURIComponent(option.value);
+      url = option.dataset.predictUrl;
       headers["Prediction-Key"] = typed;
     } else {
-      url = "/v1/projects/" + box.dataset.project + "/iterations/" + option.dataset.iteration + "/quick-test";
+      url = option.dataset.quickTestUrl;
       headers["X-CSRF-Token"] = csrf();
     }
     status.textContent = "Asking " + option.value + "…";
