@@ -17,27 +17,35 @@ struct TransientFailureTests {
         try await TestServer.with(database) { server in
             let token = try await server.signUp("ada")
             let projectID = try #require(UUID(uuidString: try await server.createProject("p", token: token)))
-            // the same database through a pool of one connection that gives up waiting after 100 ms
+            // the same database through a pool of one connection that gives up waiting after a second
             let tight = DatabaseID(string: "tight")
             if let url = server.config.databaseURL {
                 var configuration = try SQLPostgresConfiguration(url: url)
                 configuration.coreConfiguration.tls = .disable
                 server.app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 1,
-                                                   connectionPoolTimeout: .milliseconds(100)), as: tight)
+                                                   connectionPoolTimeout: .seconds(1)), as: tight)
             } else {
-                server.app.databases.use(.sqlite(.file(server.config.sqliteFile), connectionPoolTimeout: .milliseconds(100)), as: tight)
+                server.app.databases.use(.sqlite(.file(server.config.sqliteFile), connectionPoolTimeout: .seconds(1)), as: tight)
             }
             let loop = server.app.eventLoopGroup.next()
             let db = try #require(server.app.databases.database(tight, logger: server.app.logger, on: loop))
             let ingest = ImageIngest(db: db, projectID: projectID, threadPool: server.app.threadPool)
             let prepared = try await ingest.prepareAll([(TestImages.png(seed: 7), "a.png", "cat", nil)], source: .upload)
-            func holdTheOnlyConnection(for duration: Duration) -> Task<Void, any Error> {
-                Task { try await db.withConnection { _ in try await Task.sleep(for: duration) } }
+            /// Takes the pool's only connection and keeps it for `duration`; returns once it holds it.
+            func holdTheOnlyConnection(for duration: Duration) async -> Task<Void, any Error> {
+                let (held, signal) = AsyncStream.makeStream(of: Void.self)
+                let holder = Task {
+                    try await db.withConnection { _ in
+                        signal.yield()
+                        try await Task.sleep(for: duration)
+                    }
+                }
+                for await _ in held { break }
+                return holder
             }
 
             // control: with the connection held, one attempt really fails with the pool's timeout
-            let holder = holdTheOnlyConnection(for: .milliseconds(600))
-            try await Task.sleep(for: .milliseconds(50))
+            let holder = await holdTheOnlyConnection(for: .seconds(3))
             await #expect(throws: ConnectionPoolTimeoutError.self) {
                 try await TransientFailures.retrying(attempts: 1, logger: server.app.logger) {
                     try await db.withConnection { _ in () }
@@ -46,8 +54,7 @@ struct TransientFailureTests {
             try await holder.value
 
             // act: the batch's first tries time out while the connection is held; a later one stores it
-            let secondHolder = holdTheOnlyConnection(for: .milliseconds(600))
-            try await Task.sleep(for: .milliseconds(50))
+            let secondHolder = await holdTheOnlyConnection(for: .seconds(3))
             let outcomes = try await ingest.store(prepared)
             try await secondHolder.value
 

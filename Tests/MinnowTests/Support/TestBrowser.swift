@@ -21,7 +21,7 @@ final class TestBrowser: @unchecked Sendable {  // used by one test at a time
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(data: body)) }
-        let response = try await Self.client.execute(request, timeout: .seconds(30))
+        let response = try await Self.client.execute(request, timeout: TestServer.requestTimeout)
         let buffer = try await response.body.collect(upTo: 64 << 20)
         return TestResponse(status: Int(response.status.code), headers: response.headers, body: Data(buffer: buffer))
     }

@@ -25,7 +25,11 @@ struct HandlerHarness: Sendable {
         DatabaseSetup.registerMigrations(on: app.migrations)
         do {
             try await app.autoMigrate()
-            let services = MinnowServices(config: ServerConfiguration(), secret: Data(repeating: 7, count: 64), dummyPasswordHash: "unused")
+            // A bridge's claim outlives any test: on a loaded machine a minute can pass between a
+            // claim and the check that the install is still the bridge's (tests of expiry pass `now`).
+            var config = ServerConfiguration()
+            config.installLeaseSeconds = 3600
+            let services = MinnowServices(config: config, secret: Data(repeating: 7, count: 64), dummyPasswordHash: "unused")
             let result = try await body(HandlerHarness(app: app, handler: APIHandler(APIDependencies(app: app, services: services))))
             try await app.asyncShutdown()
             try await group.shutdownGracefully()
