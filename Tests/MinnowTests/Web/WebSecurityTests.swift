@@ -81,12 +81,15 @@ struct WebSecurityTests {
     }
 
     @Test func expiredSessionsGoBackToSignIn() async throws {
-        try await TestServer.with(.sqlite, configure: { $0.accessTokenLifetime = 2 }) { server in
+        // 10 s, not less: on a loaded machine signing up and opening a page once took over 2 s
+        let lifetime: TimeInterval = 10
+        try await TestServer.with(.sqlite, configure: { $0.accessTokenLifetime = lifetime }) { server in
             let browser = TestBrowser(server)
+            let signedUpBefore = Date()
             try await browser.signUp("ada")
             let fresh = try await browser.get("/projects")
             // act
-            try await Task.sleep(for: .seconds(3.2))
+            try await Task.sleep(for: .seconds(max(0, signedUpBefore.addingTimeInterval(lifetime + 1.2).timeIntervalSinceNow)))
             let expired = try await browser.get("/projects?page=2")
             let form = try await browser.get(expired.headers.first(name: "Location") ?? "")
             let back = try await browser.post("/sign-in", [("username", "ada"), ("password", "correct horse"), ("next", "/projects?page=2")])
