@@ -48,11 +48,11 @@ let package = Package(
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         // The persistent core: Fluent models and migrations, blobs, the job queue, datasets and
-        // the domain actions shared by the server and the worker. No Vapor: FluentKit and the drivers.
+        // the domain actions shared by the server and the worker. No Vapor, no API types (the
+        // server converts at its edge): FluentKit and the drivers.
         .target(
             name: "MinnowCore",
             dependencies: [
-                "APITypes",
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -2,7 +2,6 @@
 // observation keeps labels, scores and the objects found, one sighting per object (detection)
 // or the best label (classification) indexes it for search, and the frame is kept or not as
 // the project's retention says (`FrameRetention`). A bad frame is refused and nothing is stored.
-import APITypes
 import FluentKit
 import Foundation
 
@@ -25,7 +24,7 @@ package struct FrameIngest {
             return .failure(.conflict("Camera \(device.name) has no deployment to read its frames; link one (PATCH the device with \"deployment\").", field: "deployment"))
         }
         let model = entry.model
-        let reading: (prediction: Components.Schemas.ImagePrediction, width: Int, height: Int, differenceHash: UInt64)
+        let reading: (prediction: Prediction, width: Int, height: Int, differenceHash: UInt64)
         do {
             reading = try model.read(frame: data)
         } catch {
@@ -38,9 +37,9 @@ package struct FrameIngest {
         observation.$device.id = try device.requireID()
         observation.$iteration.id = model.iterationID
         observation.label = reading.prediction.label
-        observation.scores = reading.prediction.scores.map { StoredLabelScore(label: $0.label, score: $0.score) }
+        observation.scores = reading.prediction.scores.map(StoredLabelScore.init)
         observation.output = []
-        observation.detections = (reading.prediction.detections ?? []).map { StoredDetection(label: $0.label, x: $0.x, y: $0.y, score: $0.score) }
+        observation.detections = (reading.prediction.detections ?? []).map(StoredDetection.init)
         observation.observedAt = capturedAt
         observation.receivedAt = now
         observation.frameWidth = reading.width

@@ -3,7 +3,6 @@
 // ingest path with source `device`, unlabelled (the labelling queue) or labelled as the model
 // saw them. Frames retention did not keep, and frames already in the dataset, are skipped with
 // the reason.
-import APITypes
 import FluentKit
 import Foundation
 import Imaging

@@ -2,7 +2,6 @@
 //   <label>/<file>            label, automatic split
 //   train/<label>/<file>      label, train       test/<label>/<file>   label, test
 //   <file>, train/<file> ...  unlabelled (export writes `_unlabelled/` to keep files in folders)
-import APITypes
 import Foundation
 
 package enum DatasetLayout {

@@ -1,6 +1,5 @@
 // What a project's dataset looks like, row by row, without any pixels: the input for
 // label counts and the analysis. One query for images, one for boxes.
-import APITypes
 import FluentKit
 import Foundation
 import Imaging
@@ -53,14 +52,14 @@ package struct DatasetSnapshot {
         })
     }
 
-    package func labelCounts() -> [Components.Schemas.LabelCount] {
+    package func labelCounts() -> [LabelCount] {
         Self.labelCounts(rows.map { (Array($0.labels), $0.split) })
     }
 
     /// The same counts as `load(...).labelCounts()`, added up by the database: pages that only
     /// need the labels no longer load a row per image (their memory and time grew with the
     /// dataset; the soak benchmark showed the server's RSS following the largest project).
-    package static func labelCounts(projectID: UUID, on db: any Database) async throws -> [Components.Schemas.LabelCount] {
+    package static func labelCounts(projectID: UUID, on db: any Database) async throws -> [LabelCount] {
         let rows = try await (db as! any SQLDatabase).raw("""
             SELECT label, split, COUNT(*) AS images FROM \(ident: DatasetImage.schema)
             WHERE project_id = \(bind: projectID) AND label IS NOT NULL GROUP BY label, split
@@ -78,7 +77,7 @@ package struct DatasetSnapshot {
     }
 
     /// Images per label and split, from each image's labels (its class, or its boxes' classes).
-    package static func labelCounts(_ images: [(labels: [String], split: ImageSplit)]) -> [Components.Schemas.LabelCount] {
+    package static func labelCounts(_ images: [(labels: [String], split: ImageSplit)]) -> [LabelCount] {
         var train: [String: Int] = [:], test: [String: Int] = [:]
         for image in images {
             for label in Set(image.labels) {
@@ -88,7 +87,7 @@ package struct DatasetSnapshot {
         return labelCounts(train: train, test: test)
     }
 
-    private static func labelCounts(train: [String: Int], test: [String: Int]) -> [Components.Schemas.LabelCount] {
+    private static func labelCounts(train: [String: Int], test: [String: Int]) -> [LabelCount] {
         Set(train.keys).union(test.keys).sorted().map {
             .init(label: $0, train: train[$0] ?? 0, test: test[$0] ?? 0, total: (train[$0] ?? 0) + (test[$0] ?? 0))
         }

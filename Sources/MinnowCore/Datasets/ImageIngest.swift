@@ -3,7 +3,6 @@
 // a real JPEG or PNG within the limits, making its thumbnail and perceptual hash) and needs
 // no database; `store` writes a batch of prepared files in one transaction. The same bytes
 // twice in one project are reported as a duplicate of the image already there.
-import APITypes
 import FluentKit
 import Foundation
 import Imaging
@@ -17,8 +16,6 @@ package struct ImageIngest: Sendable {
     package static let maximumFileBytes = 20 << 20
     package static let maximumPixels = 40_000_000
     package static let thumbnailSide = 160
-
-    package typealias Outcome = Components.Schemas.FileOutcome
 
     /// A file ready to store, or the reason it cannot be.
     package struct Prepared: Sendable {
@@ -59,28 +56,28 @@ package struct ImageIngest: Sendable {
     /// SQLite it takes the write lock first: see `writeTransaction`. A transaction that fails for
     /// a passing reason (no connection free in time, a lock) rolled back and is tried again,
     /// unless it is part of the caller's own transaction.
-    package func store(_ batch: [Prepared]) async throws -> [Outcome] {
+    package func store(_ batch: [Prepared]) async throws -> [FileOutcome] {
         try await TransientFailures.retrying(attempts: db.inTransaction ? 1 : 6, logger: db.logger) {
             try await storeOnce(batch)
         }
     }
 
-    private func storeOnce(_ batch: [Prepared]) async throws -> [Outcome] {
+    private func storeOnce(_ batch: [Prepared]) async throws -> [FileOutcome] {
         try await db.writeTransaction { db in
             let hashes = batch.map(\.hash.hex)
             var existing: [String: DatasetImage] = [:]
             for image in try await DatasetImage.query(on: db).filter(\.$project.$id == projectID).filter(\.$blobID ~~ hashes).all() {
                 existing[image.blobID] = image
             }
-            var outcomes: [Outcome] = []
+            var outcomes: [FileOutcome] = []
             var newImages: [DatasetImage] = [], newBoxes: [Box] = [], contents: [Data] = []
             for file in batch {
                 switch file.decoded {
                 case .failure(let error):
-                    outcomes.append(Outcome(fileName: file.fileName, status: .rejected, reason: error.description))
+                    outcomes.append(FileOutcome(fileName: file.fileName, status: .rejected, reason: error.description))
                 case .success(let decoded):
                     if let twin = existing[file.hash.hex] {
-                        outcomes.append(Outcome(fileName: file.fileName, status: .duplicate, imageId: twin.id?.apiString, reason: "same content as \(twin.fileName)"))
+                        outcomes.append(FileOutcome(fileName: file.fileName, status: .duplicate, imageId: twin.id?.apiString, reason: "same content as \(twin.fileName)"))
                         continue
                     }
                     let image = makeImage(file, decoded)
@@ -89,7 +86,7 @@ package struct ImageIngest: Sendable {
                     newImages.append(image)
                     newBoxes += file.boxes.map { Box(imageID: id, label: $0.label, x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
                     contents += [file.data, decoded.thumbnail]
-                    outcomes.append(Outcome(fileName: file.fileName, status: .accepted, imageId: id.apiString))
+                    outcomes.append(FileOutcome(fileName: file.fileName, status: .accepted, imageId: id.apiString))
                 }
             }
             guard !newImages.isEmpty else { return outcomes }
@@ -112,7 +109,7 @@ package struct ImageIngest: Sendable {
         }
     }
 
-    package func ingest(_ data: Data, fileName: String, label: String?, split: SplitChoice?, source: ImageSource) async throws -> Outcome {
+    package func ingest(_ data: Data, fileName: String, label: String?, split: SplitChoice?, source: ImageSource) async throws -> FileOutcome {
         try await store([prepare(data, fileName: fileName, label: label, split: split, source: source)])[0]
     }
 

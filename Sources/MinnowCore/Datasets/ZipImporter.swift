@@ -1,7 +1,6 @@
 // Imports a zip (read by `ZipReader`, which contains hostile archives) into a project: the
 // images are added through `ImageIngest` like any upload, in batches, and every entry is
 // reported.
-import APITypes
 import Foundation
 import NeuralNet
 
@@ -16,8 +15,8 @@ package struct ZipImporter {
         self.reader = ZipReader(task: task)
     }
 
-    package func importArchive(at url: URL) async throws -> Components.Schemas.ImportReport {
-        var outcomes: [Components.Schemas.FileOutcome] = []
+    package func importArchive(at url: URL) async throws -> StoredImportReport {
+        var outcomes: [FileOutcome] = []
         // Extracted entries wait here until a batch is decoded in parallel and stored at once.
         var pending: [ZipReader.Entry] = []
         var position = (processed: 0, total: 0)
@@ -40,18 +39,6 @@ package struct ZipImporter {
         })
         position.processed = entries
         try await flush()
-        let summary = Components.Schemas.UploadReport.summary(of: outcomes)
-        return .init(value1: summary, value2: .init(entries: entries))
-    }
-}
-
-extension Components.Schemas.UploadReport {
-    package static func summary(of outcomes: [Components.Schemas.FileOutcome]) -> Self {
-        .init(
-            accepted: outcomes.count { $0.status == .accepted },
-            duplicates: outcomes.count { $0.status == .duplicate },
-            rejected: outcomes.count { $0.status == .rejected },
-            files: outcomes
-        )
+        return StoredImportReport(files: outcomes, entries: entries)
     }
 }

@@ -3,7 +3,6 @@
 // archive as a whole is bounded in entries and expanded bytes. Each image is handed on with
 // its label, split and boxes; each skipped entry is reported with its reason. Import and
 // evaluation both read archives through it.
-import APITypes
 import Foundation
 import NeuralNet
 import ZIPFoundation

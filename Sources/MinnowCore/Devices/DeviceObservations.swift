@@ -1,7 +1,6 @@
 // Observations from boards: the bridge posts the raw int8 outputs a board printed; the
 // server names them with the model installed on the device (labels and scores, the same
 // reading the prediction API gives the same output), and lists them newest first.
-import APITypes
 import FluentKit
 import Foundation
 
@@ -53,7 +52,7 @@ package struct DeviceObservations {
             observation.$device.id = try device.requireID()
             observation.$iteration.id = try iteration.requireID()
             observation.label = answer.label
-            observation.scores = answer.scores.map { StoredLabelScore(label: $0.label, score: $0.score) }
+            observation.scores = answer.scores.map(StoredLabelScore.init)
             observation.output = draft.output
             observation.ticks = draft.ticks
             observation.inputSHA256 = draft.inputSHA256

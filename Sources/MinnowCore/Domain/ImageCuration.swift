@@ -1,13 +1,19 @@
 // Changing many images at once and editing labels, shared by the JSON API and the data and
 // label pages. A label lives on images (classification) and on boxes (detection); each label
 // change covers both.
-import APITypes
 import FluentKit
 import Foundation
 
 package struct ImageCuration {
-    package typealias Action = Components.Schemas.ImageBatch.ActionPayload
-    package typealias ImagesOfDeletedLabel = Operations.DeleteLabel.Input.Query.ImagesPayload
+    /// What a batch does to its images.
+    package enum Action: String, Sendable, CaseIterable {
+        case relabel, unlabel, move, delete
+    }
+
+    /// What happens to the images of a deleted label: deleted too, or kept without the label.
+    package enum ImagesOfDeletedLabel: String, Sendable, CaseIterable {
+        case delete, unlabel
+    }
 
     package let db: any Database
     package let projectID: UUID

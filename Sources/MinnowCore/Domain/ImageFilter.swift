@@ -1,6 +1,5 @@
 // Which images of a project to show: by label (class or box label), split, source, only
 // unlabelled ones; in an order. Shared by the API's image list and the data page's grid.
-import APITypes
 import FluentKit
 import Foundation
 

@@ -59,10 +59,10 @@ package enum ImportJob {
             }
             let report = try await importer.importArchive(at: archive)
             removeArchive()
-            let result = String(decoding: try JSONEncoder().encode(StoredImportReport(report)), as: UTF8.self)
+            let result = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
             try await update(jobID, on: db) { $0.progressDone = $0.progressTotal }
             try await queue.finish(jobID, worker: owner, status: .succeeded, result: result)
-            logger.info("import finished", metadata: ["job": "\(jobID)", "accepted": "\(report.value1.accepted)", "rejected": "\(report.value1.rejected)"])
+            logger.info("import finished", metadata: ["job": "\(jobID)", "accepted": "\(report.accepted)", "rejected": "\(report.rejected)"])
         } catch {
             let message: String
             switch error {

@@ -3,7 +3,6 @@
 // something in openapi.yaml never breaks stored rows; their keys are spelled out and are the
 // ones rows written before these types existed carry. `API/StoredRecords+API.swift` turns
 // them into the wire types.
-import APITypes
 import Foundation
 
 /// One thing that happened during a job (a `JobEvent` row's payload).
@@ -76,32 +75,10 @@ package struct StoredEvaluationReport: Codable, Sendable, Equatable {
 
 /// The result of an `import` job: what happened to each entry of the archive.
 package struct StoredImportReport: Codable, Sendable, Equatable {
-    package struct File: Codable, Sendable, Equatable {
-        package enum Status: String, Codable, Sendable, CaseIterable {
-            case accepted, duplicate, rejected
-        }
-
-        package var fileName: String
-        package var status: Status
-        package var imageId: String?
-        package var reason: String?
-
-        package enum CodingKeys: String, CodingKey {
-            case fileName = "fileName", status = "status", imageId = "imageId", reason = "reason"
-        }
-
-        package init(fileName: String, status: Status, imageId: String? = nil, reason: String? = nil) {
-            self.fileName = fileName
-            self.status = status
-            self.imageId = imageId
-            self.reason = reason
-        }
-    }
-
     package var accepted: Int
     package var duplicates: Int
     package var rejected: Int
-    package var files: [File]
+    package var files: [FileOutcome]
     /// Entries in the archive.
     package var entries: Int
 
@@ -109,26 +86,17 @@ package struct StoredImportReport: Codable, Sendable, Equatable {
         case accepted = "accepted", duplicates = "duplicates", rejected = "rejected", files = "files", entries = "entries"
     }
 
-    package init(accepted: Int, duplicates: Int, rejected: Int, files: [File], entries: Int) {
+    package init(accepted: Int, duplicates: Int, rejected: Int, files: [FileOutcome], entries: Int) {
         self.accepted = accepted
         self.duplicates = duplicates
         self.rejected = rejected
         self.files = files
         self.entries = entries
     }
-}
 
-extension StoredImportReport.File {
-    /// An ingested file's outcome (`ImageIngest` answers uploads in the API's terms) as an import stores it.
-    package init(_ f: Components.Schemas.FileOutcome) {
-        self.init(fileName: f.fileName, status: f.status.domain, imageId: f.imageId, reason: f.reason)
-    }
-}
-
-extension StoredImportReport {
-    /// An archive's import report (`ZipImporter` reports in the API's terms, like an upload) as the job stores it.
-    package init(_ r: Components.Schemas.ImportReport) {
-        self.init(accepted: r.value1.accepted, duplicates: r.value1.duplicates, rejected: r.value1.rejected,
-                  files: r.value1.files.map(File.init), entries: r.value2.entries)
+    /// The report of an archive's `entries`, counting the files' outcomes.
+    package init(files: [FileOutcome], entries: Int) {
+        self.init(accepted: files.count(.accepted), duplicates: files.count(.duplicate), rejected: files.count(.rejected),
+                  files: files, entries: entries)
     }
 }

@@ -1,7 +1,6 @@
 // A trained iteration ready to answer: its int8 model prepared once for the int8 runtime
 // (the same arithmetic as the board), with what is needed to read images and name answers.
 // Loaded models are cached by iteration; a model never changes once trained.
-import APITypes
 import FluentKit
 import Foundation
 import Int8Inference
@@ -37,7 +36,7 @@ package struct LoadedModel: Sendable {
     package var grid: (width: Int, height: Int) { (input.width / 8, input.height / 8) }
 
     /// The model's answer for one image file.
-    package func predict(_ data: Data, fileName: String? = nil, threshold: Double?) throws -> Components.Schemas.ImagePrediction {
+    package func predict(_ data: Data, fileName: String? = nil, threshold: Double?) throws -> Prediction {
         answer(to: runtime.run(try quantizedInput(data)), fileName: fileName, threshold: threshold)
     }
 
@@ -48,14 +47,14 @@ package struct LoadedModel: Sendable {
     }
 
     /// A camera frame: the model's answer, decoded once, with the frame's size and difference hash.
-    package func read(frame data: Data) throws -> (prediction: Components.Schemas.ImagePrediction, width: Int, height: Int, differenceHash: UInt64) {
+    package func read(frame data: Data) throws -> (prediction: Prediction, width: Int, height: Int, differenceHash: UInt64) {
         let image = try input.decode(data)
         let prediction = answer(to: runtime.run(quantizer.quantize(input.pixels(from: image))), threshold: nil)
         return (prediction, image.width, image.height, image.differenceHash())
     }
 
     /// What the model's raw int8 `output` means (the same whether the cloud or a board computed it).
-    package func answer(to output: [Int8], fileName: String? = nil, threshold: Double?) -> Components.Schemas.ImagePrediction {
+    package func answer(to output: [Int8], fileName: String? = nil, threshold: Double?) -> Prediction {
         let scores = int8.dequantizeOutput(output)
         guard detection else {
             let best = ModelEvaluator.argmax(scores)
@@ -66,8 +65,8 @@ package struct LoadedModel: Sendable {
         let cells = FOMO.cellClasses(scores, classes: classes, threshold: Float(threshold ?? 0.5))
         let detections = FOMO.centroids(cellClasses: cells, height: gridHeight, width: gridWidth).map { centroid in
             let cell = min(gridHeight - 1, Int(centroid.y)) * gridWidth + min(gridWidth - 1, Int(centroid.x))
-            return Components.Schemas.Detection(label: labels[centroid.label], x: Double(centroid.x) / Double(gridWidth),
-                                                y: Double(centroid.y) / Double(gridHeight), score: Double(scores[cell * classes + centroid.label]))
+            return DetectedObject(label: labels[centroid.label], x: Double(centroid.x) / Double(gridWidth),
+                                  y: Double(centroid.y) / Double(gridHeight), score: Double(scores[cell * classes + centroid.label]))
         }.sorted { $0.score > $1.score }
         var best = [Float](repeating: 0, count: classes)
         for cell in 0..<(gridWidth * gridHeight) {

@@ -3,7 +3,6 @@
 // now) and queues the train job. Reads happen first; the writes then go in one transaction
 // that starts with a write (so SQLite takes its write lock at once instead of failing a
 // read-then-write transaction that a worker's write overtook).
-import APITypes
 import FluentKit
 import Foundation
 import SQLKit
@@ -41,7 +40,7 @@ package enum IterationLauncher {
         }
     }
 
-    package static func plan(project: Project, input: Components.Schemas.TrainingConfigurationInput?, on db: any Database) async throws -> Result<Plan, Refusal> {
+    package static func plan(project: Project, request: TrainingRequest?, on db: any Database) async throws -> Result<Plan, Refusal> {
         let projectID = try project.requireID()
         let rows = try await snapshotRows(projectID: projectID, detection: project.task == .detection, on: db)
         let counts = DatasetSnapshot.labelCounts(rows.map { ($0.labels, $0.split) })
@@ -50,7 +49,7 @@ package enum IterationLauncher {
         let labels = counts.map(\.label)
         let perLabelTrain = counts.map(\.train).min() ?? 0
         do {
-            let configuration = try TrainingDefaults.resolve(input, project: project, classes: labels.count,
+            let configuration = try TrainingDefaults.resolve(request, project: project, classes: labels.count,
                                                              trainImagesPerLabel: perLabelTrain, trainImages: rows.count { $0.split == .train })
             return .success(Plan(rows: rows, labels: labels, configuration: configuration))
         } catch {
@@ -58,15 +57,15 @@ package enum IterationLauncher {
         }
     }
 
-    package static func launch(project: Project, ownerID: UUID, input: Components.Schemas.TrainingConfigurationInput?, on db: any Database) async throws -> Outcome {
+    package static func launch(project: Project, ownerID: UUID, request: TrainingRequest?, on db: any Database) async throws -> Outcome {
         let projectID = try project.requireID()
         let plan: Plan
-        switch try await self.plan(project: project, input: input, on: db) {
+        switch try await self.plan(project: project, request: request, on: db) {
         case .success(let planned): plan = planned
         case .failure(let refusal): return .refused(refusal)
         }
         let (rows, labels, configuration) = (plan.rows, plan.labels, plan.configuration)
-        if let note = input?.note, note.count > 200 {
+        if let note = request?.note, note.count > 200 {
             return .refused(.configuration(.init(message: "note must be at most 200 characters.", field: "note")))
         }
         let summary = StoredDatasetSummary(images: rows.count, train: rows.count { $0.split == .train },
@@ -77,7 +76,7 @@ package enum IterationLauncher {
         iteration.id = UUID()
         iteration.$project.id = projectID
         iteration.number = number
-        iteration.note = input?.note
+        iteration.note = request?.note
         iteration.status = .queued
         iteration.configuration = try JSONText.encode(configuration)
         iteration.datasetSummary = try JSONText.encode(summary)

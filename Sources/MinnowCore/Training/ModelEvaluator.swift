@@ -2,7 +2,6 @@
 // the one the prediction API and the generated C run, so its numbers are the board's).
 // Classification: accuracy, confusion matrix, per-class precision/recall/F1. Detection:
 // centroid matching per class (FOMO.evaluate) and the mean F1.
-import APITypes
 import Foundation
 import Int8Inference
 import NeuralNet
@@ -60,9 +59,7 @@ package struct ModelEvaluator {
         for (i, predicted) in int8Predicted.enumerated() where predicted != data.labels[i] && misclassified.count < misclassifiedLimit {
             let item = set.items[i]
             misclassified.append(.init(imageId: (item.imageID ?? UUID()).apiString, fileName: item.fileName, label: labels[data.labels[i]],
-                                       predicted: labels[predicted], scores: Self.ranked(int8Scores[i], labels: labels, limit: 5).map {
-                                           StoredLabelScore(label: $0.label, score: $0.score)
-                                       }))
+                                       predicted: labels[predicted], scores: Self.ranked(int8Scores[i], labels: labels, limit: 5).map(StoredLabelScore.init)))
         }
         return Outcome(float: classificationResult(ClassificationReport(truth: data.labels, predicted: floatPredicted, labels: labels)),
                        int8: classificationResult(ClassificationReport(truth: data.labels, predicted: int8Predicted, labels: labels)),
@@ -94,7 +91,7 @@ package struct ModelEvaluator {
     }
 
     /// Labels with their scores, best first.
-    package static func ranked(_ scores: [Float], labels: [String], limit: Int = .max, threshold: Float = 0) -> [Components.Schemas.LabelScore] {
+    package static func ranked(_ scores: [Float], labels: [String], limit: Int = .max, threshold: Float = 0) -> [LabelScore] {
         scores.indices.sorted { scores[$0] > scores[$1] }.prefix(limit).filter { scores[$0] >= threshold }
             .map { .init(label: labels[$0], score: Double(scores[$0])) }
     }

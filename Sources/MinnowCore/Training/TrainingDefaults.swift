@@ -1,7 +1,6 @@
 // Turns what a person asked for (every field optional) into the full configuration an
 // iteration trains with, choosing defaults from the project and its dataset, and refuses
 // configurations the engine cannot train with a message that names the field.
-import APITypes
 import NeuralNet
 
 package enum TrainingDefaults {
@@ -16,36 +15,35 @@ package enum TrainingDefaults {
         }
     }
 
-    package typealias Input = Components.Schemas.TrainingConfigurationInput
     package typealias Configuration = StoredTrainingConfiguration
 
     /// - Parameters:
     ///   - trainImagesPerLabel: the fewest training images any label has (chooses augmentation).
     ///   - trainImages: images in the training split (chooses the validation fraction).
-    package static func resolve(_ input: Input?, project: Project, classes: Int, trainImagesPerLabel: Int, trainImages: Int) throws(Refusal) -> Configuration {
-        let input = input ?? Input()
+    package static func resolve(_ request: TrainingRequest?, project: Project, classes: Int, trainImagesPerLabel: Int, trainImages: Int) throws(Refusal) -> Configuration {
+        let request = request ?? TrainingRequest()
         let detection = project.task == .detection
-        let size = input.input.map { Configuration.Input(width: $0.width, height: $0.height, colorMode: $0.colorMode.domain) }
+        let size = request.input.map { Configuration.Input(width: $0.width, height: $0.height, colorMode: $0.colorMode) }
             ?? Configuration.Input(width: project.inputWidth, height: project.inputHeight, colorMode: project.colorMode)
         let largest = max(size.width, size.height)
-        let architecture = input.architecture?.domain ?? (detection ? .fomo : largest <= 48 ? .tinyCnn : .mobilenetV1)
+        let architecture = request.architecture ?? (detection ? .fomo : largest <= 48 ? .tinyCnn : .mobilenetV1)
         if detection != (architecture == .fomo) {
             throw Refusal(message: detection ? "Detection projects train the fomo architecture." : "fomo is a detector; classification projects train tiny-cnn or mobilenet-v1.", field: "architecture")
         }
         let configuration = Configuration(
             architecture: architecture,
-            alpha: input.alpha ?? (architecture == .fomo ? 0.35 : 0.25),
+            alpha: request.alpha ?? (architecture == .fomo ? 0.35 : 0.25),
             input: size,
-            resizeMode: input.resizeMode?.domain ?? .squash,
-            epochs: input.epochs ?? (architecture == .fomo ? 30 : 20),
-            batchSize: input.batchSize ?? (largest <= 48 ? 64 : 32),
-            learningRate: input.learningRate ?? 1e-3,
-            optimizer: input.optimizer?.domain ?? .adam,
-            schedule: input.schedule?.domain ?? .cosine,
-            augmentation: input.augmentation ?? (trainImagesPerLabel < 500),
-            validationFraction: input.validationFraction ?? (trainImages >= 20 ? 0.1 : 0),
-            earlyStoppingPatience: input.earlyStoppingPatience,
-            seed: input.seed ?? 1
+            resizeMode: request.resizeMode ?? .squash,
+            epochs: request.epochs ?? (architecture == .fomo ? 30 : 20),
+            batchSize: request.batchSize ?? (largest <= 48 ? 64 : 32),
+            learningRate: request.learningRate ?? 1e-3,
+            optimizer: request.optimizer ?? .adam,
+            schedule: request.schedule ?? .cosine,
+            augmentation: request.augmentation ?? (trainImagesPerLabel < 500),
+            validationFraction: request.validationFraction ?? (trainImages >= 20 ? 0.1 : 0),
+            earlyStoppingPatience: request.earlyStoppingPatience,
+            seed: request.seed ?? 1
         )
         try validate(configuration, classes: classes)
         return configuration

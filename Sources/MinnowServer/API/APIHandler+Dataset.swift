@@ -113,7 +113,7 @@ extension APIHandler {
                 return .notFound(.init(body: .json(.notFound("Project"))))
             }
             let snapshot = try await DatasetSnapshot.load(projectID: project.requireID(), on: db)
-            return .ok(.init(body: .json(DatasetAnalyzer.analyze(snapshot, task: project.task))))
+            return .ok(.init(body: .json(.init(DatasetAnalyzer.analyze(snapshot, task: project.task)))))
         }
     }
 }

@@ -48,7 +48,7 @@ extension APIHandler {
             }
             let data = Data(try await ArraySlice(collecting: body, upTo: Limits.predictionBytes))
             do {
-                return .ok(.init(body: .json(try model.predict(data, threshold: input.query.threshold))))
+                return .ok(.init(body: .json(.init(try model.predict(data, threshold: input.query.threshold)))))
             } catch {
                 return .unprocessableContent(.init(body: .json(.invalid("The file is not a readable JPEG or PNG image."))))
             }

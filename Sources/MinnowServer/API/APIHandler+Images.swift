@@ -19,7 +19,7 @@ extension APIHandler {
                 return .unprocessableContent(.init(body: .json(.invalid(problem))))
             }
             let ingest = ImageIngest(db: db, projectID: try project.requireID(), threadPool: dependencies.threadPool)
-            var outcomes: [ImageIngest.Outcome] = []
+            var outcomes: [FileOutcome] = []
             // Files decode in parallel while the next parts arrive; each batch is stored at once.
             var pending: [Task<ImageIngest.Prepared, any Error>] = []
             var received = 0
@@ -68,7 +68,7 @@ extension APIHandler {
                 }
             }
             try await flush()
-            return .ok(.init(body: .json(.summary(of: outcomes))))
+            return .ok(.init(body: .json(.init(outcomes))))
         }
     }
 
@@ -194,13 +194,13 @@ extension APIHandler {
         return nil
     }
 
-    private func relabelAccepted(_ outcomes: [ImageIngest.Outcome], label: String, on db: any Database) async throws {
+    private func relabelAccepted(_ outcomes: [FileOutcome], label: String, on db: any Database) async throws {
         let ids = outcomes.filter { $0.status == .accepted }.compactMap { $0.imageId.flatMap(UUID.init(uuidString:)) }
         guard !ids.isEmpty else { return }
         try await DatasetImage.query(on: db).filter(\.$id ~~ ids).set(\.$label, to: label).update()
     }
 
-    private func moveAccepted(_ outcomes: [ImageIngest.Outcome], to split: Components.Schemas.SplitChoice, on db: any Database) async throws {
+    private func moveAccepted(_ outcomes: [FileOutcome], to split: Components.Schemas.SplitChoice, on db: any Database) async throws {
         let ids = outcomes.filter { $0.status == .accepted }.compactMap { $0.imageId.flatMap(UUID.init(uuidString:)) }
         for image in try await DatasetImage.query(on: db).filter(\.$id ~~ ids).all() {
             image.setSplit(split.domain)

@@ -12,12 +12,12 @@ extension APIHandler {
             guard let project = try await project(input.path.projectId, principal, .write, on: db) else {
                 return .notFound(.init(body: .json(.notFound("Project"))))
             }
-            let configuration: Components.Schemas.TrainingConfigurationInput?
+            let request: TrainingRequest?
             switch input.body {
-            case .json(let body): configuration = body
-            case .none: configuration = nil
+            case .json(let body): request = TrainingRequest(body)
+            case .none: request = nil
             }
-            switch try await IterationLauncher.launch(project: project, ownerID: principal.userID, input: configuration, on: db) {
+            switch try await IterationLauncher.launch(project: project, ownerID: principal.userID, request: request, on: db) {
             case .refused(let refusal):
                 return .unprocessableContent(.init(body: .json(.invalid(refusal.message))))
             case .started(let iteration, let job):

@@ -12,7 +12,7 @@ extension APIHandler {
             guard let project = try await project(input.path.projectId, principal, .read, on: db) else {
                 return .notFound(.init(body: .json(.notFound("Project"))))
             }
-            return .ok(.init(body: .json(.init(items: try await DatasetSnapshot.labelCounts(projectID: project.requireID(), on: db)))))
+            return .ok(.init(body: .json(.init(items: try await DatasetSnapshot.labelCounts(projectID: project.requireID(), on: db).map(Components.Schemas.LabelCount.init)))))
         }
     }
 
@@ -35,7 +35,7 @@ extension APIHandler {
             guard let project = try await project(input.path.projectId, principal, .write, on: db) else {
                 return .notFound(.init(body: .json(.notFound("Project"))))
             }
-            switch try await ImageCuration(db: db, projectID: project.requireID()).deleteLabel(input.path.label, images: input.query.images) {
+            switch try await ImageCuration(db: db, projectID: project.requireID()).deleteLabel(input.path.label, images: input.query.images.domain) {
             case .success(let changed): return .ok(.init(body: .json(.init(changed: changed))))
             case .failure(let failure): return .notFound(.init(body: .json(.make(code: "not_found", message: failure.message))))
             }
@@ -49,7 +49,7 @@ extension APIHandler {
                 return .notFound(.init(body: .json(.notFound("Project"))))
             }
             let curation = ImageCuration(db: db, projectID: try project.requireID())
-            switch try await curation.apply(body.action, to: body.imageIds, label: body.label, split: body.split?.domain) {
+            switch try await curation.apply(body.action.domain, to: body.imageIds, label: body.label, split: body.split?.domain) {
             case .success(let changed): return .ok(.init(body: .json(.init(changed: changed))))
             case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
             }

@@ -55,7 +55,7 @@ extension APIHandler {
         var predictions: [Components.Schemas.ImagePrediction] = []
         for (index, file) in files.enumerated() {
             do {
-                predictions.append(try entry.model.predict(file.data, fileName: file.name, threshold: input.query.threshold))
+                predictions.append(.init(try entry.model.predict(file.data, fileName: file.name, threshold: input.query.threshold)))
             } catch {
                 failed()
                 let name = file.name ?? (files.count > 1 ? "image \(index + 1)" : "the image")

@@ -1,6 +1,7 @@
 // The API edge of the stored JSON records (Models/IterationRecords.swift, JobRecords.swift):
 // each becomes its generated wire type here, field by field, so an API rename is a compile
-// error, never a row that no longer decodes (their enums cross in DomainEnums+API.swift).
+// error, never a row that no longer decodes (their enums cross in WireEnum.swift, an import's
+// file outcomes in FileOutcomes+API.swift).
 import APITypes
 import Foundation
 import MinnowCore
@@ -97,14 +98,8 @@ extension Components.Schemas.EvaluationReport {
 extension Components.Schemas.ImportReport {
     init(_ r: StoredImportReport) {
         self.init(value1: .init(accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejected,
-                                files: r.files.map { .init($0) }),
+                                files: r.files.map(Components.Schemas.FileOutcome.init)),
                   value2: .init(entries: r.entries))
-    }
-}
-
-extension Components.Schemas.FileOutcome {
-    init(_ f: StoredImportReport.File) {
-        self.init(fileName: f.fileName, status: .init(f.status), imageId: f.imageId, reason: f.reason)
     }
 }
 

@@ -33,6 +33,9 @@ struct WireEnumTests {
         crossesBothWays(Components.Schemas.IterationResults.StopReasonPayload.self)
         crossesBothWays(Components.Schemas.IterationEvent.KindPayload.self)
         crossesBothWays(Components.Schemas.FileOutcome.StatusPayload.self)
+        crossesBothWays(Components.Schemas.DatasetProblem.KindPayload.self)
+        crossesBothWays(Components.Schemas.ImageBatch.ActionPayload.self)
+        crossesBothWays(Operations.DeleteLabel.Input.Query.ImagesPayload.self)
     }
 
     @Test func resizeModesCrossByTheirStrings() {

@@ -1,6 +1,5 @@
 // The Train tab: the configuration form with the dataset's defaults, and starting an
 // iteration (the same launcher as the API), which leads to the iteration's live page.
-import APITypes
 import MinnowCore
 import Vapor
 
@@ -21,7 +20,7 @@ extension WebRoutes {
         var blockers: [String] = []
         var defaults = TrainingForm(project: project)
         var errors = errors
-        switch try await IterationLauncher.plan(project: project, input: nil, on: request.db) {
+        switch try await IterationLauncher.plan(project: project, request: nil, on: request.db) {
         case .success(let plan): defaults = TrainingForm(plan.configuration)
         case .failure(.dataset(let reasons)): blockers = reasons
         case .failure(.configuration(let refusal)): if errors.general == nil, form == nil { errors.general = refusal.message }
@@ -34,12 +33,12 @@ extension WebRoutes {
         let session = try await requireForm(request)
         let project = try await project(request, session)
         let form = try request.content.decode(TrainingForm.self)
-        let input: Components.Schemas.TrainingConfigurationInput
-        switch form.input() {
-        case .success(let parsed): input = parsed
+        let trainingRequest: TrainingRequest
+        switch form.trainingRequest() {
+        case .success(let parsed): trainingRequest = parsed
         case .failure(let errors): return try await trainPage(request, session, project, form: form, errors: errors, status: .unprocessableEntity)
         }
-        switch try await IterationLauncher.launch(project: project, ownerID: session.userID, input: input, on: request.db) {
+        switch try await IterationLauncher.launch(project: project, ownerID: session.userID, request: trainingRequest, on: request.db) {
         case .started(let iteration, _):
             return Page.redirect(WebRoute.iteration(try project.requireID().apiString, iteration: try iteration.requireID().apiString).notice("training-queued"))
         case .refused(.dataset):

@@ -1,11 +1,10 @@
 // The analysis page: headline numbers, problems (each linking to its images), warnings,
 // charts of labels per split, image sizes and colour modes, and near-duplicate groups.
-import APITypes
 import Foundation
 import MinnowCore
 
 extension Views {
-    static func analysis(session: WebSession, project: Project, analysis: Components.Schemas.DatasetAnalysis) -> HTML {
+    static func analysis(session: WebSession, project: Project, analysis: DatasetAnalysis) -> HTML {
         let id = project.id?.apiString ?? ""
         let images = WebRoute.images(id)
         func strip(_ imageIDs: [String]) -> HTML {

@@ -1,10 +1,9 @@
 // The labels page: a table of labels with counts, each with rename/merge and delete forms.
-import APITypes
 import Foundation
 import MinnowCore
 
 extension Views {
-    static func labels(session: WebSession, project: Project, counts: [Components.Schemas.LabelCount], errors: FormErrors, editing: String?, notice: String?) -> HTML {
+    static func labels(session: WebSession, project: Project, counts: [LabelCount], errors: FormErrors, editing: String?, notice: String?) -> HTML {
         let id = project.id?.apiString ?? ""
         let rows = counts.enumerated().map { index, count -> HTML in
             let rowErrors = count.label == editing ? errors : .none

@@ -1,7 +1,6 @@
 // The Train tab: what the next iteration will train on, why the dataset cannot train yet
 // (when it cannot), and the configuration form, filled with the defaults the dataset
 // suggests, each field with one line saying what it does.
-import APITypes
 import Foundation
 import Imaging
 import MinnowCore
@@ -26,7 +25,7 @@ struct TrainingForm: Codable {
 }
 
 extension Views {
-    static func train(session: WebSession, project: Project, analysis: Components.Schemas.DatasetAnalysis,
+    static func train(session: WebSession, project: Project, analysis: DatasetAnalysis,
                       blockers: [String], form: TrainingForm, errors: FormErrors, notice: String?) -> HTML {
         let id = project.id?.apiString ?? ""
         let detection = project.task == .detection
@@ -100,8 +99,8 @@ extension TrainingForm {
         value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value)
     }
 
-    /// What the API takes, or the fields that are not numbers or not one of the choices.
-    func input() -> Result<Components.Schemas.TrainingConfigurationInput, FormErrors> {
+    /// What the form asks to train with, or the fields that are not numbers or not one of the choices.
+    func trainingRequest() -> Result<TrainingRequest, FormErrors> {
         var errors = FormErrors()
         func text(_ value: String?) -> String? {
             let trimmed = value?.trimmingCharacters(in: .whitespaces) ?? ""
@@ -123,26 +122,26 @@ extension TrainingForm {
             return chosen
         }
         let width = integer(width, "width", "The width"), height = integer(height, "height", "The height")
-        let colour = choice(colorMode, "colorMode", Components.Schemas.ColorMode.self)
+        let colour = choice(colorMode, "colorMode", ColorMode.self)
         if (width == nil) != (height == nil), errors.fields["width"] == nil, errors.fields["height"] == nil {
             errors.fields[width == nil ? "width" : "height"] = "Give both the width and the height, or neither."
         }
-        var size: Components.Schemas.InputSpec?
+        var size: ProjectInput?
         if let width, let height { size = .init(width: width, height: height, colorMode: colour ?? .grayscale) }
-        let input = Components.Schemas.TrainingConfigurationInput(
-            note: text(note), architecture: choice(architecture, "architecture", Components.Schemas.Architecture.self),
+        let request = TrainingRequest(
+            note: text(note), architecture: choice(architecture, "architecture", StoredTrainingConfiguration.Architecture.self),
             alpha: decimal(alpha, "alpha", "Alpha"), input: size,
-            resizeMode: choice(resizeMode, "resizeMode", Components.Schemas.ResizeMode.self),
+            resizeMode: choice(resizeMode, "resizeMode", ResizeMode.self),
             epochs: integer(epochs, "epochs", "Epochs"), batchSize: integer(batchSize, "batchSize", "The batch size"),
             learningRate: decimal(learningRate, "learningRate", "The learning rate"),
-            optimizer: choice(optimizer, "optimizer", Components.Schemas.Optimizer.self),
-            schedule: choice(schedule, "schedule", Components.Schemas.Schedule.self),
+            optimizer: choice(optimizer, "optimizer", StoredTrainingConfiguration.Optimizer.self),
+            schedule: choice(schedule, "schedule", StoredTrainingConfiguration.Schedule.self),
             augmentation: augmentation == "on",
             validationFraction: decimal(validationFraction, "validationFraction", "The validation fraction"),
             seed: integer(seed, "seed", "The seed")
         )
-        if let alpha = input.alpha, !(0.1...1).contains(alpha), errors.fields["alpha"] == nil { errors.fields["alpha"] = "Alpha must be 0.1–1." }
-        if let seed = input.seed, seed < 0 { errors.fields["seed"] = "The seed must be 0 or more." }
-        return errors.fields.isEmpty ? .success(input) : .failure(errors)
+        if let alpha = request.alpha, !(0.1...1).contains(alpha), errors.fields["alpha"] == nil { errors.fields["alpha"] = "Alpha must be 0.1–1." }
+        if let seed = request.seed, seed < 0 { errors.fields["seed"] = "The seed must be 0 or more." }
+        return errors.fields.isEmpty ? .success(request) : .failure(errors)
     }
 }

@@ -58,7 +58,7 @@ struct EvaluateHandlerTests {
                 try await $0.quickTestIteration(.init(path: path, body: .png(HTTPBody(Data("nope".utf8)))))
             }
             // check
-            #expect(try answer.ok.body.json == expected)
+            #expect(try answer.ok.body.json == Components.Schemas.ImagePrediction(expected))
             #expect(Set(expected.scores.map(\.label)) == Set(HandlerHarness.stripeLabels))
             #expect(try unreadable.unprocessableContent.body.json.error.message == "The file is not a readable JPEG or PNG image.")
         }

@@ -33,7 +33,7 @@ extension HandlerHarness {
 
     /// An iteration of `project` queued by `ownerID` directly (not trained: no worker runs here).
     func queuedIteration(in project: Project, ownerID: UUID) async throws -> Components.Schemas.Iteration {
-        let outcome = try await IterationLauncher.launch(project: project, ownerID: ownerID, input: Components.Schemas.TrainingConfigurationInput(note: "first"), on: db)
+        let outcome = try await IterationLauncher.launch(project: project, ownerID: ownerID, request: TrainingRequest(note: "first"), on: db)
         guard case .started(let iteration, let job) = outcome else { throw HandlerHarnessError("the iteration was refused: \(outcome)") }
         return try iteration.api(job: job)
     }

@@ -28,7 +28,7 @@ struct PredictHandlerTests {
             // check
             let body = try answer.ok.body.json
             #expect(body.deployment == "stripes-v1" && body.iteration == 1)
-            #expect(body.predictions == [expected])
+            #expect(body.predictions == [Components.Schemas.ImagePrediction(expected)])
             #expect(Set(expected.scores.map(\.label)) == Set(HandlerHarness.stripeLabels))
             #expect(try unreadable.unprocessableContent.body.json.error.message == "the image is not a readable JPEG or PNG image.")
         }

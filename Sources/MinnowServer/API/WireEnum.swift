@@ -6,6 +6,7 @@
 import APITypes
 import Firmware
 import Imaging
+import MinnowCore
 import NeuralNet
 
 package protocol WireEnum: RawRepresentable, CaseIterable where RawValue == String {
@@ -39,7 +40,10 @@ extension Components.Schemas.Optimizer: WireEnum { package typealias Domain = St
 extension Components.Schemas.Schedule: WireEnum { package typealias Domain = StoredTrainingConfiguration.Schedule }
 extension Components.Schemas.IterationResults.StopReasonPayload: WireEnum { package typealias Domain = StoredIterationResults.StopReason }
 extension Components.Schemas.IterationEvent.KindPayload: WireEnum { package typealias Domain = StoredJobEvent.Kind }
-extension Components.Schemas.FileOutcome.StatusPayload: WireEnum { package typealias Domain = StoredImportReport.File.Status }
+extension Components.Schemas.FileOutcome.StatusPayload: WireEnum { package typealias Domain = MinnowCore.FileOutcome.Status }
+extension Components.Schemas.DatasetProblem.KindPayload: WireEnum { package typealias Domain = MinnowCore.DatasetProblem.Kind }
+extension Components.Schemas.ImageBatch.ActionPayload: WireEnum { package typealias Domain = ImageCuration.Action }
+extension Operations.DeleteLabel.Input.Query.ImagesPayload: WireEnum { package typealias Domain = ImageCuration.ImagesOfDeletedLabel }
 
 extension Components.Schemas.Job.KindPayload {
     /// Firmware builds are not in the API's list; they answer as imports, as they always have.
