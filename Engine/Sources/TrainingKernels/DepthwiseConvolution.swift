@@ -5,7 +5,8 @@
 // other. The weight gradient walks one tap at a time over the rectangle of output pixels
 // whose window holds that tap inside the image, so no pixel needs a bounds check; so does
 // the input gradient at stride 2, while at stride 1 it is the forward pass over dOutput
-// with the kernel turned by 180°.
+// with the kernel turned by 180°. 3x3 kernels take the loops of
+// DepthwiseConvolution+ThreeByThree instead (bordered images, nine sums per pass).
 // Generic over `MultiplyAdd`: the AVX2 build (TrainingKernelsAVX2) fuses each multiply-add.
 
 /// Depthwise convolution kernels for one layer geometry.
@@ -61,6 +62,10 @@ public struct DepthwiseConvolution: Sendable {
         input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, images: Range<Int>,
         output: UnsafeMutablePointer<Float>, _ multiplyAdd: M.Type
     ) {
+        if isThreeByThree {
+            forwardThreeByThree(input: input, weight: weight, bias: bias, images: images, output: output, M.self)
+            return
+        }
         let g = geometry, c = channels, k = (g.kernelHeight, g.kernelWidth), s = g.stride
         // Columns whose whole window lies inside the image, for rows that do too.
         let inside = Self.validRange(
@@ -140,6 +145,11 @@ public struct DepthwiseConvolution: Sendable {
         input: UnsafePointer<Float>, dOutput: UnsafePointer<Float>, images: Range<Int>,
         dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?, _ multiplyAdd: M.Type
     ) {
+        if isThreeByThree {
+            accumulateWeightGradientThreeByThree(
+                input: input, dOutput: dOutput, images: images, dWeight: dWeight, dBias: dBias, M.self)
+            return
+        }
         let g = geometry, c = channels, s = g.stride
         for image in images {
             let x = input + image * g.inputHeight * g.inputWidth * c

@@ -1,7 +1,7 @@
 // The two builds of the depthwise convolution kernels (DepthwiseConvolution; portable and
 // AVX2 + FMA) against a plain double-precision reference on random shapes — strides 1 and
 // 2, same and valid padding, kernels 3 and 5, sizes smaller than the kernel's reach — and
-// the layer's kernel path against its plain loops.
+// on MobileNet's maps, and the layer's kernel path against its plain loops.
 import Testing
 import TrainingKernels
 import TrainingKernelsAVX2
@@ -22,10 +22,19 @@ struct DepthwiseKernelBuildsTests {
             let stride = seed % 3 == 1 ? 2 : 1
             let (h, w) = (Int.random(in: 1...13, using: &rng), Int.random(in: 1...13, using: &rng))
             let padding: Padding = seed % 2 == 0 || h < kernel || w < kernel ? .same : .valid
+            self.init(
+                height: h, width: w, kernel: kernel, stride: stride, padding: padding, channels: [8, 16, 24][seed % 3],
+                images: Int.random(in: 1...3, using: &rng), rng: &rng)
+        }
+
+        init(
+            height h: Int, width w: Int, kernel: Int, stride: Int, padding: Padding, channels: Int, images: Int,
+            rng: inout SeededRandom
+        ) {
             geometry = ConvGeometry(
                 inputShape: [1, h, w, 1], kernelSize: kernel, stride: stride, padding: padding)
-            channels = [8, 16, 24][seed % 3]
-            images = Int.random(in: 1...3, using: &rng)
+            self.channels = channels
+            self.images = images
             func values(_ count: Int) -> [Float] { (0..<count).map { _ in Float.random(in: -1...1, using: &rng) } }
             input = values(images * h * w * channels)
             weight = values(kernel * kernel * channels)
@@ -123,6 +132,33 @@ struct DepthwiseKernelBuildsTests {
         try #require(kernels.isSupported, "this CPU cannot run the \(kernels) kernels")
         // setup
         let c = Case(seed: seed)
+        let expected = c.reference()
+        // act
+        let result = c.run(avx2: kernels == .avx2)
+        // check
+        let error = TrainingKernelBuildsTests.relativeError
+        #expect(error(result.output, expected.output) < 1e-5, "\(c.geometry)")
+        #expect(error(result.dWeight, expected.dWeight) < 1e-5, "\(c.geometry)")
+        #expect(error(result.dBias, expected.dBias) < 1e-5, "\(c.geometry)")
+        #expect(error(result.dInput, expected.dInput) < 1e-5, "\(c.geometry)")
+    }
+
+    /// MobileNet's 3x3 depthwise maps (48 down to 3 pixels; the small ones are mostly edge
+    /// pixels) and "valid" maps whose last row and column no window reaches.
+    static let mobileNetMaps: [(size: Int, stride: Int, padding: Padding, channels: Int)] = [
+        (48, 1, .same, 8), (48, 2, .same, 16), (24, 1, .same, 32), (12, 2, .same, 32), (6, 1, .same, 128),
+        (3, 1, .same, 256), (6, 2, .same, 128), (8, 2, .valid, 8), (9, 2, .same, 16), (10, 1, .valid, 24),
+    ]
+
+    @Test(arguments: TrainingKernelChoice.allCases, mobileNetMaps.indices)
+    func kernelsMatchTheReferenceOnMobileNetMaps(kernels: TrainingKernelChoice, map: Int) throws {
+        try #require(kernels.isSupported, "this CPU cannot run the \(kernels) kernels")
+        // setup
+        let m = Self.mobileNetMaps[map]
+        var rng = SeededRandom(seed: UInt64(map) + 7)
+        let c = Case(
+            height: m.size, width: m.size, kernel: 3, stride: m.stride, padding: m.padding, channels: m.channels,
+            images: 2, rng: &rng)
         let expected = c.reference()
         // act
         let result = c.run(avx2: kernels == .avx2)
