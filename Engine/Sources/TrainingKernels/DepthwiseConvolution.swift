@@ -6,7 +6,8 @@
 // whose window holds that tap inside the image, so no pixel needs a bounds check; so does
 // the input gradient at stride 2, while at stride 1 it is the forward pass over dOutput
 // with the kernel turned by 180°. 3x3 kernels take the loops of
-// DepthwiseConvolution+ThreeByThree instead (bordered images, nine sums per pass).
+// DepthwiseConvolution+ThreeByThree instead (bordered images, nine sums per pass), and
+// their input gradient at stride 2 is gathered (DepthwiseConvolution+StrideTwo).
 // Generic over `MultiplyAdd`: the AVX2 build (TrainingKernelsAVX2) fuses each multiply-add.
 
 /// Depthwise convolution kernels for one layer geometry.
@@ -219,6 +220,11 @@ public struct DepthwiseConvolution: Sendable {
                 transposed.forward(
                     input: dOutput, weight: turned.baseAddress!, bias: nil, images: images, output: dInput, M.self)
             }
+            return
+        }
+        if isThreeByThree && s == 2 {
+            inputGradientThreeByThreeStrideTwo(
+                dOutput: dOutput, weight: weight, images: images, dInput: dInput, M.self)
             return
         }
         let imageSize = g.inputHeight * g.inputWidth * c
