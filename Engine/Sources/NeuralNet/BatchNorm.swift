@@ -50,35 +50,64 @@ public final class BatchNorm: Layer {
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
 
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        if training {
+            let (scale, shift) = prepareTraining(input)
+            return normalized(input, scale: scale, shift: shift, clampToSix: fusedReLU6)
+        }
+        let evaluation = affine(mean: runningMean.value, variance: runningVariance.value)
+        return normalized(input, scale: evaluation.scale, shift: evaluation.shift, clampToSix: false)
+    }
+
+    /// The training forward without its output pass: batch statistics, the running statistics'
+    /// update and what backward keeps. Returns the per-channel `scale` and `shift` of the
+    /// output `x · scale + shift` (then clamped to [0, 6] if `fusedReLU6`), for a following
+    /// layer that applies them itself (see `Model.forward`).
+    func prepareTraining(_ input: Tensor) -> (scale: [Float], shift: [Float]) {
         let c = channels
         precondition(input.shape.last == c, "BatchNorm expects \(c) channels, got shape \(input.shape)")
         let kernels = BatchNormalization(rows: input.count / c, channels: c)
         var mean = [Float](repeating: 0, count: c)
         var variance = [Float](repeating: 0, count: c)
-        if training {
-            input.data.withUnsafeBufferPointer { x in
-                mean.withUnsafeMutableBufferPointer { mean in
-                    variance.withUnsafeMutableBufferPointer { variance in
-                        Kernels.batchNormStatistics(
-                            kernels, input: x.baseAddress!, mean: mean.baseAddress!, variance: variance.baseAddress!)
-                    }
+        input.data.withUnsafeBufferPointer { x in
+            mean.withUnsafeMutableBufferPointer { mean in
+                variance.withUnsafeMutableBufferPointer { variance in
+                    Kernels.batchNormStatistics(
+                        kernels, input: x.baseAddress!, mean: mean.baseAddress!, variance: variance.baseAddress!)
                 }
             }
-            updates += 1
-            let m = min(momentum, 1 - 1 / Float(updates))
-            for ch in 0..<c {
-                runningMean.value[ch] = m * runningMean.value[ch] + (1 - m) * mean[ch]
-                runningVariance.value[ch] = m * runningVariance.value[ch] + (1 - m) * variance[ch]
-            }
-        } else {
-            mean = runningMean.value
-            variance = runningVariance.value
         }
+        updates += 1
+        let m = min(momentum, 1 - 1 / Float(updates))
+        for ch in 0..<c {
+            runningMean.value[ch] = m * runningMean.value[ch] + (1 - m) * mean[ch]
+            runningVariance.value[ch] = m * runningVariance.value[ch] + (1 - m) * variance[ch]
+        }
+        let (invStd, scale, shift) = affine(mean: mean, variance: variance)
+        self.input = input
+        (clampedScale, clampedShift) = fusedReLU6 ? (scale, shift) : ([], [])
+        batchMean = mean
+        inverseStd = invStd
+        return (scale, shift)
+    }
+
+    /// `y = x · scale + shift` with scale = γ·invStd, shift = β − mean·scale.
+    private func affine(
+        mean: [Float], variance: [Float]
+    ) -> (
+        invStd: [Float], scale: [Float], shift: [Float]
+    ) {
+        let c = channels
         let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
-        // y = x · scale + shift with scale = γ·invStd, shift = β − mean·scale.
         let scale = (0..<c).map { gamma.value[$0] * invStd[$0] }
         let shift = (0..<c).map { beta.value[$0] - mean[$0] * scale[$0] }
-        let clamp = training && fusedReLU6
+        return (invStd, scale, shift)
+    }
+
+    /// `input · scale + shift` per channel, clamped to [0, 6] if `clampToSix`.
+    private func normalized(_ input: Tensor, scale: [Float], shift: [Float], clampToSix clamp: Bool) -> Tensor {
+        let c = channels
+        precondition(input.shape.last == c, "BatchNorm expects \(c) channels, got shape \(input.shape)")
+        let kernels = BatchNormalization(rows: input.count / c, channels: c)
         var output = Tensor(uninitialized: input.shape)
         input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
@@ -90,12 +119,6 @@ public final class BatchNorm: Layer {
                     }
                 }
             }
-        }
-        if training {
-            self.input = input
-            (clampedScale, clampedShift) = clamp ? (scale, shift) : ([], [])
-            batchMean = mean
-            inverseStd = invStd
         }
         return output
     }

@@ -6,30 +6,35 @@ import TrainingKernelsAVX2
 extension Kernels {
     static func depthwiseForward(
         _ depthwise: DepthwiseConvolution, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>?, images: Range<Int>, output: UnsafeMutablePointer<Float>
+        bias: UnsafePointer<Float>?, images: Range<Int>, output: UnsafeMutablePointer<Float>,
+        normalizing: ClampedNormalization?
     ) {
         switch TrainingKernelChoice.active {
         case .avx2:
             AVX2TrainingKernels.depthwiseForward(
-                depthwise, input: input, weight: weight, bias: bias, images: images, output: output)
+                depthwise, input: input, weight: weight, bias: bias, images: images, output: output,
+                normalizing: normalizing)
         case .portable:
             depthwise.forward(
-                input: input, weight: weight, bias: bias, images: images, output: output, SeparateMultiplyAdd.self)
+                input: input, weight: weight, bias: bias, images: images, output: output, normalizing: normalizing,
+                SeparateMultiplyAdd.self)
         }
     }
 
     static func depthwiseWeightGradient(
         _ depthwise: DepthwiseConvolution, input: UnsafePointer<Float>, dOutput: UnsafePointer<Float>,
-        images: Range<Int>, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?
+        images: Range<Int>, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+        normalizing: ClampedNormalization?
     ) {
         switch TrainingKernelChoice.active {
         case .avx2:
             AVX2TrainingKernels.depthwiseWeightGradient(
-                depthwise, input: input, dOutput: dOutput, images: images, dWeight: dWeight, dBias: dBias)
+                depthwise, input: input, dOutput: dOutput, images: images, dWeight: dWeight, dBias: dBias,
+                normalizing: normalizing)
         case .portable:
             depthwise.accumulateWeightGradient(
                 input: input, dOutput: dOutput, images: images, dWeight: dWeight, dBias: dBias,
-                SeparateMultiplyAdd.self)
+                normalizing: normalizing, SeparateMultiplyAdd.self)
         }
     }
 

@@ -63,6 +63,9 @@ public final class Model {
     private let fusedAway: Set<Int>
     /// Indices of ReLU6 layers folded into the preceding BatchNorm in training.
     private let fusedAwayInTraining: Set<Int>
+    /// Indices of BatchNorm layers (+ ReLU6) that the DepthwiseConv2d two layers on applies
+    /// to its input in training, when its kernels can (`takesNormalizedInput`).
+    private let normalizedInDepthwise: Set<Int>
 
     /// Builds the layers of `architecture` with weights initialised from `seed`.
     public init(
@@ -103,6 +106,14 @@ public final class Model {
             }
         }
         fusedAwayInTraining = skippedInTraining
+        // BatchNorm + ReLU6 + DepthwiseConv2d in training: the batch norm only takes its
+        // statistics and the depthwise kernels apply its scale, shift and clamp while they
+        // copy each image, so the normalised activations are never written out (one pass
+        // over them saved, and a tensor less kept for backward).
+        normalizedInDepthwise = Set(
+            built.indices.dropLast(2).filter { index in
+                (built[index] as? BatchNorm)?.fusedReLU6 == true && built[index + 2] is DepthwiseConv2d
+            })
         layers = built
         self.labels = labels ?? (0..<architecture.classes).map { "class\($0)" }
         self.preprocessing = preprocessing ?? Preprocessing(color: architecture.inputChannels == 1 ? .grayscale : .rgb)
@@ -150,9 +161,20 @@ public final class Model {
     /// Logits for a preprocessed batch `(N, H, W, C)`.
     public func forward(_ input: Tensor, training: Bool = false) -> Tensor {
         var current = input
-        for (index, layer) in layers.enumerated()
-        where !fusedAway.contains(index) && !(training && fusedAwayInTraining.contains(index)) {
-            current = layer.forward(current, training: training)
+        var index = 0
+        while index < layers.count {
+            if training, normalizedInDepthwise.contains(index), let norm = layers[index] as? BatchNorm,
+                let depthwise = layers[index + 2] as? DepthwiseConv2d, depthwise.takesNormalizedInput
+            {
+                let (scale, shift) = norm.prepareTraining(current)
+                current = depthwise.forward(current, normalizedBy: scale, shift: shift)
+                index += 3
+                continue
+            }
+            if !fusedAway.contains(index) && !(training && fusedAwayInTraining.contains(index)) {
+                current = layers[index].forward(current, training: training)
+            }
+            index += 1
         }
         return current
     }

@@ -58,14 +58,14 @@ extension DepthwiseConvolution {
     @inlinable @inline(__always)
     func forwardThreeByThree<M: MultiplyAdd>(
         input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, images: Range<Int>,
-        output: UnsafeMutablePointer<Float>, _: M.Type
+        output: UnsafeMutablePointer<Float>, normalizing: ClampedNormalization?, _: M.Type
     ) {
         let g = geometry, c = channels, s = g.stride
         let bordered = BorderedImage(geometry: g, channels: c)
         defer { bordered.deallocate() }
         let pitch = bordered.width * c, step = s * c
         for image in images {
-            bordered.fill(from: input + image * g.inputHeight * g.inputWidth * c)
+            bordered.fill(from: input + image * g.inputHeight * g.inputWidth * c, normalizing: normalizing, M.self)
             let y = output + image * g.outputHeight * g.outputWidth * c
             for group in Swift.stride(from: 0, to: c, by: 8) {
                 let start = bias.map { Self.load($0 + group) } ?? .zero
@@ -101,13 +101,14 @@ extension DepthwiseConvolution {
     @inlinable @inline(__always)
     func accumulateWeightGradientThreeByThree<M: MultiplyAdd>(
         input: UnsafePointer<Float>, dOutput: UnsafePointer<Float>, images: Range<Int>,
-        dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?, _: M.Type
+        dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?, normalizing: ClampedNormalization?,
+        _: M.Type
     ) {
         let g = geometry, c = channels
         let bordered = BorderedImage(geometry: g, channels: c)
         defer { bordered.deallocate() }
         for image in images {
-            bordered.fill(from: input + image * g.inputHeight * g.inputWidth * c)
+            bordered.fill(from: input + image * g.inputHeight * g.inputWidth * c, normalizing: normalizing, M.self)
             let dy = dOutput + image * g.outputHeight * g.outputWidth * c
             for group in Swift.stride(from: 0, to: c, by: 8) {
                 if M.gradientSumsPerPass >= 9 {

@@ -57,16 +57,21 @@ public struct DepthwiseConvolution: Sendable {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Float>.self)
     }
 
-    /// `output = bias + Σ_taps input · weight` for `images` (bias nil: zeros).
+    /// `output = bias + Σ_taps input · weight` for `images` (bias nil: zeros). With
+    /// `normalizing` (3x3 kernels only), each input value x is read as the batch norm and
+    /// ReLU6 before the layer would have output it, `min(max(x · scale + shift, 0), 6)`.
     @inlinable @inline(__always)
     public func forward<M: MultiplyAdd>(
         input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, images: Range<Int>,
-        output: UnsafeMutablePointer<Float>, _ multiplyAdd: M.Type
+        output: UnsafeMutablePointer<Float>, normalizing: ClampedNormalization? = nil, _ multiplyAdd: M.Type
     ) {
         if isThreeByThree {
-            forwardThreeByThree(input: input, weight: weight, bias: bias, images: images, output: output, M.self)
+            forwardThreeByThree(
+                input: input, weight: weight, bias: bias, images: images, output: output, normalizing: normalizing,
+                M.self)
             return
         }
+        precondition(normalizing == nil, "a pending normalization needs a 3x3 kernel")
         let g = geometry, c = channels, k = (g.kernelHeight, g.kernelWidth), s = g.stride
         // Columns whose whole window lies inside the image, for rows that do too.
         let inside = Self.validRange(
@@ -139,18 +144,21 @@ public struct DepthwiseConvolution: Sendable {
     }
 
     /// Adds `Σ_pixels dOutput · input(tap)` to `dWeight[tap]` for every tap, and the sums of
-    /// `dOutput` to `dBias` (if given), over `images`.
+    /// `dOutput` to `dBias` (if given), over `images`; `normalizing` as in `forward`.
     /// - dOutput: `(N, OH, OW, C)`; dWeight: `(KH, KW, C)`; dBias: `(C)`.
     @inlinable @inline(__always)
     public func accumulateWeightGradient<M: MultiplyAdd>(
         input: UnsafePointer<Float>, dOutput: UnsafePointer<Float>, images: Range<Int>,
-        dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?, _ multiplyAdd: M.Type
+        dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+        normalizing: ClampedNormalization? = nil, _ multiplyAdd: M.Type
     ) {
         if isThreeByThree {
             accumulateWeightGradientThreeByThree(
-                input: input, dOutput: dOutput, images: images, dWeight: dWeight, dBias: dBias, M.self)
+                input: input, dOutput: dOutput, images: images, dWeight: dWeight, dBias: dBias,
+                normalizing: normalizing, M.self)
             return
         }
+        precondition(normalizing == nil, "a pending normalization needs a 3x3 kernel")
         let g = geometry, c = channels, s = g.stride
         for image in images {
             let x = input + image * g.inputHeight * g.inputWidth * c

@@ -7,19 +7,23 @@ extension AVX2TrainingKernels {
     @inline(never)
     public static func depthwiseForward(
         _ depthwise: DepthwiseConvolution, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>?, images: Range<Int>, output: UnsafeMutablePointer<Float>
+        bias: UnsafePointer<Float>?, images: Range<Int>, output: UnsafeMutablePointer<Float>,
+        normalizing: ClampedNormalization? = nil
     ) {
         depthwise.forward(
-            input: input, weight: weight, bias: bias, images: images, output: output, FusedMultiplyAdd.self)
+            input: input, weight: weight, bias: bias, images: images, output: output, normalizing: normalizing,
+            FusedMultiplyAdd.self)
     }
 
     @inline(never)
     public static func depthwiseWeightGradient(
         _ depthwise: DepthwiseConvolution, input: UnsafePointer<Float>, dOutput: UnsafePointer<Float>,
-        images: Range<Int>, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?
+        images: Range<Int>, dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+        normalizing: ClampedNormalization? = nil
     ) {
         depthwise.accumulateWeightGradient(
-            input: input, dOutput: dOutput, images: images, dWeight: dWeight, dBias: dBias, FusedMultiplyAdd.self)
+            input: input, dOutput: dOutput, images: images, dWeight: dWeight, dBias: dBias, normalizing: normalizing,
+            FusedMultiplyAdd.self)
     }
 
     @inline(never)

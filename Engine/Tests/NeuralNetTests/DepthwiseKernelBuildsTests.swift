@@ -14,7 +14,8 @@ struct DepthwiseKernelBuildsTests {
     struct Case {
         let geometry: ConvGeometry
         let channels: Int, images: Int
-        let input: [Float], weight: [Float], bias: [Float], dOutput: [Float]
+        var input: [Float]
+        let weight: [Float], bias: [Float], dOutput: [Float]
 
         init(seed: Int) {
             var rng = SeededRandom(seed: UInt64(seed) &+ 100)
@@ -77,8 +78,37 @@ struct DepthwiseKernelBuildsTests {
             return (output, dWeight, dBias, dInput)
         }
 
-        /// Output, dWeight, dBias and dInput from one build of the kernels.
-        func run(avx2: Bool) -> (output: [Float], dWeight: [Float], dBias: [Float], dInput: [Float]) {
+        /// The input as a batch norm + ReLU6 with per-channel `scale` and `shift` outputs it.
+        func normalizedInput(scale: [Float], shift: [Float]) -> [Float] {
+            input.enumerated().map { index, x in
+                let ch = index % channels
+                return min(max(x * scale[ch] + shift[ch], 0), 6)
+            }
+        }
+
+        /// Output, dWeight, dBias and dInput from one build of the kernels; with
+        /// `normalizing`, forward and the weight gradient read the input normalised.
+        func run(
+            avx2: Bool, normalizing: (scale: [Float], shift: [Float])? = nil
+        ) -> (
+            output: [Float], dWeight: [Float], dBias: [Float], dInput: [Float]
+        ) {
+            let scale = normalizing?.scale ?? [], shift = normalizing?.shift ?? []
+            return scale.withUnsafeBufferPointer { scale in
+                shift.withUnsafeBufferPointer { shift in
+                    run(
+                        avx2: avx2,
+                        normalizing: normalizing == nil
+                            ? nil : ClampedNormalization(scale: scale.baseAddress!, shift: shift.baseAddress!))
+                }
+            }
+        }
+
+        func run(
+            avx2: Bool, normalizing n: ClampedNormalization?
+        ) -> (
+            output: [Float], dWeight: [Float], dBias: [Float], dInput: [Float]
+        ) {
             var output = [Float](repeating: .nan, count: dOutput.count)
             var dWeight = [Float](repeating: 0, count: weight.count), dBias = [Float](repeating: 0, count: channels)
             var dInput = [Float](repeating: .nan, count: input.count)
@@ -99,18 +129,20 @@ struct DepthwiseKernelBuildsTests {
                                             )
                                             if avx2 {
                                                 AVX2TrainingKernels.depthwiseForward(
-                                                    k, input: x, weight: w, bias: b, images: all, output: y)
+                                                    k, input: x, weight: w, bias: b, images: all, output: y,
+                                                    normalizing: n)
                                                 AVX2TrainingKernels.depthwiseWeightGradient(
-                                                    k, input: x, dOutput: dy, images: all, dWeight: dw, dBias: db)
+                                                    k, input: x, dOutput: dy, images: all, dWeight: dw, dBias: db,
+                                                    normalizing: n)
                                                 AVX2TrainingKernels.depthwiseInputGradient(
                                                     k, dOutput: dy, weight: w, images: all, dInput: dx)
                                             } else {
                                                 k.forward(
                                                     input: x, weight: w, bias: b, images: all, output: y,
-                                                    SeparateMultiplyAdd.self)
+                                                    normalizing: n, SeparateMultiplyAdd.self)
                                                 k.accumulateWeightGradient(
                                                     input: x, dOutput: dy, images: all, dWeight: dw, dBias: db,
-                                                    SeparateMultiplyAdd.self)
+                                                    normalizing: n, SeparateMultiplyAdd.self)
                                                 k.inputGradient(
                                                     dOutput: dy, weight: w, images: all, dInput: dx,
                                                     SeparateMultiplyAdd.self)
@@ -168,6 +200,33 @@ struct DepthwiseKernelBuildsTests {
         #expect(error(result.dWeight, expected.dWeight) < 1e-5, "\(c.geometry)")
         #expect(error(result.dBias, expected.dBias) < 1e-5, "\(c.geometry)")
         #expect(error(result.dInput, expected.dInput) < 1e-5, "\(c.geometry)")
+    }
+
+    @Test(
+        "A pending batch norm + ReLU6 applied by the 3x3 kernels equals normalising the input first",
+        arguments: TrainingKernelChoice.allCases, mobileNetMaps.indices)
+    func normalizedInputMatchesTheReference(kernels: TrainingKernelChoice, map: Int) throws {
+        try #require(kernels.isSupported, "this CPU cannot run the \(kernels) kernels")
+        // setup: scales and shifts that take values past both ends of the clamp
+        let m = Self.mobileNetMaps[map]
+        var rng = SeededRandom(seed: UInt64(map) + 70)
+        let c = Case(
+            height: m.size, width: m.size, kernel: 3, stride: m.stride, padding: m.padding, channels: m.channels,
+            images: 2, rng: &rng)
+        let scale = (0..<m.channels).map { _ in Float.random(in: 1...6, using: &rng) }
+        let shift = (0..<m.channels).map { _ in Float.random(in: -2...5, using: &rng) }
+        var normalized = c
+        normalized.input = c.normalizedInput(scale: scale, shift: shift)
+        #expect(normalized.input.contains(0) && normalized.input.contains(6))
+        let expected = normalized.reference()
+        // act
+        let result = c.run(avx2: kernels == .avx2, normalizing: (scale, shift))
+        // check
+        let error = TrainingKernelBuildsTests.relativeError
+        #expect(error(result.output, expected.output) < 1e-5, "\(normalized.geometry)")
+        #expect(error(result.dWeight, expected.dWeight) < 1e-5, "\(normalized.geometry)")
+        #expect(error(result.dBias, expected.dBias) < 1e-5, "\(normalized.geometry)")
+        #expect(error(result.dInput, expected.dInput) < 1e-5, "\(normalized.geometry)")
     }
 
     @Test("The layer's kernel path equals its plain loops", arguments: [1, 2])
