@@ -70,11 +70,12 @@ public final class Optimizer {
                 second[index].withUnsafeMutableBufferPointer { v in
                     parameter.grad.withUnsafeBufferPointer { g in
                         parameter.value.withUnsafeMutableBufferPointer { w in
-                            for i in 0..<w.count {
-                                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
-                                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
-                                w[i] -= correctedRate * m[i] / (v[i].squareRoot() + epsilon) + lr * weightDecay * w[i]
-                            }
+                            let step = AdamStep(
+                                beta1: beta1, beta2: beta2, epsilon: epsilon, correctedRate: correctedRate,
+                                decay: lr * weightDecay)
+                            step.apply(
+                                m: m.baseAddress!, v: v.baseAddress!, g: g.baseAddress!, w: w.baseAddress!,
+                                count: w.count)
                         }
                     }
                 }
