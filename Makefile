@@ -47,8 +47,8 @@ lint-web: venv
 	$(PYTHON) scripts/lint-web-assets.py
 
 ## Swift formatting (.swift-format, swift-format from the toolchain): `make format` applies it,
-## `make lint-swift` fails on any difference. The engine is formatted; the server follows.
-SWIFT_FORMATTED := Engine/Package.swift Engine/Sources Engine/Tests
+## `make lint-swift` fails on any difference; `make format` applies .swift-format to every Swift file.
+SWIFT_FORMATTED := Package.swift Sources Tests Engine/Package.swift Engine/Sources Engine/Tests
 lint-swift:
 	$(SWIFT) format lint --strict --recursive --configuration .swift-format $(SWIFT_FORMATTED)
 

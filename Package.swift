@@ -19,7 +19,7 @@ let package = Package(
     name: "Minnow",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "minnow", targets: ["minnow"]),
+        .executable(name: "minnow", targets: ["minnow"])
     ],
     dependencies: [
         .package(path: "Engine"),

@@ -4,7 +4,7 @@ import Foundation
 public enum APIContract {
     public static let document: Data = {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
-              let data = try? Data(contentsOf: url)
+            let data = try? Data(contentsOf: url)
         else { fatalError("openapi.yaml is missing from the APITypes resource bundle") }
         return data
     }()

@@ -113,8 +113,10 @@ public final class BoardConnection: @unchecked Sendable {
     }
 
     /// Reads lines until `match` returns a value (or throws), for at most `timeout` seconds.
-    public func waitFor<T>(_ what: String, timeout: Double,
-                           match: (BoardLine) throws -> T?) throws -> T {
+    public func waitFor<T>(
+        _ what: String, timeout: Double,
+        match: (BoardLine) throws -> T?
+    ) throws -> T {
         let deadline = Deadline(seconds: timeout)
         while true {
             let remaining = deadline.remainingSeconds

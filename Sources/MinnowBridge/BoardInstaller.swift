@@ -46,8 +46,10 @@ public struct BoardInstaller: Sendable {
     public var openTimeout: Double
     public var baud: Int
 
-    public init(flasher: any Flasher, bootTimeout: Double = 15, infoProbeInterval: Double = 3,
-                openTimeout: Double = 5, baud: Int = 115_200) {
+    public init(
+        flasher: any Flasher, bootTimeout: Double = 15, infoProbeInterval: Double = 3,
+        openTimeout: Double = 5, baud: Int = 115_200
+    ) {
         self.flasher = flasher
         self.bootTimeout = bootTimeout
         self.infoProbeInterval = infoProbeInterval
@@ -58,8 +60,10 @@ public struct BoardInstaller: Sendable {
     /// Installs `image` on the board at `portPath` and verifies that it runs `expectedFirmware`.
     /// Opens the port before flashing and closes it at the end. Blocks the calling thread; see
     /// the async overload.
-    public func install(image: FirmwareFile, portPath: String, expectedFirmware: String,
-                        onStage: @Sendable (InstallStage) -> Void = { _ in }) -> InstallResult {
+    public func install(
+        image: FirmwareFile, portPath: String, expectedFirmware: String,
+        onStage: @Sendable (InstallStage) -> Void = { _ in }
+    ) -> InstallResult {
         let start = Deadline.now()
         onStage(.flashing)
         let connection: BoardConnection
@@ -68,28 +72,35 @@ public struct BoardInstaller: Sendable {
         } catch {
             let reason = "\(error)"
             onStage(.failed)
-            return InstallResult(outcome: .failed(stage: .flashing, reason: reason),
-                                 log: header(image, expectedFirmware) + "--- failed at flashing: \(reason)\n",
-                                 seconds: Double(Deadline.now() - start) / 1e9)
+            return InstallResult(
+                outcome: .failed(stage: .flashing, reason: reason),
+                log: header(image, expectedFirmware) + "--- failed at flashing: \(reason)\n",
+                seconds: Double(Deadline.now() - start) / 1e9)
         }
         defer { connection.port.close() }
-        return install(image: image, on: connection, portPath: portPath, expectedFirmware: expectedFirmware,
-                       onStage: onStage, reportFlashing: false)
+        return install(
+            image: image, on: connection, portPath: portPath, expectedFirmware: expectedFirmware,
+            onStage: onStage, reportFlashing: false)
     }
 
     /// Installs `image` through an already open connection, which stays open (so the caller can
     /// go on talking to the board). `portPath` is where to re-open the port if the board
     /// re-enumerates after flashing.
-    public func install(image: FirmwareFile, on connection: BoardConnection, portPath: String,
-                        expectedFirmware: String,
-                        onStage: @Sendable (InstallStage) -> Void = { _ in }) -> InstallResult {
-        install(image: image, on: connection, portPath: portPath, expectedFirmware: expectedFirmware,
-                onStage: onStage, reportFlashing: true)
+    public func install(
+        image: FirmwareFile, on connection: BoardConnection, portPath: String,
+        expectedFirmware: String,
+        onStage: @Sendable (InstallStage) -> Void = { _ in }
+    ) -> InstallResult {
+        install(
+            image: image, on: connection, portPath: portPath, expectedFirmware: expectedFirmware,
+            onStage: onStage, reportFlashing: true)
     }
 
-    private func install(image: FirmwareFile, on connection: BoardConnection, portPath: String,
-                         expectedFirmware: String, onStage: @Sendable (InstallStage) -> Void,
-                         reportFlashing: Bool) -> InstallResult {
+    private func install(
+        image: FirmwareFile, on connection: BoardConnection, portPath: String,
+        expectedFirmware: String, onStage: @Sendable (InstallStage) -> Void,
+        reportFlashing: Bool
+    ) -> InstallResult {
         let start = Deadline.now()
         let expected = expectedFirmware.lowercased()
         var log = header(image, expected)
@@ -129,12 +140,16 @@ public struct BoardInstaller: Sendable {
     }
 
     /// Runs `install` on its own thread, so an async caller does not block the cooperative pool.
-    public func install(image: FirmwareFile, portPath: String, expectedFirmware: String,
-                        onStage: @escaping @Sendable (InstallStage) -> Void = { _ in }) async -> InstallResult {
+    public func install(
+        image: FirmwareFile, portPath: String, expectedFirmware: String,
+        onStage: @escaping @Sendable (InstallStage) -> Void = { _ in }
+    ) async -> InstallResult {
         await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: self.install(image: image, portPath: portPath,
-                                                            expectedFirmware: expectedFirmware, onStage: onStage))
+                continuation.resume(
+                    returning: self.install(
+                        image: image, portPath: portPath,
+                        expectedFirmware: expectedFirmware, onStage: onStage))
             }
             thread.name = "minnow-install"
             thread.start()
@@ -151,12 +166,17 @@ public struct BoardInstaller: Sendable {
                 let wait = min(deadline.remainingSeconds, max(0.05, nextProbe.remainingSeconds))
                 let hello = try current.waitForHello(timeout: wait)
                 guard hello.firmware.lowercased() == expected else {
-                    return .failed(stage: .verifying, reason:
-                        "the board runs firmware \(hello.firmware) (board \(hello.board)), expected \(expected)")
+                    return .failed(
+                        stage: .verifying,
+                        reason:
+                            "the board runs firmware \(hello.firmware) (board \(hello.board)), expected \(expected)")
                 }
                 guard hello.protocolVersion == boardProtocolVersion else {
-                    return .failed(stage: .verifying, reason:
-                        "the board speaks protocol \(hello.protocolVersion), this bridge speaks \(boardProtocolVersion)")
+                    return .failed(
+                        stage: .verifying,
+                        reason:
+                            "the board speaks protocol \(hello.protocolVersion), this bridge speaks \(boardProtocolVersion)"
+                    )
                 }
                 return .succeeded(hello)
             } catch BoardConnectionError.timedOut {
@@ -180,11 +200,17 @@ public struct BoardInstaller: Sendable {
             }
         }
         if portGone {
-            return .failed(stage: .verifying, reason:
-                "the serial port \(portPath) went away after flashing and did not come back within \(formatSeconds(bootTimeout))")
+            return .failed(
+                stage: .verifying,
+                reason:
+                    "the serial port \(portPath) went away after flashing and did not come back within \(formatSeconds(bootTimeout))"
+            )
         }
-        return .failed(stage: .verifying, reason:
-            "the board did not report its firmware within \(formatSeconds(bootTimeout)) after flashing (it did not boot, or does not speak the Minnow board protocol)")
+        return .failed(
+            stage: .verifying,
+            reason:
+                "the board did not report its firmware within \(formatSeconds(bootTimeout)) after flashing (it did not boot, or does not speak the Minnow board protocol)"
+        )
     }
 
     /// Opens the port, retrying while it does not exist yet (or is busy) until the timeout.

@@ -24,8 +24,10 @@ public struct BoardHello: Sendable, Equatable, Codable {
     public var arena: Int
     public var clockHz: Int
 
-    public init(kind: Kind, protocolVersion: Int = boardProtocolVersion, firmware: String, model: String,
-                board: String, input: Int, output: Int, arena: Int, clockHz: Int) {
+    public init(
+        kind: Kind, protocolVersion: Int = boardProtocolVersion, firmware: String, model: String,
+        board: String, input: Int, output: Int, arena: Int, clockHz: Int
+    ) {
         self.kind = kind
         self.protocolVersion = protocolVersion
         self.firmware = firmware
@@ -67,18 +69,20 @@ public enum BoardLine: Sendable, Equatable {
         let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.hasPrefix("{") else { return nil }
         guard let data = text.data(using: .utf8),
-              let wire = try? JSONDecoder().decode(WireLine.self, from: data),
-              let event = wire.event
+            let wire = try? JSONDecoder().decode(WireLine.self, from: data),
+            let event = wire.event
         else { return .unrecognized(text) }
         switch event {
         case "boot", "info":
             guard let proto = wire.protocol, let firmware = wire.firmware, let model = wire.model,
-                  let board = wire.board, let input = wire.input, let output = wire.output?.count,
-                  let arena = wire.arena, let clockHz = wire.clock_hz
+                let board = wire.board, let input = wire.input, let output = wire.output?.count,
+                let arena = wire.arena, let clockHz = wire.clock_hz
             else { return .unrecognized(text) }
-            return .hello(BoardHello(kind: event == "boot" ? .boot : .info, protocolVersion: proto,
-                                     firmware: firmware, model: model, board: board, input: input,
-                                     output: output, arena: arena, clockHz: clockHz))
+            return .hello(
+                BoardHello(
+                    kind: event == "boot" ? .boot : .info, protocolVersion: proto,
+                    firmware: firmware, model: model, board: board, input: input,
+                    output: output, arena: arena, clockHz: clockHz))
         case "inference":
             guard let bytes = wire.output?.bytes, let ticks = wire.ticks, ticks >= 0 else { return .unrecognized(text) }
             return .inference(BoardInference(output: bytes, ticks: UInt64(ticks)))

@@ -43,14 +43,19 @@ public enum BoardTable {
         public var identity: BoardIdentity
     }
 
-    private static func board(_ vid: UInt16, _ pid: UInt16, _ profile: String, _ description: String,
-                              _ mode: USBMode) -> Entry {
+    private static func board(
+        _ vid: UInt16, _ pid: UInt16, _ profile: String, _ description: String,
+        _ mode: USBMode
+    ) -> Entry {
         Entry(vid: vid, pid: pid, identity: BoardIdentity(profile: profile, description: description, mode: mode))
     }
 
     private static func chip(_ vid: UInt16, _ pid: UInt16, _ chip: String, suggest: String? = nil) -> Entry {
-        Entry(vid: vid, pid: pid, identity: BoardIdentity(profile: nil, description: "\(chip) (board unknown)",
-                                                          mode: .unknown, suggestedProfile: suggest))
+        Entry(
+            vid: vid, pid: pid,
+            identity: BoardIdentity(
+                profile: nil, description: "\(chip) (board unknown)",
+                mode: .unknown, suggestedProfile: suggest))
     }
 
     public static let entries: [Entry] = [
@@ -74,8 +79,9 @@ public enum BoardTable {
     /// What the table says about a VID:PID; an unlisted pair is an unknown USB device.
     public static func identify(vid: UInt16, pid: UInt16) -> BoardIdentity {
         if let e = entries.first(where: { $0.vid == vid && $0.pid == pid }) { return e.identity }
-        return BoardIdentity(profile: nil, description: "USB device \(hex4(vid)):\(hex4(pid)) (board unknown)",
-                             mode: .unknown)
+        return BoardIdentity(
+            profile: nil, description: "USB device \(hex4(vid)):\(hex4(pid)) (board unknown)",
+            mode: .unknown)
     }
 
     static func hex4(_ v: UInt16) -> String {

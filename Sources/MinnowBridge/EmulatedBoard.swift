@@ -68,11 +68,13 @@ public final class EmulatedBoard: @unchecked Sendable {
         serialPort = s
         tty = directory + "/ttyACM0"
         unlink(tty)
-        let q = try spawn("qemu-system-arm", [
-            "-machine", machine, "-cpu", cpu, "-icount", "shift=0,sleep=on", "-nographic",
-            "-monitor", "none", "-S", "-gdb", "tcp:127.0.0.1:\(gdbPort)",
-            "-serial", "tcp:127.0.0.1:\(serialPort),server=on,wait=on",
-        ], log: "qemu.log")
+        let q = try spawn(
+            "qemu-system-arm",
+            [
+                "-machine", machine, "-cpu", cpu, "-icount", "shift=0,sleep=on", "-nographic",
+                "-monitor", "none", "-S", "-gdb", "tcp:127.0.0.1:\(gdbPort)",
+                "-serial", "tcp:127.0.0.1:\(serialPort),server=on,wait=on",
+            ], log: "qemu.log")
         lock.withLock { qemu = q }
         try startSocat()
         let deadline = Date().addingTimeInterval(10)
@@ -85,7 +87,8 @@ public final class EmulatedBoard: @unchecked Sendable {
                     return text.isEmpty ? nil : text
                 }.joined(separator: "; ")
                 stop()
-                throw EmulatedBoardError.didNotStart(logs.isEmpty ? "qemu or socat exited, or no tty within 10 s" : logs)
+                throw EmulatedBoardError.didNotStart(
+                    logs.isEmpty ? "qemu or socat exited, or no tty within 10 s" : logs)
             }
             usleep(20_000)
         }
@@ -100,7 +103,9 @@ public final class EmulatedBoard: @unchecked Sendable {
 
     /// Kills qemu: the board is unplugged (socat exits, the tty goes away and is not brought back).
     public func killQemu() {
-        let (q, pty): (Child?, Child?) = lock.withLock { unplugged = true; return (qemu, socat) }
+        let (q, pty): (Child?, Child?) = lock.withLock {
+            unplugged = true; return (qemu, socat)
+        }
         q?.kill(SIGKILL)
         q?.waitUntilExit()
         // A socat with no reader yet is still waiting for one and would not notice.
@@ -122,7 +127,8 @@ public final class EmulatedBoard: @unchecked Sendable {
         }
         // socat removes its link when it is terminated, not when it is killed.
         if !running.isEmpty, let target = try? FileManager.default.destinationOfSymbolicLink(atPath: tty),
-           !FileManager.default.fileExists(atPath: target) {
+            !FileManager.default.fileExists(atPath: target)
+        {
             unlink(tty)
         }
     }
@@ -136,11 +142,14 @@ public final class EmulatedBoard: @unchecked Sendable {
     /// `usbProduct`, the given serial number) at `name` in a sysfs tree under `root`, with
     /// /dev/<name> pointing at `tty`. Returns the device path under root.
     @discardableResult
-    public func addToSysfs(root: String, serial: String = EmulatedBoard.randomSerial(), name: String = "ttyACM0",
-                           usbPath: String = "1-1") throws -> String {
-        try SysfsTree.addBoard(root: root, name: name, tty: tty, vid: Self.usbVendorID, pid: Self.usbProductID,
-                               serial: serial, manufacturer: Self.usbManufacturer, product: Self.usbProduct,
-                               usbPath: usbPath)
+    public func addToSysfs(
+        root: String, serial: String = EmulatedBoard.randomSerial(), name: String = "ttyACM0",
+        usbPath: String = "1-1"
+    ) throws -> String {
+        try SysfsTree.addBoard(
+            root: root, name: name, tty: tty, vid: Self.usbVendorID, pid: Self.usbProductID,
+            serial: serial, manufacturer: Self.usbManufacturer, product: Self.usbProduct,
+            usbPath: usbPath)
     }
 
     /// `EMU-` and 8 random hex digits.
@@ -157,10 +166,13 @@ public final class EmulatedBoard: @unchecked Sendable {
     // MARK: - Processes
 
     private func startSocat() throws {
-        let p = try spawn("socat", [
-            "TCP:127.0.0.1:\(serialPort),retry=100,interval=0.1",
-            "PTY,link=\(tty),raw,echo=0,wait-slave,pty-interval=0.02",
-        ], log: "socat.log") { [weak self] in self?.socatExited() }
+        let p = try spawn(
+            "socat",
+            [
+                "TCP:127.0.0.1:\(serialPort),retry=100,interval=0.1",
+                "PTY,link=\(tty),raw,echo=0,wait-slave,pty-interval=0.02",
+            ], log: "socat.log"
+        ) { [weak self] in self?.socatExited() }
         let late = lock.withLock { () -> Bool in
             if stopped { return true }
             socat = p
@@ -179,8 +191,10 @@ public final class EmulatedBoard: @unchecked Sendable {
         }
     }
 
-    private func spawn(_ tool: String, _ arguments: [String], log: String,
-                       onExit: (@Sendable () -> Void)? = nil) throws -> Child {
+    private func spawn(
+        _ tool: String, _ arguments: [String], log: String,
+        onExit: (@Sendable () -> Void)? = nil
+    ) throws -> Child {
         guard let executable = ProcessRunner().locate(tool) else { throw EmulatedBoardError.missingTools([tool]) }
         return try Child(executable: executable, arguments: arguments, log: directory + "/" + log, onExit: onExit)
     }
@@ -192,7 +206,6 @@ public final class EmulatedBoard: @unchecked Sendable {
         try? h.close()
     }
 }
-
 
 /// A child process started with posix_spawn in its own process group, stdin from /dev/null and
 /// stdout+stderr appended to a log, with default signal dispositions and an empty signal mask

@@ -20,17 +20,21 @@ public struct FirmwareFile: Sendable, Equatable {
 
     /// The image in `format` ("binary" or "ihex"), converted with objcopy into `directory` when
     /// it is an ELF; a file that already has the wanted extension is used as is.
-    public func converted(to format: ObjcopyFormat, in directory: String, runner: ProcessRunner,
-                          objcopy: String = "arm-none-eabi-objcopy", timeout: Double = 30) throws -> String {
+    public func converted(
+        to format: ObjcopyFormat, in directory: String, runner: ProcessRunner,
+        objcopy: String = "arm-none-eabi-objcopy", timeout: Double = 30
+    ) throws -> String {
         if !isELF && path.hasSuffix(format.fileExtension) { return path }
         guard isELF else { throw FlashError.badImage("\(path) is neither an ELF nor a \(format.fileExtension) file") }
-        let out = directory + "/" + ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let out =
+            directory + "/" + ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             + format.fileExtension
         let result: ProcessResult
         do {
             result = try runner.run(objcopy, ["-O", format.rawValue, path, out], timeout: timeout)
         } catch ProcessRunnerError.notFound {
-            throw FlashError.toolMissing(tool: objcopy, install: "Debian package binutils-arm-none-eabi (or gcc-arm-none-eabi)")
+            throw FlashError.toolMissing(
+                tool: objcopy, install: "Debian package binutils-arm-none-eabi (or gcc-arm-none-eabi)")
         }
         guard result.exitCode == 0 else {
             throw FlashError.conversionFailed("\(objcopy) -O \(format.rawValue) failed: \(result.output)")

@@ -41,7 +41,9 @@ public struct AVRDudeFlasher: Flasher {
     }
 
     public func flash(_ image: FirmwareFile) throws -> FlashResult {
-        guard FileManager.default.fileExists(atPath: image.path) else { throw FlashError.badImage("\(image.path) does not exist") }
+        guard FileManager.default.fileExists(atPath: image.path) else {
+            throw FlashError.badImage("\(image.path) does not exist")
+        }
         let start = Deadline.now()
         var commands: [String] = [], output = ""
         try ToolInvocation(tool: tool, install: "the Debian package avrdude", runner: runner)

@@ -49,8 +49,9 @@ public struct ESPToolFlasher: Flasher {
         var binary = image.path
         if image.isELF {
             binary = scratch + "/app.bin"
-            try esptool.run(convertArguments(elf: image.path, output: binary), timeout: min(timeout, 60),
-                            log: &commands, output: &output)
+            try esptool.run(
+                convertArguments(elf: image.path, output: binary), timeout: min(timeout, 60),
+                log: &commands, output: &output)
         }
         try esptool.run(writeArguments(binary: binary), timeout: timeout, log: &commands, output: &output)
         return FlashResult(commands: commands, output: output, seconds: Double(Deadline.now() - start) / 1e9)

@@ -35,17 +35,21 @@ public struct GDBRemoteFlasher: Flasher {
     var connectTimeout: Int { max(1, min(10, Int(timeout / 3))) }
 
     public func arguments(for image: FirmwareFile) -> [String] {
-        ["-q", "-batch", "-nx",
-         "-ex", "set tcp connect-timeout \(connectTimeout)",
-         "-ex", "target extended-remote \(address)",
-         "-ex", "load",
-         "-ex", "compare-sections",
-         "-ex", resetCommand,
-         "-ex", "detach"] + extraArguments + [image.path]
+        [
+            "-q", "-batch", "-nx",
+            "-ex", "set tcp connect-timeout \(connectTimeout)",
+            "-ex", "target extended-remote \(address)",
+            "-ex", "load",
+            "-ex", "compare-sections",
+            "-ex", resetCommand,
+            "-ex", "detach",
+        ] + extraArguments + [image.path]
     }
 
     public func flash(_ image: FirmwareFile) throws -> FlashResult {
-        guard FileManager.default.fileExists(atPath: image.path) else { throw FlashError.badImage("\(image.path) does not exist") }
+        guard FileManager.default.fileExists(atPath: image.path) else {
+            throw FlashError.badImage("\(image.path) does not exist")
+        }
         let start = Deadline.now()
         var commands: [String] = [], output = ""
         let gdb = ToolInvocation(tool: tool, install: "the Debian package gdb-multiarch", runner: runner)
@@ -68,8 +72,10 @@ public struct GDBRemoteFlasher: Flasher {
     /// alone.)
     static func unreachableReason(in output: String) -> String? {
         let lower = output.lowercased()
-        for marker in ["connection timed out", "connection refused", "remote connection closed",
-                       "could not connect", "can't do that when your target"]
+        for marker in [
+            "connection timed out", "connection refused", "remote connection closed",
+            "could not connect", "can't do that when your target",
+        ]
         where lower.contains(marker) {
             return "no gdb server answered (\(marker))"
         }
@@ -79,7 +85,9 @@ public struct GDBRemoteFlasher: Flasher {
     /// Why gdb's output does not show a verified load, or nil when it does.
     static func problem(in output: String) -> String? {
         let lower = output.lowercased()
-        if output.contains("MIS-MATCHED") { return "compare-sections found sections that differ from the image (MIS-MATCHED)" }
+        if output.contains("MIS-MATCHED") {
+            return "compare-sections found sections that differ from the image (MIS-MATCHED)"
+        }
         if !output.contains("Loading section") { return "gdb did not load any section" }
         if !lower.contains("matched") { return "compare-sections did not confirm the load" }
         return nil

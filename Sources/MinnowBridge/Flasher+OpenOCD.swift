@@ -17,7 +17,8 @@ public struct OpenOCDFlasher: Flasher {
 
     public init(options: FlasherOptions) throws {
         guard !options.openocdConfigs.isEmpty else {
-            throw FlashError.badOptions("openocd needs its config files (e.g. interface/stlink.cfg and target/stm32l4x.cfg)")
+            throw FlashError.badOptions(
+                "openocd needs its config files (e.g. interface/stlink.cfg and target/stm32l4x.cfg)")
         }
         configs = options.openocdConfigs
         timeout = options.timeout ?? Self.defaultTimeout
@@ -31,7 +32,9 @@ public struct OpenOCDFlasher: Flasher {
     }
 
     public func flash(_ image: FirmwareFile) throws -> FlashResult {
-        guard FileManager.default.fileExists(atPath: image.path) else { throw FlashError.badImage("\(image.path) does not exist") }
+        guard FileManager.default.fileExists(atPath: image.path) else {
+            throw FlashError.badImage("\(image.path) does not exist")
+        }
         let start = Deadline.now()
         var commands: [String] = [], output = ""
         try ToolInvocation(tool: tool, install: "the Debian package openocd", runner: runner)

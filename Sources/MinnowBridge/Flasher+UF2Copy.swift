@@ -28,22 +28,29 @@ public struct UF2CopyFlasher: Flasher {
         let start = Deadline.now()
         let info = drive + "/INFO_UF2.TXT"
         guard let infoText = try? String(contentsOfFile: info, encoding: .utf8) else {
-            throw FlashError.driveNotFound("\(drive) is not a UF2 bootloader drive (no INFO_UF2.TXT): is the board in BOOTSEL mode and the drive mounted?")
+            throw FlashError.driveNotFound(
+                "\(drive) is not a UF2 bootloader drive (no INFO_UF2.TXT): is the board in BOOTSEL mode and the drive mounted?"
+            )
         }
         let bytes: [UInt8]
         if image.path.hasSuffix(".uf2") && !image.isELF {
-            guard let data = FileManager.default.contents(atPath: image.path) else { throw FlashError.badImage("cannot read \(image.path)") }
+            guard let data = FileManager.default.contents(atPath: image.path) else {
+                throw FlashError.badImage("cannot read \(image.path)")
+            }
             bytes = [UInt8](data)
         } else {
             bytes = UF2.encode(try image.loadSegments(), familyID: familyID)
         }
-        guard !bytes.isEmpty, bytes.count % 512 == 0 else { throw FlashError.badImage("\(image.path): not whole UF2 blocks") }
+        guard !bytes.isEmpty, bytes.count % 512 == 0 else {
+            throw FlashError.badImage("\(image.path): not whole UF2 blocks")
+        }
         let target = drive + "/NEW.UF2"
         var output = "drive \(drive): " + (infoText.split(separator: "\n").first.map(String.init) ?? "") + "\n"
         output += "writing \(bytes.count / 512) UF2 blocks (family 0x\(String(familyID, radix: 16))) to \(target)\n"
         let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else {
-            throw FlashError.failed(tool: name, exitCode: nil, output: output + "cannot create \(target): \(errnoText())\n")
+            throw FlashError.failed(
+                tool: name, exitCode: nil, output: output + "cannot create \(target): \(errnoText())\n")
         }
         defer { close(fd) }
         var offset = 0
@@ -52,7 +59,8 @@ public struct UF2CopyFlasher: Flasher {
             let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, min($0.count, 64 * 1024)) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw FlashError.failed(tool: name, exitCode: nil, output: output + "write failed after \(offset) bytes: \(errnoText())\n")
+                throw FlashError.failed(
+                    tool: name, exitCode: nil, output: output + "write failed after \(offset) bytes: \(errnoText())\n")
             }
             offset += n
             if deadline.expired { throw FlashError.timedOut(tool: name, seconds: timeout, output: output) }
@@ -61,7 +69,8 @@ public struct UF2CopyFlasher: Flasher {
             throw FlashError.failed(tool: name, exitCode: nil, output: output + "fsync failed: \(errnoText())\n")
         }
         output += "copied \(bytes.count) bytes\n"
-        return FlashResult(commands: ["copy \(image.path) as UF2 to \(target)"], output: output,
-                           seconds: Double(Deadline.now() - start) / 1e9)
+        return FlashResult(
+            commands: ["copy \(image.path) as UF2 to \(target)"], output: output,
+            seconds: Double(Deadline.now() - start) / 1e9)
     }
 }

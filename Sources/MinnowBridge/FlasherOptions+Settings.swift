@@ -31,7 +31,9 @@ extension FlasherOptions {
     /// Sets one option from its `key` and text `value`.
     public mutating func set(_ key: String, _ value: String) throws {
         func number() throws -> Double {
-            guard let v = Double(value), v > 0 else { throw FlashError.badOptions("\(key)=\(value): expected a positive number") }
+            guard let v = Double(value), v > 0 else {
+                throw FlashError.badOptions("\(key)=\(value): expected a positive number")
+            }
             return v
         }
         switch key {
@@ -43,7 +45,10 @@ extension FlasherOptions {
         case "reset": gdbResetCommand = value
         case "port": port = value
         case "touch1200":
-            guard let b = ["true": true, "yes": true, "1": true, "false": false, "no": false, "0": false][value.lowercased()] else {
+            guard
+                let b = ["true": true, "yes": true, "1": true, "false": false, "no": false, "0": false][
+                    value.lowercased()]
+            else {
                 throw FlashError.badOptions("touch1200=\(value): expected true or false")
             }
             touch1200 = b
@@ -62,10 +67,13 @@ extension FlasherOptions {
         case "drive": uf2Drive = value
         case "family":
             let digits = value.lowercased().hasPrefix("0x") ? String(value.dropFirst(2)) : value
-            guard let f = UInt32(digits, radix: 16) else { throw FlashError.badOptions("family=\(value): expected a hex number") }
+            guard let f = UInt32(digits, radix: 16) else {
+                throw FlashError.badOptions("family=\(value): expected a hex number")
+            }
             uf2FamilyID = f
         default:
-            throw FlashError.badOptions("unknown flasher option \"\(key)\" (known: \(Self.settingKeys.map(\.key).joined(separator: ", ")))")
+            throw FlashError.badOptions(
+                "unknown flasher option \"\(key)\" (known: \(Self.settingKeys.map(\.key).joined(separator: ", ")))")
         }
     }
 

@@ -114,7 +114,8 @@ public struct ProcessRunner: Sendable {
         let seconds = Double(Deadline.now() - start) / 1e9
         let data = FileManager.default.contents(atPath: outPath) ?? Data()
         let exited = (status & 0x7f) == 0
-        return ProcessResult(exitCode: !timedOut && reaped && exited ? (status >> 8) & 0xff : nil,
-                             timedOut: timedOut, output: String(decoding: data, as: UTF8.self), seconds: seconds)
+        return ProcessResult(
+            exitCode: !timedOut && reaped && exited ? (status >> 8) & 0xff : nil,
+            timedOut: timedOut, output: String(decoding: data, as: UTF8.self), seconds: seconds)
     }
 }

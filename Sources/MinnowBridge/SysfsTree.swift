@@ -33,7 +33,8 @@ public enum SysfsTree {
         try tree.mkdir("sys/bus/usb/devices")
         try tree.write("\(device)/idVendor", BoardTable.hex4(vid) + "\n")
         try tree.write("\(device)/idProduct", BoardTable.hex4(pid) + "\n")
-        try tree.write("\(device)/bNumInterfaces", String(format: "%2d", max(interface + 1, subsystem == .cdcACM ? 2 : 1)) + "\n")
+        try tree.write(
+            "\(device)/bNumInterfaces", String(format: "%2d", max(interface + 1, subsystem == .cdcACM ? 2 : 1)) + "\n")
         for (file, value) in [("serial", serial), ("manufacturer", manufacturer), ("product", product)] {
             if let value { try tree.write("\(device)/\(file)", value + "\n") } else { tree.remove("\(device)/\(file)") }
         }
@@ -78,9 +79,10 @@ public enum SysfsTree {
     static func udevSafe(_ text: String) -> String {
         let collapsed = text.trimmingCharacters(in: .whitespaces)
             .split(whereSeparator: \.isWhitespace).joined(separator: "_")
-        return String(collapsed.map { c -> Character in
-            c.isASCII && (c.isLetter || c.isNumber || "#+-.:=@_".contains(c)) ? c : "_"
-        })
+        return String(
+            collapsed.map { c -> Character in
+                c.isASCII && (c.isLetter || c.isNumber || "#+-.:=@_".contains(c)) ? c : "_"
+            })
     }
 
     private struct Writer {

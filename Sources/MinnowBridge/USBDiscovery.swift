@@ -73,7 +73,7 @@ public struct USBScanner: Sendable {
         }
         let usbDevice = (interfacePath as NSString).deletingLastPathComponent
         guard let vidText = readLine(usbDevice, "idVendor"), let vid = UInt16(vidText, radix: 16),
-              let pidText = readLine(usbDevice, "idProduct"), let pid = UInt16(pidText, radix: 16)
+            let pidText = readLine(usbDevice, "idProduct"), let pid = UInt16(pidText, radix: 16)
         else { return nil }
         // pyserial names the interface (`1-1.2:1.0`) for multi-interface devices; the bridge
         // wants the physical socket, so it always names the device (`1-1.2`).

@@ -14,10 +14,12 @@ public struct MinnowCommand: AsyncParsableCommand {
             environment variable, or the one you signed in to (default http://127.0.0.1:8080).
             """,
         subcommands: [
-            Serve.self, Worker.self, BackupCommand.self, RestoreCommand.self, Register.self, Login.self, Logout.self, Whoami.self, Password.self,
+            Serve.self, Worker.self, BackupCommand.self, RestoreCommand.self, Register.self, Login.self, Logout.self,
+            Whoami.self, Password.self,
             Account.self, Keys.self, Projects.self, Images.self, Labels.self, Dataset.self,
             Train.self, Iterations.self, Evaluate.self, DownloadModel.self, Deploy.self, Deployments.self, Predict.self,
-            Devices.self, Bridges.self, BridgeCommand.self, EmulatorCommand.self, CameraCommand.self, ObservationsCommand.self,
+            Devices.self, Bridges.self, BridgeCommand.self, EmulatorCommand.self, CameraCommand.self,
+            ObservationsCommand.self,
         ] + EngineCommands.all
     )
 

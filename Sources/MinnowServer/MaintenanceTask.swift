@@ -35,7 +35,9 @@ final class MaintenanceTask: LifecycleHandler, Sendable {
         task.withLock { $0?.cancel() }
     }
 
-    static func run(on db: any Database, spool: URL, logger: Logger, metrics: CameraMetrics? = nil, gracePeriod: TimeInterval = 3600) async {
+    static func run(
+        on db: any Database, spool: URL, logger: Logger, metrics: CameraMetrics? = nil, gracePeriod: TimeInterval = 3600
+    ) async {
         do {
             try await RevokedToken.query(on: db).filter(\.$expiresAt < Date()).delete()
             try await LoginRateLimiter.removeExpired(on: db)
@@ -43,7 +45,8 @@ final class MaintenanceTask: LifecycleHandler, Sendable {
             try await ImportJob.removeAbandonedArchives(in: spool, on: db)
             let expired = try await FrameRetention.run(on: db, metrics: metrics)
             if expired > 0 { logger.info("maintenance", metadata: ["frames_expired": "\(expired)"]) }
-            let removed = try await DatabaseBlobStore(database: db, references: BlobReferences.all).collectGarbage(gracePeriod: gracePeriod)
+            let removed = try await DatabaseBlobStore(database: db, references: BlobReferences.all).collectGarbage(
+                gracePeriod: gracePeriod)
             if removed > 0 { logger.info("maintenance", metadata: ["blobs_removed": "\(removed)"]) }
         } catch {
             logger.warning("maintenance failed", metadata: ["error": "\(error)"])

@@ -42,7 +42,9 @@ extension MinnowServices {
         let predictionStats = PredictionStats()
         self.init(
             config: config,
-            authenticator: Authenticator(tokens: AccessTokens(secret: secret, lifetime: config.accessTokenLifetime), csrf: CSRFTokens(secret: secret)),
+            authenticator: Authenticator(
+                tokens: AccessTokens(secret: secret, lifetime: config.accessTokenLifetime),
+                csrf: CSRFTokens(secret: secret)),
             loginLimiter: LoginRateLimiter(limits: config.loginLimits),
             metrics: metrics,
             dummyPasswordHash: dummyPasswordHash,

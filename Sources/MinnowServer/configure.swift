@@ -9,7 +9,8 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     app.http.server.configuration.port = config.port
     app.http.server.configuration.reportMetrics = false  // requests are observed by RequestObservationMiddleware
     if let certificate = config.tlsCertificateFile, let key = config.tlsKeyFile {  // HTTPS only on the port
-        app.http.server.configuration.tlsConfiguration = try TLSFiles.serverConfiguration(certificateFile: certificate, keyFile: key)
+        app.http.server.configuration.tlsConfiguration = try TLSFiles.serverConfiguration(
+            certificateFile: certificate, keyFile: key)
     }
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
 
@@ -47,11 +48,14 @@ public func configure(_ app: Application, _ config: ServerConfiguration) async t
     try WebRoutes(services: services).register(on: app)
     try APIHandler(APIDependencies(app: app, services: services)).registerHandlers(
         on: APITransport(routes: app),
-        configuration: .minnow,  // compact JSON (no indentation to write and send), RFC 3339 dates with or without fractions
+        // compact JSON (no indentation to write and send), RFC 3339 dates with or without fractions
+        configuration: .minnow,
         middlewares: [BodyLimitMiddleware(defaultLimit: config.maxJSONBodyBytes, limits: Limits.perOperation)]
     )
-    app.lifecycle.use(MaintenanceTask(interval: .seconds(600), spool: ImportJob.spoolDirectory(dataDirectory: config.dataDirectory),
-                                      metrics: CameraMetrics(registry: services.metrics)))
+    app.lifecycle.use(
+        MaintenanceTask(
+            interval: .seconds(600), spool: ImportJob.spoolDirectory(dataDirectory: config.dataDirectory),
+            metrics: CameraMetrics(registry: services.metrics)))
     app.lifecycle.use(FreedMemoryTask(interval: .seconds(30)))
     app.lifecycle.use(drain)  // last in, first to shut down: requests finish before anything closes
 }
@@ -67,12 +71,14 @@ public func serve(_ config: ServerConfiguration) async throws {
             if let url = config.databaseURL { arguments += ["--database-url", url] }
             app.lifecycle.use(WorkerSupervisor(count: config.workers, arguments: arguments))
         }
-        app.logger.notice("minnow serving", metadata: [
-            "address": "\(config.scheme)://\(config.host):\(config.port)",
-            "scheme": "\(config.scheme)",
-            "database": .string(config.databaseURL == nil ? "sqlite \(config.sqliteFile)" : "postgresql"),
-            "workers": "\(config.workers)",
-        ])
+        app.logger.notice(
+            "minnow serving",
+            metadata: [
+                "address": "\(config.scheme)://\(config.host):\(config.port)",
+                "scheme": "\(config.scheme)",
+                "database": .string(config.databaseURL == nil ? "sqlite \(config.sqliteFile)" : "postgresql"),
+                "workers": "\(config.workers)",
+            ])
         try await app.execute()
     } catch {
         try? await app.asyncShutdown()

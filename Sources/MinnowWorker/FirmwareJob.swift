@@ -30,7 +30,8 @@ package struct FirmwareJob {
             install.firmwareBytes = image.elf.count
             install.status = .ready
             install.log += image.buildLog.isEmpty ? "" : image.buildLog + (image.buildLog.hasSuffix("\n") ? "" : "\n")
-            install.log += "Built firmware \(image.firmwareHash.prefix(12)) (\(image.elf.count) bytes, model \(image.modelHash.prefix(12)), arena \(image.arenaSize) B); waiting for the bridge.\n"
+            install.log +=
+                "Built firmware \(image.firmwareHash.prefix(12)) (\(image.elf.count) bytes, model \(image.modelHash.prefix(12)), arena \(image.arenaSize) B); waiting for the bridge.\n"
             try await install.save(on: db)
             try await finishJob(message: "Built firmware \(image.firmwareHash.prefix(12)).")
         } catch let stop as JobControl.Stop {
@@ -45,9 +46,11 @@ package struct FirmwareJob {
 
     private func build(_ install: DeviceInstall) async throws -> FirmwareImage {
         guard let iteration = try await Iteration.find(install.$iteration.id, on: context.db),
-              let tfliteID = iteration.tfliteBlobID, let tflite = try await Blob.find(tfliteID, on: context.db)?.content
+            let tfliteID = iteration.tfliteBlobID, let tflite = try await Blob.find(tfliteID, on: context.db)?.content
         else { throw JobFailure("The iteration has no int8 model any more.") }
-        guard let board = BoardProfile.named(install.board) else { throw JobFailure("Unknown board profile \(install.board).") }
+        guard let board = BoardProfile.named(install.board) else {
+            throw JobFailure("Unknown board profile \(install.board).")
+        }
         try context.control.checkpoint()
         return try await BlockingThread.run {
             // from the stored bytes, so the board's model hash is the SHA-256 of what .../artifacts/tflite serves

@@ -40,14 +40,17 @@ package struct JobContext: Sendable {
     package func end(status: JobStatus, message: String) async throws {
         let iterationID = job.kind == .train ? job.iterationID : nil
         let status = status
-        try await worker.queue.finish(jobID, worker: worker.id, status: status, error: status == .failed ? message : nil) { tx in
+        try await worker.queue.finish(
+            jobID, worker: worker.id, status: status, error: status == .failed ? message : nil
+        ) { tx in
             try await JobEvents.append(.init(kind: .status, status: status, message: message), to: jobID, on: tx)
             if let iterationID {
                 try await Iteration.query(on: tx).filter(\.$id == iterationID).set(\.$status, to: status)
                     .set(\.$error, to: status == .failed ? message : nil).set(\.$finishedAt, to: Date()).update()
             }
         }
-        logger.info("job ended", metadata: ["job": "\(jobID)", "status": "\(status.rawValue)", "message": "\(message)"])
+        logger.info(
+            "job ended", metadata: ["job": "\(jobID)", "status": "\(status.rawValue)", "message": "\(message)"])
     }
 
     package func fail(_ message: String) async throws {

@@ -19,8 +19,10 @@ package final class JobWorker: Sendable {
 
     package static let kinds: [JobKind] = [.train, .evaluate, .firmware]
 
-    package init(db: any Database, logger: Logger, leaseSeconds: Double = 15, pollInterval: Duration = .milliseconds(200),
-         heartbeatInterval: Duration = .seconds(3)) {
+    package init(
+        db: any Database, logger: Logger, leaseSeconds: Double = 15, pollInterval: Duration = .milliseconds(200),
+        heartbeatInterval: Duration = .seconds(3)
+    ) {
         let host = ProcessInfo.processInfo.hostName
         id = "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
         self.db = db
@@ -48,7 +50,10 @@ package final class JobWorker: Sendable {
                 waitingForSchema = false
                 await execute(job)
             } catch {
-                if !waitingForSchema { logger.warning("cannot claim jobs yet; retrying", metadata: ["error": "\(String(reflecting: error))"]) }
+                if !waitingForSchema {
+                    logger.warning(
+                        "cannot claim jobs yet; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                }
                 waitingForSchema = true
                 try? await Task.sleep(for: .seconds(1))
             }
@@ -77,7 +82,8 @@ package final class JobWorker: Sendable {
         }
         defer { heartbeat.cancel() }
         let context = JobContext(job: job, worker: self, control: control)
-        logger.info("job started", metadata: ["job": "\(jobID)", "kind": "\(job.kind.rawValue)", "attempt": "\(job.attempts)"])
+        logger.info(
+            "job started", metadata: ["job": "\(jobID)", "kind": "\(job.kind.rawValue)", "attempt": "\(job.attempts)"])
         do {
             switch job.kind {
             case .train: try await TrainJob(context: context).run()
@@ -107,7 +113,9 @@ package final class JobWorker: Sendable {
         case .shutdown:
             try? await context.log("The worker is shutting down; the job goes back to the queue.")
             try? await queue.release(jobID, worker: id)
-            try? await context.updateIteration { $0.status = .queued; $0.progress = nil }
+            try? await context.updateIteration {
+                $0.status = .queued; $0.progress = nil
+            }
         case .canceled:
             try? await context.end(status: .canceled, message: "Canceled.")
         case .leaseLost:

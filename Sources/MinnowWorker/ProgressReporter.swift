@@ -13,14 +13,17 @@ package struct ProgressReporter {
         for await event in events {
             do {
                 if event.kind == .progress {
-                    guard Date().timeIntervalSince(lastProgress) >= minimumInterval || isLastStep(event.progress) else { continue }
+                    guard Date().timeIntervalSince(lastProgress) >= minimumInterval || isLastStep(event.progress) else {
+                        continue
+                    }
                     lastProgress = Date()
                     let text = try event.progress.map { try JSONText.encode($0) }
                     try await context.updateIteration { $0.progress = text }
                 }
                 try await context.event(event)
             } catch {
-                context.logger.warning("cannot record progress", metadata: ["job": "\(context.jobID)", "error": "\(error)"])
+                context.logger.warning(
+                    "cannot record progress", metadata: ["job": "\(context.jobID)", "error": "\(error)"])
             }
         }
     }

@@ -17,8 +17,9 @@ public func runWorker(_ config: ServerConfiguration, leaseSeconds: Double = 15) 
     lowerPriority()
     let logger = Logger(label: "minnow.worker")
     try await StandaloneDatabase.with(config, logger: logger, migrate: false) { db in
-        let worker = JobWorker(db: db, logger: logger, leaseSeconds: leaseSeconds,
-                               heartbeatInterval: .milliseconds(Int(leaseSeconds * 200)))
+        let worker = JobWorker(
+            db: db, logger: logger, leaseSeconds: leaseSeconds,
+            heartbeatInterval: .milliseconds(Int(leaseSeconds * 200)))
         let signals = TerminationSignals.handle { worker.stop() }
         await worker.run()
         signals.forEach { $0.cancel() }

@@ -31,11 +31,15 @@ final class BoardInstallerTests: XCTestCase {
     let good = String(repeating: "a1", count: 32)
     let other = String(repeating: "b2", count: 32)
 
-    func install(_ flasher: ScriptedFlasher, port: String, expected: String, bootTimeout: Double = 2,
-                 stages: StageRecorder = StageRecorder()) -> InstallResult {
-        let installer = BoardInstaller(flasher: flasher, bootTimeout: bootTimeout, infoProbeInterval: 0.3, openTimeout: 0.5)
-        return installer.install(image: FirmwareFile(path: "/fw.elf"), portPath: port, expectedFirmware: expected,
-                                 onStage: { stages.record($0) })
+    func install(
+        _ flasher: ScriptedFlasher, port: String, expected: String, bootTimeout: Double = 2,
+        stages: StageRecorder = StageRecorder()
+    ) -> InstallResult {
+        let installer = BoardInstaller(
+            flasher: flasher, bootTimeout: bootTimeout, infoProbeInterval: 0.3, openTimeout: 0.5)
+        return installer.install(
+            image: FirmwareFile(path: "/fw.elf"), portPath: port, expectedFirmware: expected,
+            onStage: { stages.record($0) })
     }
 
     func testSucceedsOnTheExpectedBootLine() throws {
@@ -66,7 +70,8 @@ final class BoardInstallerTests: XCTestCase {
     func testASilentBoardFailsAtVerifyingAfterTheTimeout() throws {
         let pty = try PtyPair()
         let start = Date()
-        let result = install(ScriptedFlasher(pty: pty, bootLines: ["garbage"]), port: pty.slavePath, expected: good, bootTimeout: 1)
+        let result = install(
+            ScriptedFlasher(pty: pty, bootLines: ["garbage"]), port: pty.slavePath, expected: good, bootTimeout: 1)
         XCTAssertEqual(result.failedStage, .verifying)
         XCTAssertTrue(result.reason!.contains("did not report its firmware within 1 s"))
         XCTAssertTrue(result.log.contains("> info"), "info was asked")
@@ -88,12 +93,14 @@ final class BoardInstallerTests: XCTestCase {
     func testABootLineFromBeforeTheFlashDoesNotCount() throws {
         let pty = try PtyPair()
         let connection = BoardConnection(port: try SerialPort(path: pty.slavePath))
-        pty.send(helloLine("boot", firmware: good) + "\n")   // the old firmware, same hash
+        pty.send(helloLine("boot", firmware: good) + "\n")  // the old firmware, same hash
         usleep(100_000)
-        let installer = BoardInstaller(flasher: ScriptedFlasher(pty: pty, bootLines: []), bootTimeout: 0.8,
-                                       infoProbeInterval: 5, openTimeout: 0.5)
-        let result = installer.install(image: FirmwareFile(path: "/fw.elf"), on: connection, portPath: pty.slavePath,
-                                       expectedFirmware: good)
+        let installer = BoardInstaller(
+            flasher: ScriptedFlasher(pty: pty, bootLines: []), bootTimeout: 0.8,
+            infoProbeInterval: 5, openTimeout: 0.5)
+        let result = installer.install(
+            image: FirmwareFile(path: "/fw.elf"), on: connection, portPath: pty.slavePath,
+            expectedFirmware: good)
         XCTAssertEqual(result.failedStage, .verifying, result.log)
         XCTAssertTrue(connection.port.isOpen, "a caller's connection stays open")
     }
@@ -119,10 +126,12 @@ final class BoardInstallerTests: XCTestCase {
 
     func testAsyncInstall() async throws {
         let pty = try PtyPair()
-        let installer = BoardInstaller(flasher: ScriptedFlasher(pty: pty, bootLines: [helloLine("boot", firmware: good)]),
-                                       bootTimeout: 2)
-        let result = await installer.install(image: FirmwareFile(path: "/fw.elf"), portPath: pty.slavePath,
-                                             expectedFirmware: good)
+        let installer = BoardInstaller(
+            flasher: ScriptedFlasher(pty: pty, bootLines: [helloLine("boot", firmware: good)]),
+            bootTimeout: 2)
+        let result = await installer.install(
+            image: FirmwareFile(path: "/fw.elf"), portPath: pty.slavePath,
+            expectedFirmware: good)
         XCTAssertTrue(result.succeeded, result.log)
     }
 }
@@ -182,7 +191,9 @@ final class BoardReenumerationTests: XCTestCase {
         let flasher = ReenumeratingFlasher(link: link, before: first, firmware: "", comesBack: false)
         let start = Date()
         let result = BoardInstaller(flasher: flasher, bootTimeout: 1, infoProbeInterval: 0.3, openTimeout: 1)
-            .install(image: FirmwareFile(path: "/fw.elf"), portPath: link, expectedFirmware: String(repeating: "0", count: 64))
+            .install(
+                image: FirmwareFile(path: "/fw.elf"), portPath: link,
+                expectedFirmware: String(repeating: "0", count: 64))
         XCTAssertEqual(result.failedStage, .verifying)
         XCTAssertTrue(result.reason?.contains("went away after flashing") ?? false, result.reason ?? "")
         XCTAssertLessThan(Date().timeIntervalSince(start), 3)

@@ -41,8 +41,9 @@ final class EmulatedBoardTests: XCTestCase {
 
         let stages = StageRecorder()
         let installer = BoardInstaller(flasher: try gdbFlasher(board), bootTimeout: 10)
-        let result = installer.install(image: FirmwareFile(path: elf), portPath: port.preferredPath,
-                                       expectedFirmware: hash, onStage: { stages.record($0) })
+        let result = installer.install(
+            image: FirmwareFile(path: elf), portPath: port.preferredPath,
+            expectedFirmware: hash, onStage: { stages.record($0) })
         XCTAssertTrue(result.succeeded, result.log + "\nqemu: " + board.log("qemu.log"))
         XCTAssertEqual(result.hello?.firmware, hash)
         XCTAssertEqual(result.hello?.board, "mps2-an386")
@@ -62,12 +63,14 @@ final class EmulatedBoardTests: XCTestCase {
         let connection = BoardConnection(port: try SerialPort(path: board.tty))
         defer { connection.port.close() }
         let installer = BoardInstaller(flasher: try gdbFlasher(board), bootTimeout: 10)
-        let first = installer.install(image: FirmwareFile(path: elf), on: connection, portPath: board.tty,
-                                      expectedFirmware: hash)
+        let first = installer.install(
+            image: FirmwareFile(path: elf), on: connection, portPath: board.tty,
+            expectedFirmware: hash)
         XCTAssertTrue(first.succeeded, first.log + "\nqemu: " + board.log("qemu.log"))
 
         XCTAssertEqual(try connection.info().firmware, hash)
-        XCTAssertEqual(try connection.infer([1, 2, 3, -128], timeout: 5), BoardInference(output: [1, -128], ticks: 42))
+        XCTAssertEqual(
+            try connection.infer([1, 2, 3, -128], timeout: 5), BoardInference(output: [1, -128], ticks: 42))
         XCTAssertThrowsError(try connection.infer([1], timeout: 5)) { error in
             XCTAssertEqual(error as? BoardConnectionError, .boardError("unknown command"))
         }
@@ -75,8 +78,9 @@ final class EmulatedBoardTests: XCTestCase {
         // The same image again, but the server expects another build: verifying must fail.
         let other = String(repeating: "f", count: 64)
         let stages = StageRecorder()
-        let second = installer.install(image: FirmwareFile(path: elf), on: connection, portPath: board.tty,
-                                       expectedFirmware: other, onStage: { stages.record($0) })
+        let second = installer.install(
+            image: FirmwareFile(path: elf), on: connection, portPath: board.tty,
+            expectedFirmware: other, onStage: { stages.record($0) })
         XCTAssertEqual(second.failedStage, .verifying, second.log)
         XCTAssertTrue(second.reason?.contains("runs firmware \(hash)") ?? false, second.reason ?? "")
         XCTAssertEqual(stages.stages, [.flashing, .verifying, .failed])
@@ -108,7 +112,8 @@ final class EmulatedBoardTests: XCTestCase {
         // Install through the by-id link, then close the port: socat exits and comes back, so a
         // second reader (the next install) finds the tty again and the board still answers.
         let installer = BoardInstaller(flasher: try gdbFlasher(board), bootTimeout: 10)
-        let result = installer.install(image: FirmwareFile(path: elf), portPath: port.preferredPath, expectedFirmware: hash)
+        let result = installer.install(
+            image: FirmwareFile(path: elf), portPath: port.preferredPath, expectedFirmware: hash)
         XCTAssertTrue(result.succeeded, result.log + "\nqemu: " + board.log("qemu.log"))
         // (Reopened at once, the tty may still be the old socat's, going away: retry.)
         let deadline = Date().addingTimeInterval(5)
@@ -124,7 +129,9 @@ final class EmulatedBoardTests: XCTestCase {
                 usleep(50_000)
             }
         }
-        XCTAssertEqual(answer?.firmware, hash, "the tty did not come back: \(String(describing: lastError)) " + board.log("socat.log"))
+        XCTAssertEqual(
+            answer?.firmware, hash,
+            "the tty did not come back: \(String(describing: lastError)) " + board.log("socat.log"))
         XCTAssertTrue(board.qemuRunning)
     }
 

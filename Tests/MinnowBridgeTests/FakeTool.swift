@@ -25,7 +25,8 @@ final class FakeToolbox {
 
     func install(_ name: String, _ behavior: Behavior) throws {
         let record = "\(dir)/\(name).argv"
-        var script = "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> '\(record)'; done\necho '--- end' >> '\(record)'\n"
+        var script =
+            "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> '\(record)'; done\necho '--- end' >> '\(record)'\n"
         switch behavior {
         case .exit(let code, let output):
             if !output.isEmpty {
@@ -35,7 +36,8 @@ final class FakeToolbox {
         case .sleep(let s):
             script += "echo 'working...'\n/bin/sleep \(s) &\nwait\n"
         case .copyInputToOutput:
-            script += "for last; do :; done\nprev=''\nfor a in \"$@\"; do if [ \"$a\" = \"$last\" ]; then break; fi; prev=\"$a\"; done\n/bin/cp \"$prev\" \"$last\"\n"
+            script +=
+                "for last; do :; done\nprev=''\nfor a in \"$@\"; do if [ \"$a\" = \"$last\" ]; then break; fi; prev=\"$a\"; done\n/bin/cp \"$prev\" \"$last\"\n"
         }
         let path = "\(dir)/\(name)"
         try script.write(toFile: path, atomically: true, encoding: .utf8)
@@ -62,7 +64,7 @@ enum TestELF {
         b[0] = 0x7f; b[1] = 0x45; b[2] = 0x4c; b[3] = 0x46; b[4] = 1; b[5] = 1; b[6] = 1
         put16(2, 16); put16(40, 18); put32(1, 20)
         put32(segments.first?.address ?? 0, 24)
-        put32(52, 28)           // phoff
+        put32(52, 28)  // phoff
         put16(52, 40); put16(32, 42); put16(segments.count, 44)
         var dataOffset = 52 + 32 * segments.count
         var data = [UInt8]()
@@ -79,7 +81,9 @@ enum TestELF {
         try Data(b).write(to: URL(fileURLWithPath: path))
     }
 
-    static func temporary(_ segments: [(address: UInt32, bytes: [UInt8])] = [(0, Array(repeating: 0xaa, count: 40))]) throws -> String {
+    static func temporary(
+        _ segments: [(address: UInt32, bytes: [UInt8])] = [(0, Array(repeating: 0xaa, count: 40))]
+    ) throws -> String {
         let path = NSTemporaryDirectory() + "minnow-test-\(UUID().uuidString).elf"
         try write(segments, to: path)
         return path

@@ -36,21 +36,37 @@ final class FlasherTests: XCTestCase {
 
     func testGDBRemoteArgumentsAndSuccess() throws {
         try tools.install("gdb-multiarch", .exit(0, output: Self.gdbOK))
-        let f = try FlasherFactory.make("gdb-remote", options: options { $0.gdbAddress = "127.0.0.1:3333"; $0.timeout = 9 })
+        let f = try FlasherFactory.make(
+            "gdb-remote",
+            options: options {
+                $0.gdbAddress = "127.0.0.1:3333"; $0.timeout = 9
+            })
         XCTAssertEqual(f.timeout, 9)
         let result = try f.flash(FirmwareFile(path: elf))
-        XCTAssertEqual(tools.calls("gdb-multiarch"), [[
-            "-q", "-batch", "-nx", "-ex", "set tcp connect-timeout 3", "-ex", "target extended-remote 127.0.0.1:3333",
-            "-ex", "load", "-ex", "compare-sections", "-ex", "monitor system_reset", "-ex", "detach", elf]])
+        XCTAssertEqual(
+            tools.calls("gdb-multiarch"),
+            [
+                [
+                    "-q", "-batch", "-nx", "-ex", "set tcp connect-timeout 3", "-ex",
+                    "target extended-remote 127.0.0.1:3333",
+                    "-ex", "load", "-ex", "compare-sections", "-ex", "monitor system_reset", "-ex", "detach", elf,
+                ]
+            ])
         XCTAssertTrue(result.output.contains("matched."))
         XCTAssertTrue(result.commands[0].hasPrefix("gdb-multiarch -q -batch -nx -ex 'set tcp connect-timeout 3'"))
     }
 
     func testGDBRemoteRejectsAMismatchEvenWithExitZero() throws {
-        try tools.install("gdb-multiarch", .exit(0, output: "Loading section .text, size 0x1a4 lma 0x0\nSection .text, range 0x0 -- 0x1a4: MIS-MATCHED!"))
+        try tools.install(
+            "gdb-multiarch",
+            .exit(
+                0, output: "Loading section .text, size 0x1a4 lma 0x0\nSection .text, range 0x0 -- 0x1a4: MIS-MATCHED!")
+        )
         let f = try GDBRemoteFlasher(options: options { $0.gdbAddress = "localhost:1234" })
         XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { error in
-            guard case FlashError.verificationFailed(_, let reason, let output) = error else { return XCTFail("\(error)") }
+            guard case FlashError.verificationFailed(_, let reason, let output) = error else {
+                return XCTFail("\(error)")
+            }
             XCTAssertTrue(reason.contains("MIS-MATCHED"))
             XCTAssertTrue(output.contains("MIS-MATCHED!"))
         }
@@ -58,7 +74,10 @@ final class FlasherTests: XCTestCase {
 
     func testGDBRemoteNonZeroExitFails() throws {
         try tools.install("gdb-multiarch", .exit(1, output: "warning: something"))
-        let f = try GDBRemoteFlasher(options: options { $0.gdbAddress = "127.0.0.1:1"; $0.gdbResetCommand = "monitor reset run" })
+        let f = try GDBRemoteFlasher(
+            options: options {
+                $0.gdbAddress = "127.0.0.1:1"; $0.gdbResetCommand = "monitor reset run"
+            })
         XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { error in
             guard case FlashError.failed(_, let code, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(code, 1)
@@ -66,11 +85,15 @@ final class FlasherTests: XCTestCase {
         XCTAssertTrue(tools.calls("gdb-multiarch")[0].contains("monitor reset run"))
         // What gdb prints with no server: even "matched" (the ELF compared with itself) must not pass.
         for code: Int32 in [0, 1] {
-            try tools.install("gdb-multiarch", .exit(code, output: """
-                Section .text, range 0x0 -- 0x3a2: matched.
-                127.0.0.1:1: Connection timed out.
-                You can't do that when your target is `exec'
-                """))
+            try tools.install(
+                "gdb-multiarch",
+                .exit(
+                    code,
+                    output: """
+                        Section .text, range 0x0 -- 0x3a2: matched.
+                        127.0.0.1:1: Connection timed out.
+                        You can't do that when your target is `exec'
+                        """))
             XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { error in
                 guard case FlashError.unreachable(_, let reason, let output) = error else { return XCTFail("\(error)") }
                 XCTAssertTrue(reason.contains("connection timed out"))
@@ -95,16 +118,32 @@ final class FlasherTests: XCTestCase {
             ("openocd", "openocd", { $0.openocdConfigs = ["board/st_nucleo_l4.cfg"] }),
             ("bossac", "bossac", { $0.port = "/dev/ttyACM0" }),
             ("dfu-util", "dfu-util", { _ in }),
-            ("esptool", "esptool", { $0.port = "/dev/ttyACM0"; $0.espChip = "esp32s3" }),
-            ("avrdude", "avrdude", { $0.port = "/dev/ttyUSB0"; $0.avrPart = "atmega328p" }),
+            (
+                "esptool", "esptool",
+                {
+                    $0.port = "/dev/ttyACM0"; $0.espChip = "esp32s3"
+                }
+            ),
+            (
+                "avrdude", "avrdude",
+                {
+                    $0.port = "/dev/ttyUSB0"; $0.avrPart = "atmega328p"
+                }
+            ),
         ]
         try tools.install("arm-none-eabi-objcopy", .copyInputToOutput)
         for (name, tool, configure) in cases {
             try tools.install(tool, .sleep(seconds: 30))
-            let f = try FlasherFactory.make(name, options: options { configure(&$0); $0.timeout = 0.5 })
+            let f = try FlasherFactory.make(
+                name,
+                options: options {
+                    configure(&$0); $0.timeout = 0.5
+                })
             let start = Date()
             XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf)), name) { error in
-                guard case FlashError.timedOut(let t, let s, let output) = error else { return XCTFail("\(name): \(error)") }
+                guard case FlashError.timedOut(let t, let s, let output) = error else {
+                    return XCTFail("\(name): \(error)")
+                }
                 XCTAssertEqual(t, tool)
                 XCTAssertEqual(s, 0.5)
                 XCTAssertTrue(output.contains("working..."), name)
@@ -120,7 +159,12 @@ final class FlasherTests: XCTestCase {
         XCTAssertEqual(try BossacFlasher(options: options { $0.port = "p" }).timeout, 120)
         XCTAssertEqual(try DFUUtilFlasher(options: options()).timeout, 120)
         XCTAssertEqual(try ESPToolFlasher(options: options { $0.port = "p" }).timeout, 180)
-        XCTAssertEqual(try AVRDudeFlasher(options: options { $0.port = "p"; $0.avrPart = "m328p" }).timeout, 60)
+        XCTAssertEqual(
+            try AVRDudeFlasher(
+                options: options {
+                    $0.port = "p"; $0.avrPart = "m328p"
+                }
+            ).timeout, 60)
         XCTAssertEqual(try UF2CopyFlasher(options: options { $0.uf2Drive = "/d" }).timeout, 60)
     }
 
@@ -134,7 +178,12 @@ final class FlasherTests: XCTestCase {
             ("bossac", "bossa-cli", { $0.port = "/dev/ttyACM0" }),
             ("dfu-util", "the Debian package dfu-util", { _ in }),
             ("esptool", "PyPI", { $0.port = "/dev/ttyACM0" }),
-            ("avrdude", "the Debian package avrdude", { $0.port = "/dev/ttyUSB0"; $0.avrPart = "atmega328p" }),
+            (
+                "avrdude", "the Debian package avrdude",
+                {
+                    $0.port = "/dev/ttyUSB0"; $0.avrPart = "atmega328p"
+                }
+            ),
         ]
         for (name, package, configure) in cases {
             let f = try FlasherFactory.make(name, options: options(configure))
@@ -150,8 +199,11 @@ final class FlasherTests: XCTestCase {
         try tools.install("bossac", .exit(0))
         let f = try BossacFlasher(options: options { $0.port = "/dev/ttyACM0" })
         XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { error in
-            XCTAssertEqual(error as? FlashError, .toolMissing(tool: "arm-none-eabi-objcopy",
-                                                              install: "Debian package binutils-arm-none-eabi (or gcc-arm-none-eabi)"))
+            XCTAssertEqual(
+                error as? FlashError,
+                .toolMissing(
+                    tool: "arm-none-eabi-objcopy",
+                    install: "Debian package binutils-arm-none-eabi (or gcc-arm-none-eabi)"))
         }
         XCTAssertEqual(tools.calls("bossac"), [])
     }
@@ -160,10 +212,17 @@ final class FlasherTests: XCTestCase {
 
     func testOpenOCD() throws {
         try tools.install("openocd", .exit(0, output: "** Programming Finished **\n** Verified OK **"))
-        let f = try OpenOCDFlasher(options: options { $0.openocdConfigs = ["interface/stlink.cfg", "target/stm32l4x.cfg"] })
+        let f = try OpenOCDFlasher(
+            options: options { $0.openocdConfigs = ["interface/stlink.cfg", "target/stm32l4x.cfg"] })
         _ = try f.flash(FirmwareFile(path: elf))
-        XCTAssertEqual(tools.calls("openocd"), [["-f", "interface/stlink.cfg", "-f", "target/stm32l4x.cfg",
-                                                 "-c", "program \(elf!) verify reset exit"]])
+        XCTAssertEqual(
+            tools.calls("openocd"),
+            [
+                [
+                    "-f", "interface/stlink.cfg", "-f", "target/stm32l4x.cfg",
+                    "-c", "program \(elf!) verify reset exit",
+                ]
+            ])
         try tools.install("openocd", .exit(0, output: "Verify Failed"))
         XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { error in
             guard case FlashError.verificationFailed = error else { return XCTFail("\(error)") }
@@ -198,12 +257,18 @@ final class FlasherTests: XCTestCase {
     func testDFUUtil() throws {
         try tools.install("arm-none-eabi-objcopy", .copyInputToOutput)
         try tools.install("dfu-util", .exit(0))
-        let f = try DFUUtilFlasher(options: options { $0.dfuDevice = "0483:df11"; $0.extraArguments = ["-v"] })
+        let f = try DFUUtilFlasher(
+            options: options {
+                $0.dfuDevice = "0483:df11"; $0.extraArguments = ["-v"]
+            })
         _ = try f.flash(FirmwareFile(path: elf))
         let bin = tools.calls("arm-none-eabi-objcopy")[0][3]
-        XCTAssertEqual(tools.calls("dfu-util"), [["-d", "0483:df11", "-a", "0", "-s", "0x08000000:leave", "-v", "-D", bin]])
+        XCTAssertEqual(
+            tools.calls("dfu-util"), [["-d", "0483:df11", "-a", "0", "-s", "0x08000000:leave", "-v", "-D", bin]])
         try tools.install("dfu-util", .exit(74))
-        XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { XCTAssertEqual("\($0)", "dfu-util failed (exit code 74)") }
+        XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) {
+            XCTAssertEqual("\($0)", "dfu-util failed (exit code 74)")
+        }
     }
 
     func testESPToolMakesAnAppImageThenWritesIt() throws {
@@ -215,17 +280,28 @@ final class FlasherTests: XCTestCase {
         XCTAssertEqual(Array(calls[0].prefix(4)), ["--chip", "esp32s3", "elf2image", "--output"])
         XCTAssertEqual(calls[0].last, elf)
         let app = calls[0][4]
-        XCTAssertEqual(calls[1], ["--chip", "esp32s3", "--port", "/dev/ttyACM3", "--baud", "460800", "write_flash", "0x10000", app])
+        XCTAssertEqual(
+            calls[1],
+            ["--chip", "esp32s3", "--port", "/dev/ttyACM3", "--baud", "460800", "write_flash", "0x10000", app])
         try tools.install("esptool", .exit(2))
         XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf)))
     }
 
     func testAVRDudeReadsTheELFDirectly() throws {
         try tools.install("avrdude", .exit(0))
-        let f = try AVRDudeFlasher(options: options { $0.port = "/dev/ttyUSB0"; $0.avrPart = "atmega328p"; $0.baud = 115200 })
+        let f = try AVRDudeFlasher(
+            options: options {
+                $0.port = "/dev/ttyUSB0"; $0.avrPart = "atmega328p"; $0.baud = 115200
+            })
         _ = try f.flash(FirmwareFile(path: elf))
-        XCTAssertEqual(tools.calls("avrdude"), [["-c", "arduino", "-p", "atmega328p", "-P", "/dev/ttyUSB0", "-b", "115200",
-                                                 "-D", "-U", "flash:w:\(elf!):e"]])
+        XCTAssertEqual(
+            tools.calls("avrdude"),
+            [
+                [
+                    "-c", "arduino", "-p", "atmega328p", "-P", "/dev/ttyUSB0", "-b", "115200",
+                    "-D", "-U", "flash:w:\(elf!):e",
+                ]
+            ])
         try tools.install("avrdude", .exit(1, output: "avrdude: stk500_recv(): programmer is not responding"))
         XCTAssertThrowsError(try f.flash(FirmwareFile(path: elf))) { error in
             XCTAssertTrue((error as! FlashError).output.contains("not responding"))
@@ -257,9 +333,11 @@ final class FlasherTests: XCTestCase {
 
 final class FlasherSettingsTests: XCTestCase {
     func testSettingsBuildOptions() throws {
-        let o = try FlasherOptions(settings: ["gdb=127.0.0.1:3333", "timeout=12.5", "reset=monitor reset run",
-                                              "config=interface/stlink.cfg,target/stm32l4x.cfg", "arg=-v", "arg=-x",
-                                              "family=0xE48BFF56", "touch1200=yes", "baud=921600"])
+        let o = try FlasherOptions(settings: [
+            "gdb=127.0.0.1:3333", "timeout=12.5", "reset=monitor reset run",
+            "config=interface/stlink.cfg,target/stm32l4x.cfg", "arg=-v", "arg=-x",
+            "family=0xE48BFF56", "touch1200=yes", "baud=921600",
+        ])
         XCTAssertEqual(o.gdbAddress, "127.0.0.1:3333")
         XCTAssertEqual(o.timeout, 12.5)
         XCTAssertEqual(o.gdbResetCommand, "monitor reset run")
@@ -269,7 +347,9 @@ final class FlasherSettingsTests: XCTestCase {
         XCTAssertTrue(o.touch1200)
         XCTAssertEqual(o.baud, 921_600)
         XCTAssertEqual(try FlasherFactory.make("gdb-remote", options: o).timeout, 12.5)
-        XCTAssertThrowsError(try FlasherOptions(settings: ["speed=9"])) { XCTAssertTrue("\($0)".contains("unknown flasher option \"speed\"")) }
+        XCTAssertThrowsError(try FlasherOptions(settings: ["speed=9"])) {
+            XCTAssertTrue("\($0)".contains("unknown flasher option \"speed\""))
+        }
         XCTAssertThrowsError(try FlasherOptions(settings: ["timeout=-1"]))
         XCTAssertThrowsError(try FlasherOptions(settings: ["gdb"]))
     }

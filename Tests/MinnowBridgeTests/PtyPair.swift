@@ -18,7 +18,8 @@ final class PtyPair: @unchecked Sendable {
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
         var unlock: Int32 = 0, number: UInt32 = 0
         guard master >= 0, ioctl(master, 0x4004_5431 /* TIOCSPTLCK */, &unlock) == 0,
-              ioctl(master, 0x8004_5430 /* TIOCGPTN */, &number) == 0 else {
+            ioctl(master, 0x8004_5430 /* TIOCGPTN */, &number) == 0
+        else {
             throw NSError(domain: "pty", code: Int(errno))
         }
         slavePath = "/dev/pts/\(number)"
@@ -42,7 +43,9 @@ final class PtyPair: @unchecked Sendable {
     /// Unplugs the "board".
     func closeMaster() {
         lock.withLock { stopResponder = true }
-        let fd = lock.withLock { () -> Int32 in let fd = master; master = -1; return fd }
+        let fd = lock.withLock { () -> Int32 in
+            let fd = master; master = -1; return fd
+        }
         if fd >= 0 { close(fd) }
     }
 

@@ -46,7 +46,9 @@ final class SerialPortTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 1.0)
         XCTAssertThrowsError(try port.writeLine("info"))
         port.close()
-        XCTAssertThrowsError(try port.readLine(timeout: 1)) { XCTAssertEqual($0 as? SerialPortError, .closed(path: pty.slavePath)) }
+        XCTAssertThrowsError(try port.readLine(timeout: 1)) {
+            XCTAssertEqual($0 as? SerialPortError, .closed(path: pty.slavePath))
+        }
     }
 
     func testOpensThroughSymlinksAndRejectsNonTTYs() throws {

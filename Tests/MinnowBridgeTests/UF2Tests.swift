@@ -11,8 +11,10 @@ final class UF2Tests: XCTestCase {
     func testBlocks() throws {
         // 600 bytes at 0x10000000 (3 pages) and 10 bytes at 0x10001080 (inside one more page).
         let first = (0..<600).map { UInt8($0 & 0xff) }
-        let segments = [FirmwareFile.Segment(address: 0x1000_0000, bytes: first),
-                        FirmwareFile.Segment(address: 0x1000_1080, bytes: Array(repeating: 0x5a, count: 10))]
+        let segments = [
+            FirmwareFile.Segment(address: 0x1000_0000, bytes: first),
+            FirmwareFile.Segment(address: 0x1000_1080, bytes: Array(repeating: 0x5a, count: 10)),
+        ]
         let uf2 = UF2.encode(segments, familyID: UF2.familyRP2040)
         XCTAssertEqual(uf2.count, 4 * 512)
         let expectedAddresses: [UInt32] = [0x1000_0000, 0x1000_0100, 0x1000_0200, 0x1000_1000]
@@ -38,7 +40,8 @@ final class UF2Tests: XCTestCase {
         let elf = try TestELF.temporary([(0x1000_0000, [1, 2, 3]), (0x2000_0000, [4])])
         defer { try? FileManager.default.removeItem(atPath: elf) }
         let segments = try FirmwareFile(path: elf).loadSegments()
-        XCTAssertEqual(segments, [.init(address: 0x1000_0000, bytes: [1, 2, 3]), .init(address: 0x2000_0000, bytes: [4])])
+        XCTAssertEqual(
+            segments, [.init(address: 0x1000_0000, bytes: [1, 2, 3]), .init(address: 0x2000_0000, bytes: [4])])
         XCTAssertThrowsError(try FirmwareFile(path: "/nonexistent.elf").loadSegments())
     }
 
@@ -57,7 +60,8 @@ final class UF2Tests: XCTestCase {
             XCTAssertTrue(m.contains("INFO_UF2.TXT"))
         }
 
-        try "UF2 Bootloader v3.0\nModel: Raspberry Pi RP2\nBoard-ID: RPI-RP2\n".write(toFile: drive + "/INFO_UF2.TXT", atomically: true, encoding: .utf8)
+        try "UF2 Bootloader v3.0\nModel: Raspberry Pi RP2\nBoard-ID: RPI-RP2\n".write(
+            toFile: drive + "/INFO_UF2.TXT", atomically: true, encoding: .utf8)
         let result = try flasher.flash(FirmwareFile(path: elf))
         XCTAssertTrue(result.output.contains("3 UF2 blocks"))
         let written = [UInt8](try Data(contentsOf: URL(fileURLWithPath: drive + "/NEW.UF2")))

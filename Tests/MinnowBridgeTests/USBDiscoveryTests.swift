@@ -62,19 +62,22 @@ final class USBDiscoveryTests: XCTestCase {
         FileManager.default.createFile(atPath: tty, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: tty) }
 
-        let device = try SysfsTree.addBoard(root: root, tty: tty, vid: 0x0d28, pid: 0x0204, serial: "EMU-1a2b3c4d",
-                                            manufacturer: "Minnow", product: "Emulated MPS2-AN386 (qemu)")
-        try SysfsTree.addBoard(root: root, name: "ttyUSB3", tty: tty, vid: 0x10c4, pid: 0xea60, serial: nil,
-                               manufacturer: "Silicon Labs", product: "CP2102 USB to UART", usbPath: "2-4",
-                               subsystem: .usbSerial)
+        let device = try SysfsTree.addBoard(
+            root: root, tty: tty, vid: 0x0d28, pid: 0x0204, serial: "EMU-1a2b3c4d",
+            manufacturer: "Minnow", product: "Emulated MPS2-AN386 (qemu)")
+        try SysfsTree.addBoard(
+            root: root, name: "ttyUSB3", tty: tty, vid: 0x10c4, pid: 0xea60, serial: nil,
+            manufacturer: "Silicon Labs", product: "CP2102 USB to UART", usbPath: "2-4",
+            subsystem: .usbSerial)
         XCTAssertEqual(device, root + "/dev/ttyACM0")
 
         let ports = USBScanner(root: root).scan()
         XCTAssertEqual(ports.map(\.name), ["ttyACM0", "ttyUSB3"])
         let emulated = ports[0]
         XCTAssertEqual(emulated.devicePath, device)
-        XCTAssertEqual(URL(fileURLWithPath: emulated.devicePath).resolvingSymlinksInPath().path,
-                       URL(fileURLWithPath: tty).resolvingSymlinksInPath().path)
+        XCTAssertEqual(
+            URL(fileURLWithPath: emulated.devicePath).resolvingSymlinksInPath().path,
+            URL(fileURLWithPath: tty).resolvingSymlinksInPath().path)
         XCTAssertEqual(emulated.vidPid, "0d28:0204")
         XCTAssertEqual(emulated.serialNumber, "EMU-1a2b3c4d")
         XCTAssertEqual(emulated.manufacturer, "Minnow")
@@ -83,9 +86,11 @@ final class USBDiscoveryTests: XCTestCase {
         XCTAssertEqual(emulated.subsystem, "usb")
         XCTAssertEqual(emulated.identity.description, "Arm DAPLink (board unknown)")
         XCTAssertNil(emulated.identity.profile)
-        XCTAssertEqual(emulated.byIdPath, root + "/dev/serial/by-id/usb-Minnow_Emulated_MPS2-AN386__qemu__EMU-1a2b3c4d-if00")
-        XCTAssertEqual(URL(fileURLWithPath: emulated.preferredPath).resolvingSymlinksInPath().path,
-                       URL(fileURLWithPath: tty).resolvingSymlinksInPath().path)
+        XCTAssertEqual(
+            emulated.byIdPath, root + "/dev/serial/by-id/usb-Minnow_Emulated_MPS2-AN386__qemu__EMU-1a2b3c4d-if00")
+        XCTAssertEqual(
+            URL(fileURLWithPath: emulated.preferredPath).resolvingSymlinksInPath().path,
+            URL(fileURLWithPath: tty).resolvingSymlinksInPath().path)
 
         let cp2102 = ports[1]
         XCTAssertEqual(cp2102.subsystem, "usb-serial")
@@ -95,8 +100,9 @@ final class USBDiscoveryTests: XCTestCase {
         XCTAssertEqual(cp2102.byIdPath, root + "/dev/serial/by-id/usb-Silicon_Labs_CP2102_USB_to_UART-if00-port0")
 
         // Adding the same board again (a new tty) replaces it.
-        try SysfsTree.addBoard(root: root, tty: "/dev/null", vid: 0x0d28, pid: 0x0204, serial: "EMU-1a2b3c4d",
-                               manufacturer: "Minnow", product: "Emulated MPS2-AN386 (qemu)")
+        try SysfsTree.addBoard(
+            root: root, tty: "/dev/null", vid: 0x0d28, pid: 0x0204, serial: "EMU-1a2b3c4d",
+            manufacturer: "Minnow", product: "Emulated MPS2-AN386 (qemu)")
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: device), "/dev/null")
         XCTAssertEqual(USBScanner(root: root).scan().count, 2)
     }
@@ -113,7 +119,8 @@ final class USBDiscoveryTests: XCTestCase {
         XCTAssertEqual(BoardTable.identify(vid: 0x10c4, pid: 0xea60).description, "CP210x USB-serial (board unknown)")
         XCTAssertEqual(BoardTable.identify(vid: 0x0403, pid: 0x6001).description, "FT232 USB-serial (board unknown)")
         XCTAssertEqual(BoardTable.identify(vid: 0x0d28, pid: 0x0204).description, "Arm DAPLink (board unknown)")
-        XCTAssertEqual(BoardTable.identify(vid: 0x1234, pid: 0x0abc).description, "USB device 1234:0abc (board unknown)")
+        XCTAssertEqual(
+            BoardTable.identify(vid: 0x1234, pid: 0x0abc).description, "USB device 1234:0abc (board unknown)")
         XCTAssertNil(BoardTable.identify(vid: 0x1234, pid: 0x0abc).profile)
     }
 }

@@ -34,7 +34,9 @@ struct BoardInstallRunner: Sendable {
             prepared = try await prepare(claimed, in: directory)
         } catch {
             let reason = BridgeAgent.cliFailure(in: error)?.message ?? "\(error)"
-            await report(install.id, .init(stage: .failed, log: "--- before flashing: \(reason)\n", error: reason, failedStage: .flashing))
+            await report(
+                install.id,
+                .init(stage: .failed, log: "--- before flashing: \(reason)\n", error: reason, failedStage: .flashing))
             return "failed before flashing: \(reason)"
         }
         // Each stage is reported as it starts, and again every third of the lease while it
@@ -44,7 +46,8 @@ struct BoardInstallRunner: Sendable {
         let current = CurrentStage()
         let poster = Task {
             for await stage in stages.stream where stage == .flashing || stage == .verifying {
-                let reported: Components.Schemas.InstallProgress.StagePayload = stage == .flashing ? .flashing : .verifying
+                let reported: Components.Schemas.InstallProgress.StagePayload =
+                    stage == .flashing ? .flashing : .verifying
                 current.value.withLock { $0 = reported }
                 await report(install.id, .init(stage: reported))
             }
@@ -65,20 +68,30 @@ struct BoardInstallRunner: Sendable {
         await poster.value
         keepalive.cancel()
         if let hello = result.hello {
-            await report(install.id, .init(stage: .succeeded, log: result.log, reportedFirmwareHash: hello.firmware, reportedModelHash: hello.model))
+            await report(
+                install.id,
+                .init(
+                    stage: .succeeded, log: result.log, reportedFirmwareHash: hello.firmware,
+                    reportedModelHash: hello.model))
             if !checks.isEmpty {
-                _ = try? await client.createObservations(path: .init(projectId: projectID, deviceId: claimed.device.id), body: .json(.init(items: checks)))
+                _ = try? await client.createObservations(
+                    path: .init(projectId: projectID, deviceId: claimed.device.id), body: .json(.init(items: checks)))
             }
-            return "succeeded: firmware \(hello.firmware.prefix(12)) booted; \(checks.count) check input(s) run on the board"
+            return
+                "succeeded: firmware \(hello.firmware.prefix(12)) booted; \(checks.count) check input(s) run on the board"
         }
         let stage: Components.Schemas.InstallStage = result.failedStage == .verifying ? .verifying : .flashing
         await report(install.id, .init(stage: .failed, log: result.log, error: result.reason, failedStage: stage))
         return "failed while \(stage.rawValue): \(result.reason ?? "")"
     }
 
-    private func prepare(_ claimed: Components.Schemas.BridgeInstall, in directory: URL) async throws -> (flasher: any Flasher, image: FirmwareFile, port: String) {
+    private func prepare(
+        _ claimed: Components.Schemas.BridgeInstall, in directory: URL
+    ) async throws -> (flasher: any Flasher, image: FirmwareFile, port: String) {
         guard let port = claimed.device.port else {
-            throw CLIFailure("this bridge does not see \(claimed.device.name) (USB serial \(claimed.device.usb?.serialNumber ?? "unknown")) on any port")
+            throw CLIFailure(
+                "this bridge does not see \(claimed.device.name) (USB serial \(claimed.device.usb?.serialNumber ?? "unknown")) on any port"
+            )
         }
         let profile = claimed.device.profile ?? ""
         guard let name = flasherName ?? Self.defaultFlashers[profile] else {
@@ -91,7 +104,9 @@ struct BoardInstallRunner: Sendable {
             try options.set(parts[0], parts.count > 1 ? parts[1] : "")
         }
         let flasher = try FlasherFactory.make(name, options: options)
-        let body = try await client.downloadInstallFirmware(path: .init(projectId: projectID, bridgeName: bridgeName, installId: claimed.install.id)).ok.body.binary
+        let body = try await client.downloadInstallFirmware(
+            path: .init(projectId: projectID, bridgeName: bridgeName, installId: claimed.install.id)
+        ).ok.body.binary
         let elf = try await Data(collecting: body, upTo: 64 << 20)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent("firmware.elf")
@@ -100,36 +115,59 @@ struct BoardInstallRunner: Sendable {
     }
 
     /// Blocking: flash and verify on one open connection, then run the check inputs on it.
-    private func installAndCheck(_ claimed: Components.Schemas.BridgeInstall, prepared: (flasher: any Flasher, image: FirmwareFile, port: String),
-                                 onStage: @escaping @Sendable (InstallStage) -> Void) -> (InstallResult, [Components.Schemas.ObservationCreate]) {
+    private func installAndCheck(
+        _ claimed: Components.Schemas.BridgeInstall,
+        prepared: (flasher: any Flasher, image: FirmwareFile, port: String),
+        onStage: @escaping @Sendable (InstallStage) -> Void
+    ) -> (InstallResult, [Components.Schemas.ObservationCreate]) {
         let installer = BoardInstaller(flasher: prepared.flasher, bootTimeout: bootTimeout)
         guard let port = try? SerialPort(path: prepared.port) else {
             // The installer opens the port itself, retrying, and reports why it cannot.
-            return (installer.install(image: prepared.image, portPath: prepared.port, expectedFirmware: claimed.firmwareHash, onStage: onStage), [])
+            return (
+                installer.install(
+                    image: prepared.image, portPath: prepared.port, expectedFirmware: claimed.firmwareHash,
+                    onStage: onStage), []
+            )
         }
         let connection = BoardConnection(port: port)
         defer { connection.port.close() }
-        let result = installer.install(image: prepared.image, on: connection, portPath: prepared.port,
-                                       expectedFirmware: claimed.firmwareHash, onStage: onStage)
+        let result = installer.install(
+            image: prepared.image, on: connection, portPath: prepared.port,
+            expectedFirmware: claimed.firmwareHash, onStage: onStage)
         guard result.succeeded, checkCount > 0 else { return (result, []) }
         return (result, runChecks(claimed, on: connection))
     }
 
-    private func runChecks(_ claimed: Components.Schemas.BridgeInstall, on connection: BoardConnection) -> [Components.Schemas.ObservationCreate] {
-        let inputs = blockingCall { try await client.getInstallCheckInputs(path: .init(projectId: projectID, bridgeName: bridgeName, installId: claimed.install.id),
-                                                                           query: .init(count: checkCount)).ok.body.json.items } ?? []
+    private func runChecks(
+        _ claimed: Components.Schemas.BridgeInstall, on connection: BoardConnection
+    ) -> [Components.Schemas.ObservationCreate] {
+        let inputs =
+            blockingCall {
+                try await client.getInstallCheckInputs(
+                    path: .init(projectId: projectID, bridgeName: bridgeName, installId: claimed.install.id),
+                    query: .init(count: checkCount)
+                ).ok.body.json.items
+            } ?? []
         return inputs.compactMap { check in
-            guard let input = Self.bytes(hex: check.inputHex), let answer = try? connection.infer(input) else { return nil }
-            return .init(imageId: check.imageId, output: answer.output.map(Int.init), ticks: Int(answer.ticks), observedAt: Date())
+            guard let input = Self.bytes(hex: check.inputHex), let answer = try? connection.infer(input) else {
+                return nil
+            }
+            return .init(
+                imageId: check.imageId, output: answer.output.map(Int.init), ticks: Int(answer.ticks),
+                observedAt: Date())
         }
     }
 
     private func report(_ installID: String, _ progress: Components.Schemas.InstallProgress) async {
         do {
-            _ = try await client.reportInstallProgress(path: .init(projectId: projectID, bridgeName: bridgeName, installId: installID),
-                                                       body: .json(progress)).ok
+            _ = try await client.reportInstallProgress(
+                path: .init(projectId: projectID, bridgeName: bridgeName, installId: installID),
+                body: .json(progress)
+            ).ok
         } catch {
-            say("install \(installID): cannot report \(progress.stage.rawValue): \(BridgeAgent.cliFailure(in: error)?.message ?? "\(error)")")
+            say(
+                "install \(installID): cannot report \(progress.stage.rawValue): \(BridgeAgent.cliFailure(in: error)?.message ?? "\(error)")"
+            )
         }
     }
 

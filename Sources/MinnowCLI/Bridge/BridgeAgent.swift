@@ -18,19 +18,25 @@ final class BridgeAgent: Sendable {
         return host.isEmpty ? "bridge" : host
     }
 
-    init(client: Client, projectID: String, name: String, scanner: USBScanner, flasherName: String?, flasherSettings: [String],
-         bootTimeout: Double, checkCount: Int) {
+    init(
+        client: Client, projectID: String, name: String, scanner: USBScanner, flasherName: String?,
+        flasherSettings: [String],
+        bootTimeout: Double, checkCount: Int
+    ) {
         self.client = client
         self.projectID = projectID
         self.name = name
         self.scanner = scanner
-        installer = BoardInstallRunner(client: client, projectID: projectID, bridgeName: name, flasherName: flasherName,
-                                       flasherSettings: flasherSettings, bootTimeout: bootTimeout, checkCount: checkCount)
+        installer = BoardInstallRunner(
+            client: client, projectID: projectID, bridgeName: name, flasherName: flasherName,
+            flasherSettings: flasherSettings, bootTimeout: bootTimeout, checkCount: checkCount)
     }
 
     func run() async throws {
         let first = try await heartbeat()
-        say("bridge \(name) online: \(first.bridge.ports.count) serial port(s), \(first.devices.count) device(s) of this project")
+        say(
+            "bridge \(name) online: \(first.bridge.ports.count) serial port(s), \(first.devices.count) device(s) of this project"
+        )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.heartbeatLoop(every: first.heartbeatSeconds) }
             group.addTask { try await self.installLoop() }
@@ -49,12 +55,15 @@ final class BridgeAgent: Sendable {
     private func installLoop() async throws {
         while !Task.isCancelled {
             let claimed = try await retrying("claim") { () -> Components.Schemas.BridgeInstall? in
-                let response = try await self.client.claimInstall(path: .init(projectId: self.projectID, bridgeName: self.name), query: .init(wait: 20))
+                let response = try await self.client.claimInstall(
+                    path: .init(projectId: self.projectID, bridgeName: self.name), query: .init(wait: 20))
                 if case .ok(let ok) = response { return try ok.body.json }
                 return nil
             }
             guard let claimed else { continue }
-            say("install \(claimed.install.id): iteration \(claimed.install.iterationNumber) on \(claimed.device.name) (\(claimed.device.port ?? "no port"))")
+            say(
+                "install \(claimed.install.id): iteration \(claimed.install.iterationNumber) on \(claimed.device.name) (\(claimed.device.port ?? "no port"))"
+            )
             let outcome = await installer.perform(claimed)
             say("install \(claimed.install.id): \(outcome)")
         }
@@ -64,11 +73,16 @@ final class BridgeAgent: Sendable {
         let ports = scanner.scan().map { port in
             Components.Schemas.SerialPort(
                 path: port.preferredPath, byId: port.byIdPath,
-                usb: .init(vendorId: String(format: "%04x", port.vid), productId: String(format: "%04x", port.pid), serialNumber: port.serialNumber),
-                manufacturer: port.manufacturer, product: port.product, profile: port.identity.profile, description: port.identity.description)
+                usb: .init(
+                    vendorId: String(format: "%04x", port.vid), productId: String(format: "%04x", port.pid),
+                    serialNumber: port.serialNumber),
+                manufacturer: port.manufacturer, product: port.product, profile: port.identity.profile,
+                description: port.identity.description)
         }
-        return try await client.bridgeHeartbeat(path: .init(projectId: projectID, bridgeName: name),
-                                                body: .json(.init(version: "1", hostname: ProcessInfo.processInfo.hostName, ports: ports))).ok.body.json
+        return try await client.bridgeHeartbeat(
+            path: .init(projectId: projectID, bridgeName: name),
+            body: .json(.init(version: "1", hostname: ProcessInfo.processInfo.hostName, ports: ports))
+        ).ok.body.json
     }
 
     /// Runs `body`, retrying while the server cannot be reached; a refusal ends the agent.
@@ -78,7 +92,8 @@ final class BridgeAgent: Sendable {
             do {
                 return try await body()
             } catch {
-                guard let failure = BridgeAgent.cliFailure(in: error), failure.status == nil || failure.status! >= 500 else {
+                guard let failure = BridgeAgent.cliFailure(in: error), failure.status == nil || failure.status! >= 500
+                else {
                     throw BridgeAgent.cliFailure(in: error) ?? error
                 }
                 say("\(what): \(failure.message) Retrying in \(Int(delay)) s.")

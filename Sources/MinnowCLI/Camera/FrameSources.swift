@@ -35,14 +35,17 @@ struct FileFrameSource: FrameSource {
         var spooled: [SpooledFrame] = [], seen: Set<String> = [], settling = false
         for path in try candidates() {
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                  attributes[.type] as? FileAttributeType == .typeRegular,
-                  let modified = attributes[.modificationDate] as? Date else { continue }
-            let key = "\(URL(fileURLWithPath: path).standardizedFileURL.path)@\(Int64((modified.timeIntervalSince1970 * 1000).rounded()))"
+                attributes[.type] as? FileAttributeType == .typeRegular,
+                let modified = attributes[.modificationDate] as? Date
+            else { continue }
+            let key =
+                "\(URL(fileURLWithPath: path).standardizedFileURL.path)@\(Int64((modified.timeIntervalSince1970 * 1000).rounded()))"
             seen.insert(key)
             if sent.contains(key) { continue }
             if Date().timeIntervalSince(modified) < settleSeconds { settling = true; continue }
             guard let data = FileManager.default.contents(atPath: path) else { continue }
-            spooled.append(try spool.add(data, capturedAt: modified, name: URL(fileURLWithPath: path).lastPathComponent, key: key))
+            spooled.append(
+                try spool.add(data, capturedAt: modified, name: URL(fileURLWithPath: path).lastPathComponent, key: key))
             sent.insert(key)
         }
         // Files that are gone are forgotten, so the state stays as small as the folder.
@@ -61,8 +64,10 @@ struct FileFrameSource: FrameSource {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
                 throw CLIFailure("Cannot read the folder \(folder.path).")
             }
-            return names.filter { !$0.hasPrefix(".") && ["jpg", "jpeg", "png"].contains(($0 as NSString).pathExtension.lowercased()) }
-                .sorted().map { folder.appendingPathComponent($0).path }
+            return names.filter {
+                !$0.hasPrefix(".") && ["jpg", "jpeg", "png"].contains(($0 as NSString).pathExtension.lowercased())
+            }
+            .sorted().map { folder.appendingPathComponent($0).path }
         case .glob(let pattern):
             var matches = glob_t()
             defer { globfree(&matches) }
@@ -91,10 +96,12 @@ struct CaptureFrameSource: FrameSource {
             command = captureCommand
         } else {
             guard ProcessRunner().locate("ffmpeg") != nil else {
-                throw CLIFailure("ffmpeg is not on PATH; install it (apt-get install ffmpeg) or give --capture-command.")
+                throw CLIFailure(
+                    "ffmpeg is not on PATH; install it (apt-get install ffmpeg) or give --capture-command.")
             }
             let quoted = "'" + device.replacingOccurrences(of: "'", with: "'\\''") + "'"
-            command = "exec ffmpeg -hide_banner -loglevel error -f v4l2 -i \(quoted) -frames:v 1 -f image2 -vcodec mjpeg -"
+            command =
+                "exec ffmpeg -hide_banner -loglevel error -f v4l2 -i \(quoted) -frames:v 1 -f image2 -vcodec mjpeg -"
         }
     }
 
@@ -107,14 +114,17 @@ struct CaptureFrameSource: FrameSource {
         let runner = ProcessRunner(environment: ["MINNOW_CAMERA_DEVICE": device, "MINNOW_FRAME_FILE": frame.path])
         let script = "(\(command)) > \"$MINNOW_FRAME_FILE\""
         let result = await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: Result { try runner.run("/bin/sh", ["-c", script], timeout: 30) }) }.start()
+            Thread {
+                continuation.resume(returning: Result { try runner.run("/bin/sh", ["-c", script], timeout: 30) })
+            }.start()
         }
         let outcome = try result.get()
         let data = FileManager.default.contents(atPath: frame.path) ?? Data()
         guard outcome.exitCode == 0, !data.isEmpty else {
             let why = outcome.timedOut ? "timed out after 30 s" : outcome.exitCode.map { "exit code \($0)" } ?? "killed"
             let detail = outcome.output.split(separator: "\n").last.map { ": \($0)" } ?? ""
-            let message = "capture from \(device) failed (\(data.isEmpty && outcome.exitCode == 0 ? "no image on standard output" : why))\(detail)"
+            let message =
+                "capture from \(device) failed (\(data.isEmpty && outcome.exitCode == 0 ? "no image on standard output" : why))\(detail)"
             if once { throw CLIFailure(message) }
             say(message)
             return []

@@ -23,7 +23,8 @@ struct FrameSpool {
     init(directory: URL) throws {
         self.directory = directory
         do {
-            try FileManager.default.createDirectory(at: directory.appendingPathComponent("rejected"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: directory.appendingPathComponent("rejected"), withIntermediateDirectories: true)
         } catch {
             throw CLIFailure("Cannot create the spool directory \(directory.path): \(error.localizedDescription)")
         }
@@ -34,8 +35,11 @@ struct FrameSpool {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.compactMap { name in
             guard !name.hasPrefix("."), name != "state.json", name != "rejected",
-                  let millis = name.split(separator: "-").first.flatMap({ Int64($0) }) else { return nil }
-            return SpooledFrame(url: directory.appendingPathComponent(name), capturedAt: Date(timeIntervalSince1970: Double(millis) / 1000))
+                let millis = name.split(separator: "-").first.flatMap({ Int64($0) })
+            else { return nil }
+            return SpooledFrame(
+                url: directory.appendingPathComponent(name),
+                capturedAt: Date(timeIntervalSince1970: Double(millis) / 1000))
         }.sorted { ($0.capturedAt, $0.sourceName) < ($1.capturedAt, $1.sourceName) }
     }
 
@@ -45,7 +49,8 @@ struct FrameSpool {
     func add(_ data: Data, capturedAt: Date, name: String, key: String) throws -> SpooledFrame {
         let millis = max(0, Int64((capturedAt.timeIntervalSince1970 * 1000).rounded()))
         let safeName = String(name.map { $0.isLetter || $0.isNumber || ".-_".contains($0) ? $0 : "_" }.prefix(100))
-        let file = directory.appendingPathComponent(String(format: "%013lld-%08x", millis, Self.hash(key)) + "-" + safeName)
+        let file = directory.appendingPathComponent(
+            String(format: "%013lld-%08x", millis, Self.hash(key)) + "-" + safeName)
         let temporary = directory.appendingPathComponent(".partial-\(UUID().uuidString)")
         try data.write(to: temporary)
         try? FileManager.default.setAttributes([.modificationDate: capturedAt], ofItemAtPath: temporary.path)
@@ -68,7 +73,8 @@ struct FrameSpool {
     /// Source files already spooled (see `FrameSources`' keys).
     func loadSent() -> Set<String> {
         guard let data = try? Data(contentsOf: stateFile),
-              let state = try? JSONDecoder().decode(State.self, from: data) else { return [] }
+            let state = try? JSONDecoder().decode(State.self, from: data)
+        else { return [] }
         return Set(state.sent)
     }
 

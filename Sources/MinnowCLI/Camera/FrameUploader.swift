@@ -57,11 +57,14 @@ struct FrameUploader {
                     let wait = failure.retryAfter.map { max(1, $0) } ?? backoff
                     backoff = min(maximumBackoff, backoff * 2)
                     retryAt = Date().addingTimeInterval(wait)
-                    note("\(frame.sourceName): \(failure.message) Kept in the spool; retrying in \(Int(wait.rounded(.up))) s.")
+                    note(
+                        "\(frame.sourceName): \(failure.message) Kept in the spool; retrying in \(Int(wait.rounded(.up))) s."
+                    )
                     return
                 case 401, 403, 404, 409:
-                    throw CLIFailure("\(failure.message) (\(frame.sourceName) and the rest stay in the spool \(spool.directory.path).)",
-                                     status: failure.status)
+                    throw CLIFailure(
+                        "\(failure.message) (\(frame.sourceName) and the rest stay in the spool \(spool.directory.path).)",
+                        status: failure.status)
                 default:
                     try spool.reject(frame, reason: "\(failure.status.map { "HTTP \($0): " } ?? "")\(failure.message)")
                     rejected += 1
@@ -88,16 +91,22 @@ struct FrameUploader {
         case .jpeg: body = .jpeg(HTTPBody(data))
         case nil: body = .binary(HTTPBody(data))
         }
-        return try await client.ingestFrame(path: .init(projectId: projectID, deviceId: deviceID),
-                                            query: .init(capturedAt: capturedAt), body: body).created.body.json
+        return try await client.ingestFrame(
+            path: .init(projectId: projectID, deviceId: deviceID),
+            query: .init(capturedAt: capturedAt), body: body
+        ).created.body.json
     }
 
     /// `across 0.97, frame stored` or `2 objects: cat 0.91 at 0.31,0.62; dog 0.55 at 0.70,0.20, frame similar`.
     static func describe(_ observation: Components.Schemas.Observation) -> String {
         let seen: String
         if let detections = observation.detections {
-            seen = detections.isEmpty ? "no objects" : "\(detections.count) object\(detections.count == 1 ? "" : "s"): "
-                + detections.map { "\($0.label) \(String(format: "%.2f at %.2f,%.2f", $0.score, $0.x, $0.y))" }.joined(separator: "; ")
+            seen =
+                detections.isEmpty
+                ? "no objects"
+                : "\(detections.count) object\(detections.count == 1 ? "" : "s"): "
+                    + detections.map { "\($0.label) \(String(format: "%.2f at %.2f,%.2f", $0.score, $0.x, $0.y))" }
+                    .joined(separator: "; ")
         } else if let best = observation.scores.first {
             seen = "\(best.label) \(String(format: "%.2f", best.score))"
         } else {

@@ -16,7 +16,8 @@ struct ClientOptions: ParsableArguments {
 
     var serverURL: String {
         let environment = ProcessInfo.processInfo.environment
-        let url = server ?? environment["MINNOW_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
+        let url =
+            server ?? environment["MINNOW_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
             ?? CredentialsStore.load()?.server ?? "http://127.0.0.1:8080"
         return url.hasSuffix("/") ? String(url.dropLast()) : url
     }
@@ -93,11 +94,14 @@ struct ErrorResponseMiddleware: ClientMiddleware {
         guard response.status.code >= 400 else { return (response, responseBody) }
         var data = Data()
         if let responseBody { data = try await Data(collecting: responseBody, upTo: 1 << 20) }
-        let message = (try? JSONDecoder().decode(Components.Schemas.ErrorResponse.self, from: data))?.error.message
+        let message =
+            (try? JSONDecoder().decode(Components.Schemas.ErrorResponse.self, from: data))?.error.message
             ?? "The server answered \(response.status.code) \(response.status.reasonPhrase)."
         if response.status == .unauthorized, operationID != "login" {
             throw CLIFailure("\(message) Run `minnow login` to sign in again.", status: 401)
         }
-        throw CLIFailure(message, status: Int(response.status.code), retryAfter: response.headerFields[.retryAfter].flatMap(TimeInterval.init))
+        throw CLIFailure(
+            message, status: Int(response.status.code),
+            retryAfter: response.headerFields[.retryAfter].flatMap(TimeInterval.init))
     }
 }

@@ -40,7 +40,9 @@ enum Output {
 
     static func date(_ date: Date?) -> String {
         guard let date else { return "-" }
-        return date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeSeparator(.colon).dateSeparator(.dash))
+        return date.formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: false).timeSeparator(.colon).dateSeparator(
+                .dash))
     }
 
     static func pageFooter(page: Int, perPage: Int, total: Int, shown: Int) {

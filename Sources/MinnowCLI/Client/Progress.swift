@@ -28,6 +28,7 @@ final class ProgressLine {
     }
 
     static func bytes(_ count: Int) -> String {
-        count < 1 << 20 ? String(format: "%.1f KB", Double(count) / 1024) : String(format: "%.1f MB", Double(count) / 1_048_576)
+        count < 1 << 20
+            ? String(format: "%.1f KB", Double(count) / 1024) : String(format: "%.1f MB", Double(count) / 1_048_576)
     }
 }

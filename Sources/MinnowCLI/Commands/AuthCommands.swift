@@ -13,10 +13,18 @@ struct Register: AsyncParsableCommand {
     func run() async throws {
         let password = try PasswordInput.read(prompt: "Choose a password: ", fromStandardInput: passwordStdin)
         let client = try options.client(authenticated: false)
-        let user = try await client.register(body: .json(.init(username: username, password: password))).created.body.json
+        let user = try await client.register(body: .json(.init(username: username, password: password))).created.body
+            .json
         let token = try await client.login(body: .json(.init(username: username, password: password))).ok.body.json
-        try CredentialsStore.save(.init(server: options.serverURL, username: user.username, accessToken: token.accessToken, expiresAt: token.expiresAt))
-        if options.json { try Output.json(user) } else { print("Registered and signed in as \(user.username) at \(options.serverURL).") }
+        try CredentialsStore.save(
+            .init(
+                server: options.serverURL, username: user.username, accessToken: token.accessToken,
+                expiresAt: token.expiresAt))
+        if options.json {
+            try Output.json(user)
+        } else {
+            print("Registered and signed in as \(user.username) at \(options.serverURL).")
+        }
     }
 }
 
@@ -31,11 +39,18 @@ struct Login: AsyncParsableCommand {
         let password = try PasswordInput.read(prompt: "Password: ", fromStandardInput: passwordStdin)
         let client = try options.client(authenticated: false)
         let token = try await client.login(body: .json(.init(username: username, password: password))).ok.body.json
-        try CredentialsStore.save(.init(server: options.serverURL, username: username.lowercased(), accessToken: token.accessToken, expiresAt: token.expiresAt))
+        try CredentialsStore.save(
+            .init(
+                server: options.serverURL, username: username.lowercased(), accessToken: token.accessToken,
+                expiresAt: token.expiresAt))
         if options.json {
-            try Output.json(["server": options.serverURL, "username": username.lowercased(), "expiresAt": Output.date(token.expiresAt)])
+            try Output.json([
+                "server": options.serverURL, "username": username.lowercased(),
+                "expiresAt": Output.date(token.expiresAt),
+            ])
         } else {
-            print("Signed in as \(username.lowercased()) at \(options.serverURL) until \(Output.date(token.expiresAt)).")
+            print(
+                "Signed in as \(username.lowercased()) at \(options.serverURL) until \(Output.date(token.expiresAt)).")
         }
     }
 }
@@ -51,7 +66,11 @@ struct Logout: AsyncParsableCommand {
         }
         defer { CredentialsStore.remove() }
         _ = try await options.client().logout().noContent
-        if options.json { try Output.json(["signedOut": stored.username]) } else { print("Signed out \(stored.username).") }
+        if options.json {
+            try Output.json(["signedOut": stored.username])
+        } else {
+            print("Signed out \(stored.username).")
+        }
     }
 }
 
@@ -62,8 +81,13 @@ struct Whoami: AsyncParsableCommand {
 
     func run() async throws {
         let user = try await options.client().getCurrentUser().ok.body.json
-        if options.json { try Output.json(user) } else {
-            Output.fields([("username", user.username), ("id", user.id), ("server", options.serverURL), ("since", Output.date(user.createdAt))])
+        if options.json {
+            try Output.json(user)
+        } else {
+            Output.fields([
+                ("username", user.username), ("id", user.id), ("server", options.serverURL),
+                ("since", Output.date(user.createdAt)),
+            ])
         }
     }
 }
@@ -80,13 +104,19 @@ struct Password: AsyncParsableCommand {
     func run() async throws {
         let current = try PasswordInput.read(prompt: "Current password: ", fromStandardInput: passwordStdin)
         let new = try PasswordInput.read(prompt: "New password: ", fromStandardInput: passwordStdin)
-        let token = try await options.client().changePassword(body: .json(.init(currentPassword: current, newPassword: new))).ok.body.json
+        let token = try await options.client().changePassword(
+            body: .json(.init(currentPassword: current, newPassword: new))
+        ).ok.body.json
         if var stored = CredentialsStore.load(), stored.server == options.serverURL {
             stored.accessToken = token.accessToken
             stored.expiresAt = token.expiresAt
             try CredentialsStore.save(stored)
         }
-        if options.json { try Output.json(["passwordChanged": true]) } else { print("Password changed; other sessions are signed out.") }
+        if options.json {
+            try Output.json(["passwordChanged": true])
+        } else {
+            print("Password changed; other sessions are signed out.")
+        }
     }
 }
 
@@ -94,19 +124,27 @@ struct Account: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Manage your account.", subcommands: [Delete.self])
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete your account and everything it owns. This cannot be undone.")
+        static let configuration = CommandConfiguration(
+            abstract: "Delete your account and everything it owns. This cannot be undone.")
 
         @OptionGroup var options: ClientOptions
         @Flag(help: "Confirm that everything you own should be deleted.") var yes = false
 
         func validate() throws {
-            guard yes else { throw ValidationError("This deletes your account, projects, data and keys for good; add --yes to confirm.") }
+            guard yes else {
+                throw ValidationError(
+                    "This deletes your account, projects, data and keys for good; add --yes to confirm.")
+            }
         }
 
         func run() async throws {
             _ = try await options.client().deleteAccount().noContent
             CredentialsStore.remove()
-            if options.json { try Output.json(["deleted": true]) } else { print("Your account and everything it owned are deleted.") }
+            if options.json {
+                try Output.json(["deleted": true])
+            } else {
+                print("Your account and everything it owned are deleted.")
+            }
         }
     }
 }

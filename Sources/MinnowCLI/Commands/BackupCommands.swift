@@ -27,7 +27,9 @@ struct BackupCommand: AsyncParsableCommand {
         } catch let error as BackupError {
             throw CLIFailure("backup failed: \(error.description)")
         }
-        print("backed up \(summary.rows) rows of \(summary.tables.count) tables to \(output) (\(summary.bytes) bytes, sha256 \(summary.sha256))")
+        print(
+            "backed up \(summary.rows) rows of \(summary.tables.count) tables to \(output) (\(summary.bytes) bytes, sha256 \(summary.sha256))"
+        )
     }
 }
 

@@ -27,16 +27,21 @@ struct BridgeCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
     @OptionGroup var project: ProjectOptions
     @Option(help: "This bridge's name in the project (default: the host name).") var name: String?
-    @Option(name: .customLong("sysfs-root"), help: "Root of the sysfs and /dev tree to scan (default /; a fixture in tests).") var sysfsRoot = "/"
+    @Option(
+        name: .customLong("sysfs-root"),
+        help: "Root of the sysfs and /dev tree to scan (default /; a fixture in tests).") var sysfsRoot = "/"
     @Option(help: "Flasher for every board (default: by board profile).") var flasher: String?
-    @Option(name: .customLong("flasher-option"), help: "A flasher setting KEY=VALUE (repeatable).") var flasherOptions: [String] = []
+    @Option(name: .customLong("flasher-option"), help: "A flasher setting KEY=VALUE (repeatable).") var flasherOptions:
+        [String] = []
     @Option(help: "gdb server HOST:PORT for gdb-remote (same as --flasher-option gdb=HOST:PORT).") var gdb: String?
-    @Option(name: .customLong("boot-timeout"), help: "Seconds to wait for the board's boot line after flashing.") var bootTimeout: Double = 15
+    @Option(name: .customLong("boot-timeout"), help: "Seconds to wait for the board's boot line after flashing.")
+    var bootTimeout: Double = 15
     @Option(help: "Test images to run on the board after each successful install (0 for none).") var check: Int = 8
 
     func validate() throws {
         if let flasher, !FlasherFactory.names.contains(flasher) {
-            throw ValidationError("Unknown flasher \"\(flasher)\"; choose one of \(FlasherFactory.names.joined(separator: ", ")).")
+            throw ValidationError(
+                "Unknown flasher \"\(flasher)\"; choose one of \(FlasherFactory.names.joined(separator: ", ")).")
         }
         guard (0...64).contains(check) else { throw ValidationError("--check is 0–64 test images.") }
         for setting in flasherOptions where !setting.contains("=") {

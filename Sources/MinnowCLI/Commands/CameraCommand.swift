@@ -41,12 +41,17 @@ struct CameraCommand: AsyncParsableCommand {
     @Option(help: "The camera's device id (or name, with a key that may read devices).") var device: String
     @Option(help: "Post the JPEG and PNG files of this folder.") var folder: String?
     @Option(help: "Post the files matching this glob, e.g. '/srv/cam/*/*.jpg' (quote it).") var glob: String?
-    @Option(name: .customLong("v4l2"), help: "Capture frames from this V4L2 device, e.g. /dev/video0.") var v4l2: String?
-    @Option(name: .customLong("capture-command"), help: "With --v4l2: a shell command printing one frame to standard output, instead of ffmpeg.")
+    @Option(name: .customLong("v4l2"), help: "Capture frames from this V4L2 device, e.g. /dev/video0.") var v4l2:
+        String?
+    @Option(
+        name: .customLong("capture-command"),
+        help: "With --v4l2: a shell command printing one frame to standard output, instead of ffmpeg.")
     var captureCommand: String?
     @Option(help: "Seconds between looks at the folder or glob, or between captures.") var interval: Double = 2
     @Option(help: "Spool directory (default: <config dir>/camera-spool/<device>).") var spool: String?
-    @Flag(help: "Exit once every file there is has been delivered or rejected and the spool is empty (--v4l2: one frame).")
+    @Flag(
+        help: "Exit once every file there is has been delivered or rejected and the spool is empty (--v4l2: one frame)."
+    )
     var once = false
 
     func validate() throws {
@@ -59,30 +64,39 @@ struct CameraCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try options.client()
-        let projectID = try await Self.limitedKeyLookup("project", "--project") { try await ProjectReference.resolve(project, with: client) }
-        let deviceID = try await Self.limitedKeyLookup("device", "--device") { try await DeviceReference.resolve(device, project: projectID, with: client) }
-        let spool = try FrameSpool(directory: spool.map { URL(fileURLWithPath: $0) }
-            ?? CredentialsStore.directory.appendingPathComponent("camera-spool").appendingPathComponent(deviceID))
+        let projectID = try await Self.limitedKeyLookup("project", "--project") {
+            try await ProjectReference.resolve(project, with: client)
+        }
+        let deviceID = try await Self.limitedKeyLookup("device", "--device") {
+            try await DeviceReference.resolve(device, project: projectID, with: client)
+        }
+        let spool = try FrameSpool(
+            directory: spool.map { URL(fileURLWithPath: $0) }
+                ?? CredentialsStore.directory.appendingPathComponent("camera-spool").appendingPathComponent(deviceID))
         var source: any FrameSource
         if let folder {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
                 throw CLIFailure("\(folder) is not a folder.")
             }
             source = FileFrameSource(.folder(URL(fileURLWithPath: folder)), spool: spool)
         } else if let glob {
             source = FileFrameSource(.glob(glob), spool: spool)
         } else {
-            source = try CaptureFrameSource(device: v4l2!, captureCommand: captureCommand, interval: interval, once: once)
+            source = try CaptureFrameSource(
+                device: v4l2!, captureCommand: captureCommand, interval: interval, once: once)
         }
 
         let stop = StopSignal()
         let signals = TerminationSignals.handle { stop.set() }
         defer { signals.forEach { $0.cancel() } }
-        var uploader = FrameUploader(client: client, projectID: projectID, deviceID: deviceID, spool: spool, json: options.json)
+        var uploader = FrameUploader(
+            client: client, projectID: projectID, deviceID: deviceID, spool: spool, json: options.json)
         let waiting = spool.pending().count
-        uploader.note("camera \(device) → \(options.serverURL): \(folder ?? glob ?? v4l2!), spool \(spool.directory.path)"
-             + (waiting > 0 ? " (\(waiting) frame\(waiting == 1 ? "" : "s") waiting, sent first)" : ""))
+        uploader.note(
+            "camera \(device) → \(options.serverURL): \(folder ?? glob ?? v4l2!), spool \(spool.directory.path)"
+                + (waiting > 0 ? " (\(waiting) frame\(waiting == 1 ? "" : "s") waiting, sent first)" : ""))
         do {
             try await uploader.drain { stop.isSet }
             while !stop.isSet {
@@ -101,16 +115,21 @@ struct CameraCommand: AsyncParsableCommand {
 
     private func summary(_ uploader: FrameUploader, _ spool: FrameSpool) -> String {
         let left = spool.pending().count
-        return "Delivered \(uploader.delivered) frame\(uploader.delivered == 1 ? "" : "s"), rejected \(uploader.rejected)"
+        return
+            "Delivered \(uploader.delivered) frame\(uploader.delivered == 1 ? "" : "s"), rejected \(uploader.rejected)"
             + (left > 0 ? "; \(left) waiting in the spool \(spool.directory.path)." : "; the spool is empty.")
     }
 
     /// Names need a lookup a camera's key may not make; say to pass the id instead.
-    private static func limitedKeyLookup(_ what: String, _ option: String, _ lookup: () async throws -> String) async throws -> String {
+    private static func limitedKeyLookup(
+        _ what: String, _ option: String, _ lookup: () async throws -> String
+    ) async throws -> String {
         do {
             return try await lookup()
-        } catch where BridgeAgent.cliFailure(in: error)?.status == 403 {
-            throw CLIFailure("This key may not look the \(what) up by name; give its id with \(option) (`minnow keys create --device` prints both).")
+        } catch  where BridgeAgent.cliFailure(in: error)?.status == 403 {
+            throw CLIFailure(
+                "This key may not look the \(what) up by name; give its id with \(option) (`minnow keys create --device` prints both)."
+            )
         }
     }
 }

@@ -27,7 +27,10 @@ struct EmulatorCommand: AsyncParsableCommand {
                        --sysfs-root /tmp/emu/sysfs --gdb 127.0.0.1:40123
             """)
 
-    @Option(help: "Directory for the tty, the sysfs tree and the logs (default: a new temporary directory, removed on exit; a given one keeps its logs).")
+    @Option(
+        help:
+            "Directory for the tty, the sysfs tree and the logs (default: a new temporary directory, removed on exit; a given one keeps its logs)."
+    )
     var dir: String?
     @Option(help: "The board's USB serial number (default: EMU- and 8 random hex digits).")
     var serial: String?
@@ -70,8 +73,11 @@ struct EmulatorCommand: AsyncParsableCommand {
         }
         let sysfsRoot = directory + "/sysfs"
         func cleanUp() {
-            if created { try? FileManager.default.removeItem(atPath: directory) }
-            else { try? FileManager.default.removeItem(atPath: sysfsRoot) }
+            if created {
+                try? FileManager.default.removeItem(atPath: directory)
+            } else {
+                try? FileManager.default.removeItem(atPath: sysfsRoot)
+            }
         }
 
         let board: EmulatedBoard
@@ -89,13 +95,15 @@ struct EmulatorCommand: AsyncParsableCommand {
             throw CLIFailure("cannot set up the emulated board in \(directory): \(error.localizedDescription)")
         }
 
-        let summary = Summary(serial: serialNumber, tty: board.tty, sysfsRoot: sysfsRoot, gdb: board.gdbAddress,
-                              directory: directory, profile: EmulatedBoard.profile,
-                              vidPid: String(format: "%04x:%04x", EmulatedBoard.usbVendorID, EmulatedBoard.usbProductID))
+        let summary = Summary(
+            serial: serialNumber, tty: board.tty, sysfsRoot: sysfsRoot, gdb: board.gdbAddress,
+            directory: directory, profile: EmulatedBoard.profile,
+            vidPid: String(format: "%04x:%04x", EmulatedBoard.usbVendorID, EmulatedBoard.usbProductID))
         if json {
             try Output.jsonLine(summary)
         } else {
-            print("""
+            print(
+                """
                 Emulated Cortex-M4 board (qemu \(EmulatedBoard.profile)) running, blank, waiting to be flashed.
                   USB serial  \(serialNumber)   (register it: minnow devices create bench --project PROJECT --profile \(EmulatedBoard.profile) --usb-serial \(serialNumber))
                   gdb server  \(board.gdbAddress)

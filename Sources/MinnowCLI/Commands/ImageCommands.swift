@@ -18,18 +18,23 @@ struct Images: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @OptionGroup var project: ProjectOptions
         @Option(help: "Label for every image in this upload.") var label: String?
-        @Option(help: "train, test or auto (default auto: a stable 80/20 rule by content).") var split: Components.Schemas.SplitChoice?
+        @Option(help: "train, test or auto (default auto: a stable 80/20 rule by content).") var split:
+            Components.Schemas.SplitChoice?
         @Option(help: "Images per request.") var batchSize = 50
         @Argument(help: "Image files or folders.") var paths: [String]
 
         func run() async throws {
             let files = try ImageFiles.collect(paths)
-            guard !files.isEmpty else { throw CLIFailure("No .jpg, .jpeg or .png files found in \(paths.joined(separator: ", ")).") }
+            guard !files.isEmpty else {
+                throw CLIFailure("No .jpg, .jpeg or .png files found in \(paths.joined(separator: ", ")).")
+            }
             let (client, projectID) = try await options.client(forProject: project)
             let progress = ProgressLine(enabled: !options.json)
             var outcomes: [Components.Schemas.FileOutcome] = []
             var sentBytes = 0
-            for batch in stride(from: 0, to: files.count, by: max(1, batchSize)).map({ Array(files[$0..<min(files.count, $0 + max(1, batchSize))]) }) {
+            for batch in stride(from: 0, to: files.count, by: max(1, batchSize)).map({
+                Array(files[$0..<min(files.count, $0 + max(1, batchSize))])
+            }) {
                 var parts: [Operations.UploadImages.Input.Body.MultipartFormPayload] = []
                 for file in batch {
                     let data = try Data(contentsOf: file)
@@ -42,15 +47,20 @@ struct Images: AsyncParsableCommand {
                 ).ok.body.json
                 outcomes += report.files
                 let rate = Double(outcomes.count) / max(progress.elapsed, 0.001)
-                progress.update("Uploaded \(outcomes.count)/\(files.count) images, \(ProgressLine.bytes(sentBytes)), \(Int(rate)) images/s")
+                progress.update(
+                    "Uploaded \(outcomes.count)/\(files.count) images, \(ProgressLine.bytes(sentBytes)), \(Int(rate)) images/s"
+                )
             }
             progress.finish()
             let summary = Components.Schemas.UploadReport(
-                accepted: outcomes.count { $0.status == .accepted }, duplicates: outcomes.count { $0.status == .duplicate },
+                accepted: outcomes.count { $0.status == .accepted },
+                duplicates: outcomes.count { $0.status == .duplicate },
                 rejected: outcomes.count { $0.status == .rejected }, files: outcomes)
             if options.json { return try Output.json(summary) }
             let seconds = progress.elapsed
-            print("\(summary.accepted) accepted, \(summary.duplicates) duplicates, \(summary.rejected) rejected in \(String(format: "%.1f", seconds)) s (\(Int(Double(files.count) / max(seconds, 0.001))) images/s, \(String(format: "%.1f", Double(sentBytes) / 1_048_576 / max(seconds, 0.001))) MB/s).")
+            print(
+                "\(summary.accepted) accepted, \(summary.duplicates) duplicates, \(summary.rejected) rejected in \(String(format: "%.1f", seconds)) s (\(Int(Double(files.count) / max(seconds, 0.001))) images/s, \(String(format: "%.1f", Double(sentBytes) / 1_048_576 / max(seconds, 0.001))) MB/s)."
+            )
             for rejected in outcomes where rejected.status == .rejected {
                 print("  rejected \(rejected.fileName): \(rejected.reason ?? "")")
             }
@@ -69,13 +79,21 @@ struct Images: AsyncParsableCommand {
 
         func run() async throws {
             let (client, projectID) = try await options.client(forProject: project)
-            let result = try await client.listImages(path: .init(projectId: projectID), query: .init(
-                label: label, split: split, unlabelled: unlabelled ? true : nil, page: page, perPage: perPage)).ok.body.json
+            let result = try await client.listImages(
+                path: .init(projectId: projectID),
+                query: .init(
+                    label: label, split: split, unlabelled: unlabelled ? true : nil, page: page, perPage: perPage)
+            ).ok.body.json
             if options.json { return try Output.json(result) }
-            Output.table(["id", "file", "label", "split", "size", "added"], result.items.map {
-                [$0.id, $0.fileName, $0.label ?? ($0.boxes.isEmpty ? "-" : "\($0.boxes.count) boxes"), $0.split.rawValue + ($0.splitAutomatic ? " (auto)" : ""),
-                 "\($0.width)x\($0.height) \($0.colorMode.rawValue)", Output.date($0.createdAt)]
-            })
+            Output.table(
+                ["id", "file", "label", "split", "size", "added"],
+                result.items.map {
+                    [
+                        $0.id, $0.fileName, $0.label ?? ($0.boxes.isEmpty ? "-" : "\($0.boxes.count) boxes"),
+                        $0.split.rawValue + ($0.splitAutomatic ? " (auto)" : ""),
+                        "\($0.width)x\($0.height) \($0.colorMode.rawValue)", Output.date($0.createdAt),
+                    ]
+                })
             Output.pageFooter(page: page, perPage: perPage, total: result.metadata.total, shown: result.items.count)
         }
     }
@@ -93,19 +111,23 @@ struct Images: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await BatchChange.apply(.init(imageIds: images, action: unlabel ? .unlabel : .relabel, label: label), project: project, options: options, verb: "Relabelled")
+            try await BatchChange.apply(
+                .init(imageIds: images, action: unlabel ? .unlabel : .relabel, label: label), project: project,
+                options: options, verb: "Relabelled")
         }
     }
 
     struct Move: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Move images to the train or test split, or back to auto.")
+        static let configuration = CommandConfiguration(
+            abstract: "Move images to the train or test split, or back to auto.")
         @OptionGroup var options: ClientOptions
         @OptionGroup var project: ProjectOptions
         @Option(help: "train, test or auto.") var split: Components.Schemas.SplitChoice
         @Argument(help: "Image ids.") var images: [String]
 
         func run() async throws {
-            try await BatchChange.apply(.init(imageIds: images, action: .move, split: split), project: project, options: options, verb: "Moved")
+            try await BatchChange.apply(
+                .init(imageIds: images, action: .move, split: split), project: project, options: options, verb: "Moved")
         }
     }
 
@@ -116,16 +138,23 @@ struct Images: AsyncParsableCommand {
         @Argument(help: "Image ids.") var images: [String]
 
         func run() async throws {
-            try await BatchChange.apply(.init(imageIds: images, action: .delete), project: project, options: options, verb: "Deleted")
+            try await BatchChange.apply(
+                .init(imageIds: images, action: .delete), project: project, options: options, verb: "Deleted")
         }
     }
 }
 
 enum BatchChange {
-    static func apply(_ batch: Components.Schemas.ImageBatch, project: ProjectOptions, options: ClientOptions, verb: String) async throws {
+    static func apply(
+        _ batch: Components.Schemas.ImageBatch, project: ProjectOptions, options: ClientOptions, verb: String
+    ) async throws {
         let (client, projectID) = try await options.client(forProject: project)
         let result = try await client.updateImages(path: .init(projectId: projectID), body: .json(batch)).ok.body.json
-        if options.json { try Output.json(result) } else { print("\(verb) \(result.changed) of \(batch.imageIds.count) images.") }
+        if options.json {
+            try Output.json(result)
+        } else {
+            print("\(verb) \(result.changed) of \(batch.imageIds.count) images.")
+        }
     }
 }
 
@@ -141,7 +170,8 @@ enum ImageFiles {
                 throw CLIFailure("\(path) does not exist.")
             }
             if !isDirectory.boolValue { files.append(URL(fileURLWithPath: path)); continue }
-            let enumerator = FileManager.default.enumerator(at: URL(fileURLWithPath: path), includingPropertiesForKeys: nil, options: [.skipsHiddenFiles])
+            let enumerator = FileManager.default.enumerator(
+                at: URL(fileURLWithPath: path), includingPropertiesForKeys: nil, options: [.skipsHiddenFiles])
             while let url = enumerator?.nextObject() as? URL {
                 if extensions.contains(url.pathExtension.lowercased()) { files.append(url) }
             }

@@ -18,10 +18,15 @@ struct Keys: AsyncParsableCommand {
         func run() async throws {
             let result = try await options.client().listAPIKeys(query: .init(page: page, perPage: perPage)).ok.body.json
             if options.json { return try Output.json(result) }
-            Output.table(["id", "name", "prefix", "project", "permissions", "expires", "last used"], result.items.map {
-                [$0.id, $0.name, $0.prefix + "…", $0.projectId, $0.permissions.map(\.rawValue).joined(separator: ","),
-                 Output.date($0.expiresAt), Output.date($0.lastUsedAt)]
-            })
+            Output.table(
+                ["id", "name", "prefix", "project", "permissions", "expires", "last used"],
+                result.items.map {
+                    [
+                        $0.id, $0.name, $0.prefix + "…", $0.projectId,
+                        $0.permissions.map(\.rawValue).joined(separator: ","),
+                        Output.date($0.expiresAt), Output.date($0.lastUsedAt),
+                    ]
+                })
             Output.pageFooter(page: page, perPage: perPage, total: result.metadata.total, shown: result.items.count)
         }
     }
@@ -39,12 +44,18 @@ struct Keys: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @OptionGroup var project: ProjectOptions
         @Option(help: "A label for the key (default with --device: \"<device> camera\").") var name: String?
-        @Option(name: .customLong("permission"), help: "read, write, ingest, predict or bridge; repeat for several (default read; with --device, ingest).")
+        @Option(
+            name: .customLong("permission"),
+            help: "read, write, ingest, predict or bridge; repeat for several (default read; with --device, ingest).")
         var permissions: [Components.Schemas.Permission] = []
         @Option(help: "Days until the key expires (default: never).") var expiresInDays: Int?
         @Option(help: "A camera device (name or id): the key may only post its frames.") var device: String?
-        @Option(name: .customLong("frames-per-minute"), help: "With --device: frames per minute, then 429 (default: no limit).") var framesPerMinute: Int?
-        @Option(name: .customLong("daily-frame-quota"), help: "With --device: frames per UTC day, then 429 (default: no quota).") var dailyFrameQuota: Int?
+        @Option(
+            name: .customLong("frames-per-minute"),
+            help: "With --device: frames per minute, then 429 (default: no limit).") var framesPerMinute: Int?
+        @Option(
+            name: .customLong("daily-frame-quota"),
+            help: "With --device: frames per UTC day, then 429 (default: no quota).") var dailyFrameQuota: Int?
 
         func validate() throws {
             if let days = expiresInDays, days < 1 { throw ValidationError("--expires-in-days must be at least 1.") }
@@ -52,7 +63,9 @@ struct Keys: AsyncParsableCommand {
             if device == nil, framesPerMinute != nil || dailyFrameQuota != nil {
                 throw ValidationError("--frames-per-minute and --daily-frame-quota limit a camera's key: add --device.")
             }
-            if (framesPerMinute ?? 0) < 0 || (dailyFrameQuota ?? 0) < 0 { throw ValidationError("Frame limits are 0 (none) or more.") }
+            if (framesPerMinute ?? 0) < 0 || (dailyFrameQuota ?? 0) < 0 {
+                throw ValidationError("Frame limits are 0 (none) or more.")
+            }
         }
 
         func run() async throws {
@@ -67,7 +80,8 @@ struct Keys: AsyncParsableCommand {
             let created = try await client.createAPIKey(body: .json(body)).created.body.json
             if options.json { return try Output.json(created) }
             print(created.value2.key)
-            var note = "Created key \(created.value1.id) (\(created.value1.permissions.map(\.rawValue).joined(separator: ","))). The secret above is shown only this once.\n"
+            var note =
+                "Created key \(created.value1.id) (\(created.value1.permissions.map(\.rawValue).joined(separator: ","))). The secret above is shown only this once.\n"
             if let deviceID {
                 note += """
                     Run on the camera (any of --folder DIR, --glob PATTERN, --v4l2 /dev/video0):
@@ -87,11 +101,13 @@ struct Keys: AsyncParsableCommand {
         func run() async throws {
             let key = try await options.client().getAPIKey(path: .init(keyId: id)).ok.body.json
             if options.json { return try Output.json(key) }
-            Output.fields([
-                ("id", key.id), ("name", key.name), ("prefix", key.prefix + "…"), ("project", key.projectId),
-                ("permissions", key.permissions.map(\.rawValue).joined(separator: ",")), ("created", Output.date(key.createdAt)),
-                ("expires", Output.date(key.expiresAt)), ("last used", Output.date(key.lastUsedAt)),
-            ] + (key.deviceId.map { [("camera", $0), ("frame limits", KeyText.limits(key))] } ?? []))
+            Output.fields(
+                [
+                    ("id", key.id), ("name", key.name), ("prefix", key.prefix + "…"), ("project", key.projectId),
+                    ("permissions", key.permissions.map(\.rawValue).joined(separator: ",")),
+                    ("created", Output.date(key.createdAt)),
+                    ("expires", Output.date(key.expiresAt)), ("last used", Output.date(key.lastUsedAt)),
+                ] + (key.deviceId.map { [("camera", $0), ("frame limits", KeyText.limits(key))] } ?? []))
         }
     }
 
@@ -100,19 +116,27 @@ struct Keys: AsyncParsableCommand {
             abstract: "Change a camera key's frame limits (0 removes a limit); they apply at once.")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Key id.") var id: String
-        @Option(name: .customLong("frames-per-minute"), help: "Frames per minute (0: no limit).") var framesPerMinute: Int?
-        @Option(name: .customLong("daily-frame-quota"), help: "Frames per UTC day (0: no quota).") var dailyFrameQuota: Int?
+        @Option(name: .customLong("frames-per-minute"), help: "Frames per minute (0: no limit).") var framesPerMinute:
+            Int?
+        @Option(name: .customLong("daily-frame-quota"), help: "Frames per UTC day (0: no quota).") var dailyFrameQuota:
+            Int?
 
         func validate() throws {
             guard framesPerMinute != nil || dailyFrameQuota != nil else {
                 throw ValidationError("Give --frames-per-minute, --daily-frame-quota or both.")
             }
-            if (framesPerMinute ?? 0) < 0 || (dailyFrameQuota ?? 0) < 0 { throw ValidationError("Frame limits are 0 (none) or more.") }
+            if (framesPerMinute ?? 0) < 0 || (dailyFrameQuota ?? 0) < 0 {
+                throw ValidationError("Frame limits are 0 (none) or more.")
+            }
         }
 
         func run() async throws {
-            let key = try await options.client().updateAPIKey(path: .init(keyId: id), body: .json(.init(
-                framesPerMinute: framesPerMinute, dailyFrameQuota: dailyFrameQuota))).ok.body.json
+            let key = try await options.client().updateAPIKey(
+                path: .init(keyId: id),
+                body: .json(
+                    .init(
+                        framesPerMinute: framesPerMinute, dailyFrameQuota: dailyFrameQuota))
+            ).ok.body.json
             if options.json { return try Output.json(key) }
             print("Key \(key.id): \(KeyText.limits(key)).")
         }
@@ -135,8 +159,11 @@ extension Components.Schemas.Permission: ExpressibleByArgument {}
 enum KeyText {
     /// `10 frames per minute, 1000 per day (used today: 12)`.
     static func limits(_ key: Components.Schemas.APIKey) -> String {
-        let perMinute = (key.framesPerMinute ?? 0) > 0 ? "\(key.framesPerMinute!) frames per minute" : "no limit per minute"
-        let perDay = (key.dailyFrameQuota ?? 0) > 0 ? "\(key.dailyFrameQuota!) per day (used today: \(key.framesToday ?? 0))" : "no daily quota"
+        let perMinute =
+            (key.framesPerMinute ?? 0) > 0 ? "\(key.framesPerMinute!) frames per minute" : "no limit per minute"
+        let perDay =
+            (key.dailyFrameQuota ?? 0) > 0
+            ? "\(key.dailyFrameQuota!) per day (used today: \(key.framesToday ?? 0))" : "no daily quota"
         return "\(perMinute), \(perDay)"
     }
 }

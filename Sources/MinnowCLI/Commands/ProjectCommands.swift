@@ -17,11 +17,14 @@ struct Projects: AsyncParsableCommand {
         @Option(help: "Projects per page (at most 100).") var perPage = 20
 
         func run() async throws {
-            let result = try await options.client().listProjects(query: .init(page: page, perPage: perPage)).ok.body.json
+            let result = try await options.client().listProjects(query: .init(page: page, perPage: perPage)).ok.body
+                .json
             if options.json { return try Output.json(result) }
-            Output.table(["id", "name", "task", "input", "created"], result.items.map {
-                [$0.id, $0.name, $0.task.rawValue, $0.input.summary, Output.date($0.createdAt)]
-            })
+            Output.table(
+                ["id", "name", "task", "input", "created"],
+                result.items.map {
+                    [$0.id, $0.name, $0.task.rawValue, $0.input.summary, Output.date($0.createdAt)]
+                })
             Output.pageFooter(page: page, perPage: perPage, total: result.metadata.total, shown: result.items.count)
         }
     }
@@ -35,7 +38,8 @@ struct Projects: AsyncParsableCommand {
         @OptionGroup var input: InputOptions
 
         func run() async throws {
-            let body = Components.Schemas.ProjectCreate(name: name, description: description, task: task, input: try input.spec(default: nil))
+            let body = Components.Schemas.ProjectCreate(
+                name: name, description: description, task: task, input: try input.spec(default: nil))
             let project = try await options.client().createProject(body: .json(body)).created.body.json
             try show(project, options)
         }
@@ -53,7 +57,8 @@ struct Projects: AsyncParsableCommand {
     }
 
     struct Update: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Rename a project, describe it, or change its default input.")
+        static let configuration = CommandConfiguration(
+            abstract: "Rename a project, describe it, or change its default input.")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Project id or name.") var project: String
         @Option(help: "The new name.") var name: String?
@@ -64,10 +69,12 @@ struct Projects: AsyncParsableCommand {
             let (client, id) = try await options.client(forProject: project)
             var spec: Components.Schemas.InputSpec?
             if input.isSet {
-                spec = try input.spec(default: try await client.getProject(path: .init(projectId: id)).ok.body.json.input)
+                spec = try input.spec(
+                    default: try await client.getProject(path: .init(projectId: id)).ok.body.json.input)
             }
             let body = Components.Schemas.ProjectUpdate(name: name, description: description, input: spec)
-            try show(try await client.updateProject(path: .init(projectId: id), body: .json(body)).ok.body.json, options)
+            try show(
+                try await client.updateProject(path: .init(projectId: id), body: .json(body)).ok.body.json, options)
         }
     }
 

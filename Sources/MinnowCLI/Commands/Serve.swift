@@ -27,13 +27,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: .init(ConfigurationKey.workers.help)) var workers: Int?
     @Option(name: .customLong("database-url"), help: .init(ConfigurationKey.databaseURL.help)) var databaseURL: String?
     @Option(name: .customLong("log-level"), help: .init(ConfigurationKey.logLevel.help)) var logLevel: String?
-    @Option(name: .customLong("token-lifetime"), help: .init(ConfigurationKey.tokenLifetime.help)) var tokenLifetime: Int?
+    @Option(name: .customLong("token-lifetime"), help: .init(ConfigurationKey.tokenLifetime.help)) var tokenLifetime:
+        Int?
     @Option(name: .customLong("max-json-body"), help: .init(ConfigurationKey.maxJSONBody.help)) var maxJSONBody: Int?
     @Option(name: .customLong("bcrypt-cost"), help: .init(ConfigurationKey.bcryptCost.help)) var bcryptCost: Int?
-    @Option(name: .customLong("login-failures-per-user"), help: .init(ConfigurationKey.loginFailures.help)) var loginFailuresPerUser: Int?
-    @Option(name: .customLong("login-attempts-per-address"), help: .init(ConfigurationKey.loginAttempts.help)) var loginAttemptsPerAddress: Int?
+    @Option(name: .customLong("login-failures-per-user"), help: .init(ConfigurationKey.loginFailures.help))
+    var loginFailuresPerUser: Int?
+    @Option(name: .customLong("login-attempts-per-address"), help: .init(ConfigurationKey.loginAttempts.help))
+    var loginAttemptsPerAddress: Int?
     @Option(name: .customLong("login-window"), help: .init(ConfigurationKey.loginWindow.help)) var loginWindow: Int?
-    @Option(name: .customLong("prediction-rate-limit"), help: .init(ConfigurationKey.predictionRateLimit.help)) var predictionRateLimit: Int?
+    @Option(name: .customLong("prediction-rate-limit"), help: .init(ConfigurationKey.predictionRateLimit.help))
+    var predictionRateLimit: Int?
     @Option(name: .customLong("secret-file"), help: .init(ConfigurationKey.secretFile.help)) var secretFile: String?
     @Option(name: .customLong("install-lease"), help: .init(ConfigurationKey.installLease.help)) var installLease: Int?
     @Option(name: .customLong("tls-cert"), help: .init(ConfigurationKey.tlsCert.help)) var tlsCert: String?

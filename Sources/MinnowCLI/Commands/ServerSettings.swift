@@ -14,7 +14,8 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "JSON config file (default <data-dir>/minnow.json if it exists).") var config: String?
 
     func resolve(logLevel: String? = nil) throws -> ServerConfiguration {
-        try ServerSettings.resolve(flags: ["data-dir": dataDir, "database-url": databaseURL, "log-level": logLevel], configFile: config)
+        try ServerSettings.resolve(
+            flags: ["data-dir": dataDir, "database-url": databaseURL, "log-level": logLevel], configFile: config)
     }
 }
 
@@ -24,7 +25,8 @@ enum ServerSettings {
     static func resolve(flags: [String: String?], configFile: String?) throws -> ServerConfiguration {
         do {
             return try ConfigurationResolver(
-                flags: flags.compactMapValues { $0 }, environment: ProcessInfo.processInfo.environment, configFile: configFile
+                flags: flags.compactMapValues { $0 }, environment: ProcessInfo.processInfo.environment,
+                configFile: configFile
             ).resolve()
         } catch let error as ConfigurationError {
             throw CLIFailure(error.description)

@@ -27,8 +27,11 @@ struct Train: AsyncParsableCommand {
     @Option(name: .customLong("learning-rate"), help: "Learning rate.") var learningRate: Double?
     @Option(help: "Optimiser: adam, adamw or sgd.") var optimizer: Components.Schemas.Optimizer?
     @Option(help: "Learning-rate schedule: constant, cosine or step.") var schedule: Components.Schemas.Schedule?
-    @Flag(inversion: .prefixedNo, help: "Augment the training split (default: on for small datasets).") var augment: Bool?
-    @Option(name: .customLong("validation-fraction"), help: "Part of the training split used to validate each epoch (0-0.5).") var validationFraction: Double?
+    @Flag(inversion: .prefixedNo, help: "Augment the training split (default: on for small datasets).") var augment:
+        Bool?
+    @Option(
+        name: .customLong("validation-fraction"),
+        help: "Part of the training split used to validate each epoch (0-0.5).") var validationFraction: Double?
     @Option(help: "Stop after this many epochs without a better validation accuracy.") var patience: Int?
     @Option(help: "Random seed.") var seed: Int?
     @Option(help: "A note for this iteration.") var note: String?
@@ -39,20 +42,27 @@ struct Train: AsyncParsableCommand {
         var input: Components.Schemas.InputSpec?
         if let size {
             let sides = size.lowercased().split(separator: "x").compactMap { Int($0) }
-            guard sides.count == 1 || sides.count == 2 else { throw ValidationError("--size must be N or WxH, e.g. 96 or 128x96") }
-            input = .init(width: sides[0], height: sides.count == 2 ? sides[1] : sides[0], colorMode: color ?? .grayscale)
+            guard sides.count == 1 || sides.count == 2 else {
+                throw ValidationError("--size must be N or WxH, e.g. 96 or 128x96")
+            }
+            input = .init(
+                width: sides[0], height: sides.count == 2 ? sides[1] : sides[0], colorMode: color ?? .grayscale)
         } else if color != nil {
             throw ValidationError("--color needs --size too (the input is size and colour together)")
         }
         let configuration = Components.Schemas.TrainingConfigurationInput(
-            note: note, architecture: arch, alpha: alpha, input: input, resizeMode: resize, epochs: epochs, batchSize: batchSize,
+            note: note, architecture: arch, alpha: alpha, input: input, resizeMode: resize, epochs: epochs,
+            batchSize: batchSize,
             learningRate: learningRate, optimizer: optimizer, schedule: schedule, augmentation: augment,
             validationFraction: validationFraction, earlyStoppingPatience: patience, seed: seed)
-        let iteration = try await client.createIteration(path: .init(projectId: projectID), body: .json(configuration)).accepted.body.json
+        let iteration = try await client.createIteration(path: .init(projectId: projectID), body: .json(configuration))
+            .accepted.body.json
         if !follow {
             if options.json { return try Output.json(iteration) }
             let c = iteration.configuration
-            print("Iteration \(iteration.number) queued: \(c.architecture.rawValue) \(c.input.width)x\(c.input.height) \(c.input.colorMode.rawValue), \(c.epochs) epochs, on \(iteration.dataset.train) training and \(iteration.dataset.test) test images.")
+            print(
+                "Iteration \(iteration.number) queued: \(c.architecture.rawValue) \(c.input.width)x\(c.input.height) \(c.input.colorMode.rawValue), \(c.epochs) epochs, on \(iteration.dataset.train) training and \(iteration.dataset.test) test images."
+            )
             print("Follow it with: minnow iterations show \(iteration.number) --project \(project.reference) --follow")
             return
         }
@@ -79,19 +89,29 @@ struct Iterations: AsyncParsableCommand {
 
         func run() async throws {
             let (client, projectID) = try await options.client(forProject: project)
-            let list = try await client.listIterations(path: .init(projectId: projectID), query: .init(page: page, perPage: 50)).ok.body.json
+            let list = try await client.listIterations(
+                path: .init(projectId: projectID), query: .init(page: page, perPage: 50)
+            ).ok.body.json
             if options.json { return try Output.json(list) }
-            Output.table(["#", "status", "architecture", "input", "epochs", "images", "created", "note"], list.items.map { i in
-                let c = i.configuration
-                return ["\(i.number)", i.status.rawValue, c.architecture.rawValue, "\(c.input.width)x\(c.input.height) \(c.input.colorMode.rawValue)",
-                        "\(c.epochs)", "\(i.dataset.images)", Output.date(i.createdAt), i.note ?? ""]
-            })
-            Output.pageFooter(page: list.metadata.page, perPage: list.metadata.perPage, total: list.metadata.total, shown: list.items.count)
+            Output.table(
+                ["#", "status", "architecture", "input", "epochs", "images", "created", "note"],
+                list.items.map { i in
+                    let c = i.configuration
+                    return [
+                        "\(i.number)", i.status.rawValue, c.architecture.rawValue,
+                        "\(c.input.width)x\(c.input.height) \(c.input.colorMode.rawValue)",
+                        "\(c.epochs)", "\(i.dataset.images)", Output.date(i.createdAt), i.note ?? "",
+                    ]
+                })
+            Output.pageFooter(
+                page: list.metadata.page, perPage: list.metadata.perPage, total: list.metadata.total,
+                shown: list.items.count)
         }
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One iteration: configuration, progress, and results with per-class metrics.")
+        static let configuration = CommandConfiguration(
+            abstract: "One iteration: configuration, progress, and results with per-class metrics.")
         @OptionGroup var options: ClientOptions
         @OptionGroup var project: ProjectOptions
         @Argument(help: "Iteration number or id.") var iteration: String
@@ -117,9 +137,13 @@ struct Iterations: AsyncParsableCommand {
         func run() async throws {
             let (client, projectID) = try await options.client(forProject: project)
             let id = try await IterationReference.resolve(iteration, project: projectID, with: client)
-            let result = try await client.cancelIteration(path: .init(projectId: projectID, iterationId: id)).ok.body.json
+            let result = try await client.cancelIteration(path: .init(projectId: projectID, iterationId: id)).ok.body
+                .json
             if options.json { return try Output.json(result) }
-            print(result.status == .canceled ? "Iteration \(result.number) canceled." : "Iteration \(result.number) stops after its current step.")
+            print(
+                result.status == .canceled
+                    ? "Iteration \(result.number) canceled."
+                    : "Iteration \(result.number) stops after its current step.")
         }
     }
 
@@ -147,7 +171,9 @@ enum IterationReference {
         }
         var page = 1
         while true {
-            let list = try await client.listIterations(path: .init(projectId: project), query: .init(page: page, perPage: 100)).ok.body.json
+            let list = try await client.listIterations(
+                path: .init(projectId: project), query: .init(page: page, perPage: 100)
+            ).ok.body.json
             if let found = list.items.first(where: { $0.number == number }) { return found.id }
             guard page * 100 < list.metadata.total else { break }
             page += 1

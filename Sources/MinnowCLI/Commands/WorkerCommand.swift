@@ -20,7 +20,9 @@ struct Worker: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @Option(name: .customLong("log-level"), help: .init(ConfigurationKey.logLevel.help)) var logLevel: String?
-    @Option(name: .customLong("lease-seconds"), help: "How long a claimed job stays this worker's without a heartbeat (heartbeats come every lease/5 s).")
+    @Option(
+        name: .customLong("lease-seconds"),
+        help: "How long a claimed job stays this worker's without a heartbeat (heartbeats come every lease/5 s).")
     var leaseSeconds: Int = 15
 
     func validate() throws {

@@ -20,8 +20,10 @@ package final class BackupFileWriter {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw BackupError(description: "\(path) already exists; choose another file or remove it first")
         }
-        guard FileManager.default.createFile(atPath: partialPath, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: partialPath) else {
+        guard
+            FileManager.default.createFile(atPath: partialPath, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let handle = FileHandle(forWritingAtPath: partialPath)
+        else {
             throw BackupError(description: "cannot create \(partialPath): check that its folder exists and is writable")
         }
         self.handle = handle
@@ -98,7 +100,11 @@ package final class BackupFileReader {
             }
             buffer.removeSubrange(0..<start)
             start = 0
-            if let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { buffer.append(chunk) } else { atEnd = true }
+            if let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                buffer.append(chunk)
+            } else {
+                atEnd = true
+            }
         }
     }
 }

@@ -117,11 +117,17 @@ extension PortableValue: Codable {
     /// `interpreted(as:)` then gives it its kind.
     package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int64.self) { self = .integer(value) }
-        else if let value = try? container.decode(Double.self) { self = .real(value) }
-        else { self = .text(try container.decode(String.self)) }
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .real(value)
+        } else {
+            self = .text(try container.decode(String.self))
+        }
     }
 
     /// The cell as the source wrote it for a column of `kind`.
@@ -148,10 +154,11 @@ extension PortableValue: Codable {
         switch (kind, self) {
         case (_, .null): return .null
         case (.integer, .integer), (.real, .real), (.text, .text), (.blob, .blob), (.uuid, .uuid), (.bool, .bool),
-             (.timestamp, .timestamp):
+            (.timestamp, .timestamp):
             return self
         case (.integer, .bool(let value)): return .integer(value ? 1 : 0)
-        case (.integer, .real(let value)) where value == value.rounded() && abs(value) < 9e15: return .integer(Int64(value))
+        case (.integer, .real(let value)) where value == value.rounded() && abs(value) < 9e15:
+            return .integer(Int64(value))
         case (.real, .integer(let value)): return .real(Double(value))
         case (.real, .timestamp(let date)): return .real(date.timeIntervalSince1970)
         case (.bool, .integer(let value)) where value == 0 || value == 1: return .bool(value == 1)

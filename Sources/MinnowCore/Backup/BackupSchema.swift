@@ -30,9 +30,13 @@ package enum BackupSchema {
 
     /// Names of the tables in the connected database.
     package static func existingTables(_ sql: any SQLDatabase) async throws -> Set<String> {
-        let rows = isSQLite(sql)
-            ? try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all()
-            : try await sql.raw("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()").all()
+        let rows =
+            isSQLite(sql)
+            ? try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                .all()
+            : try await sql.raw(
+                "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()"
+            ).all()
         return Set(try rows.map { try $0.decode(column: "name", as: String.self) })
     }
 
@@ -41,15 +45,20 @@ package enum BackupSchema {
         if isSQLite(sql) {
             return try await sql.raw("PRAGMA table_info(\(ident: table))").all().map { row in
                 let declared = try row.decode(column: "type", as: String.self)
-                return Column(name: try row.decode(column: "name", as: String.self), kind: try sqliteKind(declared, table: table))
+                return Column(
+                    name: try row.decode(column: "name", as: String.self), kind: try sqliteKind(declared, table: table))
             }
         }
-        return try await sql.raw("""
+        return try await sql.raw(
+            """
             SELECT column_name, data_type FROM information_schema.columns
             WHERE table_schema = current_schema() AND table_name = \(bind: table) ORDER BY ordinal_position
-            """).all().map { row in
+            """
+        ).all().map { row in
             let declared = try row.decode(column: "data_type", as: String.self)
-            return Column(name: try row.decode(column: "column_name", as: String.self), kind: try postgresKind(declared, table: table))
+            return Column(
+                name: try row.decode(column: "column_name", as: String.self),
+                kind: try postgresKind(declared, table: table))
         }
     }
 

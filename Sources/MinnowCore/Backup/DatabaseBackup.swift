@@ -25,24 +25,32 @@ package enum DatabaseBackup {
         try await readSnapshot(db) { sql in
             let existing = try await BackupSchema.existingTables(sql)
             guard existing.contains(BackupSchema.migrationsTable) else {
-                throw BackupError(description: "this is not a Minnow database (it has no \(BackupSchema.migrationsTable) table)")
+                throw BackupError(
+                    description: "this is not a Minnow database (it has no \(BackupSchema.migrationsTable) table)")
             }
             let unknown = existing.subtracting(BackupSchema.tables + [BackupSchema.migrationsTable]).sorted()
             guard unknown.isEmpty else {
-                throw BackupError(description: "the database has tables this minnow does not know (\(unknown.joined(separator: ", "))): back up with the same version as the server")
+                throw BackupError(
+                    description:
+                        "the database has tables this minnow does not know (\(unknown.joined(separator: ", "))): back up with the same version as the server"
+                )
             }
             let writer = try BackupFileWriter(path: path)
             do {
-                try writer.writeLine(BackupFormat.Header(format: BackupFormat.name, version: BackupFormat.version, createdAt: now,
-                                                         source: BackupSchema.isSQLite(sql) ? "sqlite" : "postgresql",
-                                                         migrations: try await BackupSchema.migrations(sql)))
+                try writer.writeLine(
+                    BackupFormat.Header(
+                        format: BackupFormat.name, version: BackupFormat.version, createdAt: now,
+                        source: BackupSchema.isSQLite(sql) ? "sqlite" : "postgresql",
+                        migrations: try await BackupSchema.migrations(sql)))
                 var tables: [(name: String, rows: Int)] = []
                 for table in BackupSchema.tables where existing.contains(table) {
                     tables.append((table, try await writeTable(table, sql, to: writer)))
                 }
                 let summary = BackupSummary(tables: tables, bytes: writer.bytes, sha256: writer.sha256)
-                try writer.finish(manifest: .init(end: true, tables: Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0.rows) }),
-                                                  bytes: summary.bytes, sha256: summary.sha256))
+                try writer.finish(
+                    manifest: .init(
+                        end: true, tables: Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0.rows) }),
+                        bytes: summary.bytes, sha256: summary.sha256))
                 return summary
             } catch {
                 writer.abandon()
@@ -51,9 +59,12 @@ package enum DatabaseBackup {
         }
     }
 
-    private static func writeTable(_ table: String, _ sql: any SQLDatabase, to writer: BackupFileWriter) async throws -> Int {
+    private static func writeTable(
+        _ table: String, _ sql: any SQLDatabase, to writer: BackupFileWriter
+    ) async throws -> Int {
         let columns = try await BackupSchema.columns(of: table, sql)
-        try writer.writeLine(BackupFormat.TableHeader(table: table, columns: columns.map(\.name), kinds: columns.map(\.kind)))
+        try writer.writeLine(
+            BackupFormat.TableHeader(table: table, columns: columns.map(\.name), kinds: columns.map(\.kind)))
         let order = BackupSchema.orderColumn(columns)
         let orderKind = columns.first { $0.name == order }!.kind
         var rows = 0
@@ -72,9 +83,13 @@ package enum DatabaseBackup {
     }
 
     /// Runs `body` on one connection inside a read transaction that sees one snapshot.
-    private static func readSnapshot<T: Sendable>(_ db: any Database, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    private static func readSnapshot<T: Sendable>(
+        _ db: any Database, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         guard let sql = db as? any SQLDatabase else { throw BackupError(description: "backups need an SQL database") }
-        let begin = BackupSchema.isSQLite(sql) ? "BEGIN DEFERRED TRANSACTION" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        let begin =
+            BackupSchema.isSQLite(sql)
+            ? "BEGIN DEFERRED TRANSACTION" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
         return try await db.transaction(beginningWith: begin) { try await body($0) }
     }
 }

@@ -9,18 +9,28 @@ import SQLKit
 package enum DatabaseRestore {
     /// Restores the file at `path`, already `checked` by `verify`, into `db`, which must have
     /// run this version's migrations.
-    package static func restore(_ db: any Database, from path: String,
-                        checked: (header: BackupFormat.Header, summary: BackupSummary)) async throws -> BackupSummary {
+    package static func restore(
+        _ db: any Database, from path: String,
+        checked: (header: BackupFormat.Header, summary: BackupSummary)
+    ) async throws -> BackupSummary {
         guard let sql = db as? any SQLDatabase else { throw BackupError(description: "restore needs an SQL database") }
         let known = Set(try await BackupSchema.migrations(sql))
         let newer = checked.header.migrations.filter { !known.contains($0) }
         guard newer.isEmpty else {
-            throw BackupError(description: "the backup comes from a newer minnow (migrations \(newer.joined(separator: ", ")) are unknown here): restore with that version or later")
+            throw BackupError(
+                description:
+                    "the backup comes from a newer minnow (migrations \(newer.joined(separator: ", ")) are unknown here): restore with that version or later"
+            )
         }
         for table in BackupSchema.tables {
-            let rows = try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let rows =
+                try await sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(
+                    column: "n", as: Int.self) ?? 0
             guard rows == 0 else {
-                throw BackupError(description: "the target database is not empty (\(table) has \(rows) rows): restore into a new data directory or an empty database")
+                throw BackupError(
+                    description:
+                        "the target database is not empty (\(table) has \(rows) rows): restore into a new data directory or an empty database"
+                )
             }
         }
         try await db.writeTransaction { transaction in
@@ -33,12 +43,15 @@ package enum DatabaseRestore {
     package static func verify(_ path: String) throws -> (header: BackupFormat.Header, summary: BackupSummary) {
         let reader = try BackupFileReader(path: path)
         guard let first = try reader.nextLine(),
-              let header = try? BackupFormat.decoder.decode(BackupFormat.Header.self, from: first),
-              header.format == BackupFormat.name else {
+            let header = try? BackupFormat.decoder.decode(BackupFormat.Header.self, from: first),
+            header.format == BackupFormat.name
+        else {
             throw BackupError(description: "\(path) is not a Minnow backup")
         }
         guard header.version == BackupFormat.version else {
-            throw BackupError(description: "\(path) is a version \(header.version) backup; this minnow reads version \(BackupFormat.version)")
+            throw BackupError(
+                description:
+                    "\(path) is a version \(header.version) backup; this minnow reads version \(BackupFormat.version)")
         }
         var hasher = BackupHasher()
         hasher.add(first)
@@ -48,24 +61,36 @@ package enum DatabaseRestore {
             if let previous = pending { hasher.add(previous) }
             pending = line
             if line.first == UInt8(ascii: "[") {
-                guard !tables.isEmpty else { throw BackupError(description: "\(path) is damaged: a row before any table") }
+                guard !tables.isEmpty else {
+                    throw BackupError(description: "\(path) is damaged: a row before any table")
+                }
                 tables[tables.count - 1].rows += 1
             } else if let table = try? BackupFormat.decoder.decode(BackupFormat.TableHeader.self, from: line) {
                 guard BackupSchema.tables.contains(table.table) else {
-                    throw BackupError(description: "the backup has a table this minnow does not know (\(table.table)): restore with a newer version")
+                    throw BackupError(
+                        description:
+                            "the backup has a table this minnow does not know (\(table.table)): restore with a newer version"
+                    )
                 }
                 tables.append((table.table, 0))
             }
         }
-        guard let last = pending, let manifest = try? BackupFormat.decoder.decode(BackupFormat.Manifest.self, from: last), manifest.end else {
-            throw BackupError(description: "\(path) is incomplete: it ends without its manifest (was the backup interrupted or the file cut short?)")
+        guard let last = pending,
+            let manifest = try? BackupFormat.decoder.decode(BackupFormat.Manifest.self, from: last), manifest.end
+        else {
+            throw BackupError(
+                description:
+                    "\(path) is incomplete: it ends without its manifest (was the backup interrupted or the file cut short?)"
+            )
         }
         let summary = BackupSummary(tables: tables, bytes: hasher.bytes, sha256: hasher.hex)
         guard manifest.sha256 == summary.sha256, manifest.bytes == summary.bytes else {
             throw BackupError(description: "\(path) is damaged: its checksum does not match its contents")
         }
         for (name, rows) in tables where manifest.tables[name] != rows {
-            throw BackupError(description: "\(path) is damaged: \(name) has \(rows) rows, its manifest says \(manifest.tables[name] ?? 0)")
+            throw BackupError(
+                description:
+                    "\(path) is damaged: \(name) has \(rows) rows, its manifest says \(manifest.tables[name] ?? 0)")
         }
         return (header, summary)
     }
@@ -80,7 +105,8 @@ package enum DatabaseRestore {
         var section: Section?
         while let line = try reader.nextLine() {
             if line.first == UInt8(ascii: "[") {
-                try await section!.add(try BackupFormat.decoder.decode([PortableValue].self, from: line), lineBytes: line.count, sql)
+                try await section!.add(
+                    try BackupFormat.decoder.decode([PortableValue].self, from: line), lineBytes: line.count, sql)
             } else if let table = try? BackupFormat.decoder.decode(BackupFormat.TableHeader.self, from: line) {
                 try await section?.flush(sql)
                 section = try await Section(table, sql)
@@ -106,23 +132,31 @@ package enum DatabaseRestore {
             sourceKinds = header.kinds
             targetKinds = try header.columns.map { name in
                 guard let column = target.first(where: { $0.name == name }) else {
-                    throw BackupError(description: "\(header.table).\(name) from the backup does not exist in this version's schema")
+                    throw BackupError(
+                        description: "\(header.table).\(name) from the backup does not exist in this version's schema")
                 }
                 return column.kind
             }
         }
 
         mutating func add(_ row: [PortableValue], lineBytes: Int, _ sql: any SQLDatabase) async throws {
-            guard row.count == columns.count else { throw BackupError(description: "\(table): a row has \(row.count) values for \(columns.count) columns") }
-            batch.append(try row.indices.map { index in
-                do {
-                    return try row[index].interpreted(as: sourceKinds[index]).converted(to: targetKinds[index]).bind
-                } catch let error as BackupError {
-                    throw BackupError(description: "\(table).\(columns[index]): \(error.description)")
-                }
-            })
+            guard row.count == columns.count else {
+                throw BackupError(description: "\(table): a row has \(row.count) values for \(columns.count) columns")
+            }
+            batch.append(
+                try row.indices.map { index in
+                    do {
+                        return try row[index].interpreted(as: sourceKinds[index]).converted(to: targetKinds[index]).bind
+                    } catch let error as BackupError {
+                        throw BackupError(description: "\(table).\(columns[index]): \(error.description)")
+                    }
+                })
             batchBytes += lineBytes
-            if (batch.count + 1) * columns.count > DatabaseRestore.maxBinds || batchBytes > DatabaseRestore.maxBatchBytes { try await flush(sql) }
+            if (batch.count + 1) * columns.count > DatabaseRestore.maxBinds
+                || batchBytes > DatabaseRestore.maxBatchBytes
+            {
+                try await flush(sql)
+            }
         }
 
         mutating func flush(_ sql: any SQLDatabase) async throws {
@@ -137,10 +171,13 @@ package enum DatabaseRestore {
 
     /// PostgreSQL hands out integer ids from a sequence that explicit inserts do not advance.
     private static func resetIdentitySequences(_ sql: any SQLDatabase) async throws {
-        for table in BackupSchema.tables where try await BackupSchema.columns(of: table, sql).contains(.init(name: "id", kind: .integer)) {
-            try await sql.raw("""
+        for table in BackupSchema.tables
+        where try await BackupSchema.columns(of: table, sql).contains(.init(name: "id", kind: .integer)) {
+            try await sql.raw(
+                """
                 SELECT setval(pg_get_serial_sequence(\(bind: table), 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM \(ident: table)), false)
-                """).run()
+                """
+            ).run()
         }
     }
 }

@@ -10,7 +10,9 @@ package struct DatabaseBlobStore: BlobStore {
 
     private var sql: any SQLDatabase {
         get throws {
-            guard let sql = database as? any SQLDatabase else { throw ConfigurationError(description: "Blob storage needs an SQL database.") }
+            guard let sql = database as? any SQLDatabase else {
+                throw ConfigurationError(description: "Blob storage needs an SQL database.")
+            }
             return sql
         }
     }
@@ -44,10 +46,12 @@ package struct DatabaseBlobStore: BlobStore {
         let sql = try self.sql
         var query = sql.select().column("id").from(Blob.schema).where("touched_at", .lessThan, SQLBind(cutoff))
         for reference in references {
-            query = query.where(SQLIdentifier("id"), .notIn, SQLGroupExpression(
-                sql.select().column(SQLIdentifier(reference.column)).from(reference.table)
-                    .where(SQLIdentifier(reference.column), .isNot, SQLLiteral.null).query
-            ))
+            query = query.where(
+                SQLIdentifier("id"), .notIn,
+                SQLGroupExpression(
+                    sql.select().column(SQLIdentifier(reference.column)).from(reference.table)
+                        .where(SQLIdentifier(reference.column), .isNot, SQLLiteral.null).query
+                ))
         }
         let garbage = try await query.all().map { try $0.decode(column: "id", as: String.self) }
         guard !garbage.isEmpty else { return 0 }

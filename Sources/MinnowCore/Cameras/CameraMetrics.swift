@@ -12,29 +12,43 @@ package struct CameraMetrics: Sendable {
         MetricNameDescriptor(namespace: "minnow", metricName: metricName, unitName: unit, helpText: help)
     }
 
-    package static var quotaRefusals: MetricNameDescriptor { name("ingest_quota_exceeded", "total", "Frames refused with 429 because the key has used its dailyFrameQuota.") }
+    package static var quotaRefusals: MetricNameDescriptor {
+        name("ingest_quota_exceeded", "total", "Frames refused with 429 because the key has used its dailyFrameQuota.")
+    }
 
     package func ingested(_ status: FrameStatus, bytes: Int64) {
-        registry.makeCounter(descriptor: Self.name("frames_ingested", "total", "Camera frames read and recorded, by what retention did with the frame."),
-                             labels: [("frame", status.rawValue)]).increment()
+        registry.makeCounter(
+            descriptor: Self.name(
+                "frames_ingested", "total", "Camera frames read and recorded, by what retention did with the frame."),
+            labels: [("frame", status.rawValue)]
+        ).increment()
         if bytes > 0 {
-            registry.makeCounter(descriptor: Self.name("frame_bytes_stored", "total", "Bytes of camera frames stored.")).increment(by: bytes)
+            registry.makeCounter(descriptor: Self.name("frame_bytes_stored", "total", "Bytes of camera frames stored."))
+                .increment(by: bytes)
         }
     }
 
     package func rejected() {
-        registry.makeCounter(descriptor: Self.name("frames_rejected", "total", "Camera frames refused as unreadable.")).increment()
+        registry.makeCounter(descriptor: Self.name("frames_rejected", "total", "Camera frames refused as unreadable."))
+            .increment()
     }
 
     package func expired(old: Int, overCap: Int) {
         let descriptor = Self.name("frames_expired", "total", "Stored camera frames deleted by retention, by reason.")
-        if old > 0 { registry.makeCounter(descriptor: descriptor, labels: [("reason", "age")]).increment(by: Int64(old)) }
-        if overCap > 0 { registry.makeCounter(descriptor: descriptor, labels: [("reason", "cap")]).increment(by: Int64(overCap)) }
+        if old > 0 {
+            registry.makeCounter(descriptor: descriptor, labels: [("reason", "age")]).increment(by: Int64(old))
+        }
+        if overCap > 0 {
+            registry.makeCounter(descriptor: descriptor, labels: [("reason", "cap")]).increment(by: Int64(overCap))
+        }
     }
 
     package func storedFrames(count: Int, bytes: Int64) {
-        registry.makeGauge(descriptor: Self.name("frames_stored", nil, "Camera frames retention keeps now.")).set(Double(count))
-        registry.makeGauge(descriptor: Self.name("frame_storage", "bytes", "Bytes of the camera frames retention keeps now.")).set(Double(bytes))
+        registry.makeGauge(descriptor: Self.name("frames_stored", nil, "Camera frames retention keeps now.")).set(
+            Double(count))
+        registry.makeGauge(
+            descriptor: Self.name("frame_storage", "bytes", "Bytes of the camera frames retention keeps now.")
+        ).set(Double(bytes))
     }
 
     package init(registry: PrometheusCollectorRegistry) {

@@ -14,14 +14,22 @@ package struct FrameIngest {
     /// A camera's clock may run ahead; capture times further ahead of the server than this are ignored.
     package static let clockSkewAllowance: TimeInterval = 300
 
-    package func ingest(_ data: Data, capturedAt: Date?, from device: Device, in project: Project) async throws -> Result<Observation, DomainFailure> {
+    package func ingest(
+        _ data: Data, capturedAt: Date?, from device: Device, in project: Project
+    ) async throws -> Result<Observation, DomainFailure> {
         guard device.kind == .camera else {
-            return .failure(.conflict("Device \(device.name) is a board; boards report through their bridge, cameras post frames.", field: nil))
+            return .failure(
+                .conflict(
+                    "Device \(device.name) is a board; boards report through their bridge, cameras post frames.",
+                    field: nil))
         }
         guard let deployment = device.deployment,
-              let entry = try await deployments.entry(named: deployment.name, on: db)
+            let entry = try await deployments.entry(named: deployment.name, on: db)
         else {
-            return .failure(.conflict("Camera \(device.name) has no deployment to read its frames; link one (PATCH the device with \"deployment\").", field: "deployment"))
+            return .failure(
+                .conflict(
+                    "Camera \(device.name) has no deployment to read its frames; link one (PATCH the device with \"deployment\").",
+                    field: "deployment"))
         }
         let model = entry.model
         let reading: (prediction: Prediction, width: Int, height: Int, differenceHash: UInt64)
@@ -29,7 +37,10 @@ package struct FrameIngest {
             reading = try model.read(frame: data)
         } catch {
             metrics.rejected()
-            return .failure(.invalid("The frame is not a readable JPEG or PNG image (at most \(ImageIngest.maximumPixels) pixels).", field: nil))
+            return .failure(
+                .invalid(
+                    "The frame is not a readable JPEG or PNG image (at most \(ImageIngest.maximumPixels) pixels).",
+                    field: nil))
         }
         let now = Date()
         let observation = Observation()
@@ -44,8 +55,9 @@ package struct FrameIngest {
         observation.receivedAt = now
         observation.frameWidth = reading.width
         observation.frameHeight = reading.height
-        observation.frameStatus = FrameRetention(project).status(ofNew: reading.differenceHash, detection: model.detection,
-                                                               detected: !observation.detections.isEmpty, previous: device.lastFrameHash)
+        observation.frameStatus = FrameRetention(project).status(
+            ofNew: reading.differenceHash, detection: model.detection,
+            detected: !observation.detections.isEmpty, previous: device.lastFrameHash)
         let kept = observation.frameStatus == .stored
         if kept {
             observation.frameBlobID = BlobID(content: data).hex
@@ -53,9 +65,12 @@ package struct FrameIngest {
         }
         observation.id = UUID()
         let seenAt = capturedAt.flatMap { $0.timeIntervalSince(now) <= Self.clockSkewAllowance ? $0 : nil } ?? now
-        try await writer.write(.init(frame: kept ? data : nil, observation: observation,
-                                     sightings: try Self.sightings(of: observation, model: model, seenAt: seenAt),
-                                     deviceID: try device.requireID(), frameHash: kept ? Int64(bitPattern: reading.differenceHash) : nil), on: db)
+        try await writer.write(
+            .init(
+                frame: kept ? data : nil, observation: observation,
+                sightings: try Self.sightings(of: observation, model: model, seenAt: seenAt),
+                deviceID: try device.requireID(), frameHash: kept ? Int64(bitPattern: reading.differenceHash) : nil),
+            on: db)
         metrics.ingested(observation.frameStatus, bytes: observation.frameBytes)
         return .success(observation)
     }

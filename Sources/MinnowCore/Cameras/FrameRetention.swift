@@ -24,14 +24,18 @@ package struct FrameRetention {
     /// What becomes of a new frame with this difference hash.
     package func status(ofNew hash: UInt64, detection: Bool, detected: Bool, previous: Int64?) -> FrameStatus {
         if onlyWithDetections && detection && !detected { return .noDetection }
-        if similarFrameDistance > 0, let previous, (UInt64(bitPattern: previous) ^ hash).nonzeroBitCount <= similarFrameDistance {
+        if similarFrameDistance > 0, let previous,
+            (UInt64(bitPattern: previous) ^ hash).nonzeroBitCount <= similarFrameDistance
+        {
             return .similar
         }
         return .stored
     }
 
     /// Expires the project's frames that are too old or over its cap; returns how many for each reason.
-    package func expire(in projectID: UUID, on db: any Database, now: Date = Date()) async throws -> (old: Int, overCap: Int) {
+    package func expire(
+        in projectID: UUID, on db: any Database, now: Date = Date()
+    ) async throws -> (old: Int, overCap: Int) {
         var old = 0, overCap = 0
         if frameDays > 0 {
             let cutoff = now.addingTimeInterval(-Double(frameDays) * 86_400)
@@ -90,10 +94,14 @@ package struct FrameRetention {
     private static func totals(projectID: UUID?, on db: any Database) async throws -> (count: Int, bytes: Int64) {
         guard let sql = db as? any SQLDatabase else { return (0, 0) }
         let project: SQLQueryString = projectID.map { "AND project_id = \(bind: $0)" } ?? ""
-        let row = try await sql.raw("""
+        let row = try await sql.raw(
+            """
             SELECT COUNT(*) AS frames, CAST(COALESCE(SUM(frame_bytes), 0) AS BIGINT) AS bytes FROM observations
             WHERE frame_status = \(FrameStatus.stored.sqlLiteral) \(project)
-            """).first()
-        return (try row?.decode(column: "frames", as: Int.self) ?? 0, try row?.decode(column: "bytes", as: Int64.self) ?? 0)
+            """
+        ).first()
+        return (
+            try row?.decode(column: "frames", as: Int.self) ?? 0, try row?.decode(column: "bytes", as: Int64.self) ?? 0
+        )
     }
 }

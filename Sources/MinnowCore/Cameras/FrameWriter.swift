@@ -64,12 +64,16 @@ package actor FrameWriter {
         var latest: [UUID: (seen: Date, hash: Int64?)] = [:]
         for item in items {
             let previous = latest[item.deviceID]
-            latest[item.deviceID] = (max(previous?.seen ?? .distantPast, item.observation.receivedAt), item.frameHash ?? previous?.hash)
+            latest[item.deviceID] = (
+                max(previous?.seen ?? .distantPast, item.observation.receivedAt), item.frameHash ?? previous?.hash
+            )
         }
         let cameras = latest
         try await db.writeTransaction { tx in
             let frames = items.compactMap(\.frame)
-            if !frames.isEmpty { try await DatabaseBlobStore(database: tx, references: BlobReferences.all).putAll(frames) }
+            if !frames.isEmpty {
+                try await DatabaseBlobStore(database: tx, references: BlobReferences.all).putAll(frames)
+            }
             try await observations.create(on: tx)
             if !sightings.isEmpty { try await sightings.create(on: tx) }
             for (id, camera) in cameras {

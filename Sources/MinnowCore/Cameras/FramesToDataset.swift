@@ -16,8 +16,10 @@ package struct FramesToDataset {
         package var labelled = false
         package var split: SplitChoice?
 
-        package init(observationIDs: [UUID] = [], filter: SightingSearch.Filter = SightingSearch.Filter(), limit: Int = 100,
-                     labelled: Bool = false, split: SplitChoice? = nil) {
+        package init(
+            observationIDs: [UUID] = [], filter: SightingSearch.Filter = SightingSearch.Filter(), limit: Int = 100,
+            labelled: Bool = false, split: SplitChoice? = nil
+        ) {
             self.observationIDs = observationIDs
             self.filter = filter
             self.limit = limit
@@ -43,16 +45,22 @@ package struct FramesToDataset {
 
     package func add(_ selection: Selection, to project: Project) async throws -> Report {
         let projectID = try project.requireID()
-        let ids = selection.observationIDs.isEmpty
-            ? try await observations(matching: selection.filter, in: projectID, limit: min(selection.limit, Self.maximumFrames))
+        let ids =
+            selection.observationIDs.isEmpty
+            ? try await observations(
+                matching: selection.filter, in: projectID, limit: min(selection.limit, Self.maximumFrames))
             : Array(selection.observationIDs.prefix(Self.maximumFrames))
-        let found = try await Observation.query(on: db).filter(\.$project.$id == projectID).filter(\.$id ~~ ids).with(\.$device).all()
+        let found = try await Observation.query(on: db).filter(\.$project.$id == projectID).filter(\.$id ~~ ids).with(
+            \.$device
+        ).all()
         let byID = Dictionary(found.map { ($0.id!, $0) }, uniquingKeysWith: { first, _ in first })
         var boxes: [UUID: [BoxSpec]] = [:]
         if selection.labelled && project.task == .detection {
             for sighting in try await Sighting.query(on: db).filter(\.$observation.$id ~~ ids).all() {
                 guard let x = sighting.x, let y = sighting.y, let width = sighting.width, let height = sighting.height,
-                      let box = BoxSpec(label: sighting.label, x: x - width / 2, y: y - height / 2, width: width, height: height).clamped
+                    let box = BoxSpec(
+                        label: sighting.label, x: x - width / 2, y: y - height / 2, width: width, height: height
+                    ).clamped
                 else { continue }
                 boxes[sighting.$observation.id, default: []].append(box)
             }
@@ -66,13 +74,15 @@ package struct FramesToDataset {
                 continue
             }
             guard observation.frameStatus == .stored, let blobID = observation.frameBlobID.flatMap(BlobID.init(hex:)),
-                  let data = try await DatabaseBlobStore(database: db, references: BlobReferences.all).get(blobID)
+                let data = try await DatabaseBlobStore(database: db, references: BlobReferences.all).get(blobID)
             else {
                 report.skipped.append((id, "the frame was not kept (\(observation.frameStatus.rawValue))"))
                 continue
             }
             let label = selection.labelled && project.task != .detection ? observation.label : nil
-            var file = try await ingest.prepare(data, fileName: Self.fileName(of: observation, data: data), label: label, split: selection.split, source: .device)
+            var file = try await ingest.prepare(
+                data, fileName: Self.fileName(of: observation, data: data), label: label, split: selection.split,
+                source: .device)
             file.boxes = boxes[id] ?? []
             prepared.append((id, file))
         }
@@ -87,7 +97,9 @@ package struct FramesToDataset {
     }
 
     /// The newest observations with a sighting matching the filter, at most `limit`.
-    private func observations(matching filter: SightingSearch.Filter, in projectID: UUID, limit: Int) async throws -> [UUID] {
+    private func observations(
+        matching filter: SightingSearch.Filter, in projectID: UUID, limit: Int
+    ) async throws -> [UUID] {
         var ids: [UUID] = [], seen = Set<UUID>(), cursor: SightingSearch.Cursor?
         repeat {
             let page = try await SightingSearch(db: db).search(in: projectID, filter, after: cursor, limit: 200)
@@ -101,7 +113,8 @@ package struct FramesToDataset {
 
     /// `<camera>-<UTC time>.<jpg|png>`, from the camera's clock when it sent one.
     package static func fileName(of observation: Observation, data: Data) -> String {
-        let time = (observation.observedAt ?? observation.receivedAt).ISO8601Format().replacingOccurrences(of: ":", with: "")
+        let time = (observation.observedAt ?? observation.receivedAt).ISO8601Format().replacingOccurrences(
+            of: ":", with: "")
         let device = observation.$device.value?.name ?? "camera"
         return "\(device)-\(time).\((ImageFormat.announced(by: data) ?? .jpeg).fileExtension)"
     }

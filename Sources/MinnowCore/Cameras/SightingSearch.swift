@@ -15,7 +15,10 @@ package struct SightingSearch {
         package var minScore: Double?
         package var maxScore: Double?
 
-        package init(label: String? = nil, deviceID: UUID? = nil, from: Date? = nil, to: Date? = nil, minScore: Double? = nil, maxScore: Double? = nil) {
+        package init(
+            label: String? = nil, deviceID: UUID? = nil, from: Date? = nil, to: Date? = nil, minScore: Double? = nil,
+            maxScore: Double? = nil
+        ) {
             self.label = label
             self.deviceID = deviceID
             self.from = from
@@ -37,7 +40,9 @@ package struct SightingSearch {
 
         package init?(_ text: String) {
             let parts = text.split(separator: "_")
-            guard parts.count == 2, let time = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+            guard parts.count == 2, let time = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
+                return nil
+            }
             self.init(seenAtMicroseconds: time, id: id)
         }
 
@@ -59,7 +64,9 @@ package struct SightingSearch {
         }
     }
 
-    package func search(in projectID: UUID, _ filter: Filter, after cursor: Cursor?, limit: Int) async throws -> (items: [Found], next: Cursor?) {
+    package func search(
+        in projectID: UUID, _ filter: Filter, after cursor: Cursor?, limit: Int
+    ) async throws -> (items: [Found], next: Cursor?) {
         var query = Sighting.query(on: db).filter(\.$project.$id == projectID)
         if let label = filter.label { query = query.filter(\.$label == label) }
         if let device = filter.deviceID { query = query.filter(\.$device.$id == device) }
@@ -70,18 +77,28 @@ package struct SightingSearch {
         if let cursor {
             query = query.group(.or) { earlier in
                 earlier.filter(\.$seenAtMicroseconds < cursor.seenAtMicroseconds)
-                    .group(.and) { $0.filter(\.$seenAtMicroseconds == cursor.seenAtMicroseconds).filter(\.$id < cursor.id) }
+                    .group(.and) {
+                        $0.filter(\.$seenAtMicroseconds == cursor.seenAtMicroseconds).filter(\.$id < cursor.id)
+                    }
             }
         }
-        let rows = try await query.sort(\.$seenAtMicroseconds, .descending).sort(\.$id, .descending).limit(limit + 1).all()
+        let rows = try await query.sort(\.$seenAtMicroseconds, .descending).sort(\.$id, .descending).limit(limit + 1)
+            .all()
         let page = Array(rows.prefix(limit))
-        let next = rows.count > limit ? page.last.map { Cursor(seenAtMicroseconds: $0.seenAtMicroseconds, id: $0.id!) } : nil
+        let next =
+            rows.count > limit ? page.last.map { Cursor(seenAtMicroseconds: $0.seenAtMicroseconds, id: $0.id!) } : nil
         // Two narrow lookups for the page rather than whole devices and observations (their JSON).
-        let names = try await Device.query(on: db).filter(\.$id ~~ Set(page.map(\.$device.id))).field(\.$id).field(\.$name).all()
+        let names = try await Device.query(on: db).filter(\.$id ~~ Set(page.map(\.$device.id))).field(\.$id).field(
+            \.$name
+        ).all()
             .reduce(into: [UUID: String]()) { $0[$1.id!] = $1.name }
-        let kept = try await Observation.query(on: db).filter(\.$id ~~ Set(page.map(\.$observation.id))).filter(\.$frameStatus == .stored)
-            .field(\.$id).all().reduce(into: Set<UUID>()) { $0.insert($1.id!) }
-        let items = page.map { Found(sighting: $0, deviceName: names[$0.$device.id] ?? "", hasFrame: kept.contains($0.$observation.id)) }
+        let kept = try await Observation.query(on: db).filter(\.$id ~~ Set(page.map(\.$observation.id))).filter(
+            \.$frameStatus == .stored
+        )
+        .field(\.$id).all().reduce(into: Set<UUID>()) { $0.insert($1.id!) }
+        let items = page.map {
+            Found(sighting: $0, deviceName: names[$0.$device.id] ?? "", hasFrame: kept.contains($0.$observation.id))
+        }
         return (items, next)
     }
 

@@ -5,33 +5,67 @@ import Foundation
 import Logging
 
 public struct ConfigurationKey: Sendable {
-    public let name: String        // flag without dashes and config-file key, e.g. "data-dir"
-    public let environment: String // e.g. "MINNOW_DATA_DIR"
+    public let name: String  // flag without dashes and config-file key, e.g. "data-dir"
+    public let environment: String  // e.g. "MINNOW_DATA_DIR"
     public let help: String
 
-    public static let host = Self(name: "host", environment: "MINNOW_HOST", help: "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface).")
+    public static let host = Self(
+        name: "host", environment: "MINNOW_HOST",
+        help: "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface).")
     public static let port = Self(name: "port", environment: "MINNOW_PORT", help: "TCP port (default 8080).")
-    public static let dataDir = Self(name: "data-dir", environment: "MINNOW_DATA_DIR", help: "Data directory: SQLite database, signing secret, config file (default ./data).")
-    public static let workers = Self(name: "workers", environment: "MINNOW_WORKERS", help: "Local worker processes for background jobs; 0 for an API-only node (default 1).")
-    public static let databaseURL = Self(name: "database-url", environment: "DATABASE_URL", help: "PostgreSQL URL (postgres://user:pass@host:5432/db); SQLite in the data directory when absent.")
-    public static let logLevel = Self(name: "log-level", environment: "MINNOW_LOG_LEVEL", help: "trace, debug, info, notice, warning, error or critical (default info).")
-    public static let tokenLifetime = Self(name: "token-lifetime", environment: "MINNOW_TOKEN_LIFETIME", help: "Access token lifetime in seconds (default 28800).")
-    public static let maxJSONBody = Self(name: "max-json-body", environment: "MINNOW_MAX_JSON_BODY", help: "Largest JSON request body in bytes (default 1048576).")
-    public static let bcryptCost = Self(name: "bcrypt-cost", environment: "MINNOW_BCRYPT_COST", help: "bcrypt cost for password hashes, 4–31 (default 12).")
-    public static let loginFailures = Self(name: "login-failures-per-user", environment: "MINNOW_LOGIN_FAILURES_PER_USER", help: "Failed sign-ins per username per window before 429 (default 10).")
-    public static let loginAttempts = Self(name: "login-attempts-per-address", environment: "MINNOW_LOGIN_ATTEMPTS_PER_ADDRESS", help: "Sign-in attempts per client address per window before 429 (default 60).")
-    public static let loginWindow = Self(name: "login-window", environment: "MINNOW_LOGIN_WINDOW", help: "Sign-in rate-limit window in seconds (default 900).")
-    public static let predictionRateLimit = Self(name: "prediction-rate-limit", environment: "MINNOW_PREDICTION_RATE_LIMIT", help: "Predictions per minute per deployment key before 429, counted per server process; 0 for no limit (default 0).")
-    public static let secretFile = Self(name: "secret-file", environment: "MINNOW_SECRET_FILE", help: "Token-signing secret file; share it between API nodes (default <data-dir>/secret.key).")
+    public static let dataDir = Self(
+        name: "data-dir", environment: "MINNOW_DATA_DIR",
+        help: "Data directory: SQLite database, signing secret, config file (default ./data).")
+    public static let workers = Self(
+        name: "workers", environment: "MINNOW_WORKERS",
+        help: "Local worker processes for background jobs; 0 for an API-only node (default 1).")
+    public static let databaseURL = Self(
+        name: "database-url", environment: "DATABASE_URL",
+        help: "PostgreSQL URL (postgres://user:pass@host:5432/db); SQLite in the data directory when absent.")
+    public static let logLevel = Self(
+        name: "log-level", environment: "MINNOW_LOG_LEVEL",
+        help: "trace, debug, info, notice, warning, error or critical (default info).")
+    public static let tokenLifetime = Self(
+        name: "token-lifetime", environment: "MINNOW_TOKEN_LIFETIME",
+        help: "Access token lifetime in seconds (default 28800).")
+    public static let maxJSONBody = Self(
+        name: "max-json-body", environment: "MINNOW_MAX_JSON_BODY",
+        help: "Largest JSON request body in bytes (default 1048576).")
+    public static let bcryptCost = Self(
+        name: "bcrypt-cost", environment: "MINNOW_BCRYPT_COST",
+        help: "bcrypt cost for password hashes, 4–31 (default 12).")
+    public static let loginFailures = Self(
+        name: "login-failures-per-user", environment: "MINNOW_LOGIN_FAILURES_PER_USER",
+        help: "Failed sign-ins per username per window before 429 (default 10).")
+    public static let loginAttempts = Self(
+        name: "login-attempts-per-address", environment: "MINNOW_LOGIN_ATTEMPTS_PER_ADDRESS",
+        help: "Sign-in attempts per client address per window before 429 (default 60).")
+    public static let loginWindow = Self(
+        name: "login-window", environment: "MINNOW_LOGIN_WINDOW",
+        help: "Sign-in rate-limit window in seconds (default 900).")
+    public static let predictionRateLimit = Self(
+        name: "prediction-rate-limit", environment: "MINNOW_PREDICTION_RATE_LIMIT",
+        help:
+            "Predictions per minute per deployment key before 429, counted per server process; 0 for no limit (default 0)."
+    )
+    public static let secretFile = Self(
+        name: "secret-file", environment: "MINNOW_SECRET_FILE",
+        help: "Token-signing secret file; share it between API nodes (default <data-dir>/secret.key).")
 
-    public static let installLease = Self(name: "install-lease", environment: "MINNOW_INSTALL_LEASE", help: "Seconds a bridge may go without reporting on an install before it fails (default 60).")
+    public static let installLease = Self(
+        name: "install-lease", environment: "MINNOW_INSTALL_LEASE",
+        help: "Seconds a bridge may go without reporting on an install before it fails (default 60).")
 
-    public static let tlsCert = Self(name: "tls-cert", environment: "MINNOW_TLS_CERT", help: "PEM certificate (chain) file; with --tls-key the port serves HTTPS only, with HSTS and Secure cookies.")
-    public static let tlsKey = Self(name: "tls-key", environment: "MINNOW_TLS_KEY", help: "PEM private key file (unencrypted) matching --tls-cert.")
+    public static let tlsCert = Self(
+        name: "tls-cert", environment: "MINNOW_TLS_CERT",
+        help: "PEM certificate (chain) file; with --tls-key the port serves HTTPS only, with HSTS and Secure cookies.")
+    public static let tlsKey = Self(
+        name: "tls-key", environment: "MINNOW_TLS_KEY", help: "PEM private key file (unencrypted) matching --tls-cert.")
 
     public static let all: [Self] = [
         host, port, dataDir, workers, databaseURL, logLevel, tokenLifetime, maxJSONBody,
-        bcryptCost, loginFailures, loginAttempts, loginWindow, predictionRateLimit, secretFile, installLease, tlsCert, tlsKey,
+        bcryptCost, loginFailures, loginAttempts, loginWindow, predictionRateLimit, secretFile, installLease, tlsCert,
+        tlsKey,
     ]
 }
 
@@ -67,7 +101,10 @@ public struct ConfigurationResolver: Sendable {
         func int(_ key: ConfigurationKey, in range: ClosedRange<Int>) throws -> Int? {
             guard let (text, source) = value(key) else { return nil }
             guard let number = Int(text), range.contains(number) else {
-                throw ConfigurationError(description: "\(source) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\".")
+                throw ConfigurationError(
+                    description:
+                        "\(source) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"."
+                )
             }
             return number
         }
@@ -80,7 +117,10 @@ public struct ConfigurationResolver: Sendable {
         if let (v, _) = value(.databaseURL) { config.databaseURL = v }
         if let (v, source) = value(.logLevel) {
             guard let level = Logger.Level(rawValue: v.lowercased()) else {
-                throw ConfigurationError(description: "\(source) must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(v)\".")
+                throw ConfigurationError(
+                    description:
+                        "\(source) must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(v)\"."
+                )
             }
             config.logLevel = level
         }
@@ -99,9 +139,12 @@ public struct ConfigurationResolver: Sendable {
             config.tlsCertificateFile = cert
             config.tlsKeyFile = key
         case let ((_, source)?, nil):
-            throw ConfigurationError(description: "\(source) is set but no TLS key is (--tls-key or MINNOW_TLS_KEY); HTTPS needs both.")
+            throw ConfigurationError(
+                description: "\(source) is set but no TLS key is (--tls-key or MINNOW_TLS_KEY); HTTPS needs both.")
         case let (nil, (_, source)?):
-            throw ConfigurationError(description: "\(source) is set but no TLS certificate is (--tls-cert or MINNOW_TLS_CERT); HTTPS needs both.")
+            throw ConfigurationError(
+                description:
+                    "\(source) is set but no TLS certificate is (--tls-cert or MINNOW_TLS_CERT); HTTPS needs both.")
         }
         return config
     }
@@ -121,7 +164,10 @@ public struct ConfigurationResolver: Sendable {
         var values: [String: String] = [:]
         for (key, raw) in object {
             guard known.contains(key) else {
-                throw ConfigurationError(description: "Config file \(path) has an unknown key \"\(key)\"; known keys: \(known.sorted().joined(separator: ", ")).")
+                throw ConfigurationError(
+                    description:
+                        "Config file \(path) has an unknown key \"\(key)\"; known keys: \(known.sorted().joined(separator: ", "))."
+                )
             }
             values[key] = (raw as? String) ?? "\(raw)"
         }

@@ -14,7 +14,8 @@ package enum DatabaseSetup {
     package static func use(_ config: ServerConfiguration, on databases: Databases) throws {
         if let url = config.databaseURL {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
-                throw ConfigurationError(description: "DATABASE_URL must start with postgres:// (got a different scheme).")
+                throw ConfigurationError(
+                    description: "DATABASE_URL must start with postgres:// (got a different scheme).")
             }
             var postgres = try SQLPostgresConfiguration(url: url)
             postgres.coreConfiguration.tls = .disable
@@ -28,8 +29,12 @@ package enum DatabaseSetup {
     /// SQLite in write-ahead-log mode: readers never wait for the writer, and a commit costs
     /// one sync instead of several. The mode is stored in the database file. Each connection's
     /// page cache is bounded (`boundPageCaches`).
-    package static func tune(_ config: ServerConfiguration, databases: Databases, on eventLoopGroup: any EventLoopGroup, logger: Logger) async throws {
-        guard config.databaseURL == nil, let sql = databases.database(logger: logger, on: eventLoopGroup.any()) as? any SQLDatabase else { return }
+    package static func tune(
+        _ config: ServerConfiguration, databases: Databases, on eventLoopGroup: any EventLoopGroup, logger: Logger
+    ) async throws {
+        guard config.databaseURL == nil,
+            let sql = databases.database(logger: logger, on: eventLoopGroup.any()) as? any SQLDatabase
+        else { return }
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         try await boundPageCaches(databases: databases, on: eventLoopGroup, logger: logger)
     }
@@ -49,10 +54,13 @@ package enum DatabaseSetup {
     /// interleaved with requests' own allocations, fragmented the heap: the server's RSS grew
     /// 0.6-0.8 MiB/min under the SQLite soak with the live heap flat (benchmarks/soak).
     /// Reads that miss the cache are served from the OS's file cache.
-    package static func boundPageCaches(databases: Databases, on eventLoopGroup: any EventLoopGroup, logger: Logger) async throws {
+    package static func boundPageCaches(
+        databases: Databases, on eventLoopGroup: any EventLoopGroup, logger: Logger
+    ) async throws {
         for eventLoop in eventLoopGroup.makeIterator() {
             guard let db = databases.database(logger: logger, on: eventLoop) as? any SQLDatabase,
-                  db.dialect.name == "sqlite" else { continue }
+                db.dialect.name == "sqlite"
+            else { continue }
             try await db.raw("PRAGMA cache_size = \(unsafeRaw: String(-pageCacheKiB))").run()
         }
     }

@@ -10,8 +10,10 @@ import NIOPosix
 package enum StandaloneDatabase {
     /// Runs `body` on the database `config` names; `migrate` first brings its schema up to
     /// date (an empty database gets every table).
-    package static func with<T>(_ config: ServerConfiguration, logger: Logger, migrate: Bool,
-                        _ body: (any Database) async throws -> T) async throws -> T {
+    package static func with<T>(
+        _ config: ServerConfiguration, logger: Logger, migrate: Bool,
+        _ body: (any Database) async throws -> T
+    ) async throws -> T {
         let group = MultiThreadedEventLoopGroup.singleton
         let databases = Databases(threadPool: NIOThreadPool.singleton, on: group)
         do {

@@ -24,12 +24,14 @@ package enum TransientFailures {
     /// Runs `work`, again after 0.25, 0.5, 1, 2 … seconds while it fails with an error that
     /// passes, at most `attempts` times in all; other errors and the last one are thrown.
     /// `work` must be safe to repeat (a transaction that rolled back, a read).
-    package static func retrying<T: Sendable>(attempts: Int = 6, logger: Logger, _ work: () async throws -> T) async throws -> T {
+    package static func retrying<T: Sendable>(
+        attempts: Int = 6, logger: Logger, _ work: () async throws -> T
+    ) async throws -> T {
         var wait = Duration.milliseconds(250)
         for attempt in 1... {
             do {
                 return try await work()
-            } catch where attempt < attempts && pass(error) {
+            } catch  where attempt < attempts && pass(error) {
                 logger.warning("database busy, trying again", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
                 try await Task.sleep(for: wait)
                 wait *= 2

@@ -12,7 +12,9 @@ extension Database {
     /// Runs `body` in a transaction that holds SQLite's write lock from its start (a normal
     /// Fluent transaction on PostgreSQL, or inside a transaction already open). `body` must not
     /// open a transaction of its own.
-    package func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    package func writeTransaction<T: Sendable>(
+        _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
         guard !inTransaction, let sql = self as? any SQLDatabase, sql.dialect.name == "sqlite" else {
             return try await transaction(body)
         }
@@ -21,8 +23,10 @@ extension Database {
 
     /// Runs `body` on one connection between the SQL statement `begin` (which opens the
     /// transaction its own way) and COMMIT, or ROLLBACK when `body` throws.
-    package func transaction<T: Sendable>(beginningWith begin: String,
-                                  _ body: @escaping @Sendable (any Database & SQLDatabase) async throws -> T) async throws -> T {
+    package func transaction<T: Sendable>(
+        beginningWith begin: String,
+        _ body: @escaping @Sendable (any Database & SQLDatabase) async throws -> T
+    ) async throws -> T {
         try await withConnection { connection in
             guard let sql = connection as? any Database & SQLDatabase else {
                 throw ConfigurationError(description: "This transaction needs an SQL database.")

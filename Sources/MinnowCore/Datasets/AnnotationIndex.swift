@@ -37,7 +37,11 @@ package struct AnnotationIndex {
             case "names", "yaml", "yml":
                 classNames = BoxReader.classNames(text, yaml: !name.hasSuffix(".names"))
             default:
-                if name == "classes.txt" { classNames = BoxReader.classNames(text, yaml: false) } else { yoloText[Self.key(path)] = text }
+                if name == "classes.txt" {
+                    classNames = BoxReader.classNames(text, yaml: false)
+                } else {
+                    yoloText[Self.key(path)] = text
+                }
             }
             files.insert(path)
         }
@@ -46,7 +50,9 @@ package struct AnnotationIndex {
     /// The boxes for an image in the archive, if any annotation names it.
     package func boxes(for path: String) -> [BoxSpec]? {
         let key = Self.key(path)
-        if let boxes = coco[path] ?? coco[(path as NSString).lastPathComponent] ?? voc[key] ?? voc[Self.key(Self.parallel(path, "Annotations"))] {
+        if let boxes = coco[path] ?? coco[(path as NSString).lastPathComponent] ?? voc[key]
+            ?? voc[Self.key(Self.parallel(path, "Annotations"))]
+        {
             return boxes
         }
         let text = yoloText[key] ?? yoloText[Self.key(Self.parallel(path, "labels"))]

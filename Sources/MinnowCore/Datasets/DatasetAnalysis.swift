@@ -41,8 +41,12 @@ package struct DatasetAnalysis: Sendable, Equatable {
     package var warnings: [String]
     package var readyToTrain: Bool
 
-    package init(images: Int, labelled: Int, unlabelled: Int, labels: [LabelCount], sizes: [SizeCount], colorModes: ColorModeCounts,
-                 exactDuplicates: Int, nearDuplicates: [[String]], problems: [DatasetProblem], warnings: [String], readyToTrain: Bool) {
+    package init(
+        images: Int, labelled: Int, unlabelled: Int, labels: [LabelCount], sizes: [SizeCount],
+        colorModes: ColorModeCounts,
+        exactDuplicates: Int, nearDuplicates: [[String]], problems: [DatasetProblem], warnings: [String],
+        readyToTrain: Bool
+    ) {
         self.images = images
         self.labelled = labelled
         self.unlabelled = unlabelled

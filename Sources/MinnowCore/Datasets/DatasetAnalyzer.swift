@@ -21,17 +21,28 @@ package enum DatasetAnalyzer {
         let blockers = trainingBlockers(images: rows.count, labels: labels, task: task)
         problems += blockers.filter { $0.kind == .empty }
         if !unlabelled.isEmpty {
-            problems.append(.init(kind: .unlabelledImages, message: "\(unlabelled.count) images have no label and will not be used for training.",
-                                  imageIds: unlabelled.prefix(listedIDs).map(\.id.apiString)))
+            problems.append(
+                .init(
+                    kind: .unlabelledImages,
+                    message: "\(unlabelled.count) images have no label and will not be used for training.",
+                    imageIds: unlabelled.prefix(listedIDs).map(\.id.apiString)))
         }
         problems += blockers.filter { $0.kind != .empty }
         if let most = labels.map(\.total).max(), let least = labels.map(\.total).min(), least > 0, most > 3 * least {
             let big = labels.first { $0.total == most }!.label, small = labels.first { $0.total == least }!.label
-            problems.append(.init(kind: .imbalance, message: "Labels are imbalanced: \"\(big)\" has \(most) images, \"\(small)\" only \(least). Add data or use class weights."))
+            problems.append(
+                .init(
+                    kind: .imbalance,
+                    message:
+                        "Labels are imbalanced: \"\(big)\" has \(most) images, \"\(small)\" only \(least). Add data or use class weights."
+                ))
         }
         let tiny = rows.filter { min($0.width, $0.height) < tinySide }
         if !tiny.isEmpty {
-            problems.append(.init(kind: .tinyImages, message: "\(tiny.count) images are smaller than \(tinySide) pixels on a side.", imageIds: tiny.prefix(listedIDs).map(\.id.apiString)))
+            problems.append(
+                .init(
+                    kind: .tinyImages, message: "\(tiny.count) images are smaller than \(tinySide) pixels on a side.",
+                    imageIds: tiny.prefix(listedIDs).map(\.id.apiString)))
         }
         for count in labels where count.total >= minimumExamples(for: task) && count.test == 0 {
             warnings.append("\"\(count.label)\" has no test images, so its accuracy cannot be measured.")
@@ -43,7 +54,8 @@ package enum DatasetAnalyzer {
             unlabelled: unlabelled.count,
             labels: labels,
             sizes: sizes,
-            colorModes: .init(grayscale: rows.count { $0.colorMode == .grayscale }, rgb: rows.count { $0.colorMode == .rgb }),
+            colorModes: .init(
+                grayscale: rows.count { $0.colorMode == .grayscale }, rgb: rows.count { $0.colorMode == .rgb }),
             exactDuplicates: 0,
             nearDuplicates: nearDuplicateGroups(rows).prefix(listedIDs).map { $0.map(\.apiString) },
             problems: problems,
@@ -61,10 +73,17 @@ package enum DatasetAnalyzer {
         }
         let minimum = minimumExamples(for: task)
         for count in labels where count.total < minimum {
-            problems.append(.init(kind: .tooFewExamples, message: "\"\(count.label)\" has \(count.total) images; at least \(minimum) are needed to train.", label: count.label))
+            problems.append(
+                .init(
+                    kind: .tooFewExamples,
+                    message: "\"\(count.label)\" has \(count.total) images; at least \(minimum) are needed to train.",
+                    label: count.label))
         }
         if task == .classification && labels.count == 1 {
-            problems.append(.init(kind: .singleLabel, message: "Classification needs at least two labels; only \"\(labels[0].label)\" exists."))
+            problems.append(
+                .init(
+                    kind: .singleLabel,
+                    message: "Classification needs at least two labels; only \"\(labels[0].label)\" exists."))
         }
         return problems
     }
@@ -73,7 +92,9 @@ package enum DatasetAnalyzer {
     package static func sizeDistribution(_ rows: [DatasetSnapshot.Row]) -> [DatasetAnalysis.SizeCount] {
         var counts: [[Int]: Int] = [:]
         for row in rows { counts[[row.width, row.height], default: 0] += 1 }
-        let ordered = counts.sorted { a, b in a.value != b.value ? a.value > b.value : a.key.lexicographicallyPrecedes(b.key) }
+        let ordered = counts.sorted { a, b in
+            a.value != b.value ? a.value > b.value : a.key.lexicographicallyPrecedes(b.key)
+        }
         return ordered.prefix(20).map { .init(width: $0.key[0], height: $0.key[1], count: $0.value) }
     }
 
@@ -88,10 +109,12 @@ package enum DatasetAnalyzer {
             return i
         }
         for band in 0..<4 {
-            let buckets = Dictionary(grouping: rows.indices, by: { (rows[$0].differenceHash >> UInt64(band * 16)) & 0xFFFF })
+            let buckets = Dictionary(
+                grouping: rows.indices, by: { (rows[$0].differenceHash >> UInt64(band * 16)) & 0xFFFF })
             for members in buckets.values where members.count > 1 && members.count < 5_000 {
                 for (n, a) in members.enumerated() {
-                    for b in members[(n + 1)...] where (rows[a].differenceHash ^ rows[b].differenceHash).nonzeroBitCount <= nearDuplicateBits {
+                    for b in members[(n + 1)...]
+                    where (rows[a].differenceHash ^ rows[b].differenceHash).nonzeroBitCount <= nearDuplicateBits {
                         parent[root(a)] = root(b)
                     }
                 }

@@ -34,7 +34,8 @@ package enum DatasetLayout {
             if let problem = LabelRules.problem(with: folders[0]) { return .failure(PlacementError(reason: problem)) }
             return .success(Placement(label: folders[0], split: split))
         default:
-            return .failure(PlacementError(reason: "folders nested too deeply; use <label>/<file> or train|test/<label>/<file>"))
+            return .failure(
+                PlacementError(reason: "folders nested too deeply; use <label>/<file> or train|test/<label>/<file>"))
         }
     }
 
@@ -42,7 +43,8 @@ package enum DatasetLayout {
     /// YOLO's images/train/); labels come from the annotations.
     package static func detectionPlacement(ofDirectories folders: [String]) -> Placement {
         let lowered = folders.map { $0.lowercased() }
-        let split: SplitChoice = lowered.contains("test") || lowered.contains("val") ? .test : lowered.contains("train") ? .train : .auto
+        let split: SplitChoice =
+            lowered.contains("test") || lowered.contains("val") ? .test : lowered.contains("train") ? .train : .auto
         return Placement(label: nil, split: split)
     }
 

@@ -19,7 +19,10 @@ package struct DatasetSnapshot {
         /// The labels this image counts towards: its class, or the classes of its boxes.
         package var labels: Set<String> { label.map { [$0] } ?? Set(boxLabels) }
 
-        package init(id: UUID, label: String?, boxLabels: [String], split: ImageSplit, width: Int, height: Int, colorMode: ColorMode, differenceHash: UInt64) {
+        package init(
+            id: UUID, label: String?, boxLabels: [String], split: ImageSplit, width: Int, height: Int,
+            colorMode: ColorMode, differenceHash: UInt64
+        ) {
             self.id = id
             self.label = label
             self.boxLabels = boxLabels
@@ -43,13 +46,17 @@ package struct DatasetSnapshot {
         let boxes = try await Box.query(on: db).join(DatasetImage.self, on: \Box.$image.$id == \DatasetImage.$id)
             .filter(DatasetImage.self, \.$project.$id == projectID).field(\.$image.$id).field(\.$label).all()
         let boxLabels = Dictionary(grouping: boxes, by: { $0.$image.id }).mapValues { $0.map(\.label) }
-        return DatasetSnapshot(rows: try images.map { image in
-            let id = try image.decode(column: "id", as: UUID.self)
-            return Row(id: id, label: try image.decode(column: "label", as: String?.self), boxLabels: boxLabels[id] ?? [],
-                       split: try image.decode(column: "split", as: ImageSplit.self), width: try image.decode(column: "width", as: Int.self),
-                       height: try image.decode(column: "height", as: Int.self), colorMode: try image.decode(column: "color_mode", as: ColorMode.self),
-                       differenceHash: UInt64(bitPattern: try image.decode(column: "difference_hash", as: Int64.self)))
-        })
+        return DatasetSnapshot(
+            rows: try images.map { image in
+                let id = try image.decode(column: "id", as: UUID.self)
+                return Row(
+                    id: id, label: try image.decode(column: "label", as: String?.self), boxLabels: boxLabels[id] ?? [],
+                    split: try image.decode(column: "split", as: ImageSplit.self),
+                    width: try image.decode(column: "width", as: Int.self),
+                    height: try image.decode(column: "height", as: Int.self),
+                    colorMode: try image.decode(column: "color_mode", as: ColorMode.self),
+                    differenceHash: UInt64(bitPattern: try image.decode(column: "difference_hash", as: Int64.self)))
+            })
     }
 
     package func labelCounts() -> [LabelCount] {
@@ -60,18 +67,25 @@ package struct DatasetSnapshot {
     /// need the labels no longer load a row per image (their memory and time grew with the
     /// dataset; the soak benchmark showed the server's RSS following the largest project).
     package static func labelCounts(projectID: UUID, on db: any Database) async throws -> [LabelCount] {
-        let rows = try await (db as! any SQLDatabase).raw("""
+        let rows = try await (db as! any SQLDatabase).raw(
+            """
             SELECT label, split, COUNT(*) AS images FROM \(ident: DatasetImage.schema)
             WHERE project_id = \(bind: projectID) AND label IS NOT NULL GROUP BY label, split
             UNION ALL
             SELECT b.label, i.split, COUNT(DISTINCT i.id) AS images FROM \(ident: Box.schema) b
             JOIN \(ident: DatasetImage.schema) i ON b.image_id = i.id
             WHERE i.project_id = \(bind: projectID) AND i.label IS NULL GROUP BY b.label, i.split
-            """).all()
+            """
+        ).all()
         var train: [String: Int] = [:], test: [String: Int] = [:]
         for row in rows {
-            let label = try row.decode(column: "label", as: String.self), images = try row.decode(column: "images", as: Int.self)
-            if try row.decode(column: "split", as: ImageSplit.self) == .test { test[label, default: 0] += images } else { train[label, default: 0] += images }
+            let label = try row.decode(column: "label", as: String.self),
+                images = try row.decode(column: "images", as: Int.self)
+            if try row.decode(column: "split", as: ImageSplit.self) == .test {
+                test[label, default: 0] += images
+            } else {
+                train[label, default: 0] += images
+            }
         }
         return labelCounts(train: train, test: test)
     }

@@ -29,7 +29,10 @@ package struct ImageIngest: Sendable {
         package var boxes: [BoxSpec] = []
         package let decoded: Result<DecodedImage, ImageError>
 
-        package init(fileName: String, data: Data, hash: BlobID, label: String? = nil, split: SplitChoice, source: ImageSource, boxes: [BoxSpec] = [], decoded: Result<DecodedImage, ImageError>) {
+        package init(
+            fileName: String, data: Data, hash: BlobID, label: String? = nil, split: SplitChoice, source: ImageSource,
+            boxes: [BoxSpec] = [], decoded: Result<DecodedImage, ImageError>
+        ) {
             self.fileName = fileName
             self.data = data
             self.hash = hash
@@ -41,14 +44,20 @@ package struct ImageIngest: Sendable {
         }
     }
 
-    package func prepare(_ data: Data, fileName rawName: String, label: String?, split: SplitChoice?, source: ImageSource) async throws -> Prepared {
+    package func prepare(
+        _ data: Data, fileName rawName: String, label: String?, split: SplitChoice?, source: ImageSource
+    ) async throws -> Prepared {
         let decoded: Result<DecodedImage, ImageError>
         if data.count > Self.maximumFileBytes {
             decoded = .failure(.corrupt("larger than \(Self.maximumFileBytes >> 20) MB"))
         } else {
-            decoded = try await threadPool.runIfActive { Result { try DecodedImage(data) }.mapError { $0 as? ImageError ?? .corrupt("\($0)") } }
+            decoded = try await threadPool.runIfActive {
+                Result { try DecodedImage(data) }.mapError { $0 as? ImageError ?? .corrupt("\($0)") }
+            }
         }
-        return Prepared(fileName: Self.sanitised(fileName: rawName), data: data, hash: BlobID(content: data), label: label, split: split ?? .auto, source: source, decoded: decoded)
+        return Prepared(
+            fileName: Self.sanitised(fileName: rawName), data: data, hash: BlobID(content: data), label: label,
+            split: split ?? .auto, source: source, decoded: decoded)
     }
 
     /// Stores a batch in one transaction and a handful of statements; one outcome per file, in order.
@@ -66,7 +75,9 @@ package struct ImageIngest: Sendable {
         try await db.writeTransaction { db in
             let hashes = batch.map(\.hash.hex)
             var existing: [String: DatasetImage] = [:]
-            for image in try await DatasetImage.query(on: db).filter(\.$project.$id == projectID).filter(\.$blobID ~~ hashes).all() {
+            for image in try await DatasetImage.query(on: db).filter(\.$project.$id == projectID).filter(
+                \.$blobID ~~ hashes
+            ).all() {
                 existing[image.blobID] = image
             }
             var outcomes: [FileOutcome] = []
@@ -77,14 +88,19 @@ package struct ImageIngest: Sendable {
                     outcomes.append(FileOutcome(fileName: file.fileName, status: .rejected, reason: error.description))
                 case .success(let decoded):
                     if let twin = existing[file.hash.hex] {
-                        outcomes.append(FileOutcome(fileName: file.fileName, status: .duplicate, imageId: twin.id?.apiString, reason: "same content as \(twin.fileName)"))
+                        outcomes.append(
+                            FileOutcome(
+                                fileName: file.fileName, status: .duplicate, imageId: twin.id?.apiString,
+                                reason: "same content as \(twin.fileName)"))
                         continue
                     }
                     let image = makeImage(file, decoded)
                     let id = try image.requireID()
                     existing[file.hash.hex] = image
                     newImages.append(image)
-                    newBoxes += file.boxes.map { Box(imageID: id, label: $0.label, x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
+                    newBoxes += file.boxes.map {
+                        Box(imageID: id, label: $0.label, x: $0.x, y: $0.y, width: $0.width, height: $0.height)
+                    }
                     contents += [file.data, decoded.thumbnail]
                     outcomes.append(FileOutcome(fileName: file.fileName, status: .accepted, imageId: id.apiString))
                 }
@@ -98,10 +114,18 @@ package struct ImageIngest: Sendable {
     }
 
     /// Prepares many files at once, using every thread of the pool; results in input order.
-    package func prepareAll(_ files: [(data: Data, fileName: String, label: String?, split: SplitChoice?)], source: ImageSource) async throws -> [Prepared] {
+    package func prepareAll(
+        _ files: [(data: Data, fileName: String, label: String?, split: SplitChoice?)], source: ImageSource
+    ) async throws -> [Prepared] {
         try await withThrowingTaskGroup(of: (Int, Prepared).self) { group in
             for (index, file) in files.enumerated() {
-                group.addTask { (index, try await prepare(file.data, fileName: file.fileName, label: file.label, split: file.split, source: source)) }
+                group.addTask {
+                    (
+                        index,
+                        try await prepare(
+                            file.data, fileName: file.fileName, label: file.label, split: file.split, source: source)
+                    )
+                }
             }
             var prepared = [Prepared?](repeating: nil, count: files.count)
             for try await (index, item) in group { prepared[index] = item }
@@ -109,7 +133,9 @@ package struct ImageIngest: Sendable {
         }
     }
 
-    package func ingest(_ data: Data, fileName: String, label: String?, split: SplitChoice?, source: ImageSource) async throws -> FileOutcome {
+    package func ingest(
+        _ data: Data, fileName: String, label: String?, split: SplitChoice?, source: ImageSource
+    ) async throws -> FileOutcome {
         try await store([prepare(data, fileName: fileName, label: label, split: split, source: source)])[0]
     }
 

@@ -13,7 +13,9 @@ package enum LabelRules {
         if label.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) {
             return "A label must not contain control characters."
         }
-        if reserved.contains(label.lowercased()) { return "\"\(label)\" is reserved for the dataset's folder layout; choose another label." }
+        if reserved.contains(label.lowercased()) {
+            return "\"\(label)\" is reserved for the dataset's folder layout; choose another label."
+        }
         return nil
     }
 }

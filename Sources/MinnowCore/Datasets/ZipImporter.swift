@@ -21,7 +21,8 @@ package struct ZipImporter {
         var pending: [ZipReader.Entry] = []
         var position = (processed: 0, total: 0)
         func flush() async throws {
-            var prepared = try await ingest.prepareAll(pending.map { ($0.content, $0.fileName, $0.placement.label, $0.placement.split) }, source: .import)
+            var prepared = try await ingest.prepareAll(
+                pending.map { ($0.content, $0.fileName, $0.placement.label, $0.placement.split) }, source: .import)
             for index in prepared.indices { prepared[index].boxes = pending[index].boxes }
             for (entry, var outcome) in zip(pending, try await ingest.store(prepared)) {
                 outcome.fileName = entry.path
@@ -30,13 +31,16 @@ package struct ZipImporter {
             pending = []
             await progress(position.processed, position.total)
         }
-        let entries = try await reader.read(at: url, image: { entry, processed, total in
-            position = (processed, total)
-            pending.append(entry)
-            if pending.count >= 128 { try await flush() }
-        }, rejected: { path, reason in
-            outcomes.append(.init(fileName: path, status: .rejected, reason: reason))
-        })
+        let entries = try await reader.read(
+            at: url,
+            image: { entry, processed, total in
+                position = (processed, total)
+                pending.append(entry)
+                if pending.count >= 128 { try await flush() }
+            },
+            rejected: { path, reason in
+                outcomes.append(.init(fileName: path, status: .rejected, reason: reason))
+            })
         position.processed = entries
         try await flush()
         return StoredImportReport(files: outcomes, entries: entries)

@@ -28,7 +28,9 @@ package struct ZipReader {
         package var placement: DatasetLayout.Placement
         package var boxes: [BoxSpec]
 
-        package init(path: String, fileName: String, content: Data, placement: DatasetLayout.Placement, boxes: [BoxSpec]) {
+        package init(
+            path: String, fileName: String, content: Data, placement: DatasetLayout.Placement, boxes: [BoxSpec]
+        ) {
             self.path = path
             self.fileName = fileName
             self.content = content
@@ -53,8 +55,10 @@ package struct ZipReader {
     /// every other entry, with (entries processed, entries in the archive) before each entry.
     /// Returns the number of entries in the archive.
     @discardableResult
-    package func read(at url: URL, image: (Entry, _ processed: Int, _ total: Int) async throws -> Void,
-              rejected: (_ path: String, _ reason: String) -> Void) async throws -> Int {
+    package func read(
+        at url: URL, image: (Entry, _ processed: Int, _ total: Int) async throws -> Void,
+        rejected: (_ path: String, _ reason: String) -> Void
+    ) async throws -> Int {
         let archive: Archive
         do {
             archive = try Archive(url: url, accessMode: .read)
@@ -62,7 +66,9 @@ package struct ZipReader {
             throw Refusal.notAZip
         }
         let entries = Array(archive)
-        guard entries.count <= limits.entries else { throw Refusal.tooManyEntries(entries.count, limit: limits.entries) }
+        guard entries.count <= limits.entries else {
+            throw Refusal.tooManyEntries(entries.count, limit: limits.entries)
+        }
         let annotations = task == .detection ? AnnotationIndex(archive: archive, entries: entries) : nil
         var expanded: UInt64 = 0
         var processed = 0
@@ -73,13 +79,17 @@ package struct ZipReader {
             func skip(_ reason: String) { rejected(path, reason) }
             if entry.type == .symlink { skip("symbolic links are not followed"); continue }
             let components = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-            if path.hasPrefix("/") || path.contains("\\") || components.first?.contains(":") == true { skip("absolute paths are not allowed"); continue }
+            if path.hasPrefix("/") || path.contains("\\") || components.first?.contains(":") == true {
+                skip("absolute paths are not allowed"); continue
+            }
             if components.contains("..") { skip("paths that leave the archive (\"..\") are not allowed"); continue }
             let fileName = components.last ?? ""
             if components.contains("__MACOSX") || fileName.hasPrefix(".") { skip("hidden or system file"); continue }
             let fileExtension = (fileName as NSString).pathExtension.lowercased()
             if Self.archiveExtensions.contains(fileExtension) { skip("nested archives are not opened"); continue }
-            guard Self.imageExtensions.contains(fileExtension) else { skip("not an image file (expected .jpg, .jpeg or .png)"); continue }
+            guard Self.imageExtensions.contains(fileExtension) else {
+                skip("not an image file (expected .jpg, .jpeg or .png)"); continue
+            }
             let placement: DatasetLayout.Placement
             var boxes: [BoxSpec] = []
             if let annotations {
@@ -96,7 +106,9 @@ package struct ZipReader {
                 }
             }
             let size = UInt64(entry.uncompressedSize)
-            guard size <= UInt64(ImageIngest.maximumFileBytes) else { skip("larger than \(ImageIngest.maximumFileBytes >> 20) MB"); continue }
+            guard size <= UInt64(ImageIngest.maximumFileBytes) else {
+                skip("larger than \(ImageIngest.maximumFileBytes >> 20) MB"); continue
+            }
             if size > 1 << 20 && size > UInt64(entry.compressedSize) * limits.compressionRatio {
                 skip("suspicious compression ratio (\(size / max(1, UInt64(entry.compressedSize))):1)"); continue
             }
@@ -113,7 +125,9 @@ package struct ZipReader {
             } catch {
                 skip("the entry is corrupt or larger than it declares"); continue
             }
-            try await image(Entry(path: path, fileName: fileName, content: content, placement: placement, boxes: boxes), processed, entries.count)
+            try await image(
+                Entry(path: path, fileName: fileName, content: content, placement: placement, boxes: boxes), processed,
+                entries.count)
         }
         return entries.count
     }

@@ -16,9 +16,13 @@ package struct BridgeRegistry {
         try await Bridge.query(on: db).filter(\.$project.$id == project.requireID()).filter(\.$name == name).first()
     }
 
-    package func heartbeat(_ name: String, in project: Project, version: String?, hostname: String?, ports: [SerialPortRecord],
-                   now: Date = Date()) async throws -> Result<(bridge: Bridge, devices: [Device]), DomainFailure> {
-        if let problem = DeviceNames.problem(with: name, what: "bridge") { return .failure(.invalid(problem, field: "bridgeName")) }
+    package func heartbeat(
+        _ name: String, in project: Project, version: String?, hostname: String?, ports: [SerialPortRecord],
+        now: Date = Date()
+    ) async throws -> Result<(bridge: Bridge, devices: [Device]), DomainFailure> {
+        if let problem = DeviceNames.problem(with: name, what: "bridge") {
+            return .failure(.invalid(problem, field: "bridgeName"))
+        }
         let projectID = try project.requireID()
         let bridge = try await find(name, in: project) ?? Bridge(projectID: projectID, name: name)
         bridge.version = version
@@ -29,11 +33,15 @@ package struct BridgeRegistry {
             try await bridge.save(on: db)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // Two first heartbeats at once: the other one registered the bridge.
-            guard let existing = try await find(name, in: project) else { return .failure(.conflict("The bridge \(name) was registered twice at once: \(error)")) }
-            return try await heartbeat(existing.name, in: project, version: version, hostname: hostname, ports: ports, now: now)
+            guard let existing = try await find(name, in: project) else {
+                return .failure(.conflict("The bridge \(name) was registered twice at once: \(error)"))
+            }
+            return try await heartbeat(
+                existing.name, in: project, version: version, hostname: hostname, ports: ports, now: now)
         }
         let bridgeID = try bridge.requireID()
-        let bySerial = Dictionary(ports.compactMap { port in port.serialNumber.map { ($0, port) } }, uniquingKeysWith: { first, _ in first })
+        let bySerial = Dictionary(
+            ports.compactMap { port in port.serialNumber.map { ($0, port) } }, uniquingKeysWith: { first, _ in first })
         let candidates = try await Device.query(on: db).filter(\.$project.$id == projectID).group(.or) { group in
             group.filter(\.$bridge.$id == bridgeID)
             if !bySerial.isEmpty { group.filter(\.$usbSerial ~~ Array(bySerial.keys)) }

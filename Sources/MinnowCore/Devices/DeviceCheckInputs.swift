@@ -33,16 +33,18 @@ package struct DeviceCheckInputs {
     /// What the server's own int8 runtime answers for the check input of `imageID`, or nil
     /// when the image is not in the iteration's snapshot.
     package func cloudOutput(for imageID: UUID, of iteration: Iteration, model: LoadedModel) async throws -> [Int8]? {
-        guard let image = try await IterationImage.query(on: db).filter(\.$iteration.$id == iteration.requireID())
-            .filter(\.$imageID == imageID).first(),
-              let (_, data) = try await withBlobs([image]).first
+        guard
+            let image = try await IterationImage.query(on: db).filter(\.$iteration.$id == iteration.requireID())
+                .filter(\.$imageID == imageID).first(),
+            let (_, data) = try await withBlobs([image]).first
         else { return nil }
         return model.runtime.run(try model.quantizedInput(data))
     }
 
     private func withBlobs(_ images: [IterationImage]) async throws -> [(IterationImage, Data)] {
         let blobs = try await Blob.query(on: db).filter(\.$id ~~ images.map(\.blobID)).all()
-        let content = Dictionary(blobs.compactMap { blob in blob.id.map { ($0, blob.content) } }, uniquingKeysWith: { first, _ in first })
+        let content = Dictionary(
+            blobs.compactMap { blob in blob.id.map { ($0, blob.content) } }, uniquingKeysWith: { first, _ in first })
         return images.compactMap { image in content[image.blobID].map { (image, $0) } }
     }
 

@@ -42,25 +42,45 @@ package struct DeviceInstalls {
         return latest
     }
 
-    package func request(_ iterationID: String, on device: Device, in project: Project, by userID: UUID) async throws -> Result<DeviceInstall, DomainFailure> {
+    package func request(
+        _ iterationID: String, on device: Device, in project: Project, by userID: UUID
+    ) async throws -> Result<DeviceInstall, DomainFailure> {
         guard let id = UUID(uuidString: iterationID),
-              let iteration = try await Iteration.query(on: db).filter(\.$id == id).filter(\.$project.$id == project.requireID()).first()
+            let iteration = try await Iteration.query(on: db).filter(\.$id == id).filter(
+                \.$project.$id == project.requireID()
+            ).first()
         else { return .failure(.notFound("Iteration")) }
         guard iteration.status == .succeeded, iteration.tfliteBlobID != nil else {
-            return .failure(.conflict("Iteration \(iteration.number) is \(iteration.status); only a trained iteration can be installed.", field: "iterationId"))
+            return .failure(
+                .conflict(
+                    "Iteration \(iteration.number) is \(iteration.status); only a trained iteration can be installed.",
+                    field: "iterationId"))
         }
         guard let profileName = device.profile, let profile = BoardProfile.named(profileName) else {
-            return .failure(.invalid("Device \(device.name) has no board profile; set one first (`minnow devices update \(device.name) --profile NAME`).", field: "profile"))
+            return .failure(
+                .invalid(
+                    "Device \(device.name) has no board profile; set one first (`minnow devices update \(device.name) --profile NAME`).",
+                    field: "profile"))
         }
         guard FirmwareBuilder.canBuild(for: profile) else {
-            return .failure(.invalid("Minnow cannot build bare-metal firmware for \(profile.displayName) yet; download the Arduino library for it instead.", field: "profile"))
+            return .failure(
+                .invalid(
+                    "Minnow cannot build bare-metal firmware for \(profile.displayName) yet; download the Arduino library for it instead.",
+                    field: "profile"))
         }
         guard device.$bridge.id != nil else {
-            return .failure(.invalid("Device \(device.name) is not on a bridge; plug it into a computer running `minnow bridge`.", field: "bridge"))
+            return .failure(
+                .invalid(
+                    "Device \(device.name) is not on a bridge; plug it into a computer running `minnow bridge`.",
+                    field: "bridge"))
         }
         if let running = try await DeviceInstall.query(on: db).filter(\.$device.$id == device.requireID())
-            .filter(\.$status !~ [.succeeded, .failed]).first() {
-            return .failure(.conflict("An install is already \(running.status.rawValue) on \(device.name); wait for it to end.", field: nil))
+            .filter(\.$status !~ [.succeeded, .failed]).first()
+        {
+            return .failure(
+                .conflict(
+                    "An install is already \(running.status.rawValue) on \(device.name); wait for it to end.",
+                    field: nil))
         }
         let install = DeviceInstall()
         install.$device.id = try device.requireID()
@@ -87,19 +107,25 @@ package struct DeviceInstalls {
     /// poll calls this a few times a second: it reaps expired claims once, before its loop.)
     package func claim(for bridge: Bridge) async throws -> DeviceInstall? {
         let bridgeID = try bridge.requireID()
-        let ready = try await DeviceInstall.query(on: db).join(Device.self, on: \DeviceInstall.$device.$id == \Device.$id)
-            .filter(Device.self, \.$bridge.$id == bridgeID).filter(\.$status == .ready).filter(\.$bridge.$id == nil)
-            .sort(\.$createdAt).limit(5).all()
+        let ready = try await DeviceInstall.query(on: db).join(
+            Device.self, on: \DeviceInstall.$device.$id == \Device.$id
+        )
+        .filter(Device.self, \.$bridge.$id == bridgeID).filter(\.$status == .ready).filter(\.$bridge.$id == nil)
+        .sort(\.$createdAt).limit(5).all()
         for candidate in ready {
             let id = try candidate.requireID()
             let sql = db as! any SQLDatabase
-            let taken = try await sql.raw("""
+            let taken = try await sql.raw(
+                """
                 UPDATE device_installs SET bridge_id = \(bind: bridgeID)
                 WHERE id = \(bind: id) AND bridge_id IS NULL AND status = \(InstallStatus.ready.sqlLiteral) RETURNING id
-                """).all()
+                """
+            ).all()
             guard !taken.isEmpty else { continue }  // another request of the same bridge took it
-            guard let install = try await DeviceInstall.query(on: db).filter(\.$id == id)
-                .with(\.$iteration).with(\.$requestedBy).with(\.$bridge).with(\.$device).first() else { continue }
+            guard
+                let install = try await DeviceInstall.query(on: db).filter(\.$id == id)
+                    .with(\.$iteration).with(\.$requestedBy).with(\.$bridge).with(\.$device).first()
+            else { continue }
             install.leaseExpiresAt = Date().addingTimeInterval(leaseSeconds)
             install.log += "Claimed by bridge \(bridge.name).\n"
             try await install.save(on: db)
@@ -117,7 +143,10 @@ package struct DeviceInstalls {
         package var reportedFirmwareHash: String?
         package var reportedModelHash: String?
 
-        package init(stage: InstallStatus, log: String? = nil, error: String? = nil, failedStage: InstallStatus? = nil, reportedFirmwareHash: String? = nil, reportedModelHash: String? = nil) {
+        package init(
+            stage: InstallStatus, log: String? = nil, error: String? = nil, failedStage: InstallStatus? = nil,
+            reportedFirmwareHash: String? = nil, reportedModelHash: String? = nil
+        ) {
             self.stage = stage
             self.log = log
             self.error = error
@@ -127,12 +156,17 @@ package struct DeviceInstalls {
         }
     }
 
-    package func report(_ report: Report, on install: DeviceInstall, by bridge: Bridge) async throws -> Result<DeviceInstall, DomainFailure> {
+    package func report(
+        _ report: Report, on install: DeviceInstall, by bridge: Bridge
+    ) async throws -> Result<DeviceInstall, DomainFailure> {
         guard install.$bridge.id == bridge.id else {
             return .failure(.conflict("This install is not held by bridge \(bridge.name).", field: nil))
         }
         guard !install.isFinished else {
-            return .failure(.conflict("This install has already \(install.status.rawValue)\(install.error.map { ": \($0)" } ?? ".")", field: nil))
+            return .failure(
+                .conflict(
+                    "This install has already \(install.status.rawValue)\(install.error.map { ": \($0)" } ?? ".")",
+                    field: nil))
         }
         if let log = report.log { appendLog(log, to: install) }
         switch report.stage {
@@ -141,18 +175,26 @@ package struct DeviceInstalls {
             install.leaseExpiresAt = Date().addingTimeInterval(leaseSeconds)
         case .succeeded:
             guard let reported = report.reportedFirmwareHash else {
-                return .failure(.invalid("A successful install reports the firmware hash the board printed.", field: "reportedFirmwareHash"))
+                return .failure(
+                    .invalid(
+                        "A successful install reports the firmware hash the board printed.",
+                        field: "reportedFirmwareHash"))
             }
             install.reportedFirmwareHash = reported
             if reported.lowercased() == install.firmwareHash {
                 finish(install, as: .succeeded)
                 try await markInstalled(install, modelHash: report.reportedModelHash)
             } else {
-                fail(install, at: .verifying, "The board booted firmware \(reported.prefix(12)), not the installed \(install.firmwareHash?.prefix(12) ?? "?").")
+                fail(
+                    install, at: .verifying,
+                    "The board booted firmware \(reported.prefix(12)), not the installed \(install.firmwareHash?.prefix(12) ?? "?")."
+                )
             }
         case .failed:
             let stage = report.failedStage ?? install.status
-            fail(install, at: stage, report.error ?? "The bridge reported a failure while \(stage.rawValue); see the log.")
+            fail(
+                install, at: stage,
+                report.error ?? "The bridge reported a failure while \(stage.rawValue); see the log.")
         case .queued, .building, .ready:
             return .failure(.invalid("A bridge reports flashing, verifying, succeeded or failed.", field: "stage"))
         }
@@ -165,8 +207,11 @@ package struct DeviceInstalls {
         let building = try await DeviceInstall.query(on: db).filter(\.$status ~~ [.queued, .building]).all()
         let jobIDs = building.compactMap(\.jobID)
         if !jobIDs.isEmpty {
-            let ended = try await Job.query(on: db).filter(\.$id ~~ jobIDs).filter(\.$status ~~ [JobStatus.failed, .canceled]).all()
-            let reasons = Dictionary(ended.map { ($0.id!, $0.error ?? "The firmware job \($0.status).") }, uniquingKeysWith: { a, _ in a })
+            let ended = try await Job.query(on: db).filter(\.$id ~~ jobIDs).filter(
+                \.$status ~~ [JobStatus.failed, .canceled]
+            ).all()
+            let reasons = Dictionary(
+                ended.map { ($0.id!, $0.error ?? "The firmware job \($0.status).") }, uniquingKeysWith: { a, _ in a })
             for install in building {
                 guard let jobID = install.jobID, let reason = reasons[jobID] else { continue }
                 fail(install, at: install.status, reason)
@@ -180,11 +225,21 @@ package struct DeviceInstalls {
                 // client): nothing touched the board, so the install goes back to the queue.
                 install.$bridge.id = nil
                 install.leaseExpiresAt = nil
-                appendLog("The bridge did not start the install within \(Int(leaseSeconds)) s; it is back in the queue.\n", to: install)
+                appendLog(
+                    "The bridge did not start the install within \(Int(leaseSeconds)) s; it is back in the queue.\n",
+                    to: install)
             } else if let lease = install.leaseExpiresAt, lease < now {
-                fail(install, at: install.status, "The bridge stopped reporting while \(install.status.rawValue) (no report for \(Int(leaseSeconds)) s); the board may hold the old or a partial firmware. Install again.")
-            } else if install.leaseExpiresAt == nil, install.$bridge.id == nil, let created = install.updatedAt, now.timeIntervalSince(created) > readyTimeout {
-                fail(install, at: .ready, "No bridge picked the install up within \(Int(readyTimeout / 60)) minutes; is `minnow bridge` running where the device is plugged in?")
+                fail(
+                    install, at: install.status,
+                    "The bridge stopped reporting while \(install.status.rawValue) (no report for \(Int(leaseSeconds)) s); the board may hold the old or a partial firmware. Install again."
+                )
+            } else if install.leaseExpiresAt == nil, install.$bridge.id == nil, let created = install.updatedAt,
+                now.timeIntervalSince(created) > readyTimeout
+            {
+                fail(
+                    install, at: .ready,
+                    "No bridge picked the install up within \(Int(readyTimeout / 60)) minutes; is `minnow bridge` running where the device is plugged in?"
+                )
             } else {
                 continue
             }

@@ -15,7 +15,9 @@ package struct DeviceObservations {
         package var imageID: UUID?
         package var observedAt: Date?
 
-        package init(output: [Int], ticks: Int? = nil, inputSHA256: String? = nil, imageID: UUID? = nil, observedAt: Date? = nil) {
+        package init(
+            output: [Int], ticks: Int? = nil, inputSHA256: String? = nil, imageID: UUID? = nil, observedAt: Date? = nil
+        ) {
             self.output = output
             self.ticks = ticks
             self.inputSHA256 = inputSHA256
@@ -29,14 +31,24 @@ package struct DeviceObservations {
             .with(\.$iteration).sort(\.$receivedAt, .descending).sort(\.$id).page(page)
     }
 
-    package func record(_ drafts: [Draft], from device: Device, in project: Project) async throws -> Result<[Observation], DomainFailure> {
+    package func record(
+        _ drafts: [Draft], from device: Device, in project: Project
+    ) async throws -> Result<[Observation], DomainFailure> {
         guard let iteration = try await device.$installedIteration.get(on: db),
-              let model = try await models.model(for: iteration, task: project.task, on: db)
-        else { return .failure(.conflict("Device \(device.name) has no installed model to read its outputs with; install one first.", field: nil)) }
+            let model = try await models.model(for: iteration, task: project.task, on: db)
+        else {
+            return .failure(
+                .conflict(
+                    "Device \(device.name) has no installed model to read its outputs with; install one first.",
+                    field: nil))
+        }
         let outputSize = model.runtime.outputCount
         for (index, draft) in drafts.enumerated() {
             guard draft.output.count == outputSize, draft.output.allSatisfy({ (-128...127).contains($0) }) else {
-                return .failure(.invalid("items[\(index)].output has \(draft.output.count) values; the installed model answers \(outputSize) int8 values (−128…127).", field: "items"))
+                return .failure(
+                    .invalid(
+                        "items[\(index)].output has \(draft.output.count) values; the installed model answers \(outputSize) int8 values (−128…127).",
+                        field: "items"))
             }
         }
         let now = Date()
@@ -57,7 +69,9 @@ package struct DeviceObservations {
             observation.ticks = draft.ticks
             observation.inputSHA256 = draft.inputSHA256
             observation.imageID = draft.imageID
-            observation.matchesCloud = draft.imageID.flatMap { cloudOutputs[$0] }.map { $0.map(Int.init) == draft.output }
+            observation.matchesCloud = draft.imageID.flatMap { cloudOutputs[$0] }.map {
+                $0.map(Int.init) == draft.output
+            }
             observation.observedAt = draft.observedAt
             observation.receivedAt = now
             observation.$iteration.value = iteration

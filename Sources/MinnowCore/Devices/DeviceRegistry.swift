@@ -19,7 +19,10 @@ package struct DeviceRegistry {
         /// Cameras: a deployment's name; "" unlinks it.
         package var deployment: String?
 
-        package init(name: String? = nil, profile: String? = nil, bridge: String? = nil, usb: USBIdentity? = nil, deployment: String? = nil) {
+        package init(
+            name: String? = nil, profile: String? = nil, bridge: String? = nil, usb: USBIdentity? = nil,
+            deployment: String? = nil
+        ) {
             self.name = name
             self.profile = profile
             self.bridge = bridge
@@ -53,24 +56,31 @@ package struct DeviceRegistry {
 
     /// A device of `ownerID`'s project with the project and the device's deployment, in one
     /// query (reading a camera's frame needs nothing else).
-    package func withProjectAndDeployment(_ id: UUID, in projectID: UUID, ownerID: UUID) async throws -> (Project, Device)? {
-        guard let device = try await Device.query(on: db)
-            .join(Project.self, on: \Device.$project.$id == \Project.$id)
-            .join(Deployment.self, on: \Device.$deployment.$id == \Deployment.$id, method: .left)
-            .filter(\.$id == id).filter(\.$project.$id == projectID).filter(Project.self, \.$owner.$id == ownerID)
-            .first()
+    package func withProjectAndDeployment(
+        _ id: UUID, in projectID: UUID, ownerID: UUID
+    ) async throws -> (Project, Device)? {
+        guard
+            let device = try await Device.query(on: db)
+                .join(Project.self, on: \Device.$project.$id == \Project.$id)
+                .join(Deployment.self, on: \Device.$deployment.$id == \Deployment.$id, method: .left)
+                .filter(\.$id == id).filter(\.$project.$id == projectID).filter(Project.self, \.$owner.$id == ownerID)
+                .first()
         else { return nil }
         device.$deployment.value = .some(device.$deployment.id == nil ? nil : try device.joined(Deployment.self))
         return (try device.joined(Project.self), device)
     }
 
-    package func create(in project: Project, kind: DeviceKind = .board, _ changes: Changes) async throws -> Result<Device, DomainFailure> {
+    package func create(
+        in project: Project, kind: DeviceKind = .board, _ changes: Changes
+    ) async throws -> Result<Device, DomainFailure> {
         guard let name = changes.name else { return .failure(.invalid("A device needs a name.", field: "name")) }
         let device = Device(projectID: try project.requireID(), name: name, kind: kind)
         return try await apply(changes, to: device, in: project)
     }
 
-    package func update(_ device: Device, in project: Project, _ changes: Changes) async throws -> Result<Device, DomainFailure> {
+    package func update(
+        _ device: Device, in project: Project, _ changes: Changes
+    ) async throws -> Result<Device, DomainFailure> {
         try await apply(changes, to: device, in: project)
     }
 
@@ -78,20 +88,25 @@ package struct DeviceRegistry {
         try await device.delete(on: db)
     }
 
-    private func apply(_ changes: Changes, to device: Device, in project: Project) async throws -> Result<Device, DomainFailure> {
+    private func apply(
+        _ changes: Changes, to device: Device, in project: Project
+    ) async throws -> Result<Device, DomainFailure> {
         let projectID = try project.requireID()
         if let name = changes.name {
             if let problem = DeviceNames.problem(with: name) { return .failure(.invalid(problem, field: "name")) }
             if try await Device.query(on: db).filter(\.$project.$id == projectID).filter(\.$name == name)
-                .filter(\.$id != device.id ?? UUID()).first() != nil {
-                return .failure(.conflict("A device named \"\(name)\" exists in this project; choose another name.", field: "name"))
+                .filter(\.$id != device.id ?? UUID()).first() != nil
+            {
+                return .failure(
+                    .conflict("A device named \"\(name)\" exists in this project; choose another name.", field: "name"))
             }
             device.name = name
         }
         if let profile = changes.profile {
             guard let known = BoardProfile.named(profile) else {
                 let names = BoardProfile.all.map(\.name).joined(separator: ", ")
-                return .failure(.invalid("Unknown board profile \"\(profile)\"; choose one of \(names).", field: "profile"))
+                return .failure(
+                    .invalid("Unknown board profile \"\(profile)\"; choose one of \(names).", field: "profile"))
             }
             device.profile = known.name
         }
@@ -101,8 +116,15 @@ package struct DeviceRegistry {
                 device.$bridge.value = .some(nil)
                 device.port = nil
             } else {
-                guard let bridge = try await Bridge.query(on: db).filter(\.$project.$id == projectID).filter(\.$name == bridgeName).first() else {
-                    return .failure(.invalid("No bridge named \"\(bridgeName)\" in this project; start `minnow bridge --name \(bridgeName)` first.", field: "bridge"))
+                guard
+                    let bridge = try await Bridge.query(on: db).filter(\.$project.$id == projectID).filter(
+                        \.$name == bridgeName
+                    ).first()
+                else {
+                    return .failure(
+                        .invalid(
+                            "No bridge named \"\(bridgeName)\" in this project; start `minnow bridge --name \(bridgeName)` first.",
+                            field: "bridge"))
                 }
                 if device.$bridge.id != bridge.id { device.port = nil }
                 device.$bridge.id = try bridge.requireID()
@@ -115,10 +137,18 @@ package struct DeviceRegistry {
                 device.$deployment.value = .some(nil)
             } else {
                 guard device.kind == .camera else {
-                    return .failure(.invalid("Only cameras read frames with a deployment; install an iteration on a board instead.", field: "deployment"))
+                    return .failure(
+                        .invalid(
+                            "Only cameras read frames with a deployment; install an iteration on a board instead.",
+                            field: "deployment"))
                 }
-                guard let deployment = try await Deployment.query(on: db).filter(\.$project.$id == projectID).filter(\.$name == deploymentName).first() else {
-                    return .failure(.invalid("No deployment named \"\(deploymentName)\" in this project.", field: "deployment"))
+                guard
+                    let deployment = try await Deployment.query(on: db).filter(\.$project.$id == projectID).filter(
+                        \.$name == deploymentName
+                    ).first()
+                else {
+                    return .failure(
+                        .invalid("No deployment named \"\(deploymentName)\" in this project.", field: "deployment"))
                 }
                 device.$deployment.id = try deployment.requireID()
                 device.$deployment.value = deployment
@@ -126,14 +156,21 @@ package struct DeviceRegistry {
         }
         if let usb = changes.usb {
             for (id, field) in [(usb.vendorID, "usb.vendorId"), (usb.productID, "usb.productId")] {
-                if let id, !USBIDs.isValid(id) { return .failure(.invalid("\(field) is four hex digits, e.g. 2341.", field: field)) }
+                if let id, !USBIDs.isValid(id) {
+                    return .failure(.invalid("\(field) is four hex digits, e.g. 2341.", field: field))
+                }
             }
             if let serial = usb.serialNumber, serial.isEmpty || serial.count > 128 {
                 return .failure(.invalid("usb.serialNumber has 1–128 characters.", field: "usb.serialNumber"))
             }
-            if let serial = usb.serialNumber, try await Device.query(on: db).filter(\.$project.$id == projectID)
-                .filter(\.$usbSerial == serial).filter(\.$id != device.id ?? UUID()).first() != nil {
-                return .failure(.conflict("Another device of this project has the USB serial number \(serial).", field: "usb.serialNumber"))
+            if let serial = usb.serialNumber,
+                try await Device.query(on: db).filter(\.$project.$id == projectID)
+                    .filter(\.$usbSerial == serial).filter(\.$id != device.id ?? UUID()).first() != nil
+            {
+                return .failure(
+                    .conflict(
+                        "Another device of this project has the USB serial number \(serial).", field: "usb.serialNumber"
+                    ))
             }
             device.usbVendorID = usb.vendorID?.lowercased()
             device.usbProductID = usb.productID?.lowercased()
@@ -142,7 +179,9 @@ package struct DeviceRegistry {
         do {
             try await device.save(on: db)
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            return .failure(.conflict("A device named \"\(device.name)\" exists in this project; choose another name.", field: "name"))
+            return .failure(
+                .conflict(
+                    "A device named \"\(device.name)\" exists in this project; choose another name.", field: "name"))
         }
         return .success(device)
     }

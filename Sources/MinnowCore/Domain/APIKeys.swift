@@ -8,7 +8,8 @@ package struct APIKeys {
     package let db: any Database
 
     package func list(ownerID: UUID, page: Paging) async throws -> (items: [APIKey], total: Int) {
-        try await APIKey.query(on: db).filter(\.$owner.$id == ownerID).sort(\.$createdAt, .descending).sort(\.$id).page(page)
+        try await APIKey.query(on: db).filter(\.$owner.$id == ownerID).sort(\.$createdAt, .descending).sort(\.$id).page(
+            page)
     }
 
     /// Frames per minute and per UTC day a key may post; nil leaves a limit as it is, 0 removes it.
@@ -22,23 +23,38 @@ package struct APIKeys {
         }
     }
 
-    package func create(ownerID: UUID, name: String, projectID: String, permissions: Set<Permission>, expiresAt: Date?,
-                deviceID: String? = nil, limits: FrameLimits = .init()) async throws -> Result<(key: APIKey, secret: String), DomainFailure> {
+    package func create(
+        ownerID: UUID, name: String, projectID: String, permissions: Set<Permission>, expiresAt: Date?,
+        deviceID: String? = nil, limits: FrameLimits = .init()
+    ) async throws -> Result<(key: APIKey, secret: String), DomainFailure> {
         if let problem = InputRules.name(name, of: "key") { return .failure(.invalid(problem, field: "name")) }
         guard !permissions.isEmpty else {
-            return .failure(.invalid("Give the key at least one permission: \(Permission.allCases.map(\.rawValue).joined(separator: ", ")).", field: "permissions"))
+            return .failure(
+                .invalid(
+                    "Give the key at least one permission: \(Permission.allCases.map(\.rawValue).joined(separator: ", ")).",
+                    field: "permissions"))
         }
-        if let expiresAt, expiresAt <= Date() { return .failure(.invalid("expiresAt must be in the future.", field: "expiresAt")) }
+        if let expiresAt, expiresAt <= Date() {
+            return .failure(.invalid("expiresAt must be in the future.", field: "expiresAt"))
+        }
         guard let projectID = UUID(uuidString: projectID),
-              let project = try await Project.query(on: db).filter(\.$id == projectID).filter(\.$owner.$id == ownerID).first()
+            let project = try await Project.query(on: db).filter(\.$id == projectID).filter(\.$owner.$id == ownerID)
+                .first()
         else { return .failure(.notFound("Project")) }
         var camera: Device?
         if let deviceID {
             guard let id = UUID(uuidString: deviceID),
-                  let device = try await Device.query(on: db).filter(\.$id == id).filter(\.$project.$id == projectID).first()
+                let device = try await Device.query(on: db).filter(\.$id == id).filter(\.$project.$id == projectID)
+                    .first()
             else { return .failure(.invalid("deviceId names no device of this project.", field: "deviceId")) }
-            guard device.kind == .camera else { return .failure(.invalid("Device \(device.name) is a board; only cameras have keys of their own.", field: "deviceId")) }
-            guard permissions == [.ingest] else { return .failure(.invalid("A camera's key has exactly the ingest permission.", field: "permissions")) }
+            guard device.kind == .camera else {
+                return .failure(
+                    .invalid(
+                        "Device \(device.name) is a board; only cameras have keys of their own.", field: "deviceId"))
+            }
+            guard permissions == [.ingest] else {
+                return .failure(.invalid("A camera's key has exactly the ingest permission.", field: "permissions"))
+            }
             camera = device
         }
         if let problem = Self.problem(with: limits) { return .failure(.invalid(problem, field: "framesPerMinute")) }

@@ -9,17 +9,26 @@ package struct Deployments {
     package let directory: DeploymentDirectory
 
     package func list(in project: Project) async throws -> [Deployment] {
-        try await Deployment.query(on: db).filter(\.$project.$id == project.requireID()).with(\.$iteration).sort(\.$name).all()
+        try await Deployment.query(on: db).filter(\.$project.$id == project.requireID()).with(\.$iteration).sort(
+            \.$name
+        ).all()
     }
 
     /// The deployment `name` of `project`, with its iteration loaded.
     package func find(_ name: String, in project: Project) async throws -> Deployment? {
-        try await Deployment.query(on: db).filter(\.$project.$id == project.requireID()).filter(\.$name == name).with(\.$iteration).first()
+        try await Deployment.query(on: db).filter(\.$project.$id == project.requireID()).filter(\.$name == name).with(
+            \.$iteration
+        ).first()
     }
 
-    package func publish(_ iterationID: String, of project: Project, as name: String, dailyQuota: Int? = nil) async throws -> Result<(deployment: Deployment, key: String), DomainFailure> {
+    package func publish(
+        _ iterationID: String, of project: Project, as name: String, dailyQuota: Int? = nil
+    ) async throws -> Result<(deployment: Deployment, key: String), DomainFailure> {
         if let problem = DeploymentNames.problem(with: name) { return .failure(.invalid(problem, field: "name")) }
-        if let dailyQuota, dailyQuota < 1 { return .failure(.invalid("A daily quota is at least 1 prediction; omit it for no quota.", field: "dailyQuota")) }
+        if let dailyQuota, dailyQuota < 1 {
+            return .failure(
+                .invalid("A daily quota is at least 1 prediction; omit it for no quota.", field: "dailyQuota"))
+        }
         let iteration: Iteration
         switch try await trainedIteration(iterationID, of: project) {
         case .success(let found): iteration = found
@@ -49,7 +58,9 @@ package struct Deployments {
     }
 
     /// Serves another trained iteration under the same name and key.
-    package func repoint(_ deployment: Deployment, to iterationID: String, of project: Project) async throws -> Result<Deployment, DomainFailure> {
+    package func repoint(
+        _ deployment: Deployment, to iterationID: String, of project: Project
+    ) async throws -> Result<Deployment, DomainFailure> {
         let iteration: Iteration
         switch try await trainedIteration(iterationID, of: project) {
         case .success(let found): iteration = found
@@ -64,8 +75,12 @@ package struct Deployments {
 
     /// Sets the predictions the key may make per UTC day; 0 removes the quota. Takes effect on
     /// this server at once, on others within the directory's refresh (two seconds).
-    package func setDailyQuota(_ deployment: Deployment, to quota: Int) async throws -> Result<Deployment, DomainFailure> {
-        guard quota >= 0 else { return .failure(.invalid("A daily quota is 0 (no quota) or more predictions.", field: "dailyQuota")) }
+    package func setDailyQuota(
+        _ deployment: Deployment, to quota: Int
+    ) async throws -> Result<Deployment, DomainFailure> {
+        guard quota >= 0 else {
+            return .failure(.invalid("A daily quota is 0 (no quota) or more predictions.", field: "dailyQuota"))
+        }
         deployment.dailyQuota = quota == 0 ? nil : quota
         try await deployment.save(on: db)
         directory.forget(deployment.name)
@@ -89,10 +104,15 @@ package struct Deployments {
 
     private func trainedIteration(_ id: String, of project: Project) async throws -> Result<Iteration, DomainFailure> {
         guard let id = UUID(uuidString: id),
-              let iteration = try await Iteration.query(on: db).filter(\.$id == id).filter(\.$project.$id == project.requireID()).first()
+            let iteration = try await Iteration.query(on: db).filter(\.$id == id).filter(
+                \.$project.$id == project.requireID()
+            ).first()
         else { return .failure(.notFound("Iteration")) }
         guard iteration.status == .succeeded else {
-            return .failure(.conflict("Iteration \(iteration.number) is \(iteration.status.rawValue); only a trained iteration can be published.", field: "iterationId"))
+            return .failure(
+                .conflict(
+                    "Iteration \(iteration.number) is \(iteration.status.rawValue); only a trained iteration can be published.",
+                    field: "iterationId"))
         }
         return .success(iteration)
     }
@@ -107,8 +127,10 @@ package struct Deployments {
 package enum DeploymentNames {
     package static func problem(with name: String) -> String? {
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
-        guard (1...63).contains(name.count), name.allSatisfy(allowed.contains), name.first != "-", name.last != "-" else {
-            return "A deployment name has 1–63 lowercase letters, digits and dashes, and does not start or end with a dash."
+        guard (1...63).contains(name.count), name.allSatisfy(allowed.contains), name.first != "-", name.last != "-"
+        else {
+            return
+                "A deployment name has 1–63 lowercase letters, digits and dashes, and does not start or end with a dash."
         }
         return nil
     }

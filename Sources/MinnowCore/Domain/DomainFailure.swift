@@ -12,7 +12,9 @@ package enum DomainFailure: Error, Equatable {
 
     package var message: String {
         switch self {
-        case .invalid(let message, _), .conflict(let message, _), .unauthorized(let message), .tooManyRequests(_, let message): message
+        case .invalid(let message, _), .conflict(let message, _), .unauthorized(let message),
+            .tooManyRequests(_, let message):
+            message
         case .notFound(let what): "\(what) not found."
         }
     }

@@ -20,7 +20,9 @@ package struct ImageCuration {
 
     /// Relabels, unlabels, moves or deletes the project's images among `imageIDs`; returns
     /// how many of them were the project's.
-    package func apply(_ action: Action, to imageIDs: [String], label: String?, split: SplitChoice?) async throws -> Result<Int, DomainFailure> {
+    package func apply(
+        _ action: Action, to imageIDs: [String], label: String?, split: SplitChoice?
+    ) async throws -> Result<Int, DomainFailure> {
         guard imageIDs.count <= 10_000 else { return .failure(.invalid("At most 10,000 images per batch.")) }
         let ids = imageIDs.compactMap { UUID(uuidString: $0) }
         let selected = DatasetImage.query(on: db).filter(\.$project.$id == projectID).filter(\.$id ~~ ids)
@@ -33,7 +35,9 @@ package struct ImageCuration {
         case .unlabel:
             try await selected.copy().set(\.$label, to: nil).update()
         case .move:
-            guard let split else { return .failure(.invalid("move needs a split: train, test or auto.", field: "split")) }
+            guard let split else {
+                return .failure(.invalid("move needs a split: train, test or auto.", field: "split"))
+            }
             let images = try await selected.copy().all()
             try await db.transaction { db in
                 for image in images {
@@ -53,8 +57,12 @@ package struct ImageCuration {
         if let problem = LabelRules.problem(with: name) { return .failure(.invalid(problem, field: "name")) }
         let projectID = projectID
         let changed = try await db.transaction { db in
-            let images = try await DatasetImage.query(on: db).filter(\.$project.$id == projectID).filter(\.$label == label).count()
-            try await DatasetImage.query(on: db).filter(\.$project.$id == projectID).filter(\.$label == label).set(\.$label, to: name).update()
+            let images = try await DatasetImage.query(on: db).filter(\.$project.$id == projectID).filter(
+                \.$label == label
+            ).count()
+            try await DatasetImage.query(on: db).filter(\.$project.$id == projectID).filter(\.$label == label).set(
+                \.$label, to: name
+            ).update()
             let boxIDs = try await Self.boxes(labelled: label, in: projectID, on: db)
             if !boxIDs.isEmpty { try await Box.query(on: db).filter(\.$id ~~ boxIDs).set(\.$label, to: name).update() }
             return images + boxIDs.count
@@ -63,7 +71,9 @@ package struct ImageCuration {
     }
 
     /// Removes `label`: its images are deleted, or kept without the label (and without its boxes).
-    package func deleteLabel(_ label: String, images choice: ImagesOfDeletedLabel) async throws -> Result<Int, DomainFailure> {
+    package func deleteLabel(
+        _ label: String, images choice: ImagesOfDeletedLabel
+    ) async throws -> Result<Int, DomainFailure> {
         let projectID = projectID
         let changed = try await db.transaction { db in
             let labelled = DatasetImage.query(on: db).filter(\.$project.$id == projectID).filter(\.$label == label)

@@ -42,7 +42,10 @@ package struct ImageFilter {
         return try await query.all(\.$image.$id)
     }
 
-    package init(label: String? = nil, split: ImageSplit? = nil, source: ImageSource? = nil, unlabelled: Bool = false, order: Order = .newest) {
+    package init(
+        label: String? = nil, split: ImageSplit? = nil, source: ImageSource? = nil, unlabelled: Bool = false,
+        order: Order = .newest
+    ) {
         self.label = label
         self.split = split
         self.source = source

@@ -9,15 +9,21 @@ package struct Projects {
     package let db: any Database
 
     /// The owner's projects, newest first; `only` narrows to one (an API key's project).
-    package func list(ownerID: UUID, only projectID: UUID? = nil, page: Paging) async throws -> (items: [Project], total: Int) {
+    package func list(
+        ownerID: UUID, only projectID: UUID? = nil, page: Paging
+    ) async throws -> (items: [Project], total: Int) {
         var query = Project.query(on: db).filter(\.$owner.$id == ownerID)
         if let projectID { query = query.filter(\.$id == projectID) }
         return try await query.sort(\.$createdAt, .descending).sort(\.$id).page(page)
     }
 
-    package func create(ownerID: UUID, name: String, description: String?, task: ModelTask, input: ProjectInput = .defaults) async throws -> Result<Project, DomainFailure> {
+    package func create(
+        ownerID: UUID, name: String, description: String?, task: ModelTask, input: ProjectInput = .defaults
+    ) async throws -> Result<Project, DomainFailure> {
         if let problem = InputRules.name(name, of: "project") { return .failure(.invalid(problem, field: "name")) }
-        if let problem = description.flatMap(InputRules.description) { return .failure(.invalid(problem, field: "description")) }
+        if let problem = description.flatMap(InputRules.description) {
+            return .failure(.invalid(problem, field: "description"))
+        }
         if let problem = input.problem { return .failure(.invalid(problem, field: "input")) }
         let project = Project(
             ownerID: ownerID, name: name.trimmingCharacters(in: .whitespacesAndNewlines),
@@ -33,11 +39,17 @@ package struct Projects {
     }
 
     /// Changes what is given (nil leaves a value as it is).
-    package func update(_ project: Project, name: String?, description: String?, input: ProjectInput?,
-                retention: RetentionChange? = nil) async throws -> Result<Project, DomainFailure> {
-        if let problem = name.flatMap({ InputRules.name($0, of: "project") }) { return .failure(.invalid(problem, field: "name")) }
+    package func update(
+        _ project: Project, name: String?, description: String?, input: ProjectInput?,
+        retention: RetentionChange? = nil
+    ) async throws -> Result<Project, DomainFailure> {
+        if let problem = name.flatMap({ InputRules.name($0, of: "project") }) {
+            return .failure(.invalid(problem, field: "name"))
+        }
         if let problem = retention?.problem { return .failure(.invalid(problem, field: "retention")) }
-        if let problem = description.flatMap(InputRules.description) { return .failure(.invalid(problem, field: "description")) }
+        if let problem = description.flatMap(InputRules.description) {
+            return .failure(.invalid(problem, field: "description"))
+        }
         if let problem = input?.problem { return .failure(.invalid(problem, field: "input")) }
         if let name { project.name = name.trimmingCharacters(in: .whitespacesAndNewlines) }
         if let description { project.description = description }
@@ -101,12 +113,17 @@ package struct RetentionChange: Equatable, Sendable {
 
     package var problem: String? {
         if let days = frameDays, !(0...36_500).contains(days) { return "retention.frameDays is 0 (keep) to 36500." }
-        if let distance = similarFrameDistance, !(0...64).contains(distance) { return "retention.similarFrameDistance is 0 (off) to 64 bits." }
+        if let distance = similarFrameDistance, !(0...64).contains(distance) {
+            return "retention.similarFrameDistance is 0 (off) to 64 bits."
+        }
         if let bytes = maxFrameBytes, bytes < 0 { return "retention.maxFrameBytes is 0 (no cap) or more." }
         return nil
     }
 
-    package init(frameDays: Int? = nil, onlyWithDetections: Bool? = nil, similarFrameDistance: Int? = nil, maxFrameBytes: Int64? = nil) {
+    package init(
+        frameDays: Int? = nil, onlyWithDetections: Bool? = nil, similarFrameDistance: Int? = nil,
+        maxFrameBytes: Int64? = nil
+    ) {
         self.frameDays = frameDays
         self.onlyWithDetections = onlyWithDetections
         self.similarFrameDistance = similarFrameDistance

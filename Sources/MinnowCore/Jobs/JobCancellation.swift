@@ -11,7 +11,8 @@ package enum JobCancellation {
             try await JobEvents.append(.log("Cancel requested; stopping after the current step."), to: jobID, on: db)
             return
         }
-        try await JobEvents.append(.init(kind: .status, status: .canceled, message: "Canceled before it started."), to: jobID, on: db)
+        try await JobEvents.append(
+            .init(kind: .status, status: .canceled, message: "Canceled before it started."), to: jobID, on: db)
         if let iterationID = job.iterationID, job.kind == .train {
             try await Iteration.query(on: db).filter(\.$id == iterationID).set(\.$status, to: .canceled)
                 .set(\.$finishedAt, to: Date()).update()

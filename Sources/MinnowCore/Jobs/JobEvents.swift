@@ -8,8 +8,9 @@ package enum JobEvents {
 
     /// Appends an event; its id and time are filled in (the id by the database).
     package static func append(_ event: Draft, to jobID: UUID, on db: any Database) async throws {
-        let stored = Event(id: 0, kind: event.kind, time: Date(), status: event.status, message: event.message,
-                           progress: event.progress, epoch: event.epoch)
+        let stored = Event(
+            id: 0, kind: event.kind, time: Date(), status: event.status, message: event.message,
+            progress: event.progress, epoch: event.epoch)
         try await JobEvent(jobID: jobID, kind: event.kind.rawValue, payload: try JSONText.encode(stored)).create(on: db)
     }
 
@@ -32,8 +33,10 @@ package enum JobEvents {
         package var progress: StoredTrainingProgress?
         package var epoch: StoredEpochMetrics?
 
-        package init(kind: Event.Kind, status: JobStatus? = nil, message: String? = nil,
-             progress: StoredTrainingProgress? = nil, epoch: StoredEpochMetrics? = nil) {
+        package init(
+            kind: Event.Kind, status: JobStatus? = nil, message: String? = nil,
+            progress: StoredTrainingProgress? = nil, epoch: StoredEpochMetrics? = nil
+        ) {
             self.kind = kind
             self.status = status
             self.message = message

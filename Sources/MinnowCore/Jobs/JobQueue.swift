@@ -31,14 +31,16 @@ package struct JobQueue: Sendable {
     package func claim(worker: String, kinds: [JobKind]) async throws -> Job? {
         try await reapExpired()
         let lock: SQLQueryString = isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             UPDATE jobs SET status = \(JobStatus.running.sqlLiteral), lease_owner = \(bind: worker), lease_expires_at = \(now) + \(bind: leaseSeconds),
                 attempts = attempts + 1, started_at = COALESCE(started_at, \(bind: Date()))
             WHERE id = (SELECT id FROM jobs WHERE kind IN (\(literals: kinds.map(\.rawValue), joinedBy: ", ")) AND cancel_requested = \(bind: false)
                 AND (status = \(JobStatus.queued.sqlLiteral) OR (status = \(JobStatus.running.sqlLiteral) AND lease_expires_at < \(now)))
                 ORDER BY created_at LIMIT 1\(lock))
             RETURNING id
-            """).all()
+            """
+        ).all()
         guard let row = rows.first else { return nil }
         return try await Job.find(try row.decode(column: "id", as: UUID.self), on: db)
     }
@@ -46,37 +48,45 @@ package struct JobQueue: Sendable {
     /// Takes a job that this process runs itself (a zip import runs where its archive was
     /// spooled): running, one attempt, under `owner`'s lease, renewed by `heartbeat`.
     package func hold(_ jobID: UUID, owner: String) async throws {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE jobs SET status = \(JobStatus.running.sqlLiteral), lease_owner = \(bind: owner), lease_expires_at = \(now) + \(bind: leaseSeconds),
                 attempts = 1, max_attempts = 1, started_at = \(bind: Date()), updated_at = \(bind: Date())
             WHERE id = \(bind: jobID) AND status = \(JobStatus.queued.sqlLiteral)
-            """).run()
+            """
+        ).run()
     }
 
     /// Renews the lease; says whether to go on, stop because someone canceled, or give up
     /// because the job is no longer this worker's.
     package func heartbeat(_ jobID: UUID, worker: String) async throws -> Heartbeat {
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             UPDATE jobs SET lease_expires_at = \(now) + \(bind: leaseSeconds)
             WHERE id = \(bind: jobID) AND lease_owner = \(bind: worker) AND status = \(JobStatus.running.sqlLiteral)
             RETURNING cancel_requested
-            """).all()
+            """
+        ).all()
         guard let row = rows.first else { return .lost }
         return try row.decode(column: "cancel_requested", as: Bool.self) ? .cancel : .keep
     }
 
     /// Ends the job as `status` and, in the same transaction, runs `alsoWrite` (the job's
     /// results). The job's input blob is released (garbage collection removes it). Throws `LeaseLost`, writing nothing, when the job is no longer this worker's.
-    package func finish(_ jobID: UUID, worker: String, status: JobStatus, result: String? = nil, error: String? = nil,
-                alsoWrite: @Sendable @escaping (any Database) async throws -> Void = { _ in }) async throws {
+    package func finish(
+        _ jobID: UUID, worker: String, status: JobStatus, result: String? = nil, error: String? = nil,
+        alsoWrite: @Sendable @escaping (any Database) async throws -> Void = { _ in }
+    ) async throws {
         try await db.transaction { tx in
             let sql = tx as! any SQLDatabase
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 UPDATE jobs SET status = \(bind: status.rawValue), result = \(bind: result), error = \(bind: error),
                     lease_owner = NULL, lease_expires_at = NULL, input_blob_id = NULL, finished_at = \(bind: Date()), updated_at = \(bind: Date())
                 WHERE id = \(bind: jobID) AND lease_owner = \(bind: worker) AND status = \(JobStatus.running.sqlLiteral)
                 RETURNING id
-                """).all()
+                """
+            ).all()
             guard !rows.isEmpty else { throw LeaseLost() }
             try await alsoWrite(tx)
         }
@@ -84,34 +94,42 @@ package struct JobQueue: Sendable {
 
     /// Gives a job back unfinished (the worker is shutting down): the attempt does not count.
     package func release(_ jobID: UUID, worker: String) async throws {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE jobs SET status = \(JobStatus.queued.sqlLiteral), lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1
             WHERE id = \(bind: jobID) AND lease_owner = \(bind: worker) AND status = \(JobStatus.running.sqlLiteral)
-            """).run()
+            """
+        ).run()
     }
 
     /// Jobs whose worker vanished: canceled ones end as canceled, ones out of attempts fail.
     /// Their iterations follow.
     package func reapExpired() async throws {
-        let canceled = try await sql.raw("""
+        let canceled = try await sql.raw(
+            """
             UPDATE jobs SET status = \(JobStatus.canceled.sqlLiteral), lease_owner = NULL, lease_expires_at = NULL, finished_at = \(bind: Date())
             WHERE status = \(JobStatus.running.sqlLiteral) AND lease_expires_at < \(now) AND cancel_requested = \(bind: true)
             RETURNING iteration_id, kind
-            """).all()
-        let failed = try await sql.raw("""
+            """
+        ).all()
+        let failed = try await sql.raw(
+            """
             UPDATE jobs SET status = \(JobStatus.failed.sqlLiteral), lease_owner = NULL, lease_expires_at = NULL, finished_at = \(bind: Date()),
                 error = CASE WHEN kind = \(JobKind.import.sqlLiteral)
                     THEN 'The server importing this archive stopped; images imported before are kept. Import the archive again to add the rest (duplicates are skipped).'
                     ELSE 'The worker running this job stopped responding too many times; see the log, and try again.' END
             WHERE status = \(JobStatus.running.sqlLiteral) AND lease_expires_at < \(now) AND attempts >= max_attempts
             RETURNING iteration_id, kind
-            """).all()
+            """
+        ).all()
         let lost = "Training stopped: the worker running it was lost on every attempt; see the log, and try again."
         for (rows, status, error) in [(canceled, JobStatus.canceled, nil), (failed, .failed, lost)] {
             for row in rows where try row.decode(column: "kind", as: String.self) == JobKind.train.rawValue {
                 guard let id = try row.decode(column: "iteration_id", as: UUID?.self) else { continue }
-                try await Iteration.query(on: db).filter(\.$id == id).set(\.$status, to: status).set(\.$error, to: error)
-                    .set(\.$finishedAt, to: Date()).update()
+                try await Iteration.query(on: db).filter(\.$id == id).set(\.$status, to: status).set(
+                    \.$error, to: error
+                )
+                .set(\.$finishedAt, to: Date()).update()
             }
         }
     }
@@ -120,11 +138,15 @@ package struct JobQueue: Sendable {
     /// next heartbeat. Returns the job's status afterwards.
     @discardableResult
     package func cancel(_ jobID: UUID) async throws -> JobStatus? {
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE jobs SET status = \(JobStatus.canceled.sqlLiteral), cancel_requested = \(bind: true), finished_at = \(bind: Date())
             WHERE id = \(bind: jobID) AND status = \(JobStatus.queued.sqlLiteral)
-            """).run()
-        try await sql.raw("UPDATE jobs SET cancel_requested = \(bind: true) WHERE id = \(bind: jobID) AND status = \(JobStatus.running.sqlLiteral)").run()
+            """
+        ).run()
+        try await sql.raw(
+            "UPDATE jobs SET cancel_requested = \(bind: true) WHERE id = \(bind: jobID) AND status = \(JobStatus.running.sqlLiteral)"
+        ).run()
         return try await Job.find(jobID, on: db)?.status
     }
 

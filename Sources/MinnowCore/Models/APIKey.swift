@@ -34,7 +34,10 @@ package final class APIKey: Model, @unchecked Sendable {  // Fluent models are r
 
     package init() {}
 
-    package init(ownerID: UUID, projectID: UUID, name: String, prefix: String, secretHash: String, permissions: Set<Permission>, expiresAt: Date?) {
+    package init(
+        ownerID: UUID, projectID: UUID, name: String, prefix: String, secretHash: String, permissions: Set<Permission>,
+        expiresAt: Date?
+    ) {
         self.quotaUsed = 0
         self.$owner.id = ownerID
         self.$project.id = projectID

@@ -57,7 +57,11 @@ package struct SerialPortRecord: Codable, Sendable, Equatable {
     package var profile: String?
     package var description: String?
 
-    package init(path: String, byId: String? = nil, vendorID: String? = nil, productID: String? = nil, serialNumber: String? = nil, manufacturer: String? = nil, product: String? = nil, profile: String? = nil, description: String? = nil) {
+    package init(
+        path: String, byId: String? = nil, vendorID: String? = nil, productID: String? = nil,
+        serialNumber: String? = nil, manufacturer: String? = nil, product: String? = nil, profile: String? = nil,
+        description: String? = nil
+    ) {
         self.path = path
         self.byId = byId
         self.vendorID = vendorID

@@ -2,9 +2,10 @@ import FluentKit
 import Foundation
 import Imaging
 
+// Fluent models are reference types with property wrappers.
 /// One image in a project's dataset. The bytes live in the blob store (original and
 /// thumbnail); this row holds what is known about them and how they are labelled.
-package final class DatasetImage: Model, @unchecked Sendable {  // Fluent models are reference types with property wrappers.
+package final class DatasetImage: Model, @unchecked Sendable {
     package static let schema = "images"
 
     // managed

@@ -1,10 +1,11 @@
 import FluentKit
 import Foundation
 
+// Fluent models are reference types with property wrappers.
 /// A trained iteration published under a name: the endpoint `/v1/predict/<name>`, called
 /// with its own prediction key (only its SHA-256 is stored). Re-pointing it to another
 /// iteration keeps the endpoint and the key.
-package final class Deployment: Model, @unchecked Sendable {  // Fluent models are reference types with property wrappers.
+package final class Deployment: Model, @unchecked Sendable {
     package static let schema = "deployments"
 
     // managed

@@ -1,12 +1,13 @@
 import FluentKit
 import Foundation
 
+// Fluent models are reference types with property wrappers.
 /// One install of a trained iteration on a device, kept as history: who asked, the
 /// firmware built for it (blob and the hash it reports), the stage it reached, the whole
 /// log, and the outcome. Stages: queued → building (worker) → ready → flashing →
 /// verifying (bridge) → succeeded | failed. While a worker or a bridge holds it,
 /// `leaseExpiresAt` says until when; maintenance fails installs whose holder went quiet.
-package final class DeviceInstall: Model, @unchecked Sendable {  // Fluent models are reference types with property wrappers.
+package final class DeviceInstall: Model, @unchecked Sendable {
     package static let schema = "device_installs"
 
     // managed

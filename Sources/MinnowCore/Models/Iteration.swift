@@ -1,11 +1,12 @@
 import FluentKit
 import Foundation
 
+// Fluent models are reference types with property wrappers.
 /// One training run of a project: the configuration it ran with, the frozen snapshot of
 /// the dataset (`IterationImage` rows), its status, and once trained its results, model
 /// card and artifacts (checkpoint and int8 `.tflite` blobs; C and Arduino libraries are
 /// generated from the `.tflite` on request).
-package final class Iteration: Model, @unchecked Sendable {  // Fluent models are reference types with property wrappers.
+package final class Iteration: Model, @unchecked Sendable {
     package static let schema = "iterations"
 
     // managed
@@ -41,8 +42,9 @@ package final class Iteration: Model, @unchecked Sendable {  // Fluent models ar
     package var isFinished: Bool { status.isFinished }
 }
 
+// Fluent models are reference types with property wrappers.
 /// An image of an iteration's snapshot, as it was when the iteration was created.
-package final class IterationImage: Model, @unchecked Sendable {  // Fluent models are reference types with property wrappers.
+package final class IterationImage: Model, @unchecked Sendable {
     package static let schema = "iteration_images"
 
     @ID(key: .id) package var id: UUID?

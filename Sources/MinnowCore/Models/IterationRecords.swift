@@ -61,7 +61,11 @@ package struct StoredTrainingConfiguration: Codable, Sendable, Equatable {
         case earlyStoppingPatience = "earlyStoppingPatience", seed = "seed"
     }
 
-    package init(architecture: Architecture, alpha: Double, input: Input, resizeMode: ResizeMode, epochs: Int, batchSize: Int, learningRate: Double, optimizer: Optimizer, schedule: Schedule, augmentation: Bool, validationFraction: Double, earlyStoppingPatience: Int? = nil, seed: Int) {
+    package init(
+        architecture: Architecture, alpha: Double, input: Input, resizeMode: ResizeMode, epochs: Int, batchSize: Int,
+        learningRate: Double, optimizer: Optimizer, schedule: Schedule, augmentation: Bool, validationFraction: Double,
+        earlyStoppingPatience: Int? = nil, seed: Int
+    ) {
         self.architecture = architecture
         self.alpha = alpha
         self.input = input
@@ -115,7 +119,10 @@ package struct StoredTrainingProgress: Codable, Sendable, Equatable {
         case imagesPerSecond = "imagesPerSecond", etaSeconds = "etaSeconds"
     }
 
-    package init(epoch: Int, epochs: Int, step: Int, steps: Int, loss: Double, accuracy: Double, imagesPerSecond: Double, etaSeconds: Double) {
+    package init(
+        epoch: Int, epochs: Int, step: Int, steps: Int, loss: Double, accuracy: Double, imagesPerSecond: Double,
+        etaSeconds: Double
+    ) {
         self.epoch = epoch
         self.epochs = epochs
         self.step = step
@@ -139,12 +146,16 @@ package struct StoredEpochMetrics: Codable, Sendable, Equatable {
     package var imagesPerSecond: Double
 
     package enum CodingKeys: String, CodingKey {
-        case epoch = "epoch", trainLoss = "trainLoss", trainAccuracy = "trainAccuracy", validationLoss = "validationLoss"
+        case epoch = "epoch", trainLoss = "trainLoss", trainAccuracy = "trainAccuracy", validationLoss =
+            "validationLoss"
         case validationAccuracy = "validationAccuracy", learningRate = "learningRate", seconds = "seconds"
         case imagesPerSecond = "imagesPerSecond"
     }
 
-    package init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double? = nil, validationAccuracy: Double? = nil, learningRate: Double, seconds: Double, imagesPerSecond: Double) {
+    package init(
+        epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double? = nil,
+        validationAccuracy: Double? = nil, learningRate: Double, seconds: Double, imagesPerSecond: Double
+    ) {
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.trainAccuracy = trainAccuracy
@@ -189,10 +200,14 @@ package struct StoredEvaluationResult: Codable, Sendable, Equatable {
     package var perClass: [ClassResult]
 
     package enum CodingKeys: String, CodingKey {
-        case images = "images", accuracy = "accuracy", f1 = "f1", confusionMatrix = "confusionMatrix", perClass = "perClass"
+        case images = "images", accuracy = "accuracy", f1 = "f1", confusionMatrix = "confusionMatrix", perClass =
+            "perClass"
     }
 
-    package init(images: Int, accuracy: Double? = nil, f1: Double? = nil, confusionMatrix: [[Int]]? = nil, perClass: [ClassResult]) {
+    package init(
+        images: Int, accuracy: Double? = nil, f1: Double? = nil, confusionMatrix: [[Int]]? = nil,
+        perClass: [ClassResult]
+    ) {
         self.images = images
         self.accuracy = accuracy
         self.f1 = f1
@@ -243,7 +258,11 @@ package struct StoredIterationResults: Codable, Sendable, Equatable {
         case trainingSeconds = "trainingSeconds", float = "float", int8 = "int8", misclassified = "misclassified"
     }
 
-    package init(curves: [StoredEpochMetrics], bestEpoch: Int, stopReason: StopReason, imagesPerSecond: Double, trainingSeconds: Double, float: StoredEvaluationResult? = nil, int8: StoredEvaluationResult? = nil, misclassified: [Misclassified]? = nil) {
+    package init(
+        curves: [StoredEpochMetrics], bestEpoch: Int, stopReason: StopReason, imagesPerSecond: Double,
+        trainingSeconds: Double, float: StoredEvaluationResult? = nil, int8: StoredEvaluationResult? = nil,
+        misclassified: [Misclassified]? = nil
+    ) {
         self.curves = curves
         self.bestEpoch = bestEpoch
         self.stopReason = stopReason
@@ -266,10 +285,13 @@ package struct StoredModelCard: Codable, Sendable, Equatable {
         package var std: [Double]
 
         package enum CodingKeys: String, CodingKey {
-            case width = "width", height = "height", colorMode = "colorMode", resizeMode = "resizeMode", mean = "mean", std = "std"
+            case width = "width", height = "height", colorMode = "colorMode", resizeMode = "resizeMode", mean = "mean",
+                std = "std"
         }
 
-        package init(width: Int, height: Int, colorMode: ColorMode, resizeMode: ResizeMode, mean: [Double], std: [Double]) {
+        package init(
+            width: Int, height: Int, colorMode: ColorMode, resizeMode: ResizeMode, mean: [Double], std: [Double]
+        ) {
             self.width = width
             self.height = height
             self.colorMode = colorMode
@@ -292,7 +314,10 @@ package struct StoredModelCard: Codable, Sendable, Equatable {
             case outputZeroPoint = "outputZeroPoint", inputFormula = "inputFormula", outputFormula = "outputFormula"
         }
 
-        package init(inputScale: Double, inputZeroPoint: Int, outputScale: Double, outputZeroPoint: Int, inputFormula: String? = nil, outputFormula: String? = nil) {
+        package init(
+            inputScale: Double, inputZeroPoint: Int, outputScale: Double, outputZeroPoint: Int,
+            inputFormula: String? = nil, outputFormula: String? = nil
+        ) {
             self.inputScale = inputScale
             self.inputZeroPoint = inputZeroPoint
             self.outputScale = outputScale
@@ -321,7 +346,10 @@ package struct StoredModelCard: Codable, Sendable, Equatable {
             case instructions = "instructions", latencyMethod = "latencyMethod", latencyNote = "latencyNote"
         }
 
-        package init(board: String, flashBytes: Int, ramBytes: Int, arenaBytes: Int, estimatedMilliseconds: Double, fits: Bool, measured: Bool, instructions: Int? = nil, latencyMethod: LatencyMethod? = nil, latencyNote: String? = nil) {
+        package init(
+            board: String, flashBytes: Int, ramBytes: Int, arenaBytes: Int, estimatedMilliseconds: Double, fits: Bool,
+            measured: Bool, instructions: Int? = nil, latencyMethod: LatencyMethod? = nil, latencyNote: String? = nil
+        ) {
             self.board = board
             self.flashBytes = flashBytes
             self.ramBytes = ramBytes
@@ -352,10 +380,15 @@ package struct StoredModelCard: Codable, Sendable, Equatable {
     package enum CodingKeys: String, CodingKey {
         case iteration = "iteration", architecture = "architecture", task = "task", labels = "labels", input = "input"
         case parameters = "parameters", macs = "macs", tfliteBytes = "tfliteBytes", arenaBytes = "arenaBytes"
-        case quantization = "quantization", floatAccuracy = "floatAccuracy", int8Accuracy = "int8Accuracy", boards = "boards"
+        case quantization = "quantization", floatAccuracy = "floatAccuracy", int8Accuracy = "int8Accuracy", boards =
+            "boards"
     }
 
-    package init(iteration: Int, architecture: String, task: ModelTask, labels: [String], input: Input, parameters: Int, macs: Int, tfliteBytes: Int, arenaBytes: Int, quantization: Quantization, floatAccuracy: Double? = nil, int8Accuracy: Double? = nil, boards: [BoardMemory]) {
+    package init(
+        iteration: Int, architecture: String, task: ModelTask, labels: [String], input: Input, parameters: Int,
+        macs: Int, tfliteBytes: Int, arenaBytes: Int, quantization: Quantization, floatAccuracy: Double? = nil,
+        int8Accuracy: Double? = nil, boards: [BoardMemory]
+    ) {
         self.iteration = iteration
         self.architecture = architecture
         self.task = task

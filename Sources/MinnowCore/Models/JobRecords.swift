@@ -25,7 +25,10 @@ package struct StoredJobEvent: Codable, Sendable, Equatable {
         case progress = "progress", epoch = "epoch"
     }
 
-    package init(id: Int, kind: Kind, time: Date, status: JobStatus? = nil, message: String? = nil, progress: StoredTrainingProgress? = nil, epoch: StoredEpochMetrics? = nil) {
+    package init(
+        id: Int, kind: Kind, time: Date, status: JobStatus? = nil, message: String? = nil,
+        progress: StoredTrainingProgress? = nil, epoch: StoredEpochMetrics? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.time = time
@@ -64,7 +67,10 @@ package struct StoredEvaluationReport: Codable, Sendable, Equatable {
         case iterationId = "iterationId", images = "images", skipped = "skipped", float = "float", int8 = "int8"
     }
 
-    package init(iterationId: String, images: Int, skipped: [Skipped], float: StoredEvaluationResult, int8: StoredEvaluationResult) {
+    package init(
+        iterationId: String, images: Int, skipped: [Skipped], float: StoredEvaluationResult,
+        int8: StoredEvaluationResult
+    ) {
         self.iterationId = iterationId
         self.images = images
         self.skipped = skipped
@@ -83,7 +89,8 @@ package struct StoredImportReport: Codable, Sendable, Equatable {
     package var entries: Int
 
     package enum CodingKeys: String, CodingKey {
-        case accepted = "accepted", duplicates = "duplicates", rejected = "rejected", files = "files", entries = "entries"
+        case accepted = "accepted", duplicates = "duplicates", rejected = "rejected", files = "files", entries =
+            "entries"
     }
 
     package init(accepted: Int, duplicates: Int, rejected: Int, files: [FileOutcome], entries: Int) {
@@ -96,7 +103,8 @@ package struct StoredImportReport: Codable, Sendable, Equatable {
 
     /// The report of an archive's `entries`, counting the files' outcomes.
     package init(files: [FileOutcome], entries: Int) {
-        self.init(accepted: files.count(.accepted), duplicates: files.count(.duplicate), rejected: files.count(.rejected),
-                  files: files, entries: entries)
+        self.init(
+            accepted: files.count(.accepted), duplicates: files.count(.duplicate), rejected: files.count(.rejected),
+            files: files, entries: entries)
     }
 }

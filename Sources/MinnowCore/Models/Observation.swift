@@ -1,10 +1,11 @@
 import FluentKit
 import Foundation
 
+// Fluent models are reference types with property wrappers.
 /// What a device reported: a board's raw int8 output, with the labels and scores the
 /// installed model gives it, or a camera's frame as its deployment read it (with the objects
 /// found, and the frame while retention keeps it); the time on the device's side and on the server's.
-package final class Observation: Model, @unchecked Sendable {  // Fluent models are reference types with property wrappers.
+package final class Observation: Model, @unchecked Sendable {
     package static let schema = "observations"
 
     // managed

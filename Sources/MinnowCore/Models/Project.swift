@@ -3,8 +3,9 @@ import Foundation
 import Imaging
 import NeuralNet
 
+// Fluent models are reference types with property wrappers.
 /// A project: one task (classification or detection) and the default model input.
-package final class Project: FluentKit.Model, @unchecked Sendable {  // Fluent models are reference types with property wrappers.
+package final class Project: FluentKit.Model, @unchecked Sendable {
     package static let schema = "projects"
 
     // managed
@@ -30,7 +31,10 @@ package final class Project: FluentKit.Model, @unchecked Sendable {  // Fluent m
 
     package init() {}
 
-    package init(ownerID: UUID, name: String, description: String, task: ModelTask, inputWidth: Int, inputHeight: Int, colorMode: ColorMode) {
+    package init(
+        ownerID: UUID, name: String, description: String, task: ModelTask, inputWidth: Int, inputHeight: Int,
+        colorMode: ColorMode
+    ) {
         self.$owner.id = ownerID
         self.name = name
         self.description = description

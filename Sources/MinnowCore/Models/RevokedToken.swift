@@ -1,9 +1,10 @@
 import FluentKit
 import Foundation
 
+// Fluent models are reference types with property wrappers.
 /// An access token (by its `jti`) that was signed out before it expired.
 /// Rows are deleted once the token would have expired anyway.
-package final class RevokedToken: Model, @unchecked Sendable {  // Fluent models are reference types with property wrappers.
+package final class RevokedToken: Model, @unchecked Sendable {
     package static let schema = "revoked_tokens"
 
     @ID(custom: .id, generatedBy: .user) package var id: UUID?

@@ -24,7 +24,10 @@ package final class DeploymentDirectory: Sendable {
 
         package func used(on day: String) -> Int { quotaDay == day ? quotaUsed : 0 }
 
-        package init(deploymentID: UUID, keyHash: String, model: LoadedModel, loadedAt: Date, dailyQuota: Int?, quotaDay: String?, quotaUsed: Int, savedBeforeLoad: Int) {
+        package init(
+            deploymentID: UUID, keyHash: String, model: LoadedModel, loadedAt: Date, dailyQuota: Int?,
+            quotaDay: String?, quotaUsed: Int, savedBeforeLoad: Int
+        ) {
             self.deploymentID = deploymentID
             self.keyHash = keyHash
             self.model = model
@@ -52,13 +55,17 @@ package final class DeploymentDirectory: Sendable {
     /// The counters whose saved requests each entry notes (for daily quotas); nil in tools.
     package let stats: PredictionStats?
 
-    package init(models: ModelCache, metrics: PrometheusCollectorRegistry, stats: PredictionStats? = nil, lifetime: TimeInterval = 2) {
+    package init(
+        models: ModelCache, metrics: PrometheusCollectorRegistry, stats: PredictionStats? = nil,
+        lifetime: TimeInterval = 2
+    ) {
         self.models = models
         self.stats = stats
         self.lifetime = lifetime
-        lookups = metrics.makeCounter(descriptor: MetricNameDescriptor(
-            namespace: "minnow", metricName: "deployment_lookups", unitName: "total",
-            helpText: "Database lookups of a deployment and its model by the prediction API."))
+        lookups = metrics.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "minnow", metricName: "deployment_lookups", unitName: "total",
+                helpText: "Database lookups of a deployment and its model by the prediction API."))
     }
 
     package func entry(named name: String, on db: any Database) async throws -> Entry? {
@@ -88,11 +95,16 @@ package final class DeploymentDirectory: Sendable {
         var entry: Entry?
         let saved = stats?.savedSnapshot() ?? [:]
         do {
-            if let deployment = try await Deployment.query(on: db).filter(\.$name == name).with(\.$iteration).with(\.$project).first(),
-               let model = try await models.model(for: deployment.iteration, task: deployment.project.task, on: db) {
-                entry = Entry(deploymentID: try deployment.requireID(), keyHash: deployment.keyHash, model: model, loadedAt: Date(),
-                              dailyQuota: deployment.dailyQuota, quotaDay: deployment.quotaDay, quotaUsed: deployment.quotaUsed,
-                              savedBeforeLoad: saved[try deployment.requireID()] ?? 0)
+            if let deployment = try await Deployment.query(on: db).filter(\.$name == name).with(\.$iteration).with(
+                \.$project
+            ).first(),
+                let model = try await models.model(for: deployment.iteration, task: deployment.project.task, on: db)
+            {
+                entry = Entry(
+                    deploymentID: try deployment.requireID(), keyHash: deployment.keyHash, model: model,
+                    loadedAt: Date(),
+                    dailyQuota: deployment.dailyQuota, quotaDay: deployment.quotaDay, quotaUsed: deployment.quotaUsed,
+                    savedBeforeLoad: saved[try deployment.requireID()] ?? 0)
             }
         } catch {
             state.withLock { if $0.generation == generation { $0.lookups[name] = nil } }

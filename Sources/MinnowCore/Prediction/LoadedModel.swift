@@ -47,7 +47,9 @@ package struct LoadedModel: Sendable {
     }
 
     /// A camera frame: the model's answer, decoded once, with the frame's size and difference hash.
-    package func read(frame data: Data) throws -> (prediction: Prediction, width: Int, height: Int, differenceHash: UInt64) {
+    package func read(
+        frame data: Data
+    ) throws -> (prediction: Prediction, width: Int, height: Int, differenceHash: UInt64) {
         let image = try input.decode(data)
         let prediction = answer(to: runtime.run(quantizer.quantize(input.pixels(from: image))), threshold: nil)
         return (prediction, image.width, image.height, image.differenceHash())
@@ -58,15 +60,17 @@ package struct LoadedModel: Sendable {
         let scores = int8.dequantizeOutput(output)
         guard detection else {
             let best = ModelEvaluator.argmax(scores)
-            return .init(fileName: fileName, label: labels[best],
-                         scores: ModelEvaluator.ranked(scores, labels: labels, threshold: Float(threshold ?? 0)))
+            return .init(
+                fileName: fileName, label: labels[best],
+                scores: ModelEvaluator.ranked(scores, labels: labels, threshold: Float(threshold ?? 0)))
         }
         let classes = labels.count, gridWidth = input.width / 8, gridHeight = input.height / 8
         let cells = FOMO.cellClasses(scores, classes: classes, threshold: Float(threshold ?? 0.5))
         let detections = FOMO.centroids(cellClasses: cells, height: gridHeight, width: gridWidth).map { centroid in
             let cell = min(gridHeight - 1, Int(centroid.y)) * gridWidth + min(gridWidth - 1, Int(centroid.x))
-            return DetectedObject(label: labels[centroid.label], x: Double(centroid.x) / Double(gridWidth),
-                                  y: Double(centroid.y) / Double(gridHeight), score: Double(scores[cell * classes + centroid.label]))
+            return DetectedObject(
+                label: labels[centroid.label], x: Double(centroid.x) / Double(gridWidth),
+                y: Double(centroid.y) / Double(gridHeight), score: Double(scores[cell * classes + centroid.label]))
         }.sorted { $0.score > $1.score }
         var best = [Float](repeating: 0, count: classes)
         for cell in 0..<(gridWidth * gridHeight) {
@@ -90,7 +94,9 @@ package final class ModelCache: Sendable {
     package func model(for iteration: Iteration, task: ModelTask, on db: any Database) async throws -> LoadedModel? {
         let id = try iteration.requireID()
         if let model = models.withLock({ $0[id] }) { return model }
-        guard let blobID = iteration.tfliteBlobID, let tflite = try await Blob.find(blobID, on: db)?.content else { return nil }
+        guard let blobID = iteration.tfliteBlobID, let tflite = try await Blob.find(blobID, on: db)?.content else {
+            return nil
+        }
         let model = try LoadedModel(iteration: iteration, tflite: tflite, task: task)
         models.withLock { models in
             if models.count >= capacity { models.removeValue(forKey: models.keys.first!) }

@@ -11,7 +11,9 @@ package struct Prediction: Sendable, Equatable {
     /// The objects found (detection only; nil for classification).
     package var detections: [DetectedObject]?
 
-    package init(fileName: String? = nil, label: String? = nil, scores: [LabelScore], detections: [DetectedObject]? = nil) {
+    package init(
+        fileName: String? = nil, label: String? = nil, scores: [LabelScore], detections: [DetectedObject]? = nil
+    ) {
         self.fileName = fileName
         self.label = label
         self.scores = scores

@@ -11,8 +11,9 @@ import Prometheus
 
 package enum PredictionQuota {
     package static var refusals: MetricNameDescriptor {
-        MetricNameDescriptor(namespace: "minnow", metricName: "prediction_quota_exceeded", unitName: "total",
-                             helpText: "Predictions refused with 429 because the deployment key has used its daily quota.")
+        MetricNameDescriptor(
+            namespace: "minnow", metricName: "prediction_quota_exceeded", unitName: "total",
+            helpText: "Predictions refused with 429 because the deployment key has used its daily quota.")
     }
 
     private static let calendar: Calendar = {
@@ -29,7 +30,8 @@ package enum PredictionQuota {
 
     /// Whole seconds from `date` to the next UTC midnight (at least 1).
     package static func secondsToNextDay(from date: Date) -> Int {
-        let midnight = calendar.nextDate(after: date, matching: DateComponents(hour: 0, minute: 0, second: 0), matchingPolicy: .nextTime)!
+        let midnight = calendar.nextDate(
+            after: date, matching: DateComponents(hour: 0, minute: 0, second: 0), matchingPolicy: .nextTime)!
         return max(1, Int(midnight.timeIntervalSince(date).rounded(.up)))
     }
 }

@@ -80,16 +80,19 @@ package final class PredictionStats: Sendable {
         let today = PredictionQuota.day(of: now)
         for (id, counts) in batch {
             do {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     UPDATE deployments SET requests = requests + \(bind: counts.requests), errors = errors + \(bind: counts.errors),
                         latency_total_ms = latency_total_ms + \(bind: counts.latencyMilliseconds), last_request_at = \(bind: counts.last),
                         quota_used = CASE WHEN quota_day = \(bind: today) THEN quota_used + \(bind: counts.requests) ELSE \(bind: counts.requests) END,
                         quota_day = \(bind: today)
                     WHERE id = \(bind: id)
-                    """).run()
+                    """
+                ).run()
                 totals.withLock { $0[id, default: (0, 0)].saved += Int(counts.requests) }
             } catch {
-                logger.warning("cannot record prediction counts", metadata: ["deployment": "\(id)", "error": "\(error)"])
+                logger.warning(
+                    "cannot record prediction counts", metadata: ["deployment": "\(id)", "error": "\(error)"])
             }
         }
     }

@@ -21,6 +21,8 @@ public enum DurationText {
     public static func compact(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "—" }
         let whole = Int(seconds.rounded())
-        return whole >= 3600 ? String(format: "%dh%02dm", whole / 3600, whole % 3600 / 60) : String(format: "%dm%02ds", whole / 60, whole % 60)
+        return whole >= 3600
+            ? String(format: "%dh%02dm", whole / 3600, whole % 3600 / 60)
+            : String(format: "%dm%02ds", whole / 60, whole % 60)
     }
 }

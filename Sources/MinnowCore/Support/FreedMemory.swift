@@ -44,12 +44,14 @@ package enum FreedMemory {
     private static func log(_ label: String, _ moment: String) {
         typealias Info = @convention(c) (Int32, UnsafeMutablePointer<FILE>?) -> Int32
         guard let path = ProcessInfo.processInfo.environment["MINNOW_MALLOC_LOG"],
-              let symbol = dlsym(nil, "malloc_info"), let file = fopen(path, "a") else { return }
+            let symbol = dlsym(nil, "malloc_info"), let file = fopen(path, "a")
+        else { return }
         defer { fclose(file) }
         let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? ""
         let residentPages = Int(statm.split(separator: " ").dropFirst().first ?? "") ?? 0
-        fputs("<sample pid=\"\(getpid())\" label=\"\(label)\" moment=\"\(moment)\" time=\"\(Date().timeIntervalSince1970)\" "
-              + "rss=\"\(residentPages * Int(sysconf(Int32(_SC_PAGESIZE))))\"/>\n", file)
+        fputs(
+            "<sample pid=\"\(getpid())\" label=\"\(label)\" moment=\"\(moment)\" time=\"\(Date().timeIntervalSince1970)\" "
+                + "rss=\"\(residentPages * Int(sysconf(Int32(_SC_PAGESIZE))))\"/>\n", file)
         _ = unsafeBitCast(symbol, to: Info.self)(0, file)
     }
     #endif

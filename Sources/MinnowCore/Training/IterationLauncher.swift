@@ -40,7 +40,9 @@ package enum IterationLauncher {
         }
     }
 
-    package static func plan(project: Project, request: TrainingRequest?, on db: any Database) async throws -> Result<Plan, Refusal> {
+    package static func plan(
+        project: Project, request: TrainingRequest?, on db: any Database
+    ) async throws -> Result<Plan, Refusal> {
         let projectID = try project.requireID()
         let rows = try await snapshotRows(projectID: projectID, detection: project.task == .detection, on: db)
         let counts = DatasetSnapshot.labelCounts(rows.map { ($0.labels, $0.split) })
@@ -49,15 +51,18 @@ package enum IterationLauncher {
         let labels = counts.map(\.label)
         let perLabelTrain = counts.map(\.train).min() ?? 0
         do {
-            let configuration = try TrainingDefaults.resolve(request, project: project, classes: labels.count,
-                                                             trainImagesPerLabel: perLabelTrain, trainImages: rows.count { $0.split == .train })
+            let configuration = try TrainingDefaults.resolve(
+                request, project: project, classes: labels.count,
+                trainImagesPerLabel: perLabelTrain, trainImages: rows.count { $0.split == .train })
             return .success(Plan(rows: rows, labels: labels, configuration: configuration))
         } catch {
             return .failure(.configuration(error))
         }
     }
 
-    package static func launch(project: Project, ownerID: UUID, request: TrainingRequest?, on db: any Database) async throws -> Outcome {
+    package static func launch(
+        project: Project, ownerID: UUID, request: TrainingRequest?, on db: any Database
+    ) async throws -> Outcome {
         let projectID = try project.requireID()
         let plan: Plan
         switch try await self.plan(project: project, request: request, on: db) {
@@ -68,8 +73,9 @@ package enum IterationLauncher {
         if let note = request?.note, note.count > 200 {
             return .refused(.configuration(.init(message: "note must be at most 200 characters.", field: "note")))
         }
-        let summary = StoredDatasetSummary(images: rows.count, train: rows.count { $0.split == .train },
-                                           test: rows.count { $0.split == .test }, labels: labels)
+        let summary = StoredDatasetSummary(
+            images: rows.count, train: rows.count { $0.split == .train },
+            test: rows.count { $0.split == .test }, labels: labels)
         let number = (try await Iteration.query(on: db).filter(\.$project.$id == projectID).max(\.$number) ?? 0) + 1
 
         let iteration = Iteration()
@@ -87,7 +93,12 @@ package enum IterationLauncher {
             try await iteration.create(on: tx)
             try await insertSnapshot(rows, iterationID: iteration.id!, on: tx)
             try await job.create(on: tx)
-            try await JobEvents.append(.init(kind: .status, status: .queued, message: "Iteration \(number) queued: \(summary.train) training and \(summary.test) test images, \(labels.count) labels."), to: job.id!, on: tx)
+            try await JobEvents.append(
+                .init(
+                    kind: .status, status: .queued,
+                    message:
+                        "Iteration \(number) queued: \(summary.train) training and \(summary.test) test images, \(labels.count) labels."
+                ), to: job.id!, on: tx)
         }
         return .started(iteration, job)
     }
@@ -102,7 +113,10 @@ package enum IterationLauncher {
         /// Its class, or its boxes' classes.
         package let labels: [String]
 
-        package init(imageID: UUID, blobID: String, fileName: String, label: String?, boxes: String?, split: ImageSplit, labels: [String]) {
+        package init(
+            imageID: UUID, blobID: String, fileName: String, label: String?, boxes: String?, split: ImageSplit,
+            labels: [String]
+        ) {
             self.imageID = imageID
             self.blobID = blobID
             self.fileName = fileName
@@ -119,28 +133,39 @@ package enum IterationLauncher {
         let sql = db as! any SQLDatabase
         var boxes: [UUID: [BoxSpec]] = [:]
         if detection {
-            let rows = try await sql.select().columns(SQLColumn("image_id", table: "boxes"), SQLColumn("label", table: "boxes"),
-                                                       SQLColumn("x"), SQLColumn("y"), SQLColumn("width", table: "boxes"), SQLColumn("height", table: "boxes"))
-                .from(Box.schema).join(DatasetImage.schema, on: SQLColumn("image_id", table: "boxes"), .equal, SQLColumn("id", table: "images"))
-                .where(SQLColumn("project_id", table: "images"), .equal, SQLBind(projectID)).all()
+            let rows = try await sql.select().columns(
+                SQLColumn("image_id", table: "boxes"), SQLColumn("label", table: "boxes"),
+                SQLColumn("x"), SQLColumn("y"), SQLColumn("width", table: "boxes"), SQLColumn("height", table: "boxes")
+            )
+            .from(Box.schema).join(
+                DatasetImage.schema, on: SQLColumn("image_id", table: "boxes"), .equal, SQLColumn("id", table: "images")
+            )
+            .where(SQLColumn("project_id", table: "images"), .equal, SQLBind(projectID)).all()
             for row in rows {
-                let box = BoxSpec(label: try row.decode(column: "label", as: String.self), x: try row.decode(column: "x", as: Double.self),
-                                  y: try row.decode(column: "y", as: Double.self), width: try row.decode(column: "width", as: Double.self),
-                                  height: try row.decode(column: "height", as: Double.self))
+                let box = BoxSpec(
+                    label: try row.decode(column: "label", as: String.self),
+                    x: try row.decode(column: "x", as: Double.self),
+                    y: try row.decode(column: "y", as: Double.self),
+                    width: try row.decode(column: "width", as: Double.self),
+                    height: try row.decode(column: "height", as: Double.self))
                 boxes[try row.decode(column: "image_id", as: UUID.self), default: []].append(box)
             }
         }
-        let images = try await sql.select().columns("id", "blob_id", "file_name", "label", "split").from(DatasetImage.schema)
-            .where("project_id", .equal, SQLBind(projectID)).orderBy("created_at").orderBy("id").all()
+        let images = try await sql.select().columns("id", "blob_id", "file_name", "label", "split").from(
+            DatasetImage.schema
+        )
+        .where("project_id", .equal, SQLBind(projectID)).orderBy("created_at").orderBy("id").all()
         return try images.compactMap { image in
             let id = try image.decode(column: "id", as: UUID.self)
             let label = detection ? nil : try image.decode(column: "label", as: String?.self)
             let imageBoxes = boxes[id] ?? []
             guard detection ? !imageBoxes.isEmpty : label != nil else { return nil }
-            return Row(imageID: id, blobID: try image.decode(column: "blob_id", as: String.self),
-                       fileName: try image.decode(column: "file_name", as: String.self), label: label,
-                       boxes: detection ? try JSONText.encode(imageBoxes) : nil, split: try image.decode(column: "split", as: ImageSplit.self),
-                       labels: label.map { [$0] } ?? imageBoxes.map(\.label))
+            return Row(
+                imageID: id, blobID: try image.decode(column: "blob_id", as: String.self),
+                fileName: try image.decode(column: "file_name", as: String.self), label: label,
+                boxes: detection ? try JSONText.encode(imageBoxes) : nil,
+                split: try image.decode(column: "split", as: ImageSplit.self),
+                labels: label.map { [$0] } ?? imageBoxes.map(\.label))
         }
     }
 
@@ -150,8 +175,9 @@ package enum IterationLauncher {
             var insert = sql.insert(into: IterationImage.schema)
                 .columns("id", "iteration_id", "image_id", "blob_id", "file_name", "label", "boxes", "split")
             for row in chunk {
-                insert = insert.values(SQLBind(UUID()), SQLBind(iterationID), SQLBind(row.imageID), SQLBind(row.blobID),
-                                       SQLBind(row.fileName), SQLBind(row.label), SQLBind(row.boxes), SQLBind(row.split.rawValue))
+                insert = insert.values(
+                    SQLBind(UUID()), SQLBind(iterationID), SQLBind(row.imageID), SQLBind(row.blobID),
+                    SQLBind(row.fileName), SQLBind(row.label), SQLBind(row.boxes), SQLBind(row.split.rawValue))
             }
             try await insert.run()
         }

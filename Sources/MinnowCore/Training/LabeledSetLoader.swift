@@ -14,7 +14,10 @@ package struct LabeledItem: Sendable {
     package var boxes: [BoxSpec]
     package var split: ImageSplit
 
-    package init(imageID: UUID? = nil, fileName: String, blobID: String? = nil, label: String?, boxes: [BoxSpec], split: ImageSplit) {
+    package init(
+        imageID: UUID? = nil, fileName: String, blobID: String? = nil, label: String?, boxes: [BoxSpec],
+        split: ImageSplit
+    ) {
         self.imageID = imageID
         self.fileName = fileName
         self.blobID = blobID
@@ -74,22 +77,31 @@ package struct LabeledSetLoader: Sendable {
             }
         }
         let images = Tensor(shape: [kept.count, input.height, input.width, input.channels], data: pixels)
-        return DecodedSet(data: LabeledImages(images: images, labels: targets, labelsPerImage: detection ? gridWidth * gridHeight : 1),
-                          items: kept, skipped: skipped)
+        return DecodedSet(
+            data: LabeledImages(
+                images: images, labels: targets, labelsPerImage: detection ? gridWidth * gridHeight : 1),
+            items: kept, skipped: skipped)
     }
 
     package struct SkipReason: Error { let reason: String }
 
-    private func decode(_ item: LabeledItem, data: Data?, index: [String: Int]) -> Result<(pixels: [Float], target: [Int]), SkipReason> {
+    private func decode(
+        _ item: LabeledItem, data: Data?, index: [String: Int]
+    ) -> Result<(pixels: [Float], target: [Int]), SkipReason> {
         let target: [Int]
         if detection {
             var objects: [(x: Float, y: Float, label: Int)] = []
             for box in item.boxes {
                 guard let k = index[box.label] else { continue }
-                objects.append((Float((box.x + box.width / 2) * Double(input.width)), Float((box.y + box.height / 2) * Double(input.height)), k + 1))
+                objects.append(
+                    (
+                        Float((box.x + box.width / 2) * Double(input.width)),
+                        Float((box.y + box.height / 2) * Double(input.height)), k + 1
+                    ))
             }
-            target = FOMO.cellLabels(objects: objects, imageWidth: input.width, imageHeight: input.height,
-                                     gridWidth: gridWidth, gridHeight: gridHeight)
+            target = FOMO.cellLabels(
+                objects: objects, imageWidth: input.width, imageHeight: input.height,
+                gridWidth: gridWidth, gridHeight: gridHeight)
         } else {
             guard let label = item.label, let k = index[label] else {
                 return .failure(SkipReason(reason: "its label \"\(item.label ?? "")\" is not one the model knows"))

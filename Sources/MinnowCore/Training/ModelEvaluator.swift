@@ -30,7 +30,10 @@ package struct ModelEvaluator {
         package var int8: StoredEvaluationResult
         package var misclassified: [StoredIterationResults.Misclassified]
 
-        package init(float: StoredEvaluationResult, int8: StoredEvaluationResult, misclassified: [StoredIterationResults.Misclassified]) {
+        package init(
+            float: StoredEvaluationResult, int8: StoredEvaluationResult,
+            misclassified: [StoredIterationResults.Misclassified]
+        ) {
             self.float = float
             self.int8 = int8
             self.misclassified = misclassified
@@ -43,27 +46,41 @@ package struct ModelEvaluator {
         if detection {
             let grid = model.outputShape(batch: 1)
             let truth = (0..<data.count).map { i in
-                FOMO.centroids(cellClasses: Array(data.labels[(i * data.labelsPerImage)..<((i + 1) * data.labelsPerImage)]), height: grid[1], width: grid[2])
+                FOMO.centroids(
+                    cellClasses: Array(data.labels[(i * data.labelsPerImage)..<((i + 1) * data.labelsPerImage)]),
+                    height: grid[1], width: grid[2])
             }
             let floatFound = model.detect(data.images)
             let int8Found = int8Scores.map { cellScores in
-                FOMO.centroids(cellClasses: FOMO.cellClasses(cellScores, classes: labels.count, threshold: 0.5), height: grid[1], width: grid[2])
+                FOMO.centroids(
+                    cellClasses: FOMO.cellClasses(cellScores, classes: labels.count, threshold: 0.5), height: grid[1],
+                    width: grid[2])
             }
-            return Outcome(float: detectionResult(FOMO.evaluate(predicted: floatFound, truth: truth, labels: labels), images: data.count),
-                           int8: detectionResult(FOMO.evaluate(predicted: int8Found, truth: truth, labels: labels), images: data.count),
-                           misclassified: [])
+            return Outcome(
+                float: detectionResult(
+                    FOMO.evaluate(predicted: floatFound, truth: truth, labels: labels), images: data.count),
+                int8: detectionResult(
+                    FOMO.evaluate(predicted: int8Found, truth: truth, labels: labels), images: data.count),
+                misclassified: [])
         }
         let floatPredicted = data.count == 0 ? [] : model.classify(data.images)
         let int8Predicted = int8Scores.map { Self.argmax($0) }
         var misclassified: [StoredIterationResults.Misclassified] = []
-        for (i, predicted) in int8Predicted.enumerated() where predicted != data.labels[i] && misclassified.count < misclassifiedLimit {
+        for (i, predicted) in int8Predicted.enumerated()
+        where predicted != data.labels[i] && misclassified.count < misclassifiedLimit {
             let item = set.items[i]
-            misclassified.append(.init(imageId: (item.imageID ?? UUID()).apiString, fileName: item.fileName, label: labels[data.labels[i]],
-                                       predicted: labels[predicted], scores: Self.ranked(int8Scores[i], labels: labels, limit: 5).map(StoredLabelScore.init)))
+            misclassified.append(
+                .init(
+                    imageId: (item.imageID ?? UUID()).apiString, fileName: item.fileName, label: labels[data.labels[i]],
+                    predicted: labels[predicted],
+                    scores: Self.ranked(int8Scores[i], labels: labels, limit: 5).map(StoredLabelScore.init)))
         }
-        return Outcome(float: classificationResult(ClassificationReport(truth: data.labels, predicted: floatPredicted, labels: labels)),
-                       int8: classificationResult(ClassificationReport(truth: data.labels, predicted: int8Predicted, labels: labels)),
-                       misclassified: misclassified)
+        return Outcome(
+            float: classificationResult(
+                ClassificationReport(truth: data.labels, predicted: floatPredicted, labels: labels)),
+            int8: classificationResult(
+                ClassificationReport(truth: data.labels, predicted: int8Predicted, labels: labels)),
+            misclassified: misclassified)
     }
 
     /// The int8 model's dequantised output for one normalised input, quantised exactly as the
@@ -73,8 +90,9 @@ package struct ModelEvaluator {
     }
 
     package func classificationResult(_ report: ClassificationReport) -> StoredEvaluationResult {
-        .init(images: report.confusion.reduce(0) { $0 + $1.reduce(0, +) }, accuracy: Double(report.accuracy),
-              confusionMatrix: report.confusion, perClass: report.perClass.map(Self.classResult))
+        .init(
+            images: report.confusion.reduce(0) { $0 + $1.reduce(0, +) }, accuracy: Double(report.accuracy),
+            confusionMatrix: report.confusion, perClass: report.perClass.map(Self.classResult))
     }
 
     package func detectionResult(_ perClass: [ClassMetrics], images: Int) -> StoredEvaluationResult {
@@ -83,7 +101,9 @@ package struct ModelEvaluator {
     }
 
     package static func classResult(_ m: ClassMetrics) -> StoredEvaluationResult.ClassResult {
-        .init(label: m.label, precision: Double(m.precision), recall: Double(m.recall), f1: Double(m.f1), support: m.support)
+        .init(
+            label: m.label, precision: Double(m.precision), recall: Double(m.recall), f1: Double(m.f1),
+            support: m.support)
     }
 
     package static func argmax(_ values: [Float]) -> Int {
@@ -91,7 +111,9 @@ package struct ModelEvaluator {
     }
 
     /// Labels with their scores, best first.
-    package static func ranked(_ scores: [Float], labels: [String], limit: Int = .max, threshold: Float = 0) -> [LabelScore] {
+    package static func ranked(
+        _ scores: [Float], labels: [String], limit: Int = .max, threshold: Float = 0
+    ) -> [LabelScore] {
         scores.indices.sorted { scores[$0] > scores[$1] }.prefix(limit).filter { scores[$0] >= threshold }
             .map { .init(label: labels[$0], score: Double(scores[$0])) }
     }

@@ -17,9 +17,11 @@ package struct ModelInput: Sendable {
     }
 
     package init(_ configuration: TrainingDefaults.Configuration) {
-        self.init(width: configuration.input.width, height: configuration.input.height,
-                  preprocessing: Preprocessing(color: configuration.input.colorMode == .rgb ? .rgb : .grayscale,
-                                               resizeMode: .init(rawValue: configuration.resizeMode.rawValue) ?? .squash))
+        self.init(
+            width: configuration.input.width, height: configuration.input.height,
+            preprocessing: Preprocessing(
+                color: configuration.input.colorMode == .rgb ? .rgb : .grayscale,
+                resizeMode: .init(rawValue: configuration.resizeMode.rawValue) ?? .squash))
     }
 
     package var channels: Int { preprocessing.color.channels }

@@ -21,11 +21,14 @@ package struct TrainingRequest: Sendable, Equatable {
     package var earlyStoppingPatience: Int?
     package var seed: Int?
 
-    package init(note: String? = nil, architecture: StoredTrainingConfiguration.Architecture? = nil, alpha: Double? = nil,
-                 input: ProjectInput? = nil, resizeMode: ResizeMode? = nil, epochs: Int? = nil, batchSize: Int? = nil,
-                 learningRate: Double? = nil, optimizer: StoredTrainingConfiguration.Optimizer? = nil,
-                 schedule: StoredTrainingConfiguration.Schedule? = nil, augmentation: Bool? = nil, validationFraction: Double? = nil,
-                 earlyStoppingPatience: Int? = nil, seed: Int? = nil) {
+    package init(
+        note: String? = nil, architecture: StoredTrainingConfiguration.Architecture? = nil, alpha: Double? = nil,
+        input: ProjectInput? = nil, resizeMode: ResizeMode? = nil, epochs: Int? = nil, batchSize: Int? = nil,
+        learningRate: Double? = nil, optimizer: StoredTrainingConfiguration.Optimizer? = nil,
+        schedule: StoredTrainingConfiguration.Schedule? = nil, augmentation: Bool? = nil,
+        validationFraction: Double? = nil,
+        earlyStoppingPatience: Int? = nil, seed: Int? = nil
+    ) {
         self.note = note
         self.architecture = architecture
         self.alpha = alpha

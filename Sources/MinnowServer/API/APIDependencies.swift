@@ -18,8 +18,11 @@ struct APIDependencies: Sendable {
     /// Hashes and checks passwords off the event loops (the server's: bcrypt at its configured cost).
     let passwords: @Sendable () -> AsyncPasswordHasher
 
-    init(database: @escaping @Sendable () -> any Database, services: MinnowServices, clock: @escaping @Sendable () -> Date = { Date() },
-         threadPool: NIOThreadPool = .singleton, passwords: @escaping @Sendable () -> AsyncPasswordHasher) {
+    init(
+        database: @escaping @Sendable () -> any Database, services: MinnowServices,
+        clock: @escaping @Sendable () -> Date = { Date() },
+        threadPool: NIOThreadPool = .singleton, passwords: @escaping @Sendable () -> AsyncPasswordHasher
+    ) {
         self.database = database
         self.services = services
         self.clock = clock
@@ -31,7 +34,9 @@ struct APIDependencies: Sendable {
     init(app: Application, services: MinnowServices) {
         let databases = app.databases, group = app.eventLoopGroup, logger = app.logger
         let hasher = app.password.sync, threadPool = app.threadPool
-        self.init(database: { databases.database(logger: logger, on: group.any())! }, services: services, threadPool: threadPool,
-                  passwords: { hasher.async(on: threadPool, hopTo: group.any()) })
+        self.init(
+            database: { databases.database(logger: logger, on: group.any())! }, services: services,
+            threadPool: threadPool,
+            passwords: { hasher.async(on: threadPool, hopTo: group.any()) })
     }
 }

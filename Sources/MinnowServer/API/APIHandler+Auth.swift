@@ -8,7 +8,9 @@ import Vapor
 extension APIHandler {
     func register(_ input: Operations.Register.Input) async throws -> Operations.Register.Output {
         guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-        switch try await accounts(on: dependencies.database()).register(username: body.username, password: body.password) {
+        switch try await accounts(on: dependencies.database()).register(
+            username: body.username, password: body.password)
+        {
         case .success(let user): return .created(.init(body: .json(try user.api())))
         case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
         case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
@@ -50,7 +52,9 @@ extension APIHandler {
             let (userID, _) = try principal.requirePerson()
             guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
             let accounts = accounts(on: db)
-            switch try await accounts.changePassword(userID: userID, current: body.currentPassword, new: body.newPassword) {
+            switch try await accounts.changePassword(
+                userID: userID, current: body.currentPassword, new: body.newPassword)
+            {
             case .success(let user): return .ok(.init(body: .json(try issueToken(for: user, accounts))))
             case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
             }
@@ -68,7 +72,9 @@ extension APIHandler {
     /// Account actions on `db` for the sender of the current request (its address counts
     /// towards the sign-in limits).
     private func accounts(on db: any Database) -> Accounts {
-        Accounts(db: db, services: services, passwords: dependencies.passwords(), clientAddress: CurrentRequest.peerAddress?.ipAddress)
+        Accounts(
+            db: db, services: services, passwords: dependencies.passwords(),
+            clientAddress: CurrentRequest.peerAddress?.ipAddress)
     }
 
     private func issueToken(for user: User, _ accounts: Accounts) throws -> Components.Schemas.AccessToken {

@@ -16,9 +16,12 @@ extension APIHandler {
             guard case .applicationZip(let body) = input.body else { throw Abort(.unsupportedMediaType) }
             // Spool to a private file in the data directory: the archive is read by random access.
             let spool = ImportJob.spoolDirectory(dataDirectory: services.config.dataDirectory)
-            try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: spool, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let file = spool.appendingPathComponent("import-\(UUID().uuidString).zip")
-            guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            guard
+                FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            else {
                 throw Abort(.internalServerError, reason: "cannot create a spool file")
             }
             let handle = try FileHandle(forWritingTo: file)
@@ -30,7 +33,8 @@ extension APIHandler {
                 try? FileManager.default.removeItem(at: file)
                 throw error
             }
-            let job = try await ImportJob.start(archive: file, project: project, ownerID: principal.userID, db: db, threadPool: dependencies.threadPool)
+            let job = try await ImportJob.start(
+                archive: file, project: project, ownerID: principal.userID, db: db, threadPool: dependencies.threadPool)
             return .accepted(.init(body: .json(try job.api())))
         }
     }
@@ -45,11 +49,14 @@ extension APIHandler {
                 var query = DatasetImage.query(on: db).filter(\.$project.$id == projectID)
                 if let label { query = query.filter(\.$label == label) }
                 if let split { query = query.filter(\.$split == split) }
-                return try await query.sort(\.$createdAt).sort(\.$id).range((index * 200)..<((index + 1) * 200)).with(\.$boxes).all()
+                return try await query.sort(\.$createdAt).sort(\.$id).range((index * 200)..<((index + 1) * 200)).with(
+                    \.$boxes
+                ).all()
             }
             let blobs = blobStore(on: db)
             let detection = project.task == .detection ? (input.query.format ?? .coco) : nil
-            let classes = detection == nil ? [] : try await DatasetSnapshot.labelCounts(projectID: projectID, on: db).map(\.label)
+            let classes =
+                detection == nil ? [] : try await DatasetSnapshot.labelCounts(projectID: projectID, on: db).map(\.label)
             let logger = CurrentRequest.logger
             let stream = AsyncThrowingStream<ArraySlice<UInt8>, any Error> { continuation in
                 let task = Task {
@@ -61,23 +68,44 @@ extension APIHandler {
                         while true {
                             let images = try await page(index)
                             for image in images {
-                                guard let id = BlobID(hex: image.blobID), let content = try await blobs.get(id) else { continue }
-                                let folder = detection == nil
-                                    ? DatasetLayout.folder(label: image.label, split: image.split, automatic: image.splitAutomatic)
+                                guard let id = BlobID(hex: image.blobID), let content = try await blobs.get(id) else {
+                                    continue
+                                }
+                                let folder =
+                                    detection == nil
+                                    ? DatasetLayout.folder(
+                                        label: image.label, split: image.split, automatic: image.splitAutomatic)
                                     : (image.splitAutomatic ? "" : image.split.rawValue)
                                 let prefix = folder.isEmpty ? "" : folder + "/"
                                 var name = "\(prefix)\(image.fileName)"
                                 if !usedNames.insert(name.lowercased()).inserted {
-                                    let stem = (image.fileName as NSString).deletingPathExtension, ext = (image.fileName as NSString).pathExtension
+                                    let stem = (image.fileName as NSString).deletingPathExtension,
+                                        ext = (image.fileName as NSString).pathExtension
                                     name = "\(prefix)\(stem)-\(image.blobID.prefix(12)).\(ext)"
                                     usedNames.insert(name.lowercased())
                                 }
                                 continuation.yield(ArraySlice(writer.entry(name: name, content: content)))
-                                let boxes = image.boxes.map { BoxSpec(label: $0.label, x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
+                                let boxes = image.boxes.map {
+                                    BoxSpec(label: $0.label, x: $0.x, y: $0.y, width: $0.width, height: $0.height)
+                                }
                                 let stemPath = (name as NSString).deletingPathExtension
                                 switch detection {
-                                case .yolo: continuation.yield(ArraySlice(writer.entry(name: stemPath + ".txt", content: Data(BoxWriter.yolo(boxes, classes: classes).utf8))))
-                                case .voc: continuation.yield(ArraySlice(writer.entry(name: stemPath + ".xml", content: Data(BoxWriter.voc(boxes, fileName: image.fileName, width: image.width, height: image.height).utf8))))
+                                case .yolo:
+                                    continuation.yield(
+                                        ArraySlice(
+                                            writer.entry(
+                                                name: stemPath + ".txt",
+                                                content: Data(BoxWriter.yolo(boxes, classes: classes).utf8))))
+                                case .voc:
+                                    continuation.yield(
+                                        ArraySlice(
+                                            writer.entry(
+                                                name: stemPath + ".xml",
+                                                content: Data(
+                                                    BoxWriter.voc(
+                                                        boxes, fileName: image.fileName, width: image.width,
+                                                        height: image.height
+                                                    ).utf8))))
                                 case .coco: cocoImages.append((name, image.width, image.height, boxes))
                                 case nil: break
                                 }
@@ -86,8 +114,17 @@ extension APIHandler {
                             index += 1
                         }
                         switch detection {
-                        case .coco: continuation.yield(ArraySlice(writer.entry(name: "annotations.json", content: try BoxWriter.coco(cocoImages, classes: classes))))
-                        case .yolo: continuation.yield(ArraySlice(writer.entry(name: "classes.txt", content: Data(classes.map { $0 + "\n" }.joined().utf8))))
+                        case .coco:
+                            continuation.yield(
+                                ArraySlice(
+                                    writer.entry(
+                                        name: "annotations.json",
+                                        content: try BoxWriter.coco(cocoImages, classes: classes))))
+                        case .yolo:
+                            continuation.yield(
+                                ArraySlice(
+                                    writer.entry(
+                                        name: "classes.txt", content: Data(classes.map { $0 + "\n" }.joined().utf8))))
                         case .voc, nil: break
                         }
                         continuation.yield(ArraySlice(writer.finish()))
@@ -100,10 +137,12 @@ extension APIHandler {
                 continuation.onTermination = { _ in task.cancel() }
             }
             let fileName = project.name.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
-            return .ok(.init(
-                headers: .init(contentDisposition: "attachment; filename=\"\(fileName.isEmpty ? "dataset" : fileName).zip\""),
-                body: .applicationZip(HTTPBody(stream, length: .unknown, iterationBehavior: .single))
-            ))
+            return .ok(
+                .init(
+                    headers: .init(
+                        contentDisposition: "attachment; filename=\"\(fileName.isEmpty ? "dataset" : fileName).zip\""),
+                    body: .applicationZip(HTTPBody(stream, length: .unknown, iterationBehavior: .single))
+                ))
         }
     }
 

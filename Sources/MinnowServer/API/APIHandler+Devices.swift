@@ -27,8 +27,9 @@ extension APIHandler {
                 return .notFound(.init(body: .json(.notFound("Project"))))
             }
             guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-            let changes = DeviceRegistry.Changes(name: body.name, profile: body.profile, bridge: body.bridge, usb: body.usb.map(\.identity),
-                                                 deployment: body.deployment)
+            let changes = DeviceRegistry.Changes(
+                name: body.name, profile: body.profile, bridge: body.bridge, usb: body.usb.map(\.identity),
+                deployment: body.deployment)
             let kind: DeviceKind = body.kind == .camera ? .camera : .board
             switch try await DeviceRegistry(db: db).create(in: project, kind: kind, changes) {
             case .success(let device): return .created(.init(body: .json(try device.api())))
@@ -40,7 +41,9 @@ extension APIHandler {
 
     func getDevice(_ input: Operations.GetDevice.Input) async throws -> Operations.GetDevice.Output {
         try await answer { principal, db in
-            guard let (_, device) = try await device(input.path.projectId, input.path.deviceId, principal, .read, on: db) else {
+            guard
+                let (_, device) = try await device(input.path.projectId, input.path.deviceId, principal, .read, on: db)
+            else {
                 return .notFound(.init(body: .json(.notFound("Device"))))
             }
             let latest = try await installs(db).latest(for: [device])
@@ -50,12 +53,16 @@ extension APIHandler {
 
     func updateDevice(_ input: Operations.UpdateDevice.Input) async throws -> Operations.UpdateDevice.Output {
         try await answer { principal, db in
-            guard let (project, device) = try await device(input.path.projectId, input.path.deviceId, principal, .write, on: db) else {
+            guard
+                let (project, device) = try await device(
+                    input.path.projectId, input.path.deviceId, principal, .write, on: db)
+            else {
                 return .notFound(.init(body: .json(.notFound("Device"))))
             }
             guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
-            let changes = DeviceRegistry.Changes(name: body.name, profile: body.profile, bridge: body.bridge, usb: body.usb.map(\.identity),
-                                                 deployment: body.deployment)
+            let changes = DeviceRegistry.Changes(
+                name: body.name, profile: body.profile, bridge: body.bridge, usb: body.usb.map(\.identity),
+                deployment: body.deployment)
             switch try await DeviceRegistry(db: db).update(device, in: project, changes) {
             case .success(let device): return .ok(.init(body: .json(try device.api())))
             case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
@@ -66,7 +73,9 @@ extension APIHandler {
 
     func deleteDevice(_ input: Operations.DeleteDevice.Input) async throws -> Operations.DeleteDevice.Output {
         try await answer { principal, db in
-            guard let (_, device) = try await device(input.path.projectId, input.path.deviceId, principal, .write, on: db) else {
+            guard
+                let (_, device) = try await device(input.path.projectId, input.path.deviceId, principal, .write, on: db)
+            else {
                 return .notFound(.init(body: .json(.notFound("Device"))))
             }
             try await DeviceRegistry(db: db).delete(device)
@@ -76,24 +85,36 @@ extension APIHandler {
 
     func listInstalls(_ input: Operations.ListInstalls.Input) async throws -> Operations.ListInstalls.Output {
         try await answer { principal, db in
-            guard let (_, device) = try await device(input.path.projectId, input.path.deviceId, principal, .read, on: db) else {
+            guard
+                let (_, device) = try await device(input.path.projectId, input.path.deviceId, principal, .read, on: db)
+            else {
                 return .notFound(.init(body: .json(.notFound("Device"))))
             }
             let page = Paging(page: input.query.page, perPage: input.query.perPage)
             let (items, total) = try await installs(db).list(for: device, page: page)
-            return .ok(.init(body: .json(.init(items: try items.map { try $0.api(withLog: false) }, metadata: page.metadata(total: total)))))
+            return .ok(
+                .init(
+                    body: .json(
+                        .init(
+                            items: try items.map { try $0.api(withLog: false) }, metadata: page.metadata(total: total)))
+                ))
         }
     }
 
     func createInstall(_ input: Operations.CreateInstall.Input) async throws -> Operations.CreateInstall.Output {
         try await answer { principal, db in
-            guard let (project, device) = try await device(input.path.projectId, input.path.deviceId, principal, .write, on: db) else {
+            guard
+                let (project, device) = try await device(
+                    input.path.projectId, input.path.deviceId, principal, .write, on: db)
+            else {
                 return .notFound(.init(body: .json(.notFound("Device"))))
             }
             guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
             switch try await installs(db).request(body.iterationId, on: device, in: project, by: principal.userID) {
             case .success(let install):
-                CurrentRequest.logger.info("install requested", metadata: ["device": "\(device.name)", "iteration": "\(install.$iteration.value?.number ?? 0)"])
+                CurrentRequest.logger.info(
+                    "install requested",
+                    metadata: ["device": "\(device.name)", "iteration": "\(install.$iteration.value?.number ?? 0)"])
                 let stored = try await installs(db).find(install.requireID().uuidString, of: device) ?? install
                 return .accepted(.init(body: .json(try stored.api(withLog: true))))
             case .failure(.notFound(let what)): return .notFound(.init(body: .json(.notFound(what))))
@@ -105,37 +126,51 @@ extension APIHandler {
 
     func getInstall(_ input: Operations.GetInstall.Input) async throws -> Operations.GetInstall.Output {
         try await answer { principal, db in
-            guard let (_, device) = try await device(input.path.projectId, input.path.deviceId, principal, .read, on: db),
-                  let install = try await installs(db).find(input.path.installId, of: device)
+            guard
+                let (_, device) = try await device(input.path.projectId, input.path.deviceId, principal, .read, on: db),
+                let install = try await installs(db).find(input.path.installId, of: device)
             else { return .notFound(.init(body: .json(.notFound("Install")))) }
             return .ok(.init(body: .json(try install.api(withLog: true))))
         }
     }
 
-    func listObservations(_ input: Operations.ListObservations.Input) async throws -> Operations.ListObservations.Output {
+    func listObservations(_ input: Operations.ListObservations.Input) async throws -> Operations.ListObservations.Output
+    {
         try await answer { principal, db in
-            guard let (_, device) = try await device(input.path.projectId, input.path.deviceId, principal, .read, on: db) else {
+            guard
+                let (_, device) = try await device(input.path.projectId, input.path.deviceId, principal, .read, on: db)
+            else {
                 return .notFound(.init(body: .json(.notFound("Device"))))
             }
             let page = Paging(page: input.query.page, perPage: input.query.perPage)
             let (items, total) = try await observations(db).list(for: device, page: page)
-            return .ok(.init(body: .json(.init(items: try items.map { try $0.api() }, metadata: page.metadata(total: total)))))
+            return .ok(
+                .init(body: .json(.init(items: try items.map { try $0.api() }, metadata: page.metadata(total: total)))))
         }
     }
 
-    func createObservations(_ input: Operations.CreateObservations.Input) async throws -> Operations.CreateObservations.Output {
+    func createObservations(
+        _ input: Operations.CreateObservations.Input
+    ) async throws -> Operations.CreateObservations.Output {
         try await answer { principal, db in
-            guard let (project, device) = try await device(input.path.projectId, input.path.deviceId, principal, .bridge, on: db) else {
+            guard
+                let (project, device) = try await device(
+                    input.path.projectId, input.path.deviceId, principal, .bridge, on: db)
+            else {
                 return .notFound(.init(body: .json(.notFound("Device"))))
             }
             guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
             guard (1...100).contains(body.items.count) else {
                 return .unprocessableContent(.init(body: .json(.invalid("Send 1–100 observations at a time."))))
             }
-            let drafts = body.items.map { DeviceObservations.Draft(output: $0.output, ticks: $0.ticks, inputSHA256: $0.inputSha256,
-                                                            imageID: $0.imageId.flatMap(UUID.init(uuidString:)), observedAt: $0.observedAt) }
+            let drafts = body.items.map {
+                DeviceObservations.Draft(
+                    output: $0.output, ticks: $0.ticks, inputSHA256: $0.inputSha256,
+                    imageID: $0.imageId.flatMap(UUID.init(uuidString:)), observedAt: $0.observedAt)
+            }
             switch try await observations(db).record(drafts, from: device, in: project) {
-            case .success(let stored): return .created(.init(body: .json(.init(items: try stored.map { try $0.api() }))))
+            case .success(let stored):
+                return .created(.init(body: .json(.init(items: try stored.map { try $0.api() }))))
             case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
             }
         }
@@ -150,10 +185,12 @@ extension APIHandler {
     }
 
     /// The device of the project, if the principal may act on the project with `permission`.
-    func device(_ projectID: String, _ deviceID: String, _ principal: Principal, _ permission: Permission,
-                on db: any Database) async throws -> (Project, Device)? {
+    func device(
+        _ projectID: String, _ deviceID: String, _ principal: Principal, _ permission: Permission,
+        on db: any Database
+    ) async throws -> (Project, Device)? {
         guard let project = try await project(projectID, principal, permission, on: db),
-              let device = try await DeviceRegistry(db: db).find(deviceID, in: project)
+            let device = try await DeviceRegistry(db: db).find(deviceID, in: project)
         else { return nil }
         return (project, device)
     }

@@ -8,13 +8,23 @@ import OpenAPIRuntime
 import Vapor
 
 extension APIHandler {
-    func evaluateIteration(_ input: Operations.EvaluateIteration.Input) async throws -> Operations.EvaluateIteration.Output {
+    func evaluateIteration(
+        _ input: Operations.EvaluateIteration.Input
+    ) async throws -> Operations.EvaluateIteration.Output {
         try await answer { principal, db in
-            guard let (iteration, _) = try await iteration(input.path.projectId, input.path.iterationId, principal, .write, on: db) else {
+            guard
+                let (iteration, _) = try await iteration(
+                    input.path.projectId, input.path.iterationId, principal, .write, on: db)
+            else {
                 return .notFound(.init(body: .json(.notFound("Iteration"))))
             }
             guard iteration.status == .succeeded else {
-                return .conflict(.init(body: .json(.conflict("Iteration \(iteration.number) is \(iteration.status.rawValue); only a trained iteration can be evaluated."))))
+                return .conflict(
+                    .init(
+                        body: .json(
+                            .conflict(
+                                "Iteration \(iteration.number) is \(iteration.status.rawValue); only a trained iteration can be evaluated."
+                            ))))
             }
             let job = Job(ownerID: principal.userID, projectID: iteration.$project.id, kind: .evaluate)
             job.iterationID = iteration.id
@@ -26,21 +36,35 @@ extension APIHandler {
                 guard let other = try await project(body.projectId, principal, .read, on: db) else {
                     return .notFound(.init(body: .json(.notFound("Project"))))
                 }
-                job.payload = try JSONText.encode(JobPayload.Evaluate(projectId: try other.requireID(), split: body.split?.domain))
+                job.payload = try JSONText.encode(
+                    JobPayload.Evaluate(projectId: try other.requireID(), split: body.split?.domain))
             }
             try await job.create(on: db)
-            try await JobEvents.append(.init(kind: .status, status: .queued, message: "Evaluation of iteration \(iteration.number) queued."), to: job.requireID(), on: db)
+            try await JobEvents.append(
+                .init(kind: .status, status: .queued, message: "Evaluation of iteration \(iteration.number) queued."),
+                to: job.requireID(), on: db)
             return .accepted(.init(body: .json(try job.api())))
         }
     }
 
-    func quickTestIteration(_ input: Operations.QuickTestIteration.Input) async throws -> Operations.QuickTestIteration.Output {
+    func quickTestIteration(
+        _ input: Operations.QuickTestIteration.Input
+    ) async throws -> Operations.QuickTestIteration.Output {
         try await answer { principal, db in
-            guard let (iteration, _) = try await iteration(input.path.projectId, input.path.iterationId, principal, .read, on: db),
-                  let project = try await Project.find(iteration.$project.id, on: db)
+            guard
+                let (iteration, _) = try await iteration(
+                    input.path.projectId, input.path.iterationId, principal, .read, on: db),
+                let project = try await Project.find(iteration.$project.id, on: db)
             else { return .notFound(.init(body: .json(.notFound("Iteration")))) }
-            guard iteration.status == .succeeded, let model = try await services.models.model(for: iteration, task: project.task, on: db) else {
-                return .conflict(.init(body: .json(.conflict("Iteration \(iteration.number) is \(iteration.status.rawValue); only a trained iteration can be tested."))))
+            guard iteration.status == .succeeded,
+                let model = try await services.models.model(for: iteration, task: project.task, on: db)
+            else {
+                return .conflict(
+                    .init(
+                        body: .json(
+                            .conflict(
+                                "Iteration \(iteration.number) is \(iteration.status.rawValue); only a trained iteration can be tested."
+                            ))))
             }
             let body: HTTPBody
             switch input.body {
@@ -50,7 +74,8 @@ extension APIHandler {
             do {
                 return .ok(.init(body: .json(.init(try model.predict(data, threshold: input.query.threshold)))))
             } catch {
-                return .unprocessableContent(.init(body: .json(.invalid("The file is not a readable JPEG or PNG image."))))
+                return .unprocessableContent(
+                    .init(body: .json(.invalid("The file is not a readable JPEG or PNG image."))))
             }
         }
     }

@@ -12,8 +12,10 @@ import Vapor
 extension APIHandler {
     func iterationEvents(_ input: Operations.IterationEvents.Input) async throws -> Operations.IterationEvents.Output {
         try await answer { principal, db in
-            guard let (iteration, job) = try await iteration(input.path.projectId, input.path.iterationId, principal, .read, on: db),
-                  let jobID = job?.id, let iterationID = iteration.id
+            guard
+                let (iteration, job) = try await iteration(
+                    input.path.projectId, input.path.iterationId, principal, .read, on: db),
+                let jobID = job?.id, let iterationID = iteration.id
             else { return .notFound(.init(body: .json(.notFound("Iteration")))) }
             let after = Int64(input.headers.lastEventID.flatMap { Int($0) } ?? input.query.after ?? 0)
             let wantsStream = input.headers.accept.contains { $0.contentType == .textEventStream }
@@ -24,8 +26,13 @@ extension APIHandler {
                     let status = try await Iteration.find(iterationID, on: db)?.status ?? iteration.status
                     let finished = status.isFinished
                     if !events.isEmpty || finished || Date() >= deadline {
-                        return .ok(.init(body: .json(.init(items: events.map(Components.Schemas.IterationEvent.init), status: .init(status),
-                                                           finished: finished && events.count < 500))))
+                        return .ok(
+                            .init(
+                                body: .json(
+                                    .init(
+                                        items: events.map(Components.Schemas.IterationEvent.init),
+                                        status: .init(status),
+                                        finished: finished && events.count < 500))))
                     }
                     try await Task.sleep(for: .milliseconds(250))
                 }
@@ -45,7 +52,8 @@ extension APIHandler {
                                 let status = try await Iteration.find(iterationID, on: db)?.status
                                 if status?.isFinished ?? true { break }
                                 if Date().timeIntervalSince(quietSince) > 15 {
-                                    continuation.yield(ArraySlice(": still working\n\n".utf8))  // keeps proxies from closing the stream
+                                    // keeps proxies from closing the stream
+                                    continuation.yield(ArraySlice(": still working\n\n".utf8))
                                     quietSince = Date()
                                 }
                                 try await Task.sleep(for: .milliseconds(300))

@@ -17,11 +17,15 @@ extension APIHandler {
             case .json(let body): request = TrainingRequest(body)
             case .none: request = nil
             }
-            switch try await IterationLauncher.launch(project: project, ownerID: principal.userID, request: request, on: db) {
+            switch try await IterationLauncher.launch(
+                project: project, ownerID: principal.userID, request: request, on: db)
+            {
             case .refused(let refusal):
                 return .unprocessableContent(.init(body: .json(.invalid(refusal.message))))
             case .started(let iteration, let job):
-                CurrentRequest.logger.info("iteration queued", metadata: ["iteration": "\(iteration.id!)", "job": "\(job.id!)", "number": "\(iteration.number)"])
+                CurrentRequest.logger.info(
+                    "iteration queued",
+                    metadata: ["iteration": "\(iteration.id!)", "job": "\(job.id!)", "number": "\(iteration.number)"])
                 return .accepted(.init(body: .json(try iteration.api(job: job))))
             }
         }
@@ -41,7 +45,10 @@ extension APIHandler {
 
     func getIteration(_ input: Operations.GetIteration.Input) async throws -> Operations.GetIteration.Output {
         try await answer { principal, db in
-            guard let (iteration, job) = try await iteration(input.path.projectId, input.path.iterationId, principal, .read, on: db) else {
+            guard
+                let (iteration, job) = try await iteration(
+                    input.path.projectId, input.path.iterationId, principal, .read, on: db)
+            else {
                 return .notFound(.init(body: .json(.notFound("Iteration"))))
             }
             return .ok(.init(body: .json(try iteration.api(job: job))))
@@ -50,14 +57,20 @@ extension APIHandler {
 
     func cancelIteration(_ input: Operations.CancelIteration.Input) async throws -> Operations.CancelIteration.Output {
         try await answer { principal, db in
-            guard let (iteration, job) = try await iteration(input.path.projectId, input.path.iterationId, principal, .write, on: db),
-                  let job else {
+            guard
+                let (iteration, job) = try await iteration(
+                    input.path.projectId, input.path.iterationId, principal, .write, on: db),
+                let job
+            else {
                 return .notFound(.init(body: .json(.notFound("Iteration"))))
             }
             if case .failure(let failure) = try await Iterations(db: db).cancel(iteration, job: job) {
                 return .conflict(.init(body: .json(.conflict(failure.message))))
             }
-            guard let (updated, updatedJob) = try await self.iteration(input.path.projectId, input.path.iterationId, principal, .read, on: db) else {
+            guard
+                let (updated, updatedJob) = try await self.iteration(
+                    input.path.projectId, input.path.iterationId, principal, .read, on: db)
+            else {
                 return .notFound(.init(body: .json(.notFound("Iteration"))))
             }
             return .ok(.init(body: .json(try updated.api(job: updatedJob))))
@@ -66,7 +79,10 @@ extension APIHandler {
 
     func deleteIteration(_ input: Operations.DeleteIteration.Input) async throws -> Operations.DeleteIteration.Output {
         try await answer { principal, db in
-            guard let (iteration, job) = try await iteration(input.path.projectId, input.path.iterationId, principal, .write, on: db) else {
+            guard
+                let (iteration, job) = try await iteration(
+                    input.path.projectId, input.path.iterationId, principal, .write, on: db)
+            else {
                 return .notFound(.init(body: .json(.notFound("Iteration"))))
             }
             if case .failure(let failure) = try await Iterations(db: db).delete(iteration, job: job) {
@@ -78,8 +94,10 @@ extension APIHandler {
     }
 
     /// The iteration (and its train job) if the principal may act on its project.
-    func iteration(_ projectID: String, _ iterationID: String, _ principal: Principal, _ permission: Permission,
-                   on db: any Database) async throws -> (Iteration, Job?)? {
+    func iteration(
+        _ projectID: String, _ iterationID: String, _ principal: Principal, _ permission: Permission,
+        on db: any Database
+    ) async throws -> (Iteration, Job?)? {
         guard let project = try await project(projectID, principal, permission, on: db) else { return nil }
         return try await Iterations(db: db).find(iterationID, in: project).map { ($0.iteration, $0.job) }
     }
@@ -95,7 +113,8 @@ extension Iteration {
             progress: storedProgress().map(Components.Schemas.TrainingProgress.init),
             results: includeResults ? storedResults().map(Components.Schemas.IterationResults.init) : nil,
             error: error, attempts: job?.attempts ?? 0, jobId: job?.id?.apiString,
-            createdAt: createdAt ?? Date(), updatedAt: updatedAt ?? createdAt ?? Date(), startedAt: startedAt, finishedAt: finishedAt
+            createdAt: createdAt ?? Date(), updatedAt: updatedAt ?? createdAt ?? Date(), startedAt: startedAt,
+            finishedAt: finishedAt
         )
     }
 }

@@ -9,9 +9,11 @@ extension APIHandler {
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
         try await answer { principal, db in
             guard let id = UUID(uuidString: input.path.jobId), let job = try await Job.find(id, on: db),
-                  job.$owner.id == principal.userID
+                job.$owner.id == principal.userID
             else { return .notFound(.init(body: .json(.notFound("Job")))) }
-            guard try principal.mayTouch(job, for: .read) else { return .notFound(.init(body: .json(.notFound("Job")))) }
+            guard try principal.mayTouch(job, for: .read) else {
+                return .notFound(.init(body: .json(.notFound("Job"))))
+            }
             return .ok(.init(body: .json(try job.api())))
         }
     }
@@ -19,12 +21,17 @@ extension APIHandler {
     func cancelJob(_ input: Operations.CancelJob.Input) async throws -> Operations.CancelJob.Output {
         try await answer { principal, db in
             guard let id = UUID(uuidString: input.path.jobId), let job = try await Job.find(id, on: db),
-                  job.$owner.id == principal.userID, try principal.mayTouch(job, for: .write)
+                job.$owner.id == principal.userID, try principal.mayTouch(job, for: .write)
             else { return .notFound(.init(body: .json(.notFound("Job")))) }
             guard job.kind != .import else {
-                return .conflict(.init(body: .json(.conflict("An import cannot be canceled; images imported so far are kept when it ends."))))
+                return .conflict(
+                    .init(
+                        body: .json(
+                            .conflict("An import cannot be canceled; images imported so far are kept when it ends."))))
             }
-            guard !job.isFinished else { return .conflict(.init(body: .json(.conflict("The job already \(job.status.rawValue).")))) }
+            guard !job.isFinished else {
+                return .conflict(.init(body: .json(.conflict("The job already \(job.status.rawValue)."))))
+            }
             try await JobCancellation.cancel(job, on: db)
             return .ok(.init(body: .json(try await Job.find(id, on: db)!.api())))
         }
@@ -45,7 +52,8 @@ extension Principal {
 extension Job {
     func api() throws -> Components.Schemas.Job {
         let outcome: Components.Schemas.Job.ResultPayload? = try result.map { text in
-            kind == .evaluate ? .EvaluationReport(.init(try JSONText.decode(StoredEvaluationReport.self, from: text)))
+            kind == .evaluate
+                ? .EvaluationReport(.init(try JSONText.decode(StoredEvaluationReport.self, from: text)))
                 : .ImportReport(.init(try JSONText.decode(StoredImportReport.self, from: text)))
         }
         return .init(

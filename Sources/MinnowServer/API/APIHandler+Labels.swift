@@ -12,7 +12,12 @@ extension APIHandler {
             guard let project = try await project(input.path.projectId, principal, .read, on: db) else {
                 return .notFound(.init(body: .json(.notFound("Project"))))
             }
-            return .ok(.init(body: .json(.init(items: try await DatasetSnapshot.labelCounts(projectID: project.requireID(), on: db).map(Components.Schemas.LabelCount.init)))))
+            return .ok(
+                .init(
+                    body: .json(
+                        .init(
+                            items: try await DatasetSnapshot.labelCounts(projectID: project.requireID(), on: db).map(
+                                Components.Schemas.LabelCount.init)))))
         }
     }
 
@@ -22,7 +27,9 @@ extension APIHandler {
             guard let project = try await project(input.path.projectId, principal, .write, on: db) else {
                 return .notFound(.init(body: .json(.notFound("Project"))))
             }
-            switch try await ImageCuration(db: db, projectID: project.requireID()).renameLabel(input.path.label, to: body.name) {
+            switch try await ImageCuration(db: db, projectID: project.requireID()).renameLabel(
+                input.path.label, to: body.name)
+            {
             case .success(let changed): return .ok(.init(body: .json(.init(changed: changed))))
             case .failure(.notFound(let what)): return .notFound(.init(body: .json(.notFound(what))))
             case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
@@ -35,9 +42,12 @@ extension APIHandler {
             guard let project = try await project(input.path.projectId, principal, .write, on: db) else {
                 return .notFound(.init(body: .json(.notFound("Project"))))
             }
-            switch try await ImageCuration(db: db, projectID: project.requireID()).deleteLabel(input.path.label, images: input.query.images.domain) {
+            switch try await ImageCuration(db: db, projectID: project.requireID()).deleteLabel(
+                input.path.label, images: input.query.images.domain)
+            {
             case .success(let changed): return .ok(.init(body: .json(.init(changed: changed))))
-            case .failure(let failure): return .notFound(.init(body: .json(.make(code: "not_found", message: failure.message))))
+            case .failure(let failure):
+                return .notFound(.init(body: .json(.make(code: "not_found", message: failure.message))))
             }
         }
     }
@@ -49,7 +59,9 @@ extension APIHandler {
                 return .notFound(.init(body: .json(.notFound("Project"))))
             }
             let curation = ImageCuration(db: db, projectID: try project.requireID())
-            switch try await curation.apply(body.action.domain, to: body.imageIds, label: body.label, split: body.split?.domain) {
+            switch try await curation.apply(
+                body.action.domain, to: body.imageIds, label: body.label, split: body.split?.domain)
+            {
             case .success(let changed): return .ok(.init(body: .json(.init(changed: changed))))
             case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
             }

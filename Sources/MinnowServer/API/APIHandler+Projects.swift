@@ -18,7 +18,10 @@ extension APIHandler {
                 only = key.projectID
             }
             let (projects, total) = try await Projects(db: db).list(ownerID: principal.userID, only: only, page: page)
-            return .ok(.init(body: .json(.init(items: try projects.map { try $0.api() }, metadata: page.metadata(total: total)))))
+            return .ok(
+                .init(
+                    body: .json(.init(items: try projects.map { try $0.api() }, metadata: page.metadata(total: total))))
+            )
         }
     }
 
@@ -27,7 +30,8 @@ extension APIHandler {
             let (userID, _) = try principal.requirePerson()
             guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
             let result = try await Projects(db: db).create(
-                ownerID: userID, name: body.name, description: body.description, task: body.task.domain, input: body.input.map(ProjectInput.init) ?? .defaults
+                ownerID: userID, name: body.name, description: body.description, task: body.task.domain,
+                input: body.input.map(ProjectInput.init) ?? .defaults
             )
             switch result {
             case .success(let project): return .created(.init(body: .json(try project.api())))
@@ -40,7 +44,7 @@ extension APIHandler {
     func getProject(_ input: Operations.GetProject.Input) async throws -> Operations.GetProject.Output {
         try await answer { principal, db in
             guard let id = UUID(uuidString: input.path.projectId),
-                  let project = try await principal.project(id, for: .read, on: db)
+                let project = try await principal.project(id, for: .read, on: db)
             else { return .notFound(.init(body: .json(.notFound("Project")))) }
             return .ok(.init(body: .json(try project.api())))
         }
@@ -50,10 +54,12 @@ extension APIHandler {
         try await answer { principal, db in
             guard case .json(let body) = input.body else { throw Abort(.unsupportedMediaType) }
             guard let id = UUID(uuidString: input.path.projectId),
-                  let project = try await principal.ownedProject(id, on: db)
+                let project = try await principal.ownedProject(id, on: db)
             else { return .notFound(.init(body: .json(.notFound("Project")))) }
-            switch try await Projects(db: db).update(project, name: body.name, description: body.description, input: body.input.map(ProjectInput.init),
-                                                       retention: body.retention.map(RetentionChange.init)) {
+            switch try await Projects(db: db).update(
+                project, name: body.name, description: body.description, input: body.input.map(ProjectInput.init),
+                retention: body.retention.map(RetentionChange.init))
+            {
             case .success(let project): return .ok(.init(body: .json(try project.api())))
             case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
             case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
@@ -64,7 +70,7 @@ extension APIHandler {
     func deleteProject(_ input: Operations.DeleteProject.Input) async throws -> Operations.DeleteProject.Output {
         try await answer { principal, db in
             guard let id = UUID(uuidString: input.path.projectId),
-                  let project = try await principal.ownedProject(id, on: db)
+                let project = try await principal.ownedProject(id, on: db)
             else { return .notFound(.init(body: .json(.notFound("Project")))) }
             try await Projects(db: db).delete(project)
             return .noContent(.init())
@@ -80,8 +86,9 @@ extension ProjectInput {
 
 extension RetentionChange {
     init(_ wire: Components.Schemas.FrameRetention) {
-        self.init(frameDays: wire.frameDays, onlyWithDetections: wire.onlyWithDetections,
-                  similarFrameDistance: wire.similarFrameDistance, maxFrameBytes: wire.maxFrameBytes)
+        self.init(
+            frameDays: wire.frameDays, onlyWithDetections: wire.onlyWithDetections,
+            similarFrameDistance: wire.similarFrameDistance, maxFrameBytes: wire.maxFrameBytes)
     }
 }
 
@@ -91,8 +98,9 @@ extension Project {
             id: try requireID().apiString, name: name, description: description,
             task: .init(task),
             input: .init(width: inputWidth, height: inputHeight, colorMode: .init(colorMode)),
-            retention: .init(frameDays: frameDays, onlyWithDetections: framesOnlyWithDetections,
-                             similarFrameDistance: similarFrameDistance, maxFrameBytes: maxFrameBytes),
+            retention: .init(
+                frameDays: frameDays, onlyWithDetections: framesOnlyWithDetections,
+                similarFrameDistance: similarFrameDistance, maxFrameBytes: maxFrameBytes),
             createdAt: createdAt ?? Date(), updatedAt: updatedAt ?? createdAt ?? Date()
         )
     }

@@ -23,7 +23,9 @@ struct APIHandler: APIProtocol {
     /// Runs `body` for the caller on a database of the dependencies. The expected refusals
     /// (no valid credentials: 401; a key or person not allowed this: 403) come back as the
     /// operation's typed responses; only infrastructure failures are thrown.
-    func answer<Output: RefusableOutput>(_ body: (Principal, any Database) async throws -> Output) async throws -> Output {
+    func answer<Output: RefusableOutput>(
+        _ body: (Principal, any Database) async throws -> Output
+    ) async throws -> Output {
         let db = dependencies.database()
         do {
             guard let credentials = CurrentRequest.credentials else { throw APIError.unauthorized() }

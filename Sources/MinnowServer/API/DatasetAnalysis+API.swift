@@ -16,10 +16,13 @@ extension Components.Schemas.DatasetProblem {
 
 extension Components.Schemas.DatasetAnalysis {
     init(_ a: MinnowCore.DatasetAnalysis) {
-        self.init(images: a.images, labelled: a.labelled, unlabelled: a.unlabelled, labels: a.labels.map(Components.Schemas.LabelCount.init),
-                  sizes: a.sizes.map { .init(width: $0.width, height: $0.height, count: $0.count) },
-                  colorModes: .init(grayscale: a.colorModes.grayscale, rgb: a.colorModes.rgb), exactDuplicates: a.exactDuplicates,
-                  nearDuplicates: a.nearDuplicates, problems: a.problems.map(Components.Schemas.DatasetProblem.init),
-                  warnings: a.warnings, readyToTrain: a.readyToTrain)
+        self.init(
+            images: a.images, labelled: a.labelled, unlabelled: a.unlabelled,
+            labels: a.labels.map(Components.Schemas.LabelCount.init),
+            sizes: a.sizes.map { .init(width: $0.width, height: $0.height, count: $0.count) },
+            colorModes: .init(grayscale: a.colorModes.grayscale, rgb: a.colorModes.rgb),
+            exactDuplicates: a.exactDuplicates,
+            nearDuplicates: a.nearDuplicates, problems: a.problems.map(Components.Schemas.DatasetProblem.init),
+            warnings: a.warnings, readyToTrain: a.readyToTrain)
     }
 }

@@ -11,7 +11,8 @@ extension Components.Schemas.FileOutcome {
 
 extension Components.Schemas.UploadReport {
     init(_ files: [MinnowCore.FileOutcome]) {
-        self.init(accepted: files.count(.accepted), duplicates: files.count(.duplicate), rejected: files.count(.rejected),
-                  files: files.map(Components.Schemas.FileOutcome.init))
+        self.init(
+            accepted: files.count(.accepted), duplicates: files.count(.duplicate), rejected: files.count(.rejected),
+            files: files.map(Components.Schemas.FileOutcome.init))
     }
 }

@@ -4,8 +4,9 @@ import MinnowCore
 
 extension Components.Schemas.ImagePrediction {
     init(_ p: Prediction) {
-        self.init(fileName: p.fileName, label: p.label, scores: p.scores.map(Components.Schemas.LabelScore.init),
-                  detections: p.detections?.map(Components.Schemas.Detection.init))
+        self.init(
+            fileName: p.fileName, label: p.label, scores: p.scores.map(Components.Schemas.LabelScore.init),
+            detections: p.detections?.map(Components.Schemas.Detection.init))
     }
 }
 

@@ -16,13 +16,17 @@ package protocol WireEnum: RawRepresentable, CaseIterable where RawValue == Stri
 extension WireEnum {
     /// The wire case of a domain value.
     package init(_ value: Domain) {
-        guard let wire = Self(rawValue: value.rawValue) else { preconditionFailure("\(Self.self) has no case \(value.rawValue)") }
+        guard let wire = Self(rawValue: value.rawValue) else {
+            preconditionFailure("\(Self.self) has no case \(value.rawValue)")
+        }
         self = wire
     }
 
     /// The domain case of a wire value.
     package var domain: Domain {
-        guard let value = Domain(rawValue: rawValue) else { preconditionFailure("\(Domain.self) has no case \(rawValue)") }
+        guard let value = Domain(rawValue: rawValue) else {
+            preconditionFailure("\(Domain.self) has no case \(rawValue)")
+        }
         return value
     }
 }
@@ -35,15 +39,25 @@ extension Components.Schemas.ResizeMode: WireEnum { package typealias Domain = R
 extension Components.Schemas.Task: WireEnum { package typealias Domain = ModelTask }
 extension Components.Schemas.IterationStatus: WireEnum { package typealias Domain = JobStatus }
 extension Components.Schemas.Job.StatusPayload: WireEnum { package typealias Domain = JobStatus }
-extension Components.Schemas.Architecture: WireEnum { package typealias Domain = StoredTrainingConfiguration.Architecture }
+extension Components.Schemas.Architecture: WireEnum {
+    package typealias Domain = StoredTrainingConfiguration.Architecture
+}
 extension Components.Schemas.Optimizer: WireEnum { package typealias Domain = StoredTrainingConfiguration.Optimizer }
 extension Components.Schemas.Schedule: WireEnum { package typealias Domain = StoredTrainingConfiguration.Schedule }
-extension Components.Schemas.IterationResults.StopReasonPayload: WireEnum { package typealias Domain = StoredIterationResults.StopReason }
+extension Components.Schemas.IterationResults.StopReasonPayload: WireEnum {
+    package typealias Domain = StoredIterationResults.StopReason
+}
 extension Components.Schemas.IterationEvent.KindPayload: WireEnum { package typealias Domain = StoredJobEvent.Kind }
-extension Components.Schemas.FileOutcome.StatusPayload: WireEnum { package typealias Domain = MinnowCore.FileOutcome.Status }
-extension Components.Schemas.DatasetProblem.KindPayload: WireEnum { package typealias Domain = MinnowCore.DatasetProblem.Kind }
+extension Components.Schemas.FileOutcome.StatusPayload: WireEnum {
+    package typealias Domain = MinnowCore.FileOutcome.Status
+}
+extension Components.Schemas.DatasetProblem.KindPayload: WireEnum {
+    package typealias Domain = MinnowCore.DatasetProblem.Kind
+}
 extension Components.Schemas.ImageBatch.ActionPayload: WireEnum { package typealias Domain = ImageCuration.Action }
-extension Operations.DeleteLabel.Input.Query.ImagesPayload: WireEnum { package typealias Domain = ImageCuration.ImagesOfDeletedLabel }
+extension Operations.DeleteLabel.Input.Query.ImagesPayload: WireEnum {
+    package typealias Domain = ImageCuration.ImagesOfDeletedLabel
+}
 
 extension Components.Schemas.Job.KindPayload {
     /// Firmware builds are not in the API's list; they answer as imports, as they always have.

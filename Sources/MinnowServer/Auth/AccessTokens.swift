@@ -29,10 +29,12 @@ struct AccessTokens: Sendable {
 
     func issue(userID: UUID, generation: Int, now: Date = Date()) throws -> (token: String, claims: AccessTokenClaims) {
         let issued = Int(now.timeIntervalSince1970)
-        let claims = AccessTokenClaims(sub: userID, jti: UUID(), iat: issued, exp: issued + Int(lifetime), gen: generation)
+        let claims = AccessTokenClaims(
+            sub: userID, jti: UUID(), iat: issued, exp: issued + Int(lifetime), gen: generation)
         let header = Self.base64URL(Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
         let payload = Self.base64URL(try JSONEncoder().encode(claims))
-        let signature = Self.base64URL(Data(HMAC<SHA256>.authenticationCode(for: Data("\(header).\(payload)".utf8), using: key)))
+        let signature = Self.base64URL(
+            Data(HMAC<SHA256>.authenticationCode(for: Data("\(header).\(payload)".utf8), using: key)))
         return ("\(header).\(payload).\(signature)", claims)
     }
 
@@ -40,14 +42,15 @@ struct AccessTokens: Sendable {
     func verify(_ token: String, now: Date = Date()) -> AccessTokenClaims? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3,
-              let headerData = Self.decodeBase64URL(parts[0]),
-              let header = try? JSONDecoder().decode([String: String].self, from: headerData),
-              header["alg"] == "HS256",
-              let signature = Self.decodeBase64URL(parts[2]),
-              HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: Data("\(parts[0]).\(parts[1])".utf8), using: key),
-              let payload = Self.decodeBase64URL(parts[1]),
-              let claims = try? JSONDecoder().decode(AccessTokenClaims.self, from: payload),
-              claims.expiresAt > now
+            let headerData = Self.decodeBase64URL(parts[0]),
+            let header = try? JSONDecoder().decode([String: String].self, from: headerData),
+            header["alg"] == "HS256",
+            let signature = Self.decodeBase64URL(parts[2]),
+            HMAC<SHA256>.isValidAuthenticationCode(
+                signature, authenticating: Data("\(parts[0]).\(parts[1])".utf8), using: key),
+            let payload = Self.decodeBase64URL(parts[1]),
+            let claims = try? JSONDecoder().decode(AccessTokenClaims.self, from: payload),
+            claims.expiresAt > now
         else { return nil }
         return claims
     }

@@ -22,7 +22,9 @@ struct Accounts {
 
     /// The web pages': the request's database, password hasher and peer address.
     init(request: Request, services: MinnowServices) {
-        self.init(db: request.db, services: services, passwords: request.password.async, clientAddress: request.remoteAddress?.ipAddress)
+        self.init(
+            db: request.db, services: services, passwords: request.password.async,
+            clientAddress: request.remoteAddress?.ipAddress)
     }
 
     func register(username rawUsername: String, password: String) async throws -> Result<User, DomainFailure> {
@@ -41,7 +43,8 @@ struct Accounts {
     func signIn(username rawUsername: String, password: String) async throws -> Result<User, DomainFailure> {
         let username = rawUsername.lowercased()
         if let wait = try await services.loginLimiter.admit(username: username, address: clientAddress, on: db) {
-            return .failure(.tooManyRequests(retryAfter: wait, "Too many sign-in attempts; try again in \(wait) seconds."))
+            return .failure(
+                .tooManyRequests(retryAfter: wait, "Too many sign-in attempts; try again in \(wait) seconds."))
         }
         let user = try await User.query(on: db).filter(\.$username == username).first()
         // Verify against a dummy hash for unknown users so timing does not reveal who exists.

@@ -39,17 +39,20 @@ struct Authenticator: Sendable {
 
     private func session(token: String?, on db: any Database) async throws -> (user: User, claims: AccessTokenClaims)? {
         guard let token, !token.isEmpty,
-              case .valid(let user, let claims) = try await check(personToken: token, on: db)
+            case .valid(let user, let claims) = try await check(personToken: token, on: db)
         else { return nil }
         return (user, claims)
     }
 
     private func authenticateCookie(_ credentials: Credentials, on db: any Database) async throws -> Principal {
-        guard let session = try await session(token: credentials.sessionCookie, on: db) else { throw APIError.unauthorized() }
+        guard let session = try await session(token: credentials.sessionCookie, on: db) else {
+            throw APIError.unauthorized()
+        }
         let (user, claims) = session
         if !credentials.isSafeMethod {
             guard credentials.isSameOrigin, csrf.isValid(credentials.csrfToken, for: claims) else {
-                throw APIError.forbidden("Requests made with the session cookie need the page's \(CSRFTokens.header) header.")
+                throw APIError.forbidden(
+                    "Requests made with the session cookie need the page's \(CSRFTokens.header) header.")
             }
         }
         return .person(userID: try user.requireID(), token: claims)
@@ -63,13 +66,15 @@ struct Authenticator: Sendable {
         guard let claims = tokens.verify(token) else { return .invalid }
         async let revoked = RevokedToken.find(claims.jti, on: db)
         async let user = User.find(claims.sub, on: db)
-        guard try await revoked == nil, let user = try await user, user.tokenGeneration == claims.gen else { return .revoked }
+        guard try await revoked == nil, let user = try await user, user.tokenGeneration == claims.gen else {
+            return .revoked
+        }
         return .valid(user, claims)
     }
 
     private func authenticateKey(_ key: String, on db: any Database) async throws -> Principal {
         guard let apiKey = try await APIKey.query(on: db).filter(\.$secretHash == APIKeySecrets.hash(key)).first(),
-              apiKey.expiresAt.map({ $0 > Date() }) ?? true
+            apiKey.expiresAt.map({ $0 > Date() }) ?? true
         else {
             throw APIError.unauthorized("The API key is invalid, revoked or expired.")
         }
@@ -78,9 +83,12 @@ struct Authenticator: Sendable {
             apiKey.lastUsedAt = now  // at most once a minute, to keep reads cheap
             try await apiKey.save(on: db)
         }
-        return .apiKey(userID: apiKey.$owner.id, key: KeyGrant(
-            keyID: try apiKey.requireID(), projectID: apiKey.$project.id, permissions: apiKey.permissions,
-            deviceID: apiKey.$device.id, framesPerMinute: apiKey.framesPerMinute, dailyFrameQuota: apiKey.dailyFrameQuota))
+        return .apiKey(
+            userID: apiKey.$owner.id,
+            key: KeyGrant(
+                keyID: try apiKey.requireID(), projectID: apiKey.$project.id, permissions: apiKey.permissions,
+                deviceID: apiKey.$device.id, framesPerMinute: apiKey.framesPerMinute,
+                dailyFrameQuota: apiKey.dailyFrameQuota))
     }
 }
 
@@ -96,7 +104,10 @@ struct Credentials: Sendable {
     var isSafeMethod = true
     var isSameOrigin = false
 
-    init(bearer: String? = nil, sessionCookie: String? = nil, csrfToken: String? = nil, isSafeMethod: Bool = true, isSameOrigin: Bool = false) {
+    init(
+        bearer: String? = nil, sessionCookie: String? = nil, csrfToken: String? = nil, isSafeMethod: Bool = true,
+        isSameOrigin: Bool = false
+    ) {
         self.bearer = bearer
         self.sessionCookie = sessionCookie
         self.csrfToken = csrfToken
@@ -111,7 +122,8 @@ struct Credentials: Sendable {
             return
         }
         self.init(
-            sessionCookie: request.cookies[SessionCookie.name]?.string, csrfToken: request.headers.first(name: CSRFTokens.header),
+            sessionCookie: request.cookies[SessionCookie.name]?.string,
+            csrfToken: request.headers.first(name: CSRFTokens.header),
             isSafeMethod: CSRFTokens.isSafeMethod(request.method), isSameOrigin: CSRFTokens.isSameOrigin(request)
         )
     }

@@ -13,12 +13,14 @@ struct CSRFTokens: Sendable {
     private let key: SymmetricKey
 
     init(secret: Data) {
-        let derived = HMAC<SHA256>.authenticationCode(for: Data("minnow csrf v1".utf8), using: SymmetricKey(data: secret))
+        let derived = HMAC<SHA256>.authenticationCode(
+            for: Data("minnow csrf v1".utf8), using: SymmetricKey(data: secret))
         key = SymmetricKey(data: Data(derived))
     }
 
     func token(for session: AccessTokenClaims) -> String {
-        AccessTokens.base64URL(Data(HMAC<SHA256>.authenticationCode(for: Data(session.jti.uuidString.utf8), using: key)))
+        AccessTokens.base64URL(
+            Data(HMAC<SHA256>.authenticationCode(for: Data(session.jti.uuidString.utf8), using: key)))
     }
 
     func isValid(_ submitted: String?, for session: AccessTokenClaims) -> Bool {
@@ -31,7 +33,9 @@ struct CSRFTokens: Sendable {
     static func isSameOrigin(_ request: Request) -> Bool {
         guard let host = request.headers.first(name: .host)?.lowercased() else { return false }
         func matches(_ url: String) -> Bool {
-            guard let components = URLComponents(string: url), let originHost = components.host?.lowercased() else { return false }
+            guard let components = URLComponents(string: url), let originHost = components.host?.lowercased() else {
+                return false
+            }
             let port = components.port.map { ":\($0)" } ?? ""
             return originHost + port == host
         }

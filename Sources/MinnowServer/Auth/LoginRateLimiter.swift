@@ -22,9 +22,11 @@ struct LoginRateLimiter: Sendable {
             return retryAfter(windowStart: attempts.windowStart, now: now)
         }
         let cutoff = now.timeIntervalSince1970 - limits.window
-        let row = try await sql.raw("""
+        let row = try await sql.raw(
+            """
             SELECT hits, window_start FROM login_counters WHERE counter_key = \(bind: "user:\(username)") AND window_start > \(bind: cutoff)
-            """).first()
+            """
+        ).first()
         if let row, try row.decode(column: "hits", as: Int.self) >= limits.failuresPerUsername {
             return retryAfter(windowStart: try row.decode(column: "window_start", as: Double.self), now: now)
         }
@@ -47,21 +49,27 @@ struct LoginRateLimiter: Sendable {
 
     /// Adds one to `key`'s count, or starts a new window at `now` with a count of one when
     /// there is no row or its window has ended. One statement, so concurrent nodes never lose a count.
-    private static func increment(_ key: String, window: TimeInterval, on sql: any SQLDatabase, now: Date) async throws -> (count: Int, windowStart: Double) {
+    private static func increment(
+        _ key: String, window: TimeInterval, on sql: any SQLDatabase, now: Date
+    ) async throws -> (count: Int, windowStart: Double) {
         let start = now.timeIntervalSince1970, cutoff = start - window
-        let row = try await sql.raw("""
+        let row = try await sql.raw(
+            """
             INSERT INTO login_counters (counter_key, window_start, hits) VALUES (\(bind: key), \(bind: start), 1)
             ON CONFLICT (counter_key) DO UPDATE SET
                 hits = CASE WHEN login_counters.window_start <= \(bind: cutoff) THEN 1 ELSE login_counters.hits + 1 END,
                 window_start = CASE WHEN login_counters.window_start <= \(bind: cutoff) THEN \(bind: start) ELSE login_counters.window_start END
             RETURNING hits, window_start
-            """).first()
+            """
+        ).first()
         guard let row else { return (1, start) }
         return (try row.decode(column: "hits", as: Int.self), try row.decode(column: "window_start", as: Double.self))
     }
 
     private static func sql(_ db: any Database) throws -> any SQLDatabase {
-        guard let sql = db as? any SQLDatabase else { throw ConfigurationError(description: "Sign-in limits need an SQL database.") }
+        guard let sql = db as? any SQLDatabase else {
+            throw ConfigurationError(description: "Sign-in limits need an SQL database.")
+        }
         return sql
     }
 

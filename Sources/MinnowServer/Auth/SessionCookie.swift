@@ -18,12 +18,15 @@ enum SessionCookie {
     }
 
     static func cleared(request: Request) -> HTTPCookies.Value {
-        HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/",
-                          isSecure: isHTTPS(request), isHTTPOnly: true, sameSite: .lax)
+        HTTPCookies.Value(
+            string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/",
+            isSecure: isHTTPS(request), isHTTPOnly: true, sameSite: .lax)
     }
 
     static func signedOutCSRF(_ value: String, request: Request) -> HTTPCookies.Value {
-        HTTPCookies.Value(string: value, maxAge: 3600 * 12, path: "/", isSecure: isHTTPS(request), isHTTPOnly: true, sameSite: .strict)
+        HTTPCookies.Value(
+            string: value, maxAge: 3600 * 12, path: "/", isSecure: isHTTPS(request), isHTTPOnly: true, sameSite: .strict
+        )
     }
 
     /// Served over TLS by this server (`--tls-cert`), or behind a TLS-terminating proxy: the cookie is marked Secure.

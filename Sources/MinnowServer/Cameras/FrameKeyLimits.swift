@@ -19,18 +19,23 @@ struct FrameKeyLimits {
 
     /// Counts a frame for `key`; the refusal when it is over a limit.
     func admit(_ key: KeyGrant, now: Date = Date()) async throws -> Refusal? {
-        if let perMinute = key.framesPerMinute, let wait = limiter.admit(key.keyID.uuidString, perMinute: perMinute, now: now) {
+        if let perMinute = key.framesPerMinute,
+            let wait = limiter.admit(key.keyID.uuidString, perMinute: perMinute, now: now)
+        {
             return .overRate(perMinute: perMinute, retryAfter: wait)
         }
         guard let quota = key.dailyFrameQuota, let sql = db as? any SQLDatabase else { return nil }
         let today = PredictionQuota.day(of: now)
-        let counted = try await sql.raw("""
+        let counted = try await sql.raw(
+            """
             UPDATE api_keys SET quota_used = CASE WHEN quota_day = \(bind: today) THEN quota_used + 1 ELSE 1 END, quota_day = \(bind: today)
             WHERE id = \(bind: key.keyID) AND (quota_day IS NULL OR quota_day <> \(bind: today) OR quota_used < daily_frame_quota)
             RETURNING quota_used
-            """).first()
+            """
+        ).first()
         guard counted == nil else { return nil }
-        metrics.registry.makeCounter(descriptor: CameraMetrics.quotaRefusals, labels: [("key", key.keyID.uuidString)]).increment()
+        metrics.registry.makeCounter(descriptor: CameraMetrics.quotaRefusals, labels: [("key", key.keyID.uuidString)])
+            .increment()
         return .overQuota(quota: quota, retryAfter: PredictionQuota.secondsToNextDay(from: now))
     }
 }

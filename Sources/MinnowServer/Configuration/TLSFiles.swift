@@ -18,13 +18,19 @@ enum TLSFiles {
             chain = []
         }
         guard !chain.isEmpty else {
-            throw ConfigurationError(description: "TLS certificate file \(certificateFile) holds no PEM certificate (expected -----BEGIN CERTIFICATE-----).")
+            throw ConfigurationError(
+                description:
+                    "TLS certificate file \(certificateFile) holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)."
+            )
         }
         let key: NIOSSLPrivateKey
         do {
             key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
         } catch {
-            throw ConfigurationError(description: "TLS key file \(keyFile) holds no unencrypted PEM private key (an encrypted key needs its passphrase removed, e.g. openssl pkey -in KEY -out KEY.plain).")
+            throw ConfigurationError(
+                description:
+                    "TLS key file \(keyFile) holds no unencrypted PEM private key (an encrypted key needs its passphrase removed, e.g. openssl pkey -in KEY -out KEY.plain)."
+            )
         }
 
         var configuration = TLSConfiguration.makeServerConfiguration(
@@ -35,7 +41,8 @@ enum TLSFiles {
         do {
             _ = try NIOSSLContext(configuration: configuration)
         } catch {
-            throw ConfigurationError(description: "TLS key file \(keyFile) does not match the certificate in \(certificateFile).")
+            throw ConfigurationError(
+                description: "TLS key file \(keyFile) does not match the certificate in \(certificateFile).")
         }
         return configuration
     }

@@ -14,7 +14,9 @@ struct APIError: Error, Sendable {
     let message: String
     var headers: HTTPFields = [:]
 
-    static func unauthorized(_ message: String = "Sign in first: send Authorization: Bearer <access token or API key>.") -> Self {
+    static func unauthorized(
+        _ message: String = "Sign in first: send Authorization: Bearer <access token or API key>."
+    ) -> Self {
         Self(status: .unauthorized, code: "unauthorized", message: message, headers: [.wwwAuthenticate: "Bearer"])
     }
 
@@ -27,17 +29,21 @@ struct APIError: Error, Sendable {
     }
 
     static func tooManyRequests(retryAfter seconds: Int, _ message: String) -> Self {
-        Self(status: .tooManyRequests, code: "rate_limited", message: message,
-             headers: [HTTPField.Name("Retry-After")!: String(seconds)])
+        Self(
+            status: .tooManyRequests, code: "rate_limited", message: message,
+            headers: [HTTPField.Name("Retry-After")!: String(seconds)])
     }
 
     static func quotaExceeded(retryAfter seconds: Int, _ message: String) -> Self {
-        Self(status: .tooManyRequests, code: "quota_exceeded", message: message,
-             headers: [HTTPField.Name("Retry-After")!: String(seconds)])
+        Self(
+            status: .tooManyRequests, code: "quota_exceeded", message: message,
+            headers: [HTTPField.Name("Retry-After")!: String(seconds)])
     }
 
     static func payloadTooLarge(limit: Int) -> Self {
-        Self(status: .contentTooLarge, code: "payload_too_large", message: "The request body is larger than the limit of \(limit) bytes.")
+        Self(
+            status: .contentTooLarge, code: "payload_too_large",
+            message: "The request body is larger than the limit of \(limit) bytes.")
     }
 
     var body: Components.Schemas.ErrorResponse { .make(code: code, message: message) }

@@ -13,7 +13,8 @@ import OpenAPIRuntime
 import Vapor
 
 struct APITransport: ServerTransport {
-    typealias Handler = @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    typealias Handler =
+        @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
 
     let routes: any RoutesBuilder
     static let bufferedResponseLimit = 1 << 20
@@ -23,7 +24,8 @@ struct APITransport: ServerTransport {
         let parameters = components.compactMap { component -> String? in
             if case .parameter(let name) = component { return name } else { return nil }
         }
-        routes.on(HTTPMethod(rawValue: method.rawValue), components, body: .stream) { request async throws -> Response in
+        routes.on(HTTPMethod(rawValue: method.rawValue), components, body: .stream) {
+            request async throws -> Response in
             var pathParameters: [String: Substring] = [:]
             for name in parameters {
                 guard let value = request.parameters.get(name) else { throw Abort(.notFound) }
@@ -32,7 +34,9 @@ struct APITransport: ServerTransport {
             let (head, body) = try await CurrentRequest.$credentials.withValue(Credentials(request)) {
                 try await CurrentRequest.$peerAddress.withValue(request.remoteAddress) {
                     try await CurrentRequest.$logger.withValue(request.logger) {
-                        try await handler(Self.httpRequest(request), Self.body(of: request), ServerRequestMetadata(pathParameters: pathParameters))
+                        try await handler(
+                            Self.httpRequest(request), Self.body(of: request),
+                            ServerRequestMetadata(pathParameters: pathParameters))
                     }
                 }
             }
@@ -43,7 +47,8 @@ struct APITransport: ServerTransport {
     /// `/v1/projects/{projectId}` → `v1`, `projects`, `:projectId`.
     static func pathComponents(_ path: String) -> [PathComponent] {
         path.split(separator: "/").map { part in
-            part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .constant(String(part))
+            part.hasPrefix("{") && part.hasSuffix("}")
+                ? .parameter(String(part.dropFirst().dropLast())) : .constant(String(part))
         }
     }
 
@@ -55,7 +60,9 @@ struct APITransport: ServerTransport {
             if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
         }
         let query = request.url.query.map { "?" + $0 } ?? ""
-        return HTTPRequest(method: method, scheme: nil, authority: request.headers.first(name: .host), path: request.url.path + query, headerFields: fields)
+        return HTTPRequest(
+            method: method, scheme: nil, authority: request.headers.first(name: .host), path: request.url.path + query,
+            headerFields: fields)
     }
 
     /// nil when the request has no body at all (no Content-Length or a zero one, and not
@@ -64,8 +71,10 @@ struct APITransport: ServerTransport {
         let declared = request.headers.first(name: .contentLength).flatMap(Int64.init)
         if declared == 0 || (declared == nil && !request.headers.contains(name: .transferEncoding)) { return nil }
         if let whole = request.body.data { return HTTPBody(whole.readableBytesView) }
-        let length = request.headers.first(name: .contentLength).flatMap(Int64.init).map(HTTPBody.Length.known) ?? .unknown
-        return HTTPBody(request.body.map { ArraySlice($0.readableBytesView) }, length: length, iterationBehavior: .single)
+        let length =
+            request.headers.first(name: .contentLength).flatMap(Int64.init).map(HTTPBody.Length.known) ?? .unknown
+        return HTTPBody(
+            request.body.map { ArraySlice($0.readableBytesView) }, length: length, iterationBehavior: .single)
     }
 
     static func response(_ head: HTTPResponse, body: HTTPBody?) async throws -> Response {
@@ -87,7 +96,8 @@ struct APITransport: ServerTransport {
             }
         }
         if case .known(let length) = body.length {
-            return Response(status: status, headers: headers, body: .init(asyncStream: stream, count: Int(clamping: length)))
+            return Response(
+                status: status, headers: headers, body: .init(asyncStream: stream, count: Int(clamping: length)))
         }
         return Response(status: status, headers: headers, body: .init(asyncStream: stream))
     }

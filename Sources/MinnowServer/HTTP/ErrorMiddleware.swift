@@ -35,7 +35,10 @@ struct ErrorMiddleware: Middleware {
         case let error as any AbortError:
             let code = error.status.code
             if code >= 500 { return internalError }
-            let apiCode = code == 404 ? "not_found" : code == 413 ? "payload_too_large" : code == 415 ? "unsupported_media_type" : "bad_request"
+            let apiCode =
+                code == 404
+                ? "not_found"
+                : code == 413 ? "payload_too_large" : code == 415 ? "unsupported_media_type" : "bad_request"
             return APIError(status: .init(code: Int(code)), code: apiCode, message: error.reason)
         default:
             return internalError
@@ -48,12 +51,16 @@ struct ErrorMiddleware: Middleware {
         if let api = error as? APIError { return api }
         guard depth < 8 else { return nil }
         for child in Mirror(reflecting: error).children {
-            if let inner = child.value as? any Error, let found = findAPIError(in: inner, depth: depth + 1) { return found }
+            if let inner = child.value as? any Error, let found = findAPIError(in: inner, depth: depth + 1) {
+                return found
+            }
         }
         return nil
     }
 
-    private static let internalError = APIError(status: .internalServerError, code: "internal_error", message: "Something went wrong on the server; it has been logged. Try again, and report it if it persists.")
+    private static let internalError = APIError(
+        status: .internalServerError, code: "internal_error",
+        message: "Something went wrong on the server; it has been logged. Try again, and report it if it persists.")
 
     /// A client mistake found while the generated code parsed the request (before the
     /// handler, or lazily inside it for streamed multipart bodies), else a 500.
@@ -66,7 +73,8 @@ struct ErrorMiddleware: Middleware {
             return APIError(status: .badRequest, code: "bad_request", message: describe(decoding))
         }
         if isMalformedMultipart(root) {
-            return APIError(status: .badRequest, code: "bad_request", message: "The multipart body is malformed: \(root)")
+            return APIError(
+                status: .badRequest, code: "bad_request", message: "The multipart body is malformed: \(root)")
         }
         // The runtime's own errors describe the client's mistake in plain words.
         guard let convertible = root as? any HTTPResponseConvertible, convertible.httpStatus.code < 500 else {
@@ -82,7 +90,8 @@ struct ErrorMiddleware: Middleware {
     /// parts. The runtime keeps these types internal, so they are known by name.
     private static func isMalformedMultipart(_ error: any Error) -> Bool {
         let name = String(reflecting: type(of: error))
-        return name.hasPrefix("OpenAPIRuntime.") && (name.hasSuffix(".ParserError") || name.hasSuffix(".ValidatorError"))
+        return name.hasPrefix("OpenAPIRuntime.")
+            && (name.hasSuffix(".ParserError") || name.hasSuffix(".ValidatorError"))
     }
 
     private static func innermost(_ error: any Error) -> any Error {
@@ -112,7 +121,8 @@ struct ErrorMiddleware: Middleware {
         case .valueNotFound(_, let context):
             return "Missing value for \(path(context))."
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "The body is not valid JSON." : "Invalid value for \(path(context)): \(context.debugDescription)"
+            return context.codingPath.isEmpty
+                ? "The body is not valid JSON." : "Invalid value for \(path(context)): \(context.debugDescription)"
         @unknown default:
             return "The request body could not be read."
         }

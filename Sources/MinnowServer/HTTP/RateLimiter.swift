@@ -34,7 +34,9 @@ final class RateLimiter: Sendable {
     func admit(_ name: String, perMinute: Int, now: Date = Date()) -> Int? {
         guard perMinute > 0 else { return nil }
         let wait = windows.withLock { windows -> Int? in
-            if windows.count > 10_000 { windows = windows.filter { now.timeIntervalSince($0.value.start) < Self.window } }
+            if windows.count > 10_000 {
+                windows = windows.filter { now.timeIntervalSince($0.value.start) < Self.window }
+            }
             var window = windows[name] ?? Window(start: now, count: 0)
             if now.timeIntervalSince(window.start) >= Self.window { window = Window(start: now, count: 0) }
             guard window.count < perMinute else {
@@ -45,7 +47,8 @@ final class RateLimiter: Sendable {
             return nil
         }
         if wait != nil {
-            let descriptor = MetricNameDescriptor(namespace: "minnow", metricName: metric, unitName: "total", helpText: help)
+            let descriptor = MetricNameDescriptor(
+                namespace: "minnow", metricName: metric, unitName: "total", helpText: help)
             metrics.makeCounter(descriptor: descriptor, labels: [(label, name)]).increment()
         }
         return wait
@@ -54,12 +57,15 @@ final class RateLimiter: Sendable {
 
 extension RateLimiter {
     static func predictions(metrics: PrometheusCollectorRegistry) -> RateLimiter {
-        RateLimiter(metric: "prediction_rate_limited", help: "Predictions refused with 429 because the deployment key is over --prediction-rate-limit.",
-                    label: "deployment", metrics: metrics)
+        RateLimiter(
+            metric: "prediction_rate_limited",
+            help: "Predictions refused with 429 because the deployment key is over --prediction-rate-limit.",
+            label: "deployment", metrics: metrics)
     }
 
     static func frames(metrics: PrometheusCollectorRegistry) -> RateLimiter {
-        RateLimiter(metric: "ingest_rate_limited", help: "Frames refused with 429 because the key is over its framesPerMinute.",
-                    label: "key", metrics: metrics)
+        RateLimiter(
+            metric: "ingest_rate_limited", help: "Frames refused with 429 because the key is over its framesPerMinute.",
+            label: "key", metrics: metrics)
     }
 }

@@ -27,6 +27,8 @@ final class RequestDrain: AsyncMiddleware, LifecycleHandler, Sendable {
         while count > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        if count > 0 { application.logger.warning("shutting down with requests still running", metadata: ["requests": "\(count)"]) }
+        if count > 0 {
+            application.logger.warning("shutting down with requests still running", metadata: ["requests": "\(count)"])
+        }
     }
 }

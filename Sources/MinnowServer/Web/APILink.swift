@@ -25,8 +25,8 @@ enum APILink: Hashable, Sendable {
     var project: String? {
         switch self {
         case .images(let project), .imageImport(let project), .image(let project, _), .imageContent(let project, _),
-             .thumbnail(let project, _), .datasetExport(let project), .observationFrame(let project, _),
-             .iterationEvents(let project, _), .quickTest(let project, _), .artifact(let project, _, _):
+            .thumbnail(let project, _), .datasetExport(let project), .observationFrame(let project, _),
+            .iterationEvents(let project, _), .quickTest(let project, _), .artifact(let project, _, _):
             project
         case .jobs, .predict: nil
         }
@@ -34,21 +34,26 @@ enum APILink: Hashable, Sendable {
 
     /// The link: `/v1/…`, each value percent-encoded.
     var path: String {
-        let parts: [String] = switch self {
-        case .images(let project): ["projects", project, "images"]
-        case .imageImport(let project): ["projects", project, "images", "import"]
-        case .image(let project, let image): ["projects", project, "images", image]
-        case .imageContent(let project, let image): ["projects", project, "images", image, "content"]
-        case .thumbnail(let project, let image): ["projects", project, "images", image, "thumbnail"]
-        case .datasetExport(let project): ["projects", project, "dataset", "export"]
-        case .observationFrame(let project, let observation): ["projects", project, "observations", observation, "frame"]
-        case .iterationEvents(let project, let iteration): ["projects", project, "iterations", iteration, "events"]
-        case .quickTest(let project, let iteration): ["projects", project, "iterations", iteration, "quick-test"]
-        case .artifact(let project, let iteration, let kind): ["projects", project, "iterations", iteration, "artifacts", kind]
-        case .jobs: ["jobs"]
-        case .predict(let deployment): ["predict", deployment]
-        }
-        return "/v1/" + parts.map { $0.addingPercentEncoding(withAllowedCharacters: unreservedInSegment) ?? "" }.joined(separator: "/")
+        let parts: [String] =
+            switch self {
+            case .images(let project): ["projects", project, "images"]
+            case .imageImport(let project): ["projects", project, "images", "import"]
+            case .image(let project, let image): ["projects", project, "images", image]
+            case .imageContent(let project, let image): ["projects", project, "images", image, "content"]
+            case .thumbnail(let project, let image): ["projects", project, "images", image, "thumbnail"]
+            case .datasetExport(let project): ["projects", project, "dataset", "export"]
+            case .observationFrame(let project, let observation):
+                ["projects", project, "observations", observation, "frame"]
+            case .iterationEvents(let project, let iteration): ["projects", project, "iterations", iteration, "events"]
+            case .quickTest(let project, let iteration): ["projects", project, "iterations", iteration, "quick-test"]
+            case .artifact(let project, let iteration, let kind):
+                ["projects", project, "iterations", iteration, "artifacts", kind]
+            case .jobs: ["jobs"]
+            case .predict(let deployment): ["predict", deployment]
+            }
+        return "/v1/"
+            + parts.map { $0.addingPercentEncoding(withAllowedCharacters: unreservedInSegment) ?? "" }.joined(
+                separator: "/")
     }
 
     /// The link with a query string (values percent-encoded, nil values left out).

@@ -23,17 +23,22 @@ enum Assets {
 
     /// The named files of the bundle's `Assets` folder, joined in order.
     static func load(_ parts: [String]) throws -> String {
-        let folder = Bundle.module.url(forResource: "Assets", withExtension: nil)
+        let folder =
+            Bundle.module.url(forResource: "Assets", withExtension: nil)
             ?? Bundle.module.bundleURL.appendingPathComponent("Assets")
         return try parts.map { part in
             let url = folder.appendingPathComponent(part)
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw MissingWebAsset(path: url.path) }
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                throw MissingWebAsset(path: url.path)
+            }
             return text
         }.joined()
     }
 
     private static func asset(_ text: String, type: String) -> Response {
-        Response(status: .ok, headers: ["Content-Type": type, "Cache-Control": "public, max-age=3600"], body: .init(string: text))
+        Response(
+            status: .ok, headers: ["Content-Type": type, "Cache-Control": "public, max-age=3600"],
+            body: .init(string: text))
     }
 }
 

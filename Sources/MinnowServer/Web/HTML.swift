@@ -17,11 +17,15 @@ struct HTML: ExpressibleByStringInterpolation, Sendable {
     struct StringInterpolation: StringInterpolationProtocol {
         var output = ""
 
-        init(literalCapacity: Int, interpolationCount: Int) { output.reserveCapacity(literalCapacity + 16 * interpolationCount) }
+        init(literalCapacity: Int, interpolationCount: Int) {
+            output.reserveCapacity(literalCapacity + 16 * interpolationCount)
+        }
         mutating func appendLiteral(_ literal: String) { output += literal }
         mutating func appendInterpolation(_ text: String) { output += HTML.escape(text) }
         mutating func appendInterpolation(_ text: String?) { output += HTML.escape(text ?? "") }
-        mutating func appendInterpolation<Value: CustomStringConvertible>(_ value: Value) { output += HTML.escape(value.description) }
+        mutating func appendInterpolation<Value: CustomStringConvertible>(_ value: Value) {
+            output += HTML.escape(value.description)
+        }
         mutating func appendInterpolation(_ html: HTML) { output += html.rendered }
         mutating func appendInterpolation(_ html: HTML?) { output += html?.rendered ?? "" }
         mutating func appendInterpolation(_ list: [HTML]) { for html in list { output += html.rendered } }
@@ -53,7 +57,8 @@ func link(_ path: String, _ query: [(String, String?)] = []) -> String {
     return items.isEmpty ? path : path + "?" + items.joined(separator: "&")
 }
 
-private let unreservedInQuery = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
+private let unreservedInQuery = CharacterSet(
+    charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
 
 func percentEncoded(_ text: String) -> String {
     text.addingPercentEncoding(withAllowedCharacters: unreservedInQuery) ?? ""

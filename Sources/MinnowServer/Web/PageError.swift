@@ -18,14 +18,27 @@ struct PageErrorMiddleware: AsyncMiddleware {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
             return response
         } catch PageError.notFound {
-            return Page.response(Views.message(title: "Not found", text: "There is nothing here, or it is not yours."), status: .notFound)
+            return Page.response(
+                Views.message(title: "Not found", text: "There is nothing here, or it is not yours."), status: .notFound
+            )
         } catch PageError.forbidden {
-            return Page.response(Views.message(title: "Form expired", text: "The form was sent from another page or has expired. Go back, reload the page and try again."), status: .forbidden)
+            return Page.response(
+                Views.message(
+                    title: "Form expired",
+                    text: "The form was sent from another page or has expired. Go back, reload the page and try again."),
+                status: .forbidden)
         } catch let abort as any AbortError where abort.status.code < 500 {
-            return Page.response(Views.message(title: "Something is wrong with the request", text: abort.reason), status: abort.status)
+            return Page.response(
+                Views.message(title: "Something is wrong with the request", text: abort.reason), status: abort.status)
         } catch {
-            request.logger.error("page failed", metadata: ["path": .string(request.url.path), "error": .string(String(describing: type(of: error)))])
-            return Page.response(Views.message(title: "Something went wrong", text: "The server could not show this page; it has been logged. Try again."), status: .internalServerError)
+            request.logger.error(
+                "page failed",
+                metadata: ["path": .string(request.url.path), "error": .string(String(describing: type(of: error)))])
+            return Page.response(
+                Views.message(
+                    title: "Something went wrong",
+                    text: "The server could not show this page; it has been logged. Try again."),
+                status: .internalServerError)
         }
     }
 }

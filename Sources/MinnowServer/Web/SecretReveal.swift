@@ -29,28 +29,36 @@ struct SecretReveal: Sendable {
     private let key: SymmetricKey
 
     init(secret: Data) {
-        let derived = HMAC<SHA256>.authenticationCode(for: Data("minnow reveal v1".utf8), using: SymmetricKey(data: secret))
+        let derived = HMAC<SHA256>.authenticationCode(
+            for: Data("minnow reveal v1".utf8), using: SymmetricKey(data: secret))
         key = SymmetricKey(data: Data(derived))
     }
 
     /// A 303 to `route` that carries `secret` to the page there and nowhere else.
-    func redirect(to route: WebRoute, revealing secret: Secret, session: WebSession, request: Request) throws -> Response {
+    func redirect(
+        to route: WebRoute, revealing secret: Secret, session: WebSession, request: Request
+    ) throws -> Response {
         let location = route.path
-        let sealed = Sealed(session: session.claims.jti, page: location, secret: secret, expires: Date().addingTimeInterval(Double(Self.lifetimeSeconds)))
-        guard let box = try AES.GCM.seal(JSONEncoder().encode(sealed), using: key).combined else { throw Abort(.internalServerError) }
+        let sealed = Sealed(
+            session: session.claims.jti, page: location, secret: secret,
+            expires: Date().addingTimeInterval(Double(Self.lifetimeSeconds)))
+        guard let box = try AES.GCM.seal(JSONEncoder().encode(sealed), using: key).combined else {
+            throw Abort(.internalServerError)
+        }
         let response = Page.redirect(location)
-        response.cookies[Self.cookieName] = cookie(AccessTokens.base64URL(box), maxAge: Self.lifetimeSeconds, request: request)
+        response.cookies[Self.cookieName] = cookie(
+            AccessTokens.base64URL(box), maxAge: Self.lifetimeSeconds, request: request)
         return response
     }
 
     /// The secret the redirect carried to this page, if any; `shown(on:)` clears it.
     func take(_ request: Request, session: WebSession) -> Secret? {
         guard let text = request.cookies[Self.cookieName]?.string,
-              let data = AccessTokens.decodeBase64URL(Substring(text)),
-              let box = try? AES.GCM.SealedBox(combined: data),
-              let plain = try? AES.GCM.open(box, using: key),
-              let sealed = try? JSONDecoder().decode(Sealed.self, from: plain),
-              sealed.session == session.claims.jti, sealed.page == request.url.path, sealed.expires > Date()
+            let data = AccessTokens.decodeBase64URL(Substring(text)),
+            let box = try? AES.GCM.SealedBox(combined: data),
+            let plain = try? AES.GCM.open(box, using: key),
+            let sealed = try? JSONDecoder().decode(Sealed.self, from: plain),
+            sealed.session == session.claims.jti, sealed.page == request.url.path, sealed.expires > Date()
         else { return nil }
         return sealed.secret
     }
@@ -61,6 +69,8 @@ struct SecretReveal: Sendable {
     }
 
     private func cookie(_ value: String, maxAge: Int, request: Request) -> HTTPCookies.Value {
-        HTTPCookies.Value(string: value, maxAge: maxAge, path: "/", isSecure: SessionCookie.isHTTPS(request), isHTTPOnly: true, sameSite: .strict)
+        HTTPCookies.Value(
+            string: value, maxAge: maxAge, path: "/", isSecure: SessionCookie.isHTTPS(request), isHTTPOnly: true,
+            sameSite: .strict)
     }
 }

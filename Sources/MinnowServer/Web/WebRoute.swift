@@ -29,7 +29,8 @@ enum WebRoute: Hashable, Sendable {
     case iterationCurves(String, iteration: String)
     case cancelIteration(String, iteration: String), deleteIteration(String, iteration: String)
     case deploy(String)
-    case repointDeployment(String, name: String), rotateDeploymentKey(String, name: String), unpublishDeployment(String, name: String)
+    case repointDeployment(String, name: String), rotateDeploymentKey(String, name: String), unpublishDeployment(
+        String, name: String)
     case devices(String)
     case device(String, device: String)
     case installOnDevice(String, device: String), deleteDevice(String, device: String)
@@ -77,20 +78,31 @@ enum WebRoute: Hashable, Sendable {
         case .train(let project): Self.inProject(project, "train")
         case .iterations(let project): Self.inProject(project, "iterations")
         case .compareIterations(let project): Self.inProject(project, "iterations", "compare")
-        case .iteration(let project, let iteration): Self.inProject(project, "iterations", .value(.iterationID, iteration))
-        case .iterationCurves(let project, let iteration): Self.inProject(project, "iterations", .value(.iterationID, iteration), "curves")
-        case .cancelIteration(let project, let iteration): Self.inProject(project, "iterations", .value(.iterationID, iteration), "cancel")
-        case .deleteIteration(let project, let iteration): Self.inProject(project, "iterations", .value(.iterationID, iteration), "delete")
+        case .iteration(let project, let iteration):
+            Self.inProject(project, "iterations", .value(.iterationID, iteration))
+        case .iterationCurves(let project, let iteration):
+            Self.inProject(project, "iterations", .value(.iterationID, iteration), "curves")
+        case .cancelIteration(let project, let iteration):
+            Self.inProject(project, "iterations", .value(.iterationID, iteration), "cancel")
+        case .deleteIteration(let project, let iteration):
+            Self.inProject(project, "iterations", .value(.iterationID, iteration), "delete")
         case .deploy(let project): Self.inProject(project, "deploy")
-        case .repointDeployment(let project, let name): Self.inProject(project, "deploy", .value(.name, name), "repoint")
-        case .rotateDeploymentKey(let project, let name): Self.inProject(project, "deploy", .value(.name, name), "rotate")
-        case .unpublishDeployment(let project, let name): Self.inProject(project, "deploy", .value(.name, name), "unpublish")
+        case .repointDeployment(let project, let name):
+            Self.inProject(project, "deploy", .value(.name, name), "repoint")
+        case .rotateDeploymentKey(let project, let name):
+            Self.inProject(project, "deploy", .value(.name, name), "rotate")
+        case .unpublishDeployment(let project, let name):
+            Self.inProject(project, "deploy", .value(.name, name), "unpublish")
         case .devices(let project): Self.inProject(project, "devices")
         case .device(let project, let device): Self.inProject(project, "devices", .value(.deviceID, device))
-        case .installOnDevice(let project, let device): Self.inProject(project, "devices", .value(.deviceID, device), "install")
-        case .deleteDevice(let project, let device): Self.inProject(project, "devices", .value(.deviceID, device), "delete")
-        case .cameraDeployment(let project, let device): Self.inProject(project, "devices", .value(.deviceID, device), "deployment")
-        case .createCameraKey(let project, let device): Self.inProject(project, "devices", .value(.deviceID, device), "key")
+        case .installOnDevice(let project, let device):
+            Self.inProject(project, "devices", .value(.deviceID, device), "install")
+        case .deleteDevice(let project, let device):
+            Self.inProject(project, "devices", .value(.deviceID, device), "delete")
+        case .cameraDeployment(let project, let device):
+            Self.inProject(project, "devices", .value(.deviceID, device), "deployment")
+        case .createCameraKey(let project, let device):
+            Self.inProject(project, "devices", .value(.deviceID, device), "key")
         case .sightings(let project): Self.inProject(project, "sightings")
         case .sightingsToDataset(let project): Self.inProject(project, "sightings", "to-dataset")
         }
@@ -102,12 +114,13 @@ enum WebRoute: Hashable, Sendable {
 
     /// The link: `/projects/<id>/images`, each value percent-encoded.
     var path: String {
-        "/" + segments.map { segment in
-            switch segment {
-            case .fixed(let text): text
-            case .value(_, let value): value.addingPercentEncoding(withAllowedCharacters: unreservedInSegment) ?? ""
-            }
-        }.joined(separator: "/")
+        "/"
+            + segments.map { segment in
+                switch segment {
+                case .fixed(let text): text
+                case .value(_, let value): value.addingPercentEncoding(withAllowedCharacters: unreservedInSegment) ?? ""
+                }
+            }.joined(separator: "/")
     }
 
     /// The link with a query string (values percent-encoded, nil values left out).
@@ -128,7 +141,8 @@ enum WebRoute: Hashable, Sendable {
 }
 
 /// What a path segment keeps as it is (RFC 3986 unreserved); the rest is percent-encoded.
-let unreservedInSegment = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+let unreservedInSegment = CharacterSet(
+    charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 /// Any value of a path parameter, for registering a route by its case: `routes.get(WebRoute.image)`.
 protocol WebRouteValue {
@@ -142,18 +156,24 @@ extension String: WebRouteValue {
 extension RoutesBuilder {
     /// Registers the route `route` builds (its pattern does not depend on the values).
     @discardableResult
-    func on<each Value: WebRouteValue>(_ method: HTTPMethod, _ route: (repeat each Value) -> WebRoute,
-                                       use handler: @Sendable @escaping (Request) async throws -> Response) -> Route {
+    func on<each Value: WebRouteValue>(
+        _ method: HTTPMethod, _ route: (repeat each Value) -> WebRoute,
+        use handler: @Sendable @escaping (Request) async throws -> Response
+    ) -> Route {
         on(method, route(repeat (each Value).placeholder).pattern, use: handler)
     }
 
     @discardableResult
-    func get<each Value: WebRouteValue>(_ route: (repeat each Value) -> WebRoute, use handler: @Sendable @escaping (Request) async throws -> Response) -> Route {
+    func get<each Value: WebRouteValue>(
+        _ route: (repeat each Value) -> WebRoute, use handler: @Sendable @escaping (Request) async throws -> Response
+    ) -> Route {
         on(.GET, route, use: handler)
     }
 
     @discardableResult
-    func post<each Value: WebRouteValue>(_ route: (repeat each Value) -> WebRoute, use handler: @Sendable @escaping (Request) async throws -> Response) -> Route {
+    func post<each Value: WebRouteValue>(
+        _ route: (repeat each Value) -> WebRoute, use handler: @Sendable @escaping (Request) async throws -> Response
+    ) -> Route {
         on(.POST, route, use: handler)
     }
 
@@ -173,5 +193,7 @@ extension Request {
     func parameter(_ parameter: WebRoute.Parameter) -> String? { parameters.get(parameter.rawValue) }
 
     /// A path parameter that must be an id: nil when it is not a UUID.
-    func idParameter(_ parameter: WebRoute.Parameter) -> UUID? { self.parameter(parameter).flatMap(UUID.init(uuidString:)) }
+    func idParameter(_ parameter: WebRoute.Parameter) -> UUID? {
+        self.parameter(parameter).flatMap(UUID.init(uuidString:))
+    }
 }

@@ -13,7 +13,8 @@ struct WebRoutes: Sendable {
     func register(on app: Application) throws {
         let pages = app.grouped(PageErrorMiddleware())
         pages.get(.start) { request in
-            try await session(request) == nil ? request.redirect(to: WebRoute.signIn.path) : request.redirect(to: WebRoute.projects.path)
+            try await session(request) == nil
+                ? request.redirect(to: WebRoute.signIn.path) : request.redirect(to: WebRoute.projects.path)
         }
         try Assets.register(on: app)
         registerAccountPages(on: pages)
@@ -60,7 +61,8 @@ extension WebRoutes {
     func requireForm(_ request: Request) async throws -> WebSession {
         let session = try await requireSession(request)
         guard CSRFTokens.isSameOrigin(request),
-              services.authenticator.csrf.isValid(try? request.content.get(String.self, at: CSRFTokens.formField), for: session.claims)
+            services.authenticator.csrf.isValid(
+                try? request.content.get(String.self, at: CSRFTokens.formField), for: session.claims)
         else { throw PageError.forbidden }
         return session
     }
@@ -68,7 +70,7 @@ extension WebRoutes {
     /// The session's project named in the path; someone else's is "not found", like a missing one.
     func project(_ request: Request, _ session: WebSession) async throws -> Project {
         guard let id = request.idParameter(.projectID),
-              let project = try await session.principal.project(id, for: .read, on: request.db)
+            let project = try await session.principal.project(id, for: .read, on: request.db)
         else { throw PageError.notFound }
         return project
     }

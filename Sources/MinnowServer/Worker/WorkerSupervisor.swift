@@ -28,7 +28,9 @@ final class WorkerSupervisor: LifecycleHandler, Sendable {
         }
         for process in processes where process.isRunning { process.terminate() }
         let deadline = Date().addingTimeInterval(30)
-        while processes.contains(where: \.isRunning), Date() < deadline { try? await Task.sleep(for: .milliseconds(100)) }
+        while processes.contains(where: \.isRunning), Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
         for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
@@ -38,14 +40,20 @@ final class WorkerSupervisor: LifecycleHandler, Sendable {
         process.arguments = ["worker"] + arguments
         process.terminationHandler = { [weak self] finished in
             guard let self, !self.state.withLock({ $0.stopping }) else { return }
-            logger.warning("worker process exited; restarting it", metadata: ["status": "\(finished.terminationStatus)", "slot": "\(slot)"])
+            logger.warning(
+                "worker process exited; restarting it",
+                metadata: ["status": "\(finished.terminationStatus)", "slot": "\(slot)"])
             Thread.sleep(forTimeInterval: 1)
             if !self.state.withLock({ $0.stopping }) { self.start(slot: slot, logger: logger) }
         }
         do {
             try process.run()
             state.withLock { state in
-                if slot < state.processes.count { state.processes[slot] = process } else { state.processes.append(process) }
+                if slot < state.processes.count {
+                    state.processes[slot] = process
+                } else {
+                    state.processes.append(process)
+                }
             }
             logger.info("worker process started", metadata: ["pid": "\(process.processIdentifier)", "slot": "\(slot)"])
         } catch {

@@ -33,10 +33,12 @@ struct ContractFuzzingFindingsTests {
             let boundary = "fuzz-boundary"
             let broken = Data("--\(boundary)\r\nnot a header\r\n\r\nx\r\n--\(boundary)--\r\n".utf8)
             // act
-            let skipped = try await server.request(.POST, "/v1/projects/\(project)/images", token: token, body: extra.encoded,
-                                                   headers: [("Content-Type", extra.contentType)])
-            let malformed = try await server.request(.POST, "/v1/projects/\(project)/images", token: token, body: broken,
-                                                     headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
+            let skipped = try await server.request(
+                .POST, "/v1/projects/\(project)/images", token: token, body: extra.encoded,
+                headers: [("Content-Type", extra.contentType)])
+            let malformed = try await server.request(
+                .POST, "/v1/projects/\(project)/images", token: token, body: broken,
+                headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
             // check
             #expect(skipped.status == 200 && skipped["accepted"] as? Int == 1, "\(skipped.text)")
             #expect(malformed.status == 400 && malformed.errorCode == "bad_request", "\(malformed.text)")
@@ -49,14 +51,18 @@ struct ContractFuzzingFindingsTests {
             let token = try await server.signUp("ada")
             let project = try await server.createProject("p", token: token)
             let emptyZip = Data([0x50, 0x4B, 0x05, 0x06] + [UInt8](repeating: 0, count: 18))
-            let job = try #require(try await server.request(.POST, "/v1/projects/\(project)/images/import", token: token, body: emptyZip,
-                                                             headers: [("Content-Type", "application/zip")])["id"] as? String)
+            let job = try #require(
+                try await server.request(
+                    .POST, "/v1/projects/\(project)/images/import", token: token, body: emptyZip,
+                    headers: [("Content-Type", "application/zip")])["id"] as? String)
             func key(_ permissions: [String]) async throws -> String {
-                let created = try await server.request(.POST, "/v1/api-keys", token: token,
-                                                       json: ["name": permissions.joined(), "projectId": project, "permissions": permissions])
+                let created = try await server.request(
+                    .POST, "/v1/api-keys", token: token,
+                    json: ["name": permissions.joined(), "projectId": project, "permissions": permissions])
                 return try #require(created["key"] as? String)
             }
-            let predictOnly = try await key(["predict"]), reader = try await key(["read"]), writer = try await key(["write"])
+            let predictOnly = try await key(["predict"]), reader = try await key(["read"]),
+                writer = try await key(["write"])
             // act
             let readWithoutRead = try await server.request(.GET, "/v1/jobs/\(job)", token: predictOnly)
             let read = try await server.request(.GET, "/v1/jobs/\(job)", token: reader)

@@ -8,13 +8,16 @@ struct ProjectTests {
         try await TestServer.with(database) { server in
             let token = try await server.signUp("ada")
             // act
-            let created = try await server.request(.POST, "/v1/projects", token: token, json: [
-                "name": " Birds ", "task": "detection", "description": "feeder cam",
-                "input": ["width": 160, "height": 120, "colorMode": "rgb"],
-            ])
+            let created = try await server.request(
+                .POST, "/v1/projects", token: token,
+                json: [
+                    "name": " Birds ", "task": "detection", "description": "feeder cam",
+                    "input": ["width": 160, "height": 120, "colorMode": "rgb"],
+                ])
             let id = try #require(created["id"] as? String)
             let read = try await server.request(.GET, "/v1/projects/\(id)", token: token)
-            let renamed = try await server.request(.PATCH, "/v1/projects/\(id)", token: token, json: ["name": "Feeder birds"])
+            let renamed = try await server.request(
+                .PATCH, "/v1/projects/\(id)", token: token, json: ["name": "Feeder birds"])
             let deleted = try await server.request(.DELETE, "/v1/projects/\(id)", token: token)
             let gone = try await server.request(.GET, "/v1/projects/\(id)", token: token)
             // check
@@ -32,13 +35,19 @@ struct ProjectTests {
     func defaultsAndValidation(database: TestDatabase) async throws {
         try await TestServer.with(database) { server in
             let token = try await server.signUp("ada")
-            let plain = try await server.request(.POST, "/v1/projects", token: token, json: ["name": "plain", "task": "classification"])
+            let plain = try await server.request(
+                .POST, "/v1/projects", token: token, json: ["name": "plain", "task": "classification"])
             let input = try #require(plain["input"] as? [String: Any])
             #expect(input["width"] as? Int == 96 && input["colorMode"] as? String == "grayscale")
-            let duplicate = try await server.request(.POST, "/v1/projects", token: token, json: ["name": "plain", "task": "detection"])
-            let empty = try await server.request(.POST, "/v1/projects", token: token, json: ["name": "  ", "task": "classification"])
-            let badTask = try await server.request(.POST, "/v1/projects", token: token, json: ["name": "x", "task": "regression"])
-            let tiny = try await server.request(.POST, "/v1/projects", token: token, json: ["name": "x", "task": "classification", "input": ["width": 2, "height": 2, "colorMode": "rgb"]])
+            let duplicate = try await server.request(
+                .POST, "/v1/projects", token: token, json: ["name": "plain", "task": "detection"])
+            let empty = try await server.request(
+                .POST, "/v1/projects", token: token, json: ["name": "  ", "task": "classification"])
+            let badTask = try await server.request(
+                .POST, "/v1/projects", token: token, json: ["name": "x", "task": "regression"])
+            let tiny = try await server.request(
+                .POST, "/v1/projects", token: token,
+                json: ["name": "x", "task": "classification", "input": ["width": 2, "height": 2, "colorMode": "rgb"]])
             let notUUID = try await server.request(.GET, "/v1/projects/not-a-uuid", token: token)
             #expect(duplicate.status == 409)
             #expect(empty.status == 422)
@@ -73,11 +82,15 @@ struct ProjectTests {
             let bob = try await server.signUp("bob")
             let project = try await server.createProject("secret", token: alice)
             let missing = UUID().uuidString
-            for (method, json) in [(HTTPMethodName.GET, nil), (.PATCH, ["name": "mine"]), (.DELETE, nil)] as [(HTTPMethodName, [String: String]?)] {
+            for (method, json) in [(HTTPMethodName.GET, nil), (.PATCH, ["name": "mine"]), (.DELETE, nil)]
+                as [(HTTPMethodName, [String: String]?)]
+            {
                 let foreign = try await server.request(method.nio, "/v1/projects/\(project)", token: bob, json: json)
                 let absent = try await server.request(method.nio, "/v1/projects/\(missing)", token: bob, json: json)
                 #expect(foreign.status == 404)
-                #expect(foreign.text.replacingOccurrences(of: project, with: "") == absent.text.replacingOccurrences(of: missing, with: ""))
+                #expect(
+                    foreign.text.replacingOccurrences(of: project, with: "")
+                        == absent.text.replacingOccurrences(of: missing, with: ""))
             }
             let list = try await server.request(.GET, "/v1/projects", token: bob)
             #expect((list["items"] as? [Any])?.isEmpty == true)

@@ -9,7 +9,9 @@ import Glibc
 /// tree, prints a gdb address that answers, and on SIGINT stops qemu and exits 0.
 @Suite("minnow emulator")
 struct EmulatorCLITests {
-    static let haveTools = ["/usr/bin/qemu-system-arm", "/usr/bin/socat"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+    static let haveTools = ["/usr/bin/qemu-system-arm", "/usr/bin/socat"].allSatisfy {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
 
     @Test(.enabled(if: haveTools, "needs qemu-system-arm and socat (apt-get install qemu-system-arm socat)"))
     func startsABoardAndStopsItOnSIGINT() async throws {
@@ -55,18 +57,19 @@ struct EmulatorCLITests {
     @Test func missingQemuIsOneLineNamingThePackages() async throws {
         let result = try await MinnowProcess.run(["emulator"], environment: ["PATH": "/nonexistent"])
         #expect(result.status == 1)
-        #expect(result.stderr == "error: an emulated board needs qemu-system-arm and socat, not found on PATH (Debian/Ubuntu: apt-get install qemu-system-arm socat)\n",
-                "\(result.stderr)")
+        #expect(
+            result.stderr
+                == "error: an emulated board needs qemu-system-arm and socat, not found on PATH (Debian/Ubuntu: apt-get install qemu-system-arm socat)\n",
+            "\(result.stderr)")
     }
-
 
     /// Live processes whose command line contains `text` (zombies excluded).
     static func processes(containing text: String) -> [Int] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int.init).filter { pid in
             guard let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !cmdline.isEmpty,
-                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  !stat.contains(") Z ")
+                let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                !stat.contains(") Z ")
             else { return false }
             return String(decoding: cmdline.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(text)
         }

@@ -24,17 +24,22 @@ struct ServeProcessTests {
         var healthy = false
         for _ in 0..<100 where !healthy {
             try await Task.sleep(for: .milliseconds(100))
-            let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz"), timeout: .seconds(2))
+            let response = try? await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz"), timeout: .seconds(2))
             healthy = response?.status == .ok
         }
         #expect(healthy)
-        let secretMode = try FileManager.default.attributesOfItem(atPath: data.appendingPathComponent("secret.key").path)[.posixPermissions] as? Int
+        let secretMode =
+            try FileManager.default.attributesOfItem(atPath: data.appendingPathComponent("secret.key").path)[
+                .posixPermissions] as? Int
         #expect(secretMode == 0o600)
         #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("minnow.sqlite").path))
 
         process.terminate()  // SIGTERM
         let status: Int32 = await withCheckedContinuation { continuation in
-            Thread { process.waitUntilExit(); continuation.resume(returning: process.terminationStatus) }.start()
+            Thread {
+                process.waitUntilExit(); continuation.resume(returning: process.terminationStatus)
+            }.start()
         }
         #expect(status == 0)
         let output = try String(contentsOf: log, encoding: .utf8)

@@ -19,13 +19,17 @@ struct AnalysisTests {
             let original = TestImages.image(seed: 1, width: 32, height: 24)
             var form = MultipartForm()
             form.addFile(fileName: "again.jpg", type: "image/jpeg", content: try original.jpegData(quality: 92))
-            form.addFile(fileName: "tiny.png", type: "image/png", content: TestImages.png(seed: 40, width: 8, height: 8, channels: 1))
+            form.addFile(
+                fileName: "tiny.png", type: "image/png",
+                content: TestImages.png(seed: 40, width: 8, height: 8, channels: 1))
             _ = try await server.upload(form, to: project, token: token, query: "?label=cat")
 
             let analysis = try await server.request(.GET, "/v1/projects/\(project)/dataset/analysis", token: token)
             #expect(analysis["images"] as? Int == 25 && analysis["unlabelled"] as? Int == 1)
             let kinds = Self.kinds(analysis)
-            #expect(kinds.contains("too_few_examples") && kinds.contains("unlabelled_images") && kinds.contains("imbalance") && kinds.contains("tiny_images"))
+            #expect(
+                kinds.contains("too_few_examples") && kinds.contains("unlabelled_images") && kinds.contains("imbalance")
+                    && kinds.contains("tiny_images"))
             #expect(analysis["readyToTrain"] as? Bool == false)
             let groups = analysis["nearDuplicates"] as? [[String]] ?? []
             #expect(groups.count == 1 && groups.first?.count == 2, "\(groups)")

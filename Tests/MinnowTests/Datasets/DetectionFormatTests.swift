@@ -3,13 +3,16 @@ import Testing
 
 @Suite("Detection labels in YOLO, Pascal VOC and COCO")
 struct DetectionFormatTests {
-    static var boxes: [[String: Any]] { [
-        ["label": "robin", "x": 0.125, "y": 0.25, "width": 0.25, "height": 0.5],
-        ["label": "wren", "x": 0.5, "y": 0.0, "width": 0.5, "height": 0.25],
-    ] }
+    static var boxes: [[String: Any]] {
+        [
+            ["label": "robin", "x": 0.125, "y": 0.25, "width": 0.25, "height": 0.5],
+            ["label": "wren", "x": 0.5, "y": 0.0, "width": 0.5, "height": 0.25],
+        ]
+    }
 
     /// The boxes of every image, by content hash, rounded to 1e-4 (pixel formats round).
-    static func boxesByContent(_ server: TestServer, project: String, token: String) async throws -> [String: [String]] {
+    static func boxesByContent(_ server: TestServer, project: String, token: String) async throws -> [String: [String]]
+    {
         let page = try await server.request(.GET, "/v1/projects/\(project)/images?perPage=100", token: token)
         var result: [String: [String]] = [:]
         for image in page["items"] as? [[String: Any]] ?? [] {
@@ -29,14 +32,20 @@ struct DetectionFormatTests {
             let token = try await server.signUp("ada")
             let source = try await server.createProject("birds", token: token, task: "detection")
             let ids = try await server.uploadImages([1, 2, 3], label: nil, to: source, token: token)
-            _ = try await server.request(.PATCH, "/v1/projects/\(source)/images/\(ids[0])", token: token, json: ["boxes": Self.boxes, "split": "train"])
-            _ = try await server.request(.PATCH, "/v1/projects/\(source)/images/\(ids[1])", token: token, json: ["boxes": [Self.boxes[1]]])
-            let export = try await server.request(.GET, "/v1/projects/\(source)/dataset/export?format=\(format)", token: token)
+            _ = try await server.request(
+                .PATCH, "/v1/projects/\(source)/images/\(ids[0])", token: token,
+                json: ["boxes": Self.boxes, "split": "train"])
+            _ = try await server.request(
+                .PATCH, "/v1/projects/\(source)/images/\(ids[1])", token: token, json: ["boxes": [Self.boxes[1]]])
+            let export = try await server.request(
+                .GET, "/v1/projects/\(source)/dataset/export?format=\(format)", token: token)
             #expect(export.status == 200)
             let copy = try await server.createProject("copy", token: token, task: "detection")
             let report = try await ZipTests.importZip(export.body, server, project: copy, token: token)
             #expect(report["accepted"] as? Int == 3 && report["rejected"] as? Int == 0, "\(report.text)")
-            #expect(try await Self.boxesByContent(server, project: copy, token: token) == Self.boxesByContent(server, project: source, token: token))
+            #expect(
+                try await Self.boxesByContent(server, project: copy, token: token)
+                    == Self.boxesByContent(server, project: source, token: token))
         }
     }
 
@@ -61,7 +70,8 @@ struct DetectionFormatTests {
             #expect(labels == [["robin", "wren"], [], ["class7"]])
             #expect(images.map { $0["split"] as? String } == ["train", "test", "train"])
             let first = try #require((images.first?["boxes"] as? [[String: Any]])?.first)
-            #expect(abs((first["x"] as? Double ?? 0) - 0.125) < 1e-9 && abs((first["height"] as? Double ?? 0) - 0.5) < 1e-9)
+            #expect(
+                abs((first["x"] as? Double ?? 0) - 0.125) < 1e-9 && abs((first["height"] as? Double ?? 0) - 0.5) < 1e-9)
         }
     }
 
@@ -69,7 +79,8 @@ struct DetectionFormatTests {
         try await TestServer.with(.sqlite) { server in
             let token = try await server.signUp("ada")
             let voc = try await server.createProject("voc", token: token, task: "detection")
-            let xml = "<annotation><size><width>32</width><height>24</height></size><object><name>robin</name><bndbox><xmin>4</xmin><ymin>6</ymin><xmax>12</xmax><ymax>18</ymax></bndbox></object></annotation>"
+            let xml =
+                "<annotation><size><width>32</width><height>24</height></size><object><name>robin</name><bndbox><xmin>4</xmin><ymin>6</ymin><xmax>12</xmax><ymax>18</ymax></bndbox></object></annotation>"
             let vocZip = try await ZipTests.zip([
                 ["name": "JPEGImages/a.png", "data": TestImages.png(seed: 1)],
                 ["name": "Annotations/a.xml", "text": xml],
@@ -81,13 +92,17 @@ struct DetectionFormatTests {
             #expect(vocBoxes.allSatisfy { $0 == ["robin 0.125 0.250 0.250 0.500"] }, "\(vocBoxes)")
 
             let coco = try await server.createProject("coco", token: token, task: "detection")
-            let document = #"{"images": [{"id": 7, "file_name": "pics/b.png", "width": 32, "height": 24}], "annotations": [{"id": 1, "image_id": 7, "category_id": 3, "bbox": [16, 0, 16, 6]}], "categories": [{"id": 3, "name": "wren"}]}"#
+            let document =
+                #"{"images": [{"id": 7, "file_name": "pics/b.png", "width": 32, "height": 24}], "annotations": [{"id": 1, "image_id": 7, "category_id": 3, "bbox": [16, 0, 16, 6]}], "categories": [{"id": 3, "name": "wren"}]}"#
             let cocoZip = try await ZipTests.zip([
                 ["name": "pics/b.png", "data": TestImages.png(seed: 2)],
                 ["name": "instances.json", "text": document],
             ])
             #expect(try await ZipTests.importZip(cocoZip, server, project: coco, token: token)["accepted"] as? Int == 1)
-            #expect(Array(try await Self.boxesByContent(server, project: coco, token: token).values) == [["wren 0.500 0.000 0.500 0.250"]])
+            #expect(
+                Array(try await Self.boxesByContent(server, project: coco, token: token).values) == [
+                    ["wren 0.500 0.000 0.500 0.250"]
+                ])
         }
     }
 }

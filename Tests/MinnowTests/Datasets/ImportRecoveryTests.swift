@@ -27,11 +27,14 @@ struct ImportRecoveryTests {
                 let job = Job(ownerID: owner, projectID: UUID(uuidString: project), kind: .import)
                 job.payload = try JSONText.encode(ImportJob.Payload(spool: archive))
                 try await job.create(on: server.app.db)
-                try await JobQueue(db: server.app.db, leaseSeconds: leaseSeconds).hold(try job.requireID(), owner: leaseOwner)
+                try await JobQueue(db: server.app.db, leaseSeconds: leaseSeconds).hold(
+                    try job.requireID(), owner: leaseOwner)
                 return try job.requireID().apiString
             }
             let anHourAgo = Date().addingTimeInterval(-3600)
-            for name in ["import-live.zip", "import-dead.zip", "import-orphan.zip"] { try archive(name, modified: anHourAgo) }
+            for name in ["import-live.zip", "import-dead.zip", "import-orphan.zip"] {
+                try archive(name, modified: anHourAgo)
+            }
             try archive("import-uploading.zip", modified: Date())
             let live = try await runningImport(of: "import-live.zip", leaseOwner: "api-elsewhere", leaseSeconds: 60)
             let dead = try await runningImport(of: "import-dead.zip", leaseOwner: "api-gone", leaseSeconds: -1)
@@ -39,8 +42,9 @@ struct ImportRecoveryTests {
             await MaintenanceTask.run(on: server.app.db, spool: spool, logger: server.app.logger)
             let liveJob = try await server.request(.GET, "/v1/jobs/\(live)", token: token)
             let deadJob = try await server.request(.GET, "/v1/jobs/\(dead)", token: token)
-            let imported = try await ZipTests.importZip(try await ZipTests.zip([["name": "cat/a.png", "data": TestImages.png(seed: 1)]]),
-                                                        server, project: project, token: token)
+            let imported = try await ZipTests.importZip(
+                try await ZipTests.zip([["name": "cat/a.png", "data": TestImages.png(seed: 1)]]),
+                server, project: project, token: token)
             // check
             #expect(liveJob["status"] as? String == "running")
             #expect(deadJob["status"] as? String == "failed", "\(deadJob.text)")
@@ -48,7 +52,9 @@ struct ImportRecoveryTests {
             #expect(imported.status == 200 && imported["accepted"] as? Int == 1, "\(imported.text)")
             let left = Set(try FileManager.default.contentsOfDirectory(atPath: spool.path))
             #expect(left == ["import-live.zip", "import-uploading.zip"], "the finished import deleted its archive too")
-            let leases = try await Job.query(on: server.app.db).filter(\.$kind == .import).filter(\.$status == .succeeded).all().map(\.leaseOwner)
+            let leases = try await Job.query(on: server.app.db).filter(\.$kind == .import).filter(
+                \.$status == .succeeded
+            ).all().map(\.leaseOwner)
             #expect(leases == [nil])
         }
     }

@@ -18,12 +18,15 @@ struct LargeImportTests {
     static func fashionZip(count: Int, first: Int = 0) async throws -> Data {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("fashion-\(UUID().uuidString).zip")
         defer { try? FileManager.default.removeItem(at: output) }
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
         let script = repository.appendingPathComponent("tests/fixtures/fashion_zip.py")
-        try #require(FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"),
-                     "Fashion-MNIST is missing: apt-get install dataset-fashion-mnist (scripts/install-deps.sh test)")
-        let result = try await ExternalProcess.run("/usr/bin/env", ["python3", script.path, output.path, "\(count)", "\(first)"],
-                                                   environment: ["PATH": "/usr/bin:/bin:/usr/local/bin"])
+        try #require(
+            FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"),
+            "Fashion-MNIST is missing: apt-get install dataset-fashion-mnist (scripts/install-deps.sh test)")
+        let result = try await ExternalProcess.run(
+            "/usr/bin/env", ["python3", script.path, output.path, "\(count)", "\(first)"],
+            environment: ["PATH": "/usr/bin:/bin:/usr/local/bin"])
         try #require(result.status == 0, "fashion_zip.py: \(result.stderr)")
         return try Data(contentsOf: output)
     }
@@ -49,8 +52,9 @@ struct LargeImportTests {
             let first = try await server.createProject("fashion", token: token)
             let second = try await server.createProject("more fashion", token: token)
             func start(_ zip: Data, into project: String) async throws -> String {
-                let accepted = try await server.request(.POST, "/v1/projects/\(project)/images/import", token: token, body: zip,
-                                                        headers: [("Content-Type", "application/zip")])
+                let accepted = try await server.request(
+                    .POST, "/v1/projects/\(project)/images/import", token: token, body: zip,
+                    headers: [("Content-Type", "application/zip")])
                 try #require(accepted.status == 202, "\(accepted.text)")
                 return try #require(accepted["id"] as? String)
             }
@@ -81,7 +85,9 @@ struct LargeImportTests {
             for (job, count, project) in [(largeResult, large, first), (smallResult, small, second)] {
                 #expect(job["status"] as? String == "succeeded", "\(job["error"] ?? "") after \(job["progress"] ?? "")")
                 let report = job["result"] as? [String: Any] ?? [:]
-                #expect(report["entries"] as? Int == count && report["accepted"] as? Int == count, "\(report.filter { $0.key != "files" })")
+                #expect(
+                    report["entries"] as? Int == count && report["accepted"] as? Int == count,
+                    "\(report.filter { $0.key != "files" })")
                 #expect(report["rejected"] as? Int == 0 && report["duplicates"] as? Int == 0)
                 #expect((report["files"] as? [[String: Any]])?.count == count)
                 let progress = job["progress"] as? [String: Any] ?? [:]

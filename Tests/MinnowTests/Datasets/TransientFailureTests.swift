@@ -22,15 +22,19 @@ struct TransientFailureTests {
             if let url = server.config.databaseURL {
                 var configuration = try SQLPostgresConfiguration(url: url)
                 configuration.coreConfiguration.tls = .disable
-                server.app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 1,
-                                                   connectionPoolTimeout: .seconds(1)), as: tight)
+                server.app.databases.use(
+                    .postgres(
+                        configuration: configuration, maxConnectionsPerEventLoop: 1,
+                        connectionPoolTimeout: .seconds(1)), as: tight)
             } else {
-                server.app.databases.use(.sqlite(.file(server.config.sqliteFile), connectionPoolTimeout: .seconds(1)), as: tight)
+                server.app.databases.use(
+                    .sqlite(.file(server.config.sqliteFile), connectionPoolTimeout: .seconds(1)), as: tight)
             }
             let loop = server.app.eventLoopGroup.next()
             let db = try #require(server.app.databases.database(tight, logger: server.app.logger, on: loop))
             let ingest = ImageIngest(db: db, projectID: projectID, threadPool: server.app.threadPool)
-            let prepared = try await ingest.prepareAll([(TestImages.png(seed: 7), "a.png", "cat", nil)], source: .upload)
+            let prepared = try await ingest.prepareAll(
+                [(TestImages.png(seed: 7), "a.png", "cat", nil)], source: .upload)
             /// Takes the pool's only connection and keeps it for `duration`; returns once it holds it.
             func holdTheOnlyConnection(for duration: Duration) async -> Task<Void, any Error> {
                 let (held, signal) = AsyncStream.makeStream(of: Void.self)
@@ -69,7 +73,9 @@ struct TransientFailureTests {
         let logger = Logger(label: "test")
         var calls = 0
         await #expect(throws: Broken.self) {
-            try await TransientFailures.retrying(logger: logger) { calls += 1; throw Broken() }
+            try await TransientFailures.retrying(logger: logger) {
+                calls += 1; throw Broken()
+            }
         }
         #expect(calls == 1)
         calls = 0

@@ -19,19 +19,27 @@ struct ZipTests {
             }
             entries.append(entry)
         }
-        let manifestFile = directory.appendingPathComponent("manifest.json"), output = directory.appendingPathComponent("out.zip")
+        let manifestFile = directory.appendingPathComponent("manifest.json"),
+            output = directory.appendingPathComponent("out.zip")
         try JSONSerialization.data(withJSONObject: entries).write(to: manifestFile)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("tests/fixtures/make_zip.py")
-        let result = try await ExternalProcess.run("/usr/bin/env", ["python3", script.path, manifestFile.path, output.path], environment: ["PATH": "/usr/bin:/bin:/usr/local/bin"])
+        let result = try await ExternalProcess.run(
+            "/usr/bin/env", ["python3", script.path, manifestFile.path, output.path],
+            environment: ["PATH": "/usr/bin:/bin:/usr/local/bin"])
         try #require(result.status == 0, "make_zip.py: \(result.stderr)")
         return try Data(contentsOf: output)
     }
 
     /// Imports through the job: 202 with a Location, then polling until the job ends. Returns
     /// the import report (status 200) when it succeeded, else the job itself (status 500).
-    static func importZip(_ data: Data, _ server: TestServer, project: String, token: String) async throws -> TestResponse {
-        let accepted = try await server.request(.POST, "/v1/projects/\(project)/images/import", token: token, body: data, headers: [("Content-Type", "application/zip")])
+    static func importZip(
+        _ data: Data, _ server: TestServer, project: String, token: String
+    ) async throws -> TestResponse {
+        let accepted = try await server.request(
+            .POST, "/v1/projects/\(project)/images/import", token: token, body: data,
+            headers: [("Content-Type", "application/zip")])
         guard accepted.status == 202 else { return accepted }
         let location = "/v1/jobs/\(try #require(accepted["id"] as? String))"
         for _ in 0..<600 {
@@ -81,9 +89,11 @@ struct ZipTests {
             let imported = try await server.request(.GET, "/v1/projects/\(copy)/images?source=import", token: token)
             #expect((imported["metadata"] as? [String: Any])?["total"] as? Int == 11)
 
-            let filtered = try await server.request(.GET, "/v1/projects/\(source)/dataset/export?label=cat&split=test", token: token)
+            let filtered = try await server.request(
+                .GET, "/v1/projects/\(source)/dataset/export?label=cat&split=test", token: token)
             let third = try await server.createProject("third", token: token)
-            #expect(try await Self.importZip(filtered.body, server, project: third, token: token)["accepted"] as? Int == 1)
+            #expect(
+                try await Self.importZip(filtered.body, server, project: third, token: token)["accepted"] as? Int == 1)
         }
     }
 
@@ -111,7 +121,10 @@ struct ZipTests {
             ])
             let report = try await Self.importZip(archive, server, project: project, token: token)
             #expect(report.status == 200, "\(report.text)")
-            let files = Dictionary(uniqueKeysWithValues: (report["files"] as? [[String: Any]] ?? []).map { ($0["fileName"] as! String, $0) })
+            let files = Dictionary(
+                uniqueKeysWithValues: (report["files"] as? [[String: Any]] ?? []).map {
+                    ($0["fileName"] as! String, $0)
+                })
             func reason(_ name: String) -> String { (files[name]?["reason"] as? String) ?? "(accepted or missing)" }
             #expect(files["cat/good.png"]?["status"] as? String == "accepted")
             #expect(files["train/dog/good.jpg"]?["status"] as? String == "accepted")
@@ -128,10 +141,15 @@ struct ZipTests {
             #expect(reason("train/notes.PNG").contains("not a JPEG or PNG"))
             #expect(report["accepted"] as? Int == 2 && report["entries"] as? Int == 13)
             #expect(try await server.count("images") == 2)
-            #expect(!FileManager.default.fileExists(atPath: "/tmp/evil.png") && !FileManager.default.fileExists(atPath: "/etc/evil3.png"))
+            #expect(
+                !FileManager.default.fileExists(atPath: "/tmp/evil.png")
+                    && !FileManager.default.fileExists(atPath: "/etc/evil3.png"))
 
-            let notZip = try await Self.importZip(Data("definitely not a zip".utf8), server, project: project, token: token)
-            #expect(notZip.status == 500 && (notZip["error"] as? String)?.contains("not a readable zip") == true, "\(notZip.text)")
+            let notZip = try await Self.importZip(
+                Data("definitely not a zip".utf8), server, project: project, token: token)
+            #expect(
+                notZip.status == 500 && (notZip["error"] as? String)?.contains("not a readable zip") == true,
+                "\(notZip.text)")
             #expect(try await server.request(.GET, "/healthz").status == 200)
         }
     }
@@ -140,7 +158,9 @@ struct ZipTests {
     static func claimedHugePNG() -> Data {
         func crc32(_ data: Data) -> UInt32 {
             var crc: UInt32 = 0xFFFF_FFFF
-            for byte in data { crc ^= UInt32(byte); for _ in 0..<8 { crc = (crc >> 1) ^ (crc & 1 == 1 ? 0xEDB8_8320 : 0) } }
+            for byte in data {
+                crc ^= UInt32(byte); for _ in 0..<8 { crc = (crc >> 1) ^ (crc & 1 == 1 ? 0xEDB8_8320 : 0) }
+            }
             return ~crc
         }
         var data = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
@@ -165,8 +185,13 @@ struct ImportJobTests {
             let alice = try await server.signUp("alice")
             let bob = try await server.signUp("bob")
             let project = try await server.createProject("p", token: alice)
-            let archive = try await ZipTests.zip((0..<300).map { ["name": "c\($0 % 3)/\($0).png", "data": TestImages.png(seed: $0, width: 16, height: 16)] })
-            let accepted = try await server.request(.POST, "/v1/projects/\(project)/images/import", token: alice, body: archive, headers: [("Content-Type", "application/zip")])
+            let archive = try await ZipTests.zip(
+                (0..<300).map {
+                    ["name": "c\($0 % 3)/\($0).png", "data": TestImages.png(seed: $0, width: 16, height: 16)]
+                })
+            let accepted = try await server.request(
+                .POST, "/v1/projects/\(project)/images/import", token: alice, body: archive,
+                headers: [("Content-Type", "application/zip")])
             #expect(accepted.status == 202 && accepted["kind"] as? String == "import")
             let location = "/v1/jobs/\(try #require(accepted["id"] as? String))"
             #expect(try await server.request(.GET, location, token: bob).status == 404)
@@ -182,7 +207,9 @@ struct ImportJobTests {
             #expect((final["result"] as? [String: Any])?["accepted"] as? Int == 300)
             #expect(try await server.count("images") == 300)
             let spool = URL(fileURLWithPath: server.config.dataDirectory).appendingPathComponent("spool")
-            #expect((try? FileManager.default.contentsOfDirectory(atPath: spool.path))?.isEmpty ?? true, "the archive is deleted")
+            #expect(
+                (try? FileManager.default.contentsOfDirectory(atPath: spool.path))?.isEmpty ?? true,
+                "the archive is deleted")
         }
     }
 }

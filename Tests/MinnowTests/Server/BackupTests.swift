@@ -20,7 +20,10 @@ struct BackupRoute: Sendable, CustomTestStringConvertible {
 
     static var all: [BackupRoute] {
         guard TestDatabase.all.contains(.postgres) else { return [BackupRoute(source: .sqlite, target: .sqlite)] }
-        return [.init(source: .sqlite, target: .sqlite), .init(source: .sqlite, target: .postgres), .init(source: .postgres, target: .sqlite)]
+        return [
+            .init(source: .sqlite, target: .sqlite), .init(source: .sqlite, target: .postgres),
+            .init(source: .postgres, target: .sqlite),
+        ]
     }
 }
 
@@ -43,28 +46,36 @@ struct BackupTests {
     @Test(arguments: BackupRoute.all)
     func backupDuringImportAndTrainingRestoresIntact(route: BackupRoute) async throws {
         // setup: a trained, deployed project; then an import of 600 images and a second training run
-        let file = Self.scratch("backup").path, again = Self.scratch("again").path, restoredDirectory = Self.scratch("restored")
+        let file = Self.scratch("backup").path, again = Self.scratch("again").path,
+            restoredDirectory = Self.scratch("restored")
         defer { [file, again, restoredDirectory.path].forEach { try? FileManager.default.removeItem(atPath: $0) } }
         let zip = try await LargeImportTests.fashionZip(count: 600)
         let probe = StripeImages.png(horizontal: true, seed: 77)
         let served: Served = try await TestServer.with(route.source) { server in
             let (token, project, iteration) = try await DeploymentTests.trained(server)
-            let published = try await server.request(.POST, "/v1/projects/\(project)/deployments", token: token,
-                                                     json: ["name": "stripes-v1", "iterationId": iteration])
+            let published = try await server.request(
+                .POST, "/v1/projects/\(project)/deployments", token: token,
+                json: ["name": "stripes-v1", "iterationId": iteration])
             let key = try #require(published["predictionKey"] as? String)
-            let answer = try await server.request(.POST, "/v1/predict/stripes-v1", body: probe, headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
-            let tflite = try await server.request(.GET, "/v1/projects/\(project)/iterations/\(iteration)/artifacts/tflite", token: token)
+            let answer = try await server.request(
+                .POST, "/v1/predict/stripes-v1", body: probe,
+                headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
+            let tflite = try await server.request(
+                .GET, "/v1/projects/\(project)/iterations/\(iteration)/artifacts/tflite", token: token)
             try #require(answer.status == 200 && tflite.status == 200)
-            let (camera, cameraKey, _) = try await CameraWorld.addCamera("porch", to: project, deployment: "stripes-v1", token: token, server: server)
+            let (camera, cameraKey, _) = try await CameraWorld.addCamera(
+                "porch", to: project, deployment: "stripes-v1", token: token, server: server)
             let frame = StripeImages.png(horizontal: false, seed: 4_321)
-            let observed = try await server.request(.POST, "/v1/projects/\(project)/devices/\(camera)/frames?capturedAt=2026-01-02T03:04:05Z",
-                                                    token: cameraKey, body: frame, headers: [("Content-Type", "image/png")])
+            let observed = try await server.request(
+                .POST, "/v1/projects/\(project)/devices/\(camera)/frames?capturedAt=2026-01-02T03:04:05Z",
+                token: cameraKey, body: frame, headers: [("Content-Type", "image/png")])
             let observation = try #require(observed["id"] as? String, "\(observed.text)")
             let imagesBefore = try await server.count("images")
             // act: back up once both jobs are running
             let summary = try await server.withWorker {
-                let importing = try await server.request(.POST, "/v1/projects/\(project)/images/import", token: token, body: zip,
-                                                         headers: [("Content-Type", "application/zip")])
+                let importing = try await server.request(
+                    .POST, "/v1/projects/\(project)/images/import", token: token, body: zip,
+                    headers: [("Content-Type", "application/zip")])
                 let second = try #require(try await server.startIteration(project, token: token)["id"] as? String)
                 let importJob = try #require(importing["id"] as? String)
                 try await Self.waitUntilRunning(server, token: token, job: importJob, iteration: (project, second))
@@ -72,9 +83,11 @@ struct BackupTests {
                 _ = try await server.waitForIteration(project, second, token: token)
                 return summary
             }
-            return Served(project: project, iteration: iteration, predictionKey: key, predictions: try Self.predictions(answer.body),
-                          tflite: tflite.body, camera: camera, cameraKey: cameraKey, observation: observation, frame: frame,
-                          imagesBefore: imagesBefore, backup: summary)
+            return Served(
+                project: project, iteration: iteration, predictionKey: key,
+                predictions: try Self.predictions(answer.body),
+                tflite: tflite.body, camera: camera, cameraKey: cameraKey, observation: observation, frame: frame,
+                imagesBefore: imagesBefore, backup: summary)
         }
         var target = ServerConfiguration()
         target.dataDirectory = restoredDirectory.path
@@ -84,8 +97,10 @@ struct BackupTests {
 
         // check: the same rows (up to each database's way of storing booleans and times)
         let backedUp = try BackupContents(file), restoredContents = try BackupContents(again)
-        print("backup (\(route.testDescription)): \(served.backup.rows) rows, \(served.backup.bytes) bytes; "
-              + "jobs in it: \(backedUp.column("jobs", "kind").map { "\($0)" }) \(backedUp.column("jobs", "status").map { "\($0)" })")
+        print(
+            "backup (\(route.testDescription)): \(served.backup.rows) rows, \(served.backup.bytes) bytes; "
+                + "jobs in it: \(backedUp.column("jobs", "kind").map { "\($0)" }) \(backedUp.column("jobs", "status").map { "\($0)" })"
+        )
         #expect(restored.tables.map(\.name) == served.backup.tables.map(\.name))
         #expect(restored.tables.map(\.rows) == served.backup.tables.map(\.rows))
         #expect(rebackup.tables.map(\.rows) == served.backup.tables.map(\.rows))
@@ -93,38 +108,56 @@ struct BackupTests {
         #expect(backedUp.rows("images") >= served.imagesBefore)
         #expect(backedUp.column("jobs", "status").contains(.text("running")), "the backup was taken while jobs ran")
         // and the restored server serves it
-        try await TestServer.with(route.target, configure: { $0.dataDirectory = target.dataDirectory; $0.databaseURL = target.databaseURL }) { server in
+        try await TestServer.with(
+            route.target,
+            configure: {
+                $0.dataDirectory = target.dataDirectory; $0.databaseURL = target.databaseURL
+            }
+        ) { server in
             let token = try await server.signIn("ada")
             let images = try await server.request(.GET, "/v1/projects/\(served.project)/images?limit=1", token: token)
             #expect(images.status == 200)
             #expect(try await server.count("images") == backedUp.rows("images"))
-            let iteration = try await server.request(.GET, "/v1/projects/\(served.project)/iterations/\(served.iteration)", token: token)
+            let iteration = try await server.request(
+                .GET, "/v1/projects/\(served.project)/iterations/\(served.iteration)", token: token)
             #expect(iteration["status"] as? String == "succeeded")
-            let tflite = try await server.request(.GET, "/v1/projects/\(served.project)/iterations/\(served.iteration)/artifacts/tflite", token: token)
+            let tflite = try await server.request(
+                .GET, "/v1/projects/\(served.project)/iterations/\(served.iteration)/artifacts/tflite", token: token)
             #expect(tflite.status == 200 && tflite.body == served.tflite)
-            let answer = try await server.request(.POST, "/v1/predict/stripes-v1", body: probe,
-                                                  headers: [("Prediction-Key", served.predictionKey), ("Content-Type", "image/png")])
+            let answer = try await server.request(
+                .POST, "/v1/predict/stripes-v1", body: probe,
+                headers: [("Prediction-Key", served.predictionKey), ("Content-Type", "image/png")])
             #expect(answer.status == 200, "\(answer.text)")
             #expect(try Self.predictions(answer.body) == served.predictions)
             // the camera's key still posts, and what it saw before is found with its frame and time
-            let sightings = try await server.request(.GET, "/v1/projects/\(served.project)/sightings?deviceId=\(served.camera)", token: token)
-            #expect(sightings.items.first?["observationId"] as? String == served.observation && sightings.items.first?["seenAt"] as? String == "2026-01-02T03:04:05Z",
-                    "\(sightings.text)")
-            let frame = try await server.request(.GET, "/v1/projects/\(served.project)/observations/\(served.observation)/frame", token: token)
+            let sightings = try await server.request(
+                .GET, "/v1/projects/\(served.project)/sightings?deviceId=\(served.camera)", token: token)
+            #expect(
+                sightings.items.first?["observationId"] as? String == served.observation
+                    && sightings.items.first?["seenAt"] as? String == "2026-01-02T03:04:05Z",
+                "\(sightings.text)")
+            let frame = try await server.request(
+                .GET, "/v1/projects/\(served.project)/observations/\(served.observation)/frame", token: token)
             #expect(frame.status == 200 && frame.body == served.frame)
-            let posted = try await server.request(.POST, "/v1/projects/\(served.project)/devices/\(served.camera)/frames", token: served.cameraKey,
-                                                  body: served.frame, headers: [("Content-Type", "image/png")])
+            let posted = try await server.request(
+                .POST, "/v1/projects/\(served.project)/devices/\(served.camera)/frames", token: served.cameraKey,
+                body: served.frame, headers: [("Content-Type", "image/png")])
             #expect(posted.status == 201, "\(posted.text)")
             let sql = try #require(server.app.db as? any SQLDatabase)
             for row in try await sql.raw("SELECT id, content FROM blobs").all() {
-                let id = try row.decode(column: "id", as: String.self), content = try row.decode(column: "content", as: Data.self)
+                let id = try row.decode(column: "id", as: String.self),
+                    content = try row.decode(column: "content", as: Data.self)
                 #expect(Hex.string(SHA256.hash(data: content)) == id, "blob \(id) arrived intact")
             }
-            let orphans = try await sql.raw("SELECT COUNT(*) AS n FROM images WHERE blob_id NOT IN (SELECT id FROM blobs)").first()
+            let orphans = try await sql.raw(
+                "SELECT COUNT(*) AS n FROM images WHERE blob_id NOT IN (SELECT id FROM blobs)"
+            ).first()
             #expect(try orphans?.decode(column: "n", as: Int.self) == 0)
             // new rows get fresh ids after the restored ones (PostgreSQL's sequences were moved on)
             let events = backedUp.rows("job_events")
-            try await sql.raw("INSERT INTO job_events (job_id, kind, payload, created_at) SELECT id, 'probe', '{}', created_at FROM jobs LIMIT 1").run()
+            try await sql.raw(
+                "INSERT INTO job_events (job_id, kind, payload, created_at) SELECT id, 'probe', '{}', created_at FROM jobs LIMIT 1"
+            ).run()
             #expect(try await server.count("job_events") == events + 1)
         }
     }
@@ -139,15 +172,19 @@ struct BackupTests {
             _ = try await server.uploadImages([1, 2, 3], label: "cat", to: project, token: token)
         }
         // act
-        let backup = try await MinnowProcess.run(["backup", "--data-dir", source.path, "-o", file.path], environment: [:])
+        let backup = try await MinnowProcess.run(
+            ["backup", "--data-dir", source.path, "-o", file.path], environment: [:])
         let restore = try await MinnowProcess.run(["restore", "--data-dir", target.path, file.path], environment: [:])
         let again = try await MinnowProcess.run(["restore", "--data-dir", target.path, file.path], environment: [:])
         // check
-        #expect(backup.status == 0 && backup.stdout.hasPrefix("backed up ") && backup.stdout.contains(" rows of \(BackupSchema.tables.count) tables"), "\(backup)")
+        #expect(
+            backup.status == 0 && backup.stdout.hasPrefix("backed up ")
+                && backup.stdout.contains(" rows of \(BackupSchema.tables.count) tables"), "\(backup)")
         let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600, "the backup is readable by its owner only")
         #expect(restore.status == 0 && restore.stdout.contains("  images: 3\n"), "\(restore)")
-        #expect(again.status == 1 && again.stderr.contains("restore failed: the target database is not empty"), "\(again)")
+        #expect(
+            again.status == 1 && again.stderr.contains("restore failed: the target database is not empty"), "\(again)")
     }
 
     @Test(arguments: TestDatabase.all)
@@ -156,7 +193,8 @@ struct BackupTests {
             let sql = try #require(server.app.db as? any SQLDatabase)
             let tables = try await BackupSchema.existingTables(sql).subtracting([BackupSchema.migrationsTable])
             #expect(tables == Set(BackupSchema.tables))
-            for table in BackupSchema.tables { _ = try await BackupSchema.columns(of: table, sql) }  // every column has a kind
+            // every column has a kind
+            for table in BackupSchema.tables { _ = try await BackupSchema.columns(of: table, sql) }
         }
     }
 
@@ -169,7 +207,8 @@ struct BackupTests {
             let project = try await server.createProject("stripes", token: token)
             _ = try await server.uploadImages([1, 2, 3], label: "cat", to: project, token: token)
             _ = try await DatabaseBackup.write(server.app.db, to: file)
-            await #expect(throws: BackupError.self) { try await DatabaseBackup.write(server.app.db, to: file) }  // never overwrites
+            // never overwrites
+            await #expect(throws: BackupError.self) { try await DatabaseBackup.write(server.app.db, to: file) }
         }
         let good = try Data(contentsOf: URL(fileURLWithPath: file))
         var damaged = good
@@ -199,14 +238,20 @@ struct BackupTests {
         let restored = try await Backups.restore(target, from: file)
         #expect(restored.tables.first { $0.name == "images" }?.rows == 3)
         let occupied = await #expect(throws: BackupError.self) { try await Backups.restore(target, from: file) }
-        #expect(occupied?.description.contains("the target database is not empty (users has 1 rows)") == true, "\(occupied?.description ?? "")")
+        #expect(
+            occupied?.description.contains("the target database is not empty (users has 1 rows)") == true,
+            "\(occupied?.description ?? "")")
     }
 
     /// Waits until the import job and the iteration both report that they are running.
-    static func waitUntilRunning(_ server: TestServer, token: String, job: String, iteration: (String, String)) async throws {
+    static func waitUntilRunning(
+        _ server: TestServer, token: String, job: String, iteration: (String, String)
+    ) async throws {
         for _ in 0..<600 {
             let importing = try await server.request(.GET, "/v1/jobs/\(job)", token: token)["status"] as? String
-            let training = try await server.request(.GET, "/v1/projects/\(iteration.0)/iterations/\(iteration.1)", token: token)["status"] as? String
+            let training =
+                try await server.request(.GET, "/v1/projects/\(iteration.0)/iterations/\(iteration.1)", token: token)[
+                    "status"] as? String
             if importing == "running" && training == "running" { return }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -233,7 +278,9 @@ struct BackupContents {
             if line.first == "[" {
                 let values = try BackupFormat.decoder.decode([PortableValue].self, from: data)
                 var row: [String: PortableValue] = [:]
-                for (index, value) in values.enumerated() { row[columns[index]] = Self.normalised(try value.interpreted(as: kinds[index])) }
+                for (index, value) in values.enumerated() {
+                    row[columns[index]] = Self.normalised(try value.interpreted(as: kinds[index]))
+                }
                 tables[table, default: []].append(row)
             } else {
                 let header = try BackupFormat.decoder.decode(BackupFormat.TableHeader.self, from: data)
@@ -262,7 +309,9 @@ struct BackupContents {
         var found: [String] = []
         for (table, rows) in tables.sorted(by: { $0.key < $1.key }) {
             let theirs = other.tables[table] ?? []
-            guard rows.count == theirs.count else { found.append("\(table): \(rows.count) vs \(theirs.count) rows"); continue }
+            guard rows.count == theirs.count else {
+                found.append("\(table): \(rows.count) vs \(theirs.count) rows"); continue
+            }
             let key = rows.first.map { Self.key(of: $0) } ?? { _ in "" }
             let ours = rows.sorted { key($0) < key($1) }, sortedTheirs = theirs.sorted { key($0) < key($1) }
             for (a, b) in zip(ours, sortedTheirs) where !Self.same(a, b) {

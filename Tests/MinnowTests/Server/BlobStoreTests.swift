@@ -13,7 +13,8 @@ struct BlobStoreTests {
             // setup: a table that refers to blobs
             let sql = try #require(server.app.db as? any SQLDatabase)
             try await sql.create(table: "blob_users").column("blob_id", type: .text).run()
-            let store = DatabaseBlobStore(database: server.app.db, references: [BlobReference(table: "blob_users", column: "blob_id")])
+            let store = DatabaseBlobStore(
+                database: server.app.db, references: [BlobReference(table: "blob_users", column: "blob_id")])
             let kept = Data("kept bytes".utf8)
             let dropped = Data((0..<100_000).map { UInt8($0 % 251) })
 
@@ -51,7 +52,8 @@ struct BlobStoreTests {
 
     @Test func idsAreSHA256() {
         // echo -n abc | sha256sum
-        #expect(BlobID(content: Data("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            BlobID(content: Data("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(BlobID(hex: "xyz") == nil)
     }
 }

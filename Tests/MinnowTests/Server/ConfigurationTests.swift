@@ -19,17 +19,19 @@ struct ConfigurationTests {
             environment: ["MINNOW_PORT": "8000", "MINNOW_HOST": "10.1.2.3", "DATABASE_URL": "postgres://u:p@db/minnow"]
         ).resolve()
         // check
-        #expect(config.port == 9000)                  // flag over environment and file
-        #expect(config.host == "10.1.2.3")            // environment over file
-        #expect(config.workers == 3)                  // file over default
+        #expect(config.port == 9000)  // flag over environment and file
+        #expect(config.host == "10.1.2.3")  // environment over file
+        #expect(config.workers == 3)  // file over default
         #expect(config.logLevel == .debug)
-        #expect(config.bcryptCost == 12)              // default
+        #expect(config.bcryptCost == 12)  // default
         #expect(config.databaseURL == "postgres://u:p@db/minnow")
         #expect(config.resolvedSecretFile == directory.appendingPathComponent("secret.key").path)
     }
 
     @Test func badValuesNameTheirSource() throws {
-        #expect(throws: ConfigurationError.self) { try ConfigurationResolver(flags: ["port": "eighty"], environment: [:]).resolve() }
+        #expect(throws: ConfigurationError.self) {
+            try ConfigurationResolver(flags: ["port": "eighty"], environment: [:]).resolve()
+        }
         do {
             _ = try ConfigurationResolver(flags: [:], environment: ["MINNOW_WORKERS": "-1"]).resolve()
             Issue.record("expected an error")
@@ -48,7 +50,9 @@ struct ConfigurationTests {
     }
 
     @Test func signingSecretIsGeneratedOnceWithOwnerOnlyPermissions() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("secret-\(UUID().uuidString)/secret.key").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "secret-\(UUID().uuidString)/secret.key"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let first = try SigningSecret.loadOrCreate(at: path)
         let second = try SigningSecret.loadOrCreate(at: path)

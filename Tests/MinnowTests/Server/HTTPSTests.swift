@@ -26,27 +26,35 @@ struct HTTPSTests {
         #expect(health.header("Strict-Transport-Security") == ["max-age=31536000"], "\(health.raw)")
         #expect(health.body.contains(#""scheme":"https""#), "\(health.body)")
         let notFound = try await Curl.fetch(base + "/v1/nothing-here", caCert: cert)
-        #expect(notFound.status == 404 && notFound.header("Strict-Transport-Security") == ["max-age=31536000"], "\(notFound.raw)")
+        #expect(
+            notFound.status == 404 && notFound.header("Strict-Transport-Security") == ["max-age=31536000"],
+            "\(notFound.raw)")
 
         // The signed-out form's CSRF cookie and the session cookie set by signing up through the web form.
         let form = try await Curl.fetch(base + "/sign-up", caCert: cert)
         let csrf = try #require(form.cookie("minnow_csrf"), "\(form.raw)")
         #expect(csrf.attributes.contains("secure"), "\(csrf)")
-        let signUp = try await Curl.fetch(base + "/sign-up", caCert: cert, extra: [
-            "-b", "minnow_csrf=\(csrf.value)", "--data-urlencode", "csrf=\(csrf.value)",
-            "--data-urlencode", "username=ada", "--data-urlencode", "password=correct horse",
-        ])
+        let signUp = try await Curl.fetch(
+            base + "/sign-up", caCert: cert,
+            extra: [
+                "-b", "minnow_csrf=\(csrf.value)", "--data-urlencode", "csrf=\(csrf.value)",
+                "--data-urlencode", "username=ada", "--data-urlencode", "password=correct horse",
+            ])
         #expect(signUp.status == 303, "\(signUp.raw)")
         let session = try #require(signUp.cookie("minnow_session"), "\(signUp.raw)")
         #expect(session.attributes.contains("secure") && session.attributes.contains("httponly"), "\(session)")
         #expect(signUp.header("Strict-Transport-Security") == ["max-age=31536000"])
-        let projects = try await Curl.fetch(base + "/projects", caCert: cert, extra: ["-b", "minnow_session=\(session.value)"])
+        let projects = try await Curl.fetch(
+            base + "/projects", caCert: cert, extra: ["-b", "minnow_session=\(session.value)"])
         #expect(projects.status == 200, "\(projects.raw)")
 
         // Plain HTTP on the same port gets no answer; an unknown certificate authority is refused too.
-        let plain = try await ExternalProcess.run("/usr/bin/curl", ["-sS", "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/healthz"])
+        let plain = try await ExternalProcess.run(
+            "/usr/bin/curl",
+            ["-sS", "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/healthz"])
         #expect(plain.status != 0 && plain.stdout == "000", "\(plain)")
-        let untrusted = try await ExternalProcess.run("/usr/bin/curl", ["-sS", "--max-time", "10", "-o", "/dev/null", base + "/healthz"])
+        let untrusted = try await ExternalProcess.run(
+            "/usr/bin/curl", ["-sS", "--max-time", "10", "-o", "/dev/null", base + "/healthz"])
         #expect(untrusted.status != 0, "\(untrusted)")
 
         server.signal(SIGTERM)
@@ -63,15 +71,29 @@ struct HTTPSTests {
         let garbage = scratch.path("garbage.pem")
         try Data("not a certificate\n".utf8).write(to: URL(fileURLWithPath: garbage))
         let missing = scratch.path("missing.pem")
-        let keyLines = try [keyA, keyB].flatMap { try String(contentsOfFile: $0, encoding: .utf8).split(separator: "\n").dropFirst().prefix(3) }
+        let keyLines = try [keyA, keyB].flatMap {
+            try String(contentsOfFile: $0, encoding: .utf8).split(separator: "\n").dropFirst().prefix(3)
+        }
 
         let cases: [(flags: [String], environment: [String: String], expected: String)] = [
-            (["--tls-cert", certA, "--tls-key", keyB], [:], "TLS key file \(keyB) does not match the certificate in \(certA)."),
-            ([], ["MINNOW_TLS_CERT": certA, "MINNOW_TLS_KEY": keyB], "TLS key file \(keyB) does not match the certificate in \(certA)."),
+            (
+                ["--tls-cert", certA, "--tls-key", keyB], [:],
+                "TLS key file \(keyB) does not match the certificate in \(certA)."
+            ),
+            (
+                [], ["MINNOW_TLS_CERT": certA, "MINNOW_TLS_KEY": keyB],
+                "TLS key file \(keyB) does not match the certificate in \(certA)."
+            ),
             (["--tls-cert", certA, "--tls-key", missing], [:], "TLS key file \(missing) does not exist."),
             (["--tls-cert", missing, "--tls-key", keyA], [:], "TLS certificate file \(missing) does not exist."),
-            (["--tls-cert", garbage, "--tls-key", keyA], [:], "TLS certificate file \(garbage) holds no PEM certificate"),
-            (["--tls-cert", certA, "--tls-key", garbage], [:], "TLS key file \(garbage) holds no unencrypted PEM private key"),
+            (
+                ["--tls-cert", garbage, "--tls-key", keyA], [:],
+                "TLS certificate file \(garbage) holds no PEM certificate"
+            ),
+            (
+                ["--tls-cert", certA, "--tls-key", garbage], [:],
+                "TLS key file \(garbage) holds no unencrypted PEM private key"
+            ),
             (["--tls-cert", certA], [:], "--tls-cert is set but no TLS key is"),
             ([], ["MINNOW_TLS_KEY": keyA], "MINNOW_TLS_KEY is set but no TLS certificate is"),
         ]
@@ -85,7 +107,9 @@ struct HTTPSTests {
             let log = process.log
             #expect(status != nil && status != 0, "\(flags) \(environment): \(log)")
             let errorLines = log.split(separator: "\n").filter { $0.hasPrefix("error:") }
-            #expect(errorLines.count == 1 && errorLines.first?.contains(expected) == true, "\(flags) \(environment): \(log)")
+            #expect(
+                errorLines.count == 1 && errorLines.first?.contains(expected) == true, "\(flags) \(environment): \(log)"
+            )
             #expect(!log.contains("PRIVATE KEY") && !keyLines.contains { log.contains($0) }, "\(log)")
         }
     }
@@ -97,11 +121,14 @@ struct HTTPSTests {
         }
         let scratch = try Scratch()
         let file = scratch.path("minnow.json")
-        try Data(#"{"tls-cert": "/etc/minnow/cert.pem", "tls-key": "/etc/minnow/key.pem"}"#.utf8).write(to: URL(fileURLWithPath: file))
+        try Data(#"{"tls-cert": "/etc/minnow/cert.pem", "tls-key": "/etc/minnow/key.pem"}"#.utf8).write(
+            to: URL(fileURLWithPath: file))
         let config = try ConfigurationResolver(flags: [:], environment: [:], configFile: file).resolve()
         #expect(config.tlsCertificateFile == "/etc/minnow/cert.pem" && config.tlsKeyFile == "/etc/minnow/key.pem")
         #expect(config.usesTLS && config.scheme == "https")
-        let flagWins = try ConfigurationResolver(flags: ["tls-key": "/other.pem"], environment: ["MINNOW_TLS_CERT": "/env.pem"], configFile: file).resolve()
+        let flagWins = try ConfigurationResolver(
+            flags: ["tls-key": "/other.pem"], environment: ["MINNOW_TLS_CERT": "/env.pem"], configFile: file
+        ).resolve()
         #expect(flagWins.tlsCertificateFile == "/env.pem" && flagWins.tlsKeyFile == "/other.pem")
         let none = try ConfigurationResolver(flags: ["data-dir": scratch.path("empty")], environment: [:]).resolve()
         #expect(!none.usesTLS && none.scheme == "http")
@@ -118,10 +145,12 @@ struct HTTPSTests {
             let form = try await Curl.fetch(server.baseURL + "/sign-up")
             let csrf = try #require(form.cookie("minnow_csrf"), "\(form.raw)")
             #expect(!csrf.attributes.contains("secure"), "\(csrf)")
-            let signUp = try await Curl.fetch(server.baseURL + "/sign-up", extra: [
-                "-b", "minnow_csrf=\(csrf.value)", "--data-urlencode", "csrf=\(csrf.value)",
-                "--data-urlencode", "username=ada", "--data-urlencode", "password=correct horse",
-            ])
+            let signUp = try await Curl.fetch(
+                server.baseURL + "/sign-up",
+                extra: [
+                    "-b", "minnow_csrf=\(csrf.value)", "--data-urlencode", "csrf=\(csrf.value)",
+                    "--data-urlencode", "username=ada", "--data-urlencode", "password=correct horse",
+                ])
             #expect(signUp.status == 303, "\(signUp.raw)")
             let session = try #require(signUp.cookie("minnow_session"), "\(signUp.raw)")
             #expect(!session.attributes.contains("secure") && session.attributes.contains("httponly"), "\(session)")
@@ -142,10 +171,12 @@ private final class Scratch {
     /// A self-signed certificate for 127.0.0.1 and its unencrypted key: (certificate, key) paths.
     func certificate(_ name: String) async throws -> (String, String) {
         let cert = path("\(name)-cert.pem"), key = path("\(name)-key.pem")
-        let made = try await ExternalProcess.run("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2", "-keyout", key, "-out", cert,
-        ])
+        let made = try await ExternalProcess.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2", "-keyout", key, "-out", cert,
+            ])
         try #require(made.status == 0, "openssl: \(made.stderr)")
         return (cert, key)
     }
@@ -158,7 +189,9 @@ private struct CurlResponse: CustomStringConvertible {
     let body: String
     let raw: String
 
-    func header(_ name: String) -> [String] { headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value) }
+    func header(_ name: String) -> [String] {
+        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+    }
 
     /// The `Set-Cookie` for `name`: its value and its attributes, lowercased (e.g. "secure", "httponly").
     func cookie(_ name: String) -> (value: String, attributes: [String])? {
@@ -180,7 +213,10 @@ private enum Curl {
         let result = try await ExternalProcess.run("/usr/bin/curl", arguments + extra + [url])
         try #require(result.status == 0, "curl \(url): \(result.stderr)")
         let raw = result.stdout
-        let (head, body) = raw.range(of: "\r\n\r\n").map { (String(raw[..<$0.lowerBound]), String(raw[$0.upperBound...])) } ?? (raw, "")
+        let (head, body) =
+            raw.range(of: "\r\n\r\n").map { (String(raw[..<$0.lowerBound]), String(raw[$0.upperBound...])) } ?? (
+                raw, ""
+            )
         var lines = head.components(separatedBy: "\r\n")
         let statusLine = lines.removeFirst()
         let status = statusLine.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
@@ -195,7 +231,9 @@ private enum Curl {
     static func waitUntilReady(_ url: String, caCert: String, process: BackgroundMinnow) async -> Bool {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline, process.process.isRunning {
-            let result = try? await ExternalProcess.run("/usr/bin/curl", ["-s", "--max-time", "2", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", caCert, url])
+            let result = try? await ExternalProcess.run(
+                "/usr/bin/curl",
+                ["-s", "--max-time", "2", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", caCert, url])
             if result?.stdout == "200" { return true }
             try? await Task.sleep(for: .milliseconds(150))
         }

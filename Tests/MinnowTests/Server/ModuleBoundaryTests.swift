@@ -13,15 +13,18 @@ struct ModuleBoundaryTests {
     func importsNeitherVaporNorTheAPITypes(module: String) throws {
         // setup
         let directory = Self.sources.appendingPathComponent(module)
-        let files = try #require(FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)?.allObjects as? [URL])
-            .filter { $0.pathExtension == "swift" }
+        let files = try #require(
+            FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)?.allObjects as? [URL]
+        )
+        .filter { $0.pathExtension == "swift" }
         #expect(!files.isEmpty)
         // act
         let offending = try files.flatMap { file in
             try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
                 .filter { line in
                     let words = line.split(separator: " ")
-                    return words.contains("import") && ["APITypes", "Vapor", "Fluent"].contains(words.last.map(String.init) ?? "")
+                    return words.contains("import")
+                        && ["APITypes", "Vapor", "Fluent"].contains(words.last.map(String.init) ?? "")
                 }
                 .map { "\(file.lastPathComponent): \($0)" }
         }

@@ -13,7 +13,9 @@ struct OperationsTests {
             let metrics = try await server.request(.GET, "/metrics")
             let contract = try await server.request(.GET, "/openapi.yaml")
             #expect(health.status == 200 && ready.status == 200)
-            #expect(metrics.text.contains(#"minnow_http_requests_total{method="GET",route="/v1/projects",status="401"} 1"#), "\(metrics.text)")
+            #expect(
+                metrics.text.contains(#"minnow_http_requests_total{method="GET",route="/v1/projects",status="401"} 1"#),
+                "\(metrics.text)")
             #expect(metrics.text.contains("minnow_http_request_duration_seconds_bucket"))
             #expect(contract.status == 200 && contract.body == APIContract.document)
             #expect(contract.text.contains("/v1/auth/login"))

@@ -17,7 +17,8 @@ struct SQLitePageCacheTests {
             // act
             var sizes: [Int] = []
             for loop in loops {
-                let db = try #require(server.app.databases.database(logger: server.app.logger, on: loop) as? any SQLDatabase)
+                let db = try #require(
+                    server.app.databases.database(logger: server.app.logger, on: loop) as? any SQLDatabase)
                 let row = try #require(try await db.raw("PRAGMA cache_size").first())
                 sizes.append(try row.decode(column: "cache_size", as: Int.self))
             }

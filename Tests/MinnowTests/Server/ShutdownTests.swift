@@ -13,7 +13,8 @@ import Vapor
 @Suite("Shutting down")
 struct ShutdownTests {
     @Test func aRequestInFlightFinishesBeforeTheDatabaseCloses() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-test-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "minnow-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         var config = ServerConfiguration()
         config.dataDirectory = directory.path
@@ -34,7 +35,8 @@ struct ShutdownTests {
 
         // act: the client gives up after 200 ms; the server shuts down while the handler sleeps
         await #expect(throws: (any Error).self) {
-            _ = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/slow"), timeout: .milliseconds(200))
+            _ = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/slow"), timeout: .milliseconds(200))
         }
         #expect(answered.withLock { $0 } == nil, "the handler should still be running")
         await app.server.shutdown()

@@ -28,20 +28,27 @@ struct StoredRecordsTests {
             "validationFraction":0.1,"earlyStoppingPatience":4,"seed":7}
             """
         // act
-        let configuration = try check(json, as: StoredTrainingConfiguration.self, wire: Components.Schemas.TrainingConfiguration.self, { .init($0) })
+        let configuration = try check(
+            json, as: StoredTrainingConfiguration.self, wire: Components.Schemas.TrainingConfiguration.self,
+            { .init($0) })
         // check
         #expect(configuration.architecture == .mobilenetV1 && configuration.input.colorMode == .rgb)
-        #expect(configuration.resizeMode == .fitShorterSideCrop && configuration.optimizer == .adamw && configuration.schedule == .step)
+        #expect(
+            configuration.resizeMode == .fitShorterSideCrop && configuration.optimizer == .adamw
+                && configuration.schedule == .step)
         #expect(configuration.earlyStoppingPatience == 4 && configuration.seed == 7)
     }
 
     @Test func summaryAndProgressDecode() throws {
         // setup
         let summary = #"{"images":10,"train":8,"test":2,"labels":["cat","dog"]}"#
-        let progress = #"{"epoch":2,"epochs":20,"step":3,"steps":10,"loss":0.5,"accuracy":0.75,"imagesPerSecond":1200.5,"etaSeconds":12}"#
+        let progress =
+            #"{"epoch":2,"epochs":20,"step":3,"steps":10,"loss":0.5,"accuracy":0.75,"imagesPerSecond":1200.5,"etaSeconds":12}"#
         // act
-        let decodedSummary = try check(summary, as: StoredDatasetSummary.self, wire: Components.Schemas.DatasetSummary.self, { .init($0) })
-        let decodedProgress = try check(progress, as: StoredTrainingProgress.self, wire: Components.Schemas.TrainingProgress.self, { .init($0) })
+        let decodedSummary = try check(
+            summary, as: StoredDatasetSummary.self, wire: Components.Schemas.DatasetSummary.self, { .init($0) })
+        let decodedProgress = try check(
+            progress, as: StoredTrainingProgress.self, wire: Components.Schemas.TrainingProgress.self, { .init($0) })
         // check
         #expect(decodedSummary.labels == ["cat", "dog"] && decodedSummary.train == 8)
         #expect(decodedProgress.step == 3 && decodedProgress.imagesPerSecond == 1200.5)
@@ -60,9 +67,11 @@ struct StoredRecordsTests {
             "scores":[{"label":"cat","score":0.6},{"label":"dog","score":0.4}]}]}
             """
         // act
-        let results = try check(json, as: StoredIterationResults.self, wire: Components.Schemas.IterationResults.self, { .init($0) })
+        let results = try check(
+            json, as: StoredIterationResults.self, wire: Components.Schemas.IterationResults.self, { .init($0) })
         // check
-        #expect(results.stopReason == .earlyStopped && results.curves.count == 2 && results.curves[1].validationLoss == nil)
+        #expect(
+            results.stopReason == .earlyStopped && results.curves.count == 2 && results.curves[1].validationLoss == nil)
         #expect(results.float?.perClass.count == 2 && results.misclassified?.first?.scores.first?.label == "cat")
     }
 
@@ -72,7 +81,8 @@ struct StoredRecordsTests {
             {"curves":[],"bestEpoch":0,"stopReason":"completed","imagesPerSecond":0,"trainingSeconds":1}
             """
         // act
-        let results = try check(json, as: StoredIterationResults.self, wire: Components.Schemas.IterationResults.self, { .init($0) })
+        let results = try check(
+            json, as: StoredIterationResults.self, wire: Components.Schemas.IterationResults.self, { .init($0) })
         // check
         #expect(results.float == nil && results.misclassified == nil && results.stopReason == .completed)
     }
@@ -98,9 +108,12 @@ struct StoredRecordsTests {
 
     @Test func jobEventsDecode() throws {
         // setup
-        let status = #"{"id":0,"kind":"status","time":"2026-12-05T10:00:00Z","status":"queued","message":"Iteration 1 queued."}"#
-        let progress = #"{"id":0,"kind":"progress","time":"2026-12-05T10:00:01Z","progress":{"epoch":1,"epochs":2,"step":1,"steps":4,"loss":1.2,"accuracy":0.25,"imagesPerSecond":80,"etaSeconds":3.5}}"#
-        let epoch = #"{"id":0,"kind":"epoch","time":"2026-12-05T10:00:02Z","message":"Epoch 1/2","epoch":{"epoch":1,"trainLoss":1.1,"trainAccuracy":0.3,"learningRate":0.001,"seconds":2,"imagesPerSecond":80}}"#
+        let status =
+            #"{"id":0,"kind":"status","time":"2026-12-05T10:00:00Z","status":"queued","message":"Iteration 1 queued."}"#
+        let progress =
+            #"{"id":0,"kind":"progress","time":"2026-12-05T10:00:01Z","progress":{"epoch":1,"epochs":2,"step":1,"steps":4,"loss":1.2,"accuracy":0.25,"imagesPerSecond":80,"etaSeconds":3.5}}"#
+        let epoch =
+            #"{"id":0,"kind":"epoch","time":"2026-12-05T10:00:02Z","message":"Epoch 1/2","epoch":{"epoch":1,"trainLoss":1.1,"trainAccuracy":0.3,"learningRate":0.001,"seconds":2,"imagesPerSecond":80}}"#
         // act
         let events = try [status, progress, epoch].map { json in
             try check(json, as: StoredJobEvent.self, wire: Components.Schemas.IterationEvent.self, { .init($0) })
@@ -122,8 +135,10 @@ struct StoredRecordsTests {
             {"fileName":"c.txt","status":"rejected","reason":"not an image"}],"entries":3}
             """
         // act
-        let report = try check(evaluation, as: StoredEvaluationReport.self, wire: Components.Schemas.EvaluationReport.self, { .init($0) })
-        let importReport = try check(imported, as: StoredImportReport.self, wire: Components.Schemas.ImportReport.self, { .init($0) })
+        let report = try check(
+            evaluation, as: StoredEvaluationReport.self, wire: Components.Schemas.EvaluationReport.self, { .init($0) })
+        let importReport = try check(
+            imported, as: StoredImportReport.self, wire: Components.Schemas.ImportReport.self, { .init($0) })
         // check
         #expect(report.skipped.first?.reason == "unreadable" && report.int8.f1 == 0.25)
         #expect(importReport.files.map(\.status) == [.accepted, .duplicate, .rejected] && importReport.entries == 3)

@@ -10,10 +10,13 @@ final class BackgroundMinnow: @unchecked Sendable {  // Process is thread-safe f
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-bg-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)  // a missing log only loses the diagnostics
+        // a missing log only loses the diagnostics
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         process.executableURL = try MinnowProcess.binary
         process.arguments = arguments
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path].merging(environment) { _, given in given }
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path].merging(
+            environment
+        ) { _, given in given }
         process.standardOutput = try FileHandle(forWritingTo: logFile)
         process.standardError = process.standardOutput
         try process.run()
@@ -47,7 +50,8 @@ enum FreePort {
     static func waitUntilReady(_ port: Int, timeout: TimeInterval = 30) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz"), timeout: .seconds(2))
+            let response = try? await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz"), timeout: .seconds(2))
             if response?.status == .ok { return true }
             try? await Task.sleep(for: .milliseconds(100))
         }

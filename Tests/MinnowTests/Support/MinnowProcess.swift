@@ -13,27 +13,35 @@ struct CommandResult: Sendable {
 enum MinnowProcess {
     static var binary: URL {
         get throws {
-            let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("minnow")
+            let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+                .appendingPathComponent("minnow")
             if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-            let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent()
             let built = repository.appendingPathComponent(".build/debug/minnow")
-            try #require(FileManager.default.isExecutableFile(atPath: built.path), "build the minnow binary first (swift build)")
+            try #require(
+                FileManager.default.isExecutableFile(atPath: built.path), "build the minnow binary first (swift build)")
             return built
         }
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String]) async throws -> CommandResult {
+    static func run(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String]
+    ) async throws -> CommandResult {
         try await ExternalProcess.run(try binary.path, arguments, stdin: stdin, environment: environment)
     }
 }
 
 enum ExternalProcess {
-    static func run(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> CommandResult {
+    static func run(
+        _ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]
+    ) async throws -> CommandResult {
         let binary = URL(fileURLWithPath: executable)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err"), input = scratch.appendingPathComponent("in")
+        let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err"),
+            input = scratch.appendingPathComponent("in")
         for file in [out, err, input] { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
         try Data((stdin ?? "").utf8).write(to: input)
 

@@ -14,9 +14,12 @@ final class TestBrowser: @unchecked Sendable {  // used by one test at a time
     init(_ server: TestServer) { self.server = server }
 
     /// Like a browser's network layer seen from the page: redirects are answers, not followed.
-    static let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+    static let client = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
 
-    private func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, headers: [(String, String)]) async throws -> TestResponse {
+    private func send(
+        _ method: HTTPMethod, _ path: String, body: Data? = nil, headers: [(String, String)]
+    ) async throws -> TestResponse {
         var request = HTTPClientRequest(url: server.baseURL + path)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -37,7 +40,9 @@ final class TestBrowser: @unchecked Sendable {  // used by one test at a time
 
     /// Posts a form; `csrf: true` adds the token of the last page, `origin` overrides the Origin header.
     @discardableResult
-    func post(_ path: String, _ fields: [(String, String)], csrf: Bool = true, origin: String? = nil) async throws -> TestResponse {
+    func post(
+        _ path: String, _ fields: [(String, String)], csrf: Bool = true, origin: String? = nil
+    ) async throws -> TestResponse {
         var all = fields
         if csrf { all.append(("csrf", try csrfToken())) }
         let body = all.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
@@ -76,7 +81,8 @@ final class TestBrowser: @unchecked Sendable {  // used by one test at a time
 
     private func keep(_ response: TestResponse) {
         for header in response.headers["Set-Cookie"] {
-            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let pair = header.split(separator: ";")[0].split(
+                separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard pair.count == 2 else { continue }
             let (name, value) = (String(pair[0]).trimmingCharacters(in: .whitespaces), String(pair[1]))
             let expired = header.lowercased().contains("max-age=0")

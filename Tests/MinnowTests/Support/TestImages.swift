@@ -36,8 +36,13 @@ struct MultipartForm {
     let boundary = "minnow-\(UUID().uuidString)"
     private(set) var body = Data()
 
-    mutating func addFile(name: String = "files", fileName: String, type: String = "application/octet-stream", content: Data) {
-        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(fileName)\"\r\nContent-Type: \(type)\r\n\r\n".utf8))
+    mutating func addFile(
+        name: String = "files", fileName: String, type: String = "application/octet-stream", content: Data
+    ) {
+        body.append(
+            Data(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(fileName)\"\r\nContent-Type: \(type)\r\n\r\n"
+                    .utf8))
         body.append(content)
         body.append(Data("\r\n".utf8))
     }
@@ -51,16 +56,24 @@ struct MultipartForm {
 }
 
 extension TestServer {
-    func upload(_ form: MultipartForm, to project: String, token: String, query: String = "") async throws -> TestResponse {
-        try await request(.POST, "/v1/projects/\(project)/images\(query)", token: token, body: form.encoded, headers: [("Content-Type", form.contentType)])
+    func upload(
+        _ form: MultipartForm, to project: String, token: String, query: String = ""
+    ) async throws -> TestResponse {
+        try await request(
+            .POST, "/v1/projects/\(project)/images\(query)", token: token, body: form.encoded,
+            headers: [("Content-Type", form.contentType)])
     }
 
     /// Uploads PNGs with the given seeds under one label; returns their ids in order.
-    func uploadImages(_ seeds: [Int], label: String?, split: String? = nil, to project: String, token: String) async throws -> [String] {
+    func uploadImages(
+        _ seeds: [Int], label: String?, split: String? = nil, to project: String, token: String
+    ) async throws -> [String] {
         var form = MultipartForm()
         if let label { form.addField("label", label) }
         if let split { form.addField("split", split) }
-        for seed in seeds { form.addFile(fileName: "img\(seed).png", type: "image/png", content: TestImages.png(seed: seed)) }
+        for seed in seeds {
+            form.addFile(fileName: "img\(seed).png", type: "image/png", content: TestImages.png(seed: seed))
+        }
         let response = try await upload(form, to: project, token: token)
         let files = response["files"] as? [[String: Any]] ?? []
         return files.compactMap { $0["imageId"] as? String }

@@ -48,16 +48,19 @@ extension TestServer {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("chunked-\(UUID().uuidString)")
         try body.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try await ExternalProcess.run("/usr/bin/curl", [
-            "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Content-Type: application/json",
-            "-H", "Transfer-Encoding: chunked", "--data-binary", "@\(file.path)", baseURL + path,
-        ])
+        let result = try await ExternalProcess.run(
+            "/usr/bin/curl",
+            [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Content-Type: application/json",
+                "-H", "Transfer-Encoding: chunked", "--data-binary", "@\(file.path)", baseURL + path,
+            ])
         return Int(result.stdout) ?? 0
     }
 
     /// Registers `username` (password "correct horse") and signs in; returns the access token.
     func signUp(_ username: String, password: String = "correct horse") async throws -> String {
-        let registered = try await request(.POST, "/v1/auth/register", json: ["username": username, "password": password])
+        let registered = try await request(
+            .POST, "/v1/auth/register", json: ["username": username, "password": password])
         try #require(registered.status == 201, "register \(username): \(registered.status) \(registered.text)")
         return try await signIn(username, password: password)
     }
@@ -74,4 +77,3 @@ extension TestServer {
         return try #require(created["id"] as? String)
     }
 }
-

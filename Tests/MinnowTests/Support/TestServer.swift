@@ -25,7 +25,8 @@ struct TestServer: Sendable {
         configure adjust: (inout ServerConfiguration) -> Void = { _ in },
         _ body: (TestServer) async throws -> T
     ) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-test-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "minnow-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         var config = ServerConfiguration()
         config.host = "127.0.0.1"
@@ -56,7 +57,8 @@ struct TestServer: Sendable {
     /// nil for SQLite; for PostgreSQL a new, empty database in the test cluster.
     static func freshDatabaseURL(for database: TestDatabase) async throws -> String? {
         guard database == .postgres else { return nil }
-        let adminURL = try #require(TestDatabase.postgresURL, "MINNOW_TEST_POSTGRES_URL is not set: run the tests with `make test`.")
+        let adminURL = try #require(
+            TestDatabase.postgresURL, "MINNOW_TEST_POSTGRES_URL is not set: run the tests with `make test`.")
         let name = "test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         let admin = try await Application.make(.testing)
         admin.logger.logLevel = .error

@@ -29,15 +29,19 @@ enum StripeImages {
 
 extension TestServer {
     /// Uploads `perLabel` training and `testPerLabel` test images of each stripe direction.
-    func uploadStripes(to project: String, token: String, perLabel: Int = 24, testPerLabel: Int = 8, seed: Int = 0) async throws {
+    func uploadStripes(
+        to project: String, token: String, perLabel: Int = 24, testPerLabel: Int = 8, seed: Int = 0
+    ) async throws {
         for (label, horizontal) in [("across", true), ("down", false)] {
             for (split, count, offset) in [("train", perLabel, 0), ("test", testPerLabel, 10_000)] {
                 var form = MultipartForm()
                 form.addField("label", label)
                 form.addField("split", split)
                 for i in 0..<count {
-                    form.addFile(fileName: "\(label)-\(split)-\(i).png", type: "image/png",
-                                 content: StripeImages.png(horizontal: horizontal, seed: seed + offset + i * 2 + (horizontal ? 1 : 0)))
+                    form.addFile(
+                        fileName: "\(label)-\(split)-\(i).png", type: "image/png",
+                        content: StripeImages.png(
+                            horizontal: horizontal, seed: seed + offset + i * 2 + (horizontal ? 1 : 0)))
                 }
                 let report = try await upload(form, to: project, token: token)
                 try #require(report.status == 200 && report["accepted"] as? Int == count, "upload: \(report.text)")
@@ -51,14 +55,18 @@ extension TestServer {
         "epochs": 4, "batchSize": 8, "learningRate": 0.005, "augmentation": false, "seed": 3,
     ]
 
-    func startIteration(_ project: String, token: String, configuration: [String: Any] = TestServer.quickTraining) async throws -> [String: Any] {
+    func startIteration(
+        _ project: String, token: String, configuration: [String: Any] = TestServer.quickTraining
+    ) async throws -> [String: Any] {
         let created = try await request(.POST, "/v1/projects/\(project)/iterations", token: token, json: configuration)
         try #require(created.status == 202, "create iteration: \(created.status) \(created.text)")
         return created.json
     }
 
     /// Polls the iteration until it has finished; returns it.
-    func waitForIteration(_ project: String, _ iteration: String, token: String, timeout: TimeInterval = 180) async throws -> [String: Any] {
+    func waitForIteration(
+        _ project: String, _ iteration: String, token: String, timeout: TimeInterval = 180
+    ) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let got = try await request(.GET, "/v1/projects/\(project)/iterations/\(iteration)", token: token)
@@ -71,7 +79,8 @@ extension TestServer {
 
     /// Runs an in-process job worker (the same code `minnow worker` runs) while `body` runs.
     func withWorker<T>(leaseSeconds: Double = 15, _ body: () async throws -> T) async throws -> T {
-        let worker = JobWorker(db: app.db, logger: app.logger, leaseSeconds: leaseSeconds, heartbeatInterval: .milliseconds(500))
+        let worker = JobWorker(
+            db: app.db, logger: app.logger, leaseSeconds: leaseSeconds, heartbeatInterval: .milliseconds(500))
         let running = Task { await worker.run() }
         let result: Result<T, any Error>
         do { result = .success(try await body()) } catch { result = .failure(error) }

@@ -27,8 +27,9 @@ struct DeploymentTests {
     func publishPredictRepointAndUnpublish(database: TestDatabase) async throws {
         try await TestServer.with(database) { server in
             let (token, project, iteration) = try await Self.trained(server)
-            let published = try await server.request(.POST, "/v1/projects/\(project)/deployments", token: token,
-                                                     json: ["name": "stripes-v1", "iterationId": iteration])
+            let published = try await server.request(
+                .POST, "/v1/projects/\(project)/deployments", token: token,
+                json: ["name": "stripes-v1", "iterationId": iteration])
             #expect(published.status == 201, "\(published.text)")
             let key = try #require(published["predictionKey"] as? String)
             #expect(key.hasPrefix("mnwp_") && published["endpoint"] as? String == "/v1/predict/stripes-v1")
@@ -41,7 +42,10 @@ struct DeploymentTests {
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<32 {
                     group.addTask {
-                        try await server.request(.POST, "/v1/predict/stripes-v1", body: image, headers: [("Prediction-Key", key), ("Content-Type", "image/png")]).status
+                        try await server.request(
+                            .POST, "/v1/predict/stripes-v1", body: image,
+                            headers: [("Prediction-Key", key), ("Content-Type", "image/png")]
+                        ).status
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -52,8 +56,9 @@ struct DeploymentTests {
             #expect(lookups >= 1 && lookups <= 1 + refreshesPossible, "\(lookups) lookups for 32 requests")
 
             // One raw image.
-            let answer = try await server.request(.POST, "/v1/predict/stripes-v1", body: image,
-                                                  headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
+            let answer = try await server.request(
+                .POST, "/v1/predict/stripes-v1", body: image,
+                headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
             #expect(answer.status == 200, "\(answer.text)")
             let prediction = try #require((answer["predictions"] as? [[String: Any]])?.first)
             #expect(prediction["label"] as? String == "across" && answer["iteration"] as? Int == 1)
@@ -64,25 +69,38 @@ struct DeploymentTests {
             var form = MultipartForm()
             form.addFile(fileName: "a.png", type: "image/png", content: StripeImages.png(horizontal: true, seed: 78))
             form.addFile(fileName: "d.png", type: "image/png", content: StripeImages.png(horizontal: false, seed: 79))
-            let batch = try await server.request(.POST, "/v1/predict/stripes-v1", body: form.encoded,
-                                                 headers: [("Prediction-Key", key), ("Content-Type", form.contentType)])
-            #expect((batch["predictions"] as? [[String: Any]])?.map { $0["label"] as? String } == ["across", "down"], "\(batch.text)")
-            #expect((batch["predictions"] as? [[String: Any]])?.map { $0["fileName"] as? String } == ["a.png", "d.png"])
+            let batch = try await server.request(
+                .POST, "/v1/predict/stripes-v1", body: form.encoded,
+                headers: [("Prediction-Key", key), ("Content-Type", form.contentType)])
+            #expect(
+                (batch["predictions"] as? [[String: Any]])?.map { $0["label"] as? String } == ["across", "down"],
+                "\(batch.text)")
+            #expect(
+                (batch["predictions"] as? [[String: Any]])?.map { $0["fileName"] as? String } == ["a.png", "d.png"])
 
             // Wrong or missing key, bad image, unknown name.
-            let wrong = try await server.request(.POST, "/v1/predict/stripes-v1", body: image, headers: [("Prediction-Key", key + "x"), ("Content-Type", "image/png")])
+            let wrong = try await server.request(
+                .POST, "/v1/predict/stripes-v1", body: image,
+                headers: [("Prediction-Key", key + "x"), ("Content-Type", "image/png")])
             #expect(wrong.status == 401)
-            let missing = try await server.request(.POST, "/v1/predict/stripes-v1", body: image, headers: [("Content-Type", "image/png")])
+            let missing = try await server.request(
+                .POST, "/v1/predict/stripes-v1", body: image, headers: [("Content-Type", "image/png")])
             #expect(missing.status == 400 || missing.status == 401)
-            let garbage = try await server.request(.POST, "/v1/predict/stripes-v1", body: Data("nope".utf8), headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
+            let garbage = try await server.request(
+                .POST, "/v1/predict/stripes-v1", body: Data("nope".utf8),
+                headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
             #expect(garbage.status == 422)
-            let unknown = try await server.request(.POST, "/v1/predict/nothing-here", body: image, headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
+            let unknown = try await server.request(
+                .POST, "/v1/predict/nothing-here", body: image,
+                headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
             #expect(unknown.status == 404)
 
             // The name is unique on the server, even across users.
             let bob = try await server.signUp("bob")
             let bobProject = try await server.createProject("mine", token: bob)
-            let taken = try await server.request(.POST, "/v1/projects/\(bobProject)/deployments", token: bob, json: ["name": "stripes-v1", "iterationId": iteration])
+            let taken = try await server.request(
+                .POST, "/v1/projects/\(bobProject)/deployments", token: bob,
+                json: ["name": "stripes-v1", "iterationId": iteration])
             #expect(taken.status == 404)  // bob cannot publish ada's iteration at all
             let hidden = try await server.request(.GET, "/v1/projects/\(project)/deployments", token: bob)
             #expect(hidden.status == 404)
@@ -90,19 +108,27 @@ struct DeploymentTests {
             // Re-point to a second iteration: same endpoint, same key.
             let second = try #require(try await server.startIteration(project, token: token)["id"] as? String)
             _ = try await server.withWorker { try await server.waitForIteration(project, second, token: token) }
-            let repointed = try await server.request(.PATCH, "/v1/projects/\(project)/deployments/stripes-v1", token: token, json: ["iterationId": second])
+            let repointed = try await server.request(
+                .PATCH, "/v1/projects/\(project)/deployments/stripes-v1", token: token, json: ["iterationId": second])
             #expect(repointed.status == 200 && repointed["iterationNumber"] as? Int == 2, "\(repointed.text)")
-            let afterRepoint = try await server.request(.POST, "/v1/predict/stripes-v1", body: image, headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
+            let afterRepoint = try await server.request(
+                .POST, "/v1/predict/stripes-v1", body: image,
+                headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
             #expect(afterRepoint["iteration"] as? Int == 2)
             let busy = try await server.request(.DELETE, "/v1/projects/\(project)/iterations/\(second)", token: token)
             #expect(busy.status == 409)
 
             // Another server re-points the name back (straight in the shared database): this server
             // answers from its entry until it expires, then from the database again.
-            let row = try #require(try await Deployment.query(on: server.app.db).filter(\.$name == "stripes-v1").first())
+            let row = try #require(
+                try await Deployment.query(on: server.app.db).filter(\.$name == "stripes-v1").first())
             row.$iteration.id = try #require(UUID(uuidString: iteration))
             try await row.save(on: server.app.db)
-            let predict = { try await server.request(.POST, "/v1/predict/stripes-v1", body: image, headers: [("Prediction-Key", key), ("Content-Type", "image/png")]) }
+            let predict = {
+                try await server.request(
+                    .POST, "/v1/predict/stripes-v1", body: image,
+                    headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
+            }
             #expect(try await predict()["iteration"] as? Int == 2)
             try await Task.sleep(for: .seconds(2.2))
             var answered: [Int] = []
@@ -120,15 +146,19 @@ struct DeploymentTests {
             #expect(entry["predictionKey"] == nil && (entry["keyPrefix"] as? String).map { key.hasPrefix($0) } == true)
 
             // Unpublish: the endpoint and key stop working at once.
-            let removed = try await server.request(.DELETE, "/v1/projects/\(project)/deployments/stripes-v1", token: token)
+            let removed = try await server.request(
+                .DELETE, "/v1/projects/\(project)/deployments/stripes-v1", token: token)
             #expect(removed.status == 204)
-            let gone = try await server.request(.POST, "/v1/predict/stripes-v1", body: image, headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
+            let gone = try await server.request(
+                .POST, "/v1/predict/stripes-v1", body: image,
+                headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
             #expect(gone.status == 404)
 
             // Deleting an iteration drops its loaded model from the cache.
             let models = try #require(server.app.storage[MinnowServices.Key.self]).models
             let loaded = models.count
-            let deleted = try await server.request(.DELETE, "/v1/projects/\(project)/iterations/\(second)", token: token)
+            let deleted = try await server.request(
+                .DELETE, "/v1/projects/\(project)/iterations/\(second)", token: token)
             #expect(deleted.status == 204 && loaded == 2 && models.count == 1, "\(deleted.text)")
         }
     }
@@ -144,29 +174,41 @@ struct DeploymentTests {
     func predictionsEqualTensorFlowLiteMicroOnTheDownloadedModel() async throws {
         try await TestServer.with(.sqlite) { server in
             let (token, project, iteration) = try await Self.trained(server)
-            let tflite = try await server.request(.GET, "/v1/projects/\(project)/iterations/\(iteration)/artifacts/tflite", token: token)
+            let tflite = try await server.request(
+                .GET, "/v1/projects/\(project)/iterations/\(iteration)/artifacts/tflite", token: token)
             #expect(tflite.status == 200 && tflite.body.count > 1000 && tflite.body[4..<8] == Data("TFL3".utf8))
-            let card = try await server.request(.GET, "/v1/projects/\(project)/iterations/\(iteration)/artifacts/model-card", token: token)
+            let card = try await server.request(
+                .GET, "/v1/projects/\(project)/iterations/\(iteration)/artifacts/model-card", token: token)
             let quantization = try #require(card["quantization"] as? [String: Any])
-            let (inScale, inZero) = (Float(quantization["inputScale"] as! Double), Int32(quantization["inputZeroPoint"] as! Int))
+            let (inScale, inZero) = (
+                Float(quantization["inputScale"] as! Double), Int32(quantization["inputZeroPoint"] as! Int)
+            )
             let (outScale, outZero) = (quantization["outputScale"] as! Double, quantization["outputZeroPoint"] as! Int)
-            let key = try #require(try await server.request(.POST, "/v1/projects/\(project)/deployments", token: token,
-                                                            json: ["name": "parity", "iterationId": iteration])["predictionKey"] as? String)
+            let key = try #require(
+                try await server.request(
+                    .POST, "/v1/projects/\(project)/deployments", token: token,
+                    json: ["name": "parity", "iterationId": iteration])["predictionKey"] as? String)
             let images = (0..<6).map { StripeImages.png(horizontal: $0 % 2 == 0, seed: 500 + $0) }
 
             // The reference: TFLite Micro on the same input, quantised as the model card says.
             var inputs = [Int8]()
             for png in images {
                 let pixels = try Image(decoding: png).pixels
-                inputs += pixels.map { Int8(clamping: quantizeValue(Float($0) / 255, scale: inScale, zeroPoint: inZero)) }
+                inputs += pixels.map {
+                    Int8(clamping: quantizeValue(Float($0) / 255, scale: inScale, zeroPoint: inZero))
+                }
             }
             let expected = try await ReferenceInterpreter.tflm(model: tflite.body, inputs: inputs, inputSize: 256)
 
             var answered = [Int8]()
             for png in images {
-                let answer = try await server.request(.POST, "/v1/predict/parity", body: png, headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
-                let scores = try #require((answer["predictions"] as? [[String: Any]])?.first?["scores"] as? [[String: Any]])
-                let byLabel = Dictionary(uniqueKeysWithValues: scores.map { ($0["label"] as! String, $0["score"] as! Double) })
+                let answer = try await server.request(
+                    .POST, "/v1/predict/parity", body: png,
+                    headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
+                let scores = try #require(
+                    (answer["predictions"] as? [[String: Any]])?.first?["scores"] as? [[String: Any]])
+                let byLabel = Dictionary(
+                    uniqueKeysWithValues: scores.map { ($0["label"] as! String, $0["score"] as! Double) })
                 answered += ["across", "down"].map { Int8(Int((byLabel[$0]! / outScale).rounded()) + outZero) }
             }
             #expect(answered == expected)

@@ -20,14 +20,19 @@ struct DetectionTrainingTests {
         let x0 = 2 + next() % 22, y0 = 2 + next() % 22
         var pixels = [UInt8]()
         for y in 0..<32 {
-            for x in 0..<32 { pixels.append(UInt8((x0..<(x0 + 6)).contains(x) && (y0..<(y0 + 6)).contains(y) ? 220 : 30 + next() % 30)) }
+            for x in 0..<32 {
+                pixels.append(
+                    UInt8((x0..<(x0 + 6)).contains(x) && (y0..<(y0 + 6)).contains(y) ? 220 : 30 + next() % 30))
+            }
         }
         let png = try! Image(width: 32, height: 32, channels: 1, pixels: pixels).pngData()
         return (png, ["x": Double(x0) / 32, "y": Double(y0) / 32, "width": 6.0 / 32, "height": 6.0 / 32])
     }
 
     /// A detection project of squares (`trainCount` training images), trained for `epochs`; returns (token, project, iteration, finished iteration).
-    static func trainedSquares(_ server: TestServer, trainCount: Int = 24, epochs: Int = 8) async throws -> (String, String, String, [String: Any]) {
+    static func trainedSquares(
+        _ server: TestServer, trainCount: Int = 24, epochs: Int = 8
+    ) async throws -> (String, String, String, [String: Any]) {
         let token = try await server.signUp("ada")
         let project = try await server.createProject("squares", token: token, task: "detection")
         for (split, seeds) in [("train", 0..<trainCount), ("test", 100..<108)] {
@@ -44,13 +49,17 @@ struct DetectionTrainingTests {
                 let id = try #require(file["imageId"] as? String), name = try #require(file["fileName"] as? String)
                 var box: [String: Any] = boxes[name]!
                 box["label"] = "square"
-                let patched = try await server.request(.PATCH, "/v1/projects/\(project)/images/\(id)", token: token, json: ["boxes": [box]])
+                let patched = try await server.request(
+                    .PATCH, "/v1/projects/\(project)/images/\(id)", token: token, json: ["boxes": [box]])
                 try #require(patched.status == 200, "\(patched.text)")
             }
         }
-        let configuration: [String: Any] = ["input": ["width": 32, "height": 32, "colorMode": "grayscale"], "epochs": epochs, "batchSize": 8,
-                                            "augmentation": false, "learningRate": 0.005, "seed": 5]
-        let id = try #require(try await server.startIteration(project, token: token, configuration: configuration)["id"] as? String)
+        let configuration: [String: Any] = [
+            "input": ["width": 32, "height": 32, "colorMode": "grayscale"], "epochs": epochs, "batchSize": 8,
+            "augmentation": false, "learningRate": 0.005, "seed": 5,
+        ]
+        let id = try #require(
+            try await server.startIteration(project, token: token, configuration: configuration)["id"] as? String)
         let finished = try await server.withWorker { try await server.waitForIteration(project, id, token: token) }
         return (token, project, id, finished)
     }
@@ -63,15 +72,22 @@ struct DetectionTrainingTests {
             #expect((finished["configuration"] as? [String: Any])?["architecture"] as? String == "fomo")
             let results = try #require(finished["results"] as? [String: Any])
             let int8 = try #require(results["int8"] as? [String: Any])
-            #expect(int8["f1"] is Double && (int8["perClass"] as? [[String: Any]])?.first?["label"] as? String == "square", "\(int8)")
+            #expect(
+                int8["f1"] is Double && (int8["perClass"] as? [[String: Any]])?.first?["label"] as? String == "square",
+                "\(int8)")
 
-            let key = try #require(try await server.request(.POST, "/v1/projects/\(project)/deployments", token: token,
-                                                            json: ["name": "squares", "iterationId": id])["predictionKey"] as? String)
-            let answer = try await server.request(.POST, "/v1/predict/squares?threshold=0.3", body: Self.squareImage(seed: 999).0,
-                                                  headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
+            let key = try #require(
+                try await server.request(
+                    .POST, "/v1/projects/\(project)/deployments", token: token,
+                    json: ["name": "squares", "iterationId": id])["predictionKey"] as? String)
+            let answer = try await server.request(
+                .POST, "/v1/predict/squares?threshold=0.3", body: Self.squareImage(seed: 999).0,
+                headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
             #expect(answer.status == 200, "\(answer.text)")
             let prediction = try #require((answer["predictions"] as? [[String: Any]])?.first)
-            #expect(prediction["detections"] is [Any] && (prediction["scores"] as? [[String: Any]])?.first?["label"] as? String == "square")
+            #expect(
+                prediction["detections"] is [Any]
+                    && (prediction["scores"] as? [[String: Any]])?.first?["label"] as? String == "square")
         }
     }
 }

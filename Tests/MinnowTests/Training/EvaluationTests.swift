@@ -10,7 +10,9 @@ import Testing
 
 @Suite("Evaluating iterations")
 struct EvaluationTests {
-    static func evaluationJob(_ server: TestServer, _ response: TestResponse, token: String) async throws -> [String: Any] {
+    static func evaluationJob(
+        _ server: TestServer, _ response: TestResponse, token: String
+    ) async throws -> [String: Any] {
         #expect(response.status == 202, "\(response.text)")
         let job = try #require(response["id"] as? String)
         for _ in 0..<600 {
@@ -31,29 +33,39 @@ struct EvaluationTests {
             var zip = ZipWriter()
             var archive = Data()
             for i in 0..<5 {
-                archive += zip.entry(name: "across/a\(i).png", content: StripeImages.png(horizontal: true, seed: 7_000 + i))
-                archive += zip.entry(name: "down/d\(i).png", content: StripeImages.png(horizontal: false, seed: 7_100 + i))
+                archive += zip.entry(
+                    name: "across/a\(i).png", content: StripeImages.png(horizontal: true, seed: 7_000 + i))
+                archive += zip.entry(
+                    name: "down/d\(i).png", content: StripeImages.png(horizontal: false, seed: 7_100 + i))
             }
             archive += zip.entry(name: "diagonal/x.png", content: StripeImages.png(horizontal: true, seed: 7_200))
             archive += zip.entry(name: "notes.txt", content: Data("hello".utf8))
             archive += zip.finish()
 
             let (fromZip, fromProject) = try await server.withWorker {
-                let zipJob = try await Self.evaluationJob(server, try await server.request(
-                    .POST, "/v1/projects/\(project)/iterations/\(iteration)/evaluate", token: token, body: archive,
-                    headers: [("Content-Type", "application/zip")]), token: token)
-                let projectJob = try await Self.evaluationJob(server, try await server.request(
-                    .POST, "/v1/projects/\(project)/iterations/\(iteration)/evaluate", token: token, json: ["projectId": other]), token: token)
+                let zipJob = try await Self.evaluationJob(
+                    server,
+                    try await server.request(
+                        .POST, "/v1/projects/\(project)/iterations/\(iteration)/evaluate", token: token, body: archive,
+                        headers: [("Content-Type", "application/zip")]), token: token)
+                let projectJob = try await Self.evaluationJob(
+                    server,
+                    try await server.request(
+                        .POST, "/v1/projects/\(project)/iterations/\(iteration)/evaluate", token: token,
+                        json: ["projectId": other]), token: token)
                 return (zipJob, projectJob)
             }
 
-            #expect(fromZip["status"] as? String == "succeeded" && fromZip["kind"] as? String == "evaluate", "\(fromZip)")
+            #expect(
+                fromZip["status"] as? String == "succeeded" && fromZip["kind"] as? String == "evaluate", "\(fromZip)")
             let report = try #require(fromZip["result"] as? [String: Any])
             #expect(report["images"] as? Int == 10)
             let skipped = try #require(report["skipped"] as? [[String: Any]])
             #expect(Set(skipped.compactMap { $0["fileName"] as? String }) == ["diagonal/x.png", "notes.txt"])
             let int8 = try #require(report["int8"] as? [String: Any])
-            #expect((int8["accuracy"] as? Double ?? 0) >= 0.8 && (int8["confusionMatrix"] as? [[Int]])?.flatMap { $0 }.reduce(0, +) == 10)
+            #expect(
+                (int8["accuracy"] as? Double ?? 0) >= 0.8
+                    && (int8["confusionMatrix"] as? [[Int]])?.flatMap { $0 }.reduce(0, +) == 10)
             #expect((fromProject["result"] as? [String: Any])?["images"] as? Int == 12, "\(fromProject)")
 
             let images = try await server.request(.GET, "/v1/projects/\(project)/images?perPage=1", token: token)
@@ -61,7 +73,9 @@ struct EvaluationTests {
 
             let stranger = try await server.signUp("eve")
             let strangersProject = try await server.createProject("secret", token: stranger)
-            let refused = try await server.request(.POST, "/v1/projects/\(project)/iterations/\(iteration)/evaluate", token: token, json: ["projectId": strangersProject])
+            let refused = try await server.request(
+                .POST, "/v1/projects/\(project)/iterations/\(iteration)/evaluate", token: token,
+                json: ["projectId": strangersProject])
             #expect(refused.status == 404)
         }
     }
@@ -71,12 +85,16 @@ struct EvaluationTests {
         try await TestServer.with(.sqlite) { server in
             let (token, project, iteration) = try await DeploymentTests.trained(server)
             let path = "/v1/projects/\(project)/iterations/\(iteration)/quick-test"
-            let answer = try await server.request(.POST, path, token: token, body: StripeImages.png(horizontal: false, seed: 31),
-                                                  headers: [("Content-Type", "image/png")])
+            let answer = try await server.request(
+                .POST, path, token: token, body: StripeImages.png(horizontal: false, seed: 31),
+                headers: [("Content-Type", "image/png")])
             #expect(answer.status == 200 && answer["label"] as? String == "down", "\(answer.text)")
-            let bad = try await server.request(.POST, path, token: token, body: Data("x".utf8), headers: [("Content-Type", "image/png")])
+            let bad = try await server.request(
+                .POST, path, token: token, body: Data("x".utf8), headers: [("Content-Type", "image/png")])
             #expect(bad.status == 422)
-            let anonymous = try await server.request(.POST, path, body: StripeImages.png(horizontal: false, seed: 31), headers: [("Content-Type", "image/png")])
+            let anonymous = try await server.request(
+                .POST, path, body: StripeImages.png(horizontal: false, seed: 31),
+                headers: [("Content-Type", "image/png")])
             #expect(anonymous.status == 401)
         }
     }

@@ -16,15 +16,24 @@ struct WorkerReliabilityTests {
     ]
 
     /// Events of an iteration after `after`, by JSON polling.
-    static func events(_ server: TestServer, _ project: String, _ iteration: String, token: String, after: Int = 0) async throws -> [[String: Any]] {
-        let page = try await server.request(.GET, "/v1/projects/\(project)/iterations/\(iteration)/events?after=\(after)", token: token,
-                                            headers: [("Accept", "application/json")])
+    static func events(
+        _ server: TestServer, _ project: String, _ iteration: String, token: String, after: Int = 0
+    ) async throws -> [[String: Any]] {
+        let page = try await server.request(
+            .GET, "/v1/projects/\(project)/iterations/\(iteration)/events?after=\(after)", token: token,
+            headers: [("Accept", "application/json")])
         return page["items"] as? [[String: Any]] ?? []
     }
 
-    static func waitForEvent(_ kind: String, _ server: TestServer, _ project: String, _ iteration: String, token: String) async throws {
+    static func waitForEvent(
+        _ kind: String, _ server: TestServer, _ project: String, _ iteration: String, token: String
+    ) async throws {
         for _ in 0..<600 {
-            if try await events(server, project, iteration, token: token).contains(where: { $0["kind"] as? String == kind }) { return }
+            if try await events(server, project, iteration, token: token).contains(where: {
+                $0["kind"] as? String == kind
+            }) {
+                return
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("no \(kind) event within 30 s")
@@ -36,7 +45,8 @@ struct WorkerReliabilityTests {
             let token = try await server.signUp("ada")
             let project = try await server.createProject("stripes", token: token)
             try await server.uploadStripes(to: project, token: token)
-            let id = try #require(try await server.startIteration(project, token: token, configuration: Self.longer)["id"] as? String)
+            let id = try #require(
+                try await server.startIteration(project, token: token, configuration: Self.longer)["id"] as? String)
 
             // act: the first worker dies mid-training (kill -9: no chance to hand the job back).
             let first = try BackgroundMinnow.worker(for: server)
@@ -52,7 +62,9 @@ struct WorkerReliabilityTests {
             let results = try #require(finished["results"] as? [String: Any])
             #expect((results["curves"] as? [Any])?.count == 150)
             let attempts = try await Self.events(server, project, id, token: token)
-                .filter { $0["kind"] as? String == "status" && ($0["message"] as? String)?.hasPrefix("Attempt") == true }
+                .filter {
+                    $0["kind"] as? String == "status" && ($0["message"] as? String)?.hasPrefix("Attempt") == true
+                }
             #expect(attempts.count == 2)
             let list = try await server.request(.GET, "/v1/projects/\(project)/iterations", token: token)
             #expect((list["metadata"] as? [String: Any])?["total"] as? Int == 1)
@@ -70,13 +82,19 @@ struct WorkerReliabilityTests {
             var quick = TestServer.quickTraining
             quick["epochs"] = 1
             var ids: [String] = []
-            for _ in 0..<8 { ids.append(try #require(try await server.startIteration(project, token: token, configuration: quick)["id"] as? String)) }
+            for _ in 0..<8 {
+                ids.append(
+                    try #require(
+                        try await server.startIteration(project, token: token, configuration: quick)["id"] as? String))
+            }
 
             let workers = try [BackgroundMinnow.worker(for: server), BackgroundMinnow.worker(for: server)]
             var finished: [[String: Any]] = []
             for id in ids { finished.append(try await server.waitForIteration(project, id, token: token)) }
 
-            #expect(finished.allSatisfy { $0["status"] as? String == "succeeded" && $0["attempts"] as? Int == 1 }, "\(finished.map { $0["status"] ?? "" })")
+            #expect(
+                finished.allSatisfy { $0["status"] as? String == "succeeded" && $0["attempts"] as? Int == 1 },
+                "\(finished.map { $0["status"] ?? "" })")
             for id in ids {
                 let starts = try await Self.events(server, project, id, token: token)
                     .filter { ($0["message"] as? String)?.hasPrefix("Attempt") == true }
@@ -96,11 +114,15 @@ struct WorkerReliabilityTests {
             let project = try await api.createProject("stripes", token: token)
             try await api.uploadStripes(to: project, token: token)
             let port = Int.random(in: 20_000...40_000)
-            let arguments = ["serve", "--data-dir", api.config.dataDirectory, "--port", "\(port)", "--bcrypt-cost", "4", "--workers", "1"]
+            let arguments = [
+                "serve", "--data-dir", api.config.dataDirectory, "--port", "\(port)", "--bcrypt-cost", "4", "--workers",
+                "1",
+            ]
             var serve = try BackgroundMinnow(arguments)
             #expect(await FreePort.waitUntilReady(port))
             let server = TestServer(app: api.app, baseURL: "http://127.0.0.1:\(port)", config: api.config)
-            let id = try #require(try await server.startIteration(project, token: token, configuration: Self.longer)["id"] as? String)
+            let id = try #require(
+                try await server.startIteration(project, token: token, configuration: Self.longer)["id"] as? String)
             try await Self.waitForEvent("epoch", server, project, id, token: token)
             let seen = try await Self.events(server, project, id, token: token)
             let lastSeen = try #require(seen.last?["id"] as? Int)
@@ -108,14 +130,18 @@ struct WorkerReliabilityTests {
             // act: stop the server (its worker hands the job back) and start it again.
             serve.signal(SIGTERM)
             #expect(await serve.waitForExit() == 0, "\(serve.log)")
-            #expect(serve.log.contains("goes back to the queue") || serve.log.contains("worker stopped"), "\(serve.log)")
+            #expect(
+                serve.log.contains("goes back to the queue") || serve.log.contains("worker stopped"), "\(serve.log)")
             serve = try BackgroundMinnow(arguments)
             #expect(await FreePort.waitUntilReady(port))
 
             // check: the stream resumes after the last event seen and runs to the end.
-            let stream = try await server.request(.GET, "/v1/projects/\(project)/iterations/\(id)/events", token: token,
-                                                  headers: [("Accept", "text/event-stream"), ("Last-Event-ID", "\(lastSeen)")])
-            let streamed = stream.text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.compactMap { Int($0.dropFirst(4)) }
+            let stream = try await server.request(
+                .GET, "/v1/projects/\(project)/iterations/\(id)/events", token: token,
+                headers: [("Accept", "text/event-stream"), ("Last-Event-ID", "\(lastSeen)")])
+            let streamed = stream.text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.compactMap {
+                Int($0.dropFirst(4))
+            }
             #expect(streamed.first.map { $0 > lastSeen } == true && streamed == streamed.sorted())
             #expect(stream.text.contains("\"status\":\"succeeded\""), "\(stream.text.suffix(500))")
             let finished = try await server.waitForIteration(project, id, token: token)

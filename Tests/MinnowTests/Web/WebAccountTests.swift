@@ -22,12 +22,22 @@ struct WebAccountTests {
             try await browser.get("/sign-in")
             let wrongPassword = try await TestBrowser(server).signInAttempt("ada", "wrong password")
             // check
-            #expect(shortPassword.status == 422 && shortPassword.text.contains("id=\"f-password-error\">The password must be at least 8 characters."))
+            #expect(
+                shortPassword.status == 422
+                    && shortPassword.text.contains(
+                        "id=\"f-password-error\">The password must be at least 8 characters.")
+            )
             #expect(shortPassword.text.contains("aria-invalid=\"true\" aria-describedby=\"f-password-error\""))
             #expect(shortPassword.text.contains("value=\"ada\""), "what was typed stays")
             #expect(badName.status == 422 && badName.text.contains("id=\"f-username-error\""))
-            #expect(emptyProject.status == 422 && emptyProject.text.contains("id=\"f-name-error\">The project name must be 1–100 characters."))
-            #expect(duplicate.status == 422 && duplicate.text.contains("id=\"f-name-error\">You already have a project named &quot;birds&quot;."))
+            #expect(
+                emptyProject.status == 422
+                    && emptyProject.text.contains("id=\"f-name-error\">The project name must be 1–100 characters."))
+            #expect(
+                duplicate.status == 422
+                    && duplicate.text.contains(
+                        "id=\"f-name-error\">You already have a project named &quot;birds&quot;.")
+            )
             #expect(wrongPassword.status == 401 && wrongPassword.text.contains("Wrong username or password."))
         }
     }
@@ -40,12 +50,16 @@ struct WebAccountTests {
             try await other.signIn("ada")
             try await browser.get("/account")
             // act
-            let wrong = try await browser.post("/account/password", [("currentPassword", "nope nope"), ("newPassword", "battery staple")])
-            let changed = try await browser.post("/account/password", [("currentPassword", "correct horse"), ("newPassword", "battery staple")])
+            let wrong = try await browser.post(
+                "/account/password", [("currentPassword", "nope nope"), ("newPassword", "battery staple")])
+            let changed = try await browser.post(
+                "/account/password", [("currentPassword", "correct horse"), ("newPassword", "battery staple")])
             let here = try await browser.get(changed.headers.first(name: "Location") ?? "/account")
             let elsewhere = try await other.get("/account")
             // check
-            #expect(wrong.status == 422 && wrong.text.contains("id=\"f-currentPassword-error\">The current password is wrong."))
+            #expect(
+                wrong.status == 422
+                    && wrong.text.contains("id=\"f-currentPassword-error\">The current password is wrong."))
             #expect(changed.status == 303 && here.status == 200 && here.text.contains("Password changed"))
             #expect(elsewhere.status == 303)
         }
@@ -64,7 +78,8 @@ struct WebAccountTests {
             let after = try await browser.get("/projects")
             // check
             #expect(unconfirmed.status == 422 && unconfirmed.text.contains("id=\"f-confirmUsername-error\""))
-            #expect(deleted.status == 303 && deleted.headers.first(name: "Location") == "/sign-in?notice=account-deleted")
+            #expect(
+                deleted.status == 303 && deleted.headers.first(name: "Location") == "/sign-in?notice=account-deleted")
             #expect(after.status == 303)
             #expect(try await server.count("users") == 0)
             #expect(try await server.count("projects") == 0)
@@ -79,17 +94,29 @@ struct WebAccountTests {
             try await browser.get("/keys")
             // act
             let noPermission = try await browser.post("/keys", [("name", "cam"), ("projectId", projectID)])
-            let key = try await browser.post("/keys", [("name", "cam"), ("projectId", projectID), ("permissions[]", "read"), ("permissions[]", "ingest"), ("expiresInDays", "30")])
+            let key = try await browser.post(
+                "/keys",
+                [
+                    ("name", "cam"), ("projectId", projectID), ("permissions[]", "read"), ("permissions[]", "ingest"),
+                    ("expiresInDays", "30"),
+                ])
             let shown = try await browser.get("/keys")  // where the form redirects
-            let secret = try #require(shown.text.range(of: "mnw_[0-9A-Za-z]{43}", options: .regularExpression).map { String(shown.text[$0]) })
+            let secret = try #require(
+                shown.text.range(of: "mnw_[0-9A-Za-z]{43}", options: .regularExpression).map { String(shown.text[$0]) })
             let usable = try await server.request(.GET, "/v1/projects/\(projectID)", token: secret)
             let list = try await browser.get("/keys")  // a reload
-            let keyID = try #require(list.text.range(of: "/keys/[0-9a-f-]{36}/revoke", options: .regularExpression).map { list.text[$0].split(separator: "/")[1] }).description
+            let keyID = try #require(
+                list.text.range(of: "/keys/[0-9a-f-]{36}/revoke", options: .regularExpression).map {
+                    list.text[$0].split(separator: "/")[1]
+                }
+            ).description
             let revoked = try await browser.post("/keys/\(keyID)/revoke", [])
             let unusable = try await server.request(.GET, "/v1/projects/\(projectID)", token: secret)
             // check
             #expect(noPermission.status == 422 && noPermission.text.contains("id=\"f-permissions-error\""))
-            #expect(key.status == 303 && key.headers.first(name: "Location") == "/keys" && shown.text.contains("id=\"new-key\"") && usable.status == 200)
+            #expect(
+                key.status == 303 && key.headers.first(name: "Location") == "/keys"
+                    && shown.text.contains("id=\"new-key\"") && usable.status == 200)
             #expect(browser.cookies[SecretReveal.cookieName] == nil, "the page that showed the key cleared it")
             #expect(!list.text.contains(secret) && list.text.contains(String(secret.prefix(10))))
             #expect(revoked.status == 303 && unusable.status == 401)

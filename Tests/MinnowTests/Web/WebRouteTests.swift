@@ -15,11 +15,14 @@ struct WebRouteTests {
         .projects, .project(project), .projectSettings(project), .deleteProject(project),
         .images(project), .imagesBatch(project), .upload(project), .image(project, image: other),
         .labels(project), .renameLabel(project), .deleteLabel(project), .analysis(project), .train(project),
-        .iterations(project), .compareIterations(project), .iteration(project, iteration: other), .iterationCurves(project, iteration: other),
+        .iterations(project), .compareIterations(project), .iteration(project, iteration: other),
+        .iterationCurves(project, iteration: other),
         .cancelIteration(project, iteration: other), .deleteIteration(project, iteration: other),
-        .deploy(project), .repointDeployment(project, name: "front-door"), .rotateDeploymentKey(project, name: "front-door"),
+        .deploy(project), .repointDeployment(project, name: "front-door"),
+        .rotateDeploymentKey(project, name: "front-door"),
         .unpublishDeployment(project, name: "front-door"),
-        .devices(project), .device(project, device: other), .installOnDevice(project, device: other), .deleteDevice(project, device: other),
+        .devices(project), .device(project, device: other), .installOnDevice(project, device: other),
+        .deleteDevice(project, device: other),
         .cameraDeployment(project, device: other), .createCameraKey(project, device: other),
         .sightings(project), .sightingsToDataset(project),
     ]
@@ -69,11 +72,17 @@ struct WebRouteTests {
         }
     }
 
-    static let apiExamples: [APILink] = [
-        .images(project), .imageImport(project), .quickTest(project, iteration: other), .jobs, .predict(deployment: "front door"),
-        .image(project, image: other), .imageContent(project, image: other), .thumbnail(project, image: other), .datasetExport(project),
-        .observationFrame(project, observation: other), .iterationEvents(project, iteration: other),
-    ] + ["tflite", "c-library", "arduino-library", "checkpoint", "model-card"].map { .artifact(project, iteration: other, kind: $0) }
+    static let apiExamples: [APILink] =
+        [
+            .images(project), .imageImport(project), .quickTest(project, iteration: other), .jobs,
+            .predict(deployment: "front door"),
+            .image(project, image: other), .imageContent(project, image: other), .thumbnail(project, image: other),
+            .datasetExport(project),
+            .observationFrame(project, observation: other), .iterationEvents(project, iteration: other),
+        ]
+        + ["tflite", "c-library", "arduino-library", "checkpoint", "model-card"].map {
+            .artifact(project, iteration: other, kind: $0)
+        }
 
     /// The server's routes in Vapor's own router, as requests find them.
     private static func router(_ routes: [Route]) -> TrieRouter<Route> {
@@ -83,7 +92,9 @@ struct WebRouteTests {
     }
 
     /// What a GET or a POST of `path` reaches, with the parameters it reads; the first of them that matches `pattern`, if any.
-    private static func find(_ path: String, in router: TrieRouter<Route>, pattern: String? = nil) -> (route: Route, parameters: Parameters)? {
+    private static func find(
+        _ path: String, in router: TrieRouter<Route>, pattern: String? = nil
+    ) -> (route: Route, parameters: Parameters)? {
         let components = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
         let found = ["GET", "POST"].compactMap { method -> (route: Route, parameters: Parameters)? in
             var parameters = Parameters()
@@ -120,10 +131,17 @@ struct WebRouteTests {
             // setup
             let patterns = Set(Self.examples.map(\.pattern.string))
             // act
-            let operations = Set(["healthz", "readyz", "metrics", "openapi.yaml", String(Assets.stylesheetPath.dropFirst()), String(Assets.scriptPath.dropFirst())])
-            let pages = server.app.routes.all.map(\.path.string).filter { !$0.hasPrefix("v1/") && !operations.contains($0) }
+            let operations = Set([
+                "healthz", "readyz", "metrics", "openapi.yaml", String(Assets.stylesheetPath.dropFirst()),
+                String(Assets.scriptPath.dropFirst()),
+            ])
+            let pages = server.app.routes.all.map(\.path.string).filter {
+                !$0.hasPrefix("v1/") && !operations.contains($0)
+            }
             // check
-            #expect(Set(pages).subtracting(patterns).isEmpty, "registered without a WebRoute case: \(Set(pages).subtracting(patterns).sorted())")
+            #expect(
+                Set(pages).subtracting(patterns).isEmpty,
+                "registered without a WebRoute case: \(Set(pages).subtracting(patterns).sorted())")
         }
     }
 
@@ -138,14 +156,17 @@ struct WebRouteTests {
                 #expect(found?.route.path.first?.description == "v1", "\(link.path)")
                 #expect(found?.parameters.get("projectId") == link.project, "\(link.path)")
             }
-            #expect(Self.find(Assets.stylesheetPath, in: router) != nil && Self.find(Assets.scriptPath, in: router) != nil)
+            #expect(
+                Self.find(Assets.stylesheetPath, in: router) != nil && Self.find(Assets.scriptPath, in: router) != nil)
         }
     }
 
     @Test func linksAreEscapedAndKeepTheirQuery() {
         // act
         let image = WebRoute.image(Self.project, image: "a/b c").path
-        let filtered = WebRoute.images(Self.project).with([("label", "black & white"), ("split", nil), ("unlabelled", "1")])
+        let filtered = WebRoute.images(Self.project).with([
+            ("label", "black & white"), ("split", nil), ("unlabelled", "1"),
+        ])
         let notice = WebRoute.labels(Self.project).notice("label-renamed", count: 3)
         // check
         #expect(image == "/projects/\(Self.project)/images/a%2Fb%20c")
@@ -157,16 +178,23 @@ struct WebRouteTests {
     /// Views and pages link through `WebRoute`, `APILink` and `Assets`, never by a written path.
     @Test func noViewOrPageWritesAPath() throws {
         // setup
-        let web = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let web = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources/MinnowServer/Web")
         let folders = ["Views", "Pages"].map { web.appendingPathComponent($0) }
-        let files = try folders.flatMap { try FileManager.default.contentsOfDirectory(at: $0, includingPropertiesForKeys: nil) }.filter { $0.pathExtension == "swift" }
-        let written = ["href=\"/", "href=\\\"/", "action=\"/", "action=\\\"/", "src=\"/", "src=\\\"/", "=\"/v1/", "\"/projects", "\"/keys", "\"/sign-", "\"/account"]
+        let files = try folders.flatMap {
+            try FileManager.default.contentsOfDirectory(at: $0, includingPropertiesForKeys: nil)
+        }.filter { $0.pathExtension == "swift" }
+        let written = [
+            "href=\"/", "href=\\\"/", "action=\"/", "action=\\\"/", "src=\"/", "src=\\\"/", "=\"/v1/", "\"/projects",
+            "\"/keys", "\"/sign-", "\"/account",
+        ]
         // act
         var found: [String] = []
         for file in files {
             let text = try String(contentsOf: file, encoding: .utf8)
-            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where written.contains(where: line.contains) {
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where written.contains(where: line.contains) {
                 found.append("\(file.lastPathComponent):\(number + 1): \(line.trimmingCharacters(in: .whitespaces))")
             }
         }

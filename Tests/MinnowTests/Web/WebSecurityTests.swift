@@ -17,7 +17,9 @@ struct WebSecurityTests {
             let projects = try await browser.get("/projects")
             // check
             let policy = try #require(form.headers.first(name: "Content-Security-Policy"))
-            #expect(policy.contains("frame-ancestors 'none'") && policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"))
+            #expect(
+                policy.contains("frame-ancestors 'none'") && policy.contains("script-src 'self'")
+                    && !policy.contains("unsafe-inline"))
             #expect(form.headers.first(name: "X-Content-Type-Options") == "nosniff")
             #expect(form.headers.first(name: "Referrer-Policy") == "same-origin")
             #expect(form.headers.first(name: "Cache-Control") == "no-store")
@@ -37,19 +39,24 @@ struct WebSecurityTests {
             try await browser.get("/projects")
             // act
             let missing = try await browser.post("/projects", [("name", "a"), ("task", "classification")], csrf: false)
-            let wrong = try await browser.post("/projects", [("name", "a"), ("task", "classification"), ("csrf", "forged")], csrf: false)
+            let wrong = try await browser.post(
+                "/projects", [("name", "a"), ("task", "classification"), ("csrf", "forged")], csrf: false)
             try await browser.get("/projects")
-            let crossSite = try await browser.post("/projects", [("name", "a"), ("task", "classification")], origin: "http://evil.example")
+            let crossSite = try await browser.post(
+                "/projects", [("name", "a"), ("task", "classification")], origin: "http://evil.example")
             try await browser.get("/projects")
             let good = try await browser.post("/projects", [("name", "a"), ("task", "classification")])
-            let signInWithoutToken = try await TestBrowser(server).post("/sign-in", [("username", "ada"), ("password", "correct horse")], csrf: false)
+            let signInWithoutToken = try await TestBrowser(server).post(
+                "/sign-in", [("username", "ada"), ("password", "correct horse")], csrf: false)
             // The API accepts the cookie only with the page's token for changes.
             let cookie = [("Cookie", browser.cookieHeader), ("Origin", server.baseURL)]
             let apiRead = try await server.request(.GET, "/v1/projects", headers: cookie)
-            let apiWriteWithoutToken = try await server.request(.POST, "/v1/projects", json: ["name": "b", "task": "classification"], headers: cookie)
+            let apiWriteWithoutToken = try await server.request(
+                .POST, "/v1/projects", json: ["name": "b", "task": "classification"], headers: cookie)
             try await browser.get("/projects")
-            let apiWrite = try await server.request(.POST, "/v1/projects", json: ["name": "b", "task": "classification"],
-                                                    headers: cookie + [("X-CSRF-Token", try browser.csrfToken())])
+            let apiWrite = try await server.request(
+                .POST, "/v1/projects", json: ["name": "b", "task": "classification"],
+                headers: cookie + [("X-CSRF-Token", try browser.csrfToken())])
             // check
             #expect(missing.status == 403 && wrong.status == 403 && crossSite.status == 403)
             #expect(missing.text.contains("Form expired"))
@@ -73,7 +80,8 @@ struct WebSecurityTests {
             let page = try await browser.get("/projects")
             let api = try await server.request(.GET, "/v1/auth/me", headers: [("Cookie", browser.cookieHeader)])
             // check
-            #expect(signedOut.status == 303 && signedOut.headers.first(name: "Location") == "/sign-in?notice=signed-out")
+            #expect(
+                signedOut.status == 303 && signedOut.headers.first(name: "Location") == "/sign-in?notice=signed-out")
             #expect(signedOut.headers["Set-Cookie"].contains { $0.hasPrefix("minnow_session=;") })
             #expect(page.status == 303 && page.headers.first(name: "Location")?.hasPrefix("/sign-in") == true)
             #expect(api.status == 401)
@@ -89,20 +97,26 @@ struct WebSecurityTests {
             try await browser.signUp("ada")
             let fresh = try await browser.get("/projects")
             // act
-            try await Task.sleep(for: .seconds(max(0, signedUpBefore.addingTimeInterval(lifetime + 1.2).timeIntervalSinceNow)))
+            try await Task.sleep(
+                for: .seconds(max(0, signedUpBefore.addingTimeInterval(lifetime + 1.2).timeIntervalSinceNow)))
             let expired = try await browser.get("/projects?page=2")
             let form = try await browser.get(expired.headers.first(name: "Location") ?? "")
-            let back = try await browser.post("/sign-in", [("username", "ada"), ("password", "correct horse"), ("next", "/projects?page=2")])
+            let back = try await browser.post(
+                "/sign-in", [("username", "ada"), ("password", "correct horse"), ("next", "/projects?page=2")])
             try await browser.get("/projects")
             try await browser.post("/sign-out", [])
             try await browser.get("/sign-in")
-            let elsewhere = try await browser.post("/sign-in", [("username", "ada"), ("password", "correct horse"), ("next", "//evil.example/")])
+            let elsewhere = try await browser.post(
+                "/sign-in", [("username", "ada"), ("password", "correct horse"), ("next", "//evil.example/")])
             // check
             #expect(fresh.status == 200)
-            #expect(expired.status == 303 && expired.headers.first(name: "Location") == "/sign-in?next=/projects%3Fpage%3D2")
+            #expect(
+                expired.status == 303 && expired.headers.first(name: "Location") == "/sign-in?next=/projects%3Fpage%3D2"
+            )
             #expect(form.text.contains("name=\"next\" value=\"/projects?page=2\""))
             #expect(back.status == 303 && back.headers.first(name: "Location") == "/projects?page=2")
-            #expect(elsewhere.status == 303 && elsewhere.headers.first(name: "Location") == "/projects", "no open redirect")
+            #expect(
+                elsewhere.status == 303 && elsewhere.headers.first(name: "Location") == "/projects", "no open redirect")
         }
     }
 
@@ -111,21 +125,25 @@ struct WebSecurityTests {
         try await TestServer.with(database) { server in
             let token = try await server.signUp("ada")
             let project = try await server.createProject("birds", token: token)
-            let image = try #require(try await server.uploadImages([1], label: "robin", to: project, token: token).first)
+            let image = try #require(
+                try await server.uploadImages([1], label: "robin", to: project, token: token).first)
             let bob = TestBrowser(server)
             try await bob.signUp("bob")
             try await bob.get("/projects")
             // act
             let pages = [
-                try await bob.get("/projects/\(project)/images"), try await bob.get("/projects/\(project)/images/\(image)"),
+                try await bob.get("/projects/\(project)/images"),
+                try await bob.get("/projects/\(project)/images/\(image)"),
                 try await bob.get("/projects/\(project)/analysis"), try await bob.get("/projects/\(project)/settings"),
                 try await bob.get("/projects/\(project)/labels"), try await bob.get("/projects/\(project)/upload"),
             ]
             try await bob.get("/projects")
-            let batch = try await bob.post("/projects/\(project)/images/batch", [("ids[]", image), ("action", "delete")])
+            let batch = try await bob.post(
+                "/projects/\(project)/images/batch", [("ids[]", image), ("action", "delete")])
             try await bob.get("/projects")
             let delete = try await bob.post("/projects/\(project)/delete", [("confirmName", "birds")])
-            let thumbnail = try await server.request(.GET, "/v1/projects/\(project)/images/\(image)/thumbnail", headers: [("Cookie", bob.cookieHeader)])
+            let thumbnail = try await server.request(
+                .GET, "/v1/projects/\(project)/images/\(image)/thumbnail", headers: [("Cookie", bob.cookieHeader)])
             // check
             #expect(pages.allSatisfy { $0.status == 404 && $0.text.contains("Not found") })
             #expect(batch.status == 404 && delete.status == 404 && thumbnail.status == 404)
@@ -142,7 +160,8 @@ struct WebSecurityTests {
             let projectID = try await ada.createProject("birds")
             try await ada.get("/keys")
             // act
-            let form = try await ada.post("/keys", [("name", "cam"), ("projectId", projectID), ("permissions[]", "read")])
+            let form = try await ada.post(
+                "/keys", [("name", "cam"), ("projectId", projectID), ("permissions[]", "read")])
             let sealed = try #require(ada.cookies[SecretReveal.cookieName])
             let otherPage = try await ada.get("/projects/\(projectID)/deploy")
             let bob = TestBrowser(server)
@@ -157,9 +176,14 @@ struct WebSecurityTests {
             let shown = try await ada.get("/keys")
             let reload = try await ada.get("/keys")
             // check
-            let setCookie = try #require(form.headers["Set-Cookie"].first { $0.hasPrefix(SecretReveal.cookieName + "=") })
-            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict") && setCookie.contains("Max-Age=120"))
-            #expect(!otherPage.text.contains("mnw_") && !otherSession.text.contains("id=\"new-key\"") && !tampered.text.contains("id=\"new-key\""))
+            let setCookie = try #require(
+                form.headers["Set-Cookie"].first { $0.hasPrefix(SecretReveal.cookieName + "=") })
+            #expect(
+                setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict")
+                    && setCookie.contains("Max-Age=120"))
+            #expect(
+                !otherPage.text.contains("mnw_") && !otherSession.text.contains("id=\"new-key\"")
+                    && !tampered.text.contains("id=\"new-key\""))
             #expect(shown.text.contains("id=\"new-key\"") && !reload.text.contains("id=\"new-key\""))
         }
     }

@@ -15,7 +15,9 @@ package struct AddJobLeases: AsyncMigration {
             ("started_at", .datetime, []), ("finished_at", .datetime, []),
         ]
         for (name, type, constraints) in columns {
-            try await database.schema("jobs").field(.definition(name: .key(.init(stringLiteral: name)), dataType: type, constraints: constraints)).update()
+            try await database.schema("jobs").field(
+                .definition(name: .key(.init(stringLiteral: name)), dataType: type, constraints: constraints)
+            ).update()
         }
         if let sql = database as? any SQLDatabase {
             try await sql.create(index: "jobs_queue").on("jobs").column("status").column("created_at").run()
@@ -26,8 +28,10 @@ package struct AddJobLeases: AsyncMigration {
         if let sql = database as? any SQLDatabase {
             try await sql.drop(index: "jobs_queue").run()
         }
-        for name in ["payload", "iteration_id", "input_blob_id", "attempts", "max_attempts", "lease_owner", "lease_expires_at",
-                     "cancel_requested", "started_at", "finished_at"] {
+        for name in [
+            "payload", "iteration_id", "input_blob_id", "attempts", "max_attempts", "lease_owner", "lease_expires_at",
+            "cancel_requested", "started_at", "finished_at",
+        ] {
             try await database.schema("jobs").deleteField(.init(stringLiteral: name)).update()
         }
     }

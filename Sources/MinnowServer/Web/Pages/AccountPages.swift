@@ -24,11 +24,20 @@ extension WebRoutes {
         var next: String?
     }
 
-    private func signedOutForm(_ request: Request, signUp: Bool, username: String = "", errors: FormErrors = .none, status: HTTPResponseStatus = .ok) async throws -> Response {
-        if errors.fields.isEmpty, errors.general == nil, try await session(request) != nil { return Page.redirect(WebRoute.projects.path) }
+    private func signedOutForm(
+        _ request: Request, signUp: Bool, username: String = "", errors: FormErrors = .none,
+        status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
+        if errors.fields.isEmpty, errors.general == nil, try await session(request) != nil {
+            return Page.redirect(WebRoute.projects.path)
+        }
         let token = request.cookies[SessionCookie.signedOutCSRFName]?.string ?? APIKeySecrets.generate()
-        let next = safeNext(request.query[String.self, at: "next"] ?? (try? request.content.get(String.self, at: "next")))
-        let response = Page.response(Views.signedOutForm(signUp: signUp, username: username, csrf: token, next: next, errors: errors, notice: notice(request)), status: status)
+        let next = safeNext(
+            request.query[String.self, at: "next"] ?? (try? request.content.get(String.self, at: "next")))
+        let response = Page.response(
+            Views.signedOutForm(
+                signUp: signUp, username: username, csrf: token, next: next, errors: errors, notice: notice(request)),
+            status: status)
         response.cookies[SessionCookie.signedOutCSRFName] = SessionCookie.signedOutCSRF(token, request: request)
         return response
     }
@@ -37,7 +46,7 @@ extension WebRoutes {
     private func checkSignedOutForm(_ request: Request) throws {
         let submitted = try? request.content.get(String.self, at: CSRFTokens.formField)
         guard CSRFTokens.isSameOrigin(request), let cookie = request.cookies[SessionCookie.signedOutCSRFName]?.string,
-              let submitted, ConstantTime.matches(submitted, cookie)
+            let submitted, ConstantTime.matches(submitted, cookie)
         else { throw PageError.forbidden }
     }
 
@@ -49,7 +58,9 @@ extension WebRoutes {
         case .success(let user):
             return try startSession(for: user, accounts, request, next: WebRoute.projects.notice("welcome"))
         case .failure(let failure):
-            return try await signedOutForm(request, signUp: true, username: form.username ?? "", errors: FormErrors(failure), status: .unprocessableEntity)
+            return try await signedOutForm(
+                request, signUp: true, username: form.username ?? "", errors: FormErrors(failure),
+                status: .unprocessableEntity)
         }
     }
 
@@ -61,15 +72,20 @@ extension WebRoutes {
         case .success(let user):
             return try startSession(for: user, accounts, request, next: safeNext(form.next) ?? WebRoute.projects.path)
         case .failure(let failure):
-            let status: HTTPResponseStatus = if case .tooManyRequests = failure { .tooManyRequests } else { .unauthorized }
-            return try await signedOutForm(request, signUp: false, username: form.username ?? "", errors: FormErrors(general: failure.message), status: status)
+            let status: HTTPResponseStatus =
+                if case .tooManyRequests = failure { .tooManyRequests } else { .unauthorized }
+            return try await signedOutForm(
+                request, signUp: false, username: form.username ?? "", errors: FormErrors(general: failure.message),
+                status: status)
         }
     }
 
-    private func startSession(for user: User, _ accounts: Accounts, _ request: Request, next: String) throws -> Response {
+    private func startSession(for user: User, _ accounts: Accounts, _ request: Request, next: String) throws -> Response
+    {
         let (token, claims) = try accounts.issueToken(for: user)
         let response = Page.redirect(next)
-        response.cookies[SessionCookie.name] = SessionCookie.make(token: token, expiresAt: claims.expiresAt, request: request)
+        response.cookies[SessionCookie.name] = SessionCookie.make(
+            token: token, expiresAt: claims.expiresAt, request: request)
         return response
     }
 
@@ -90,11 +106,14 @@ extension WebRoutes {
         let session = try await requireForm(request)
         let form = try request.content.decode(PasswordForm.self)
         let accounts = Accounts(request: request, services: services)
-        switch try await accounts.changePassword(userID: session.userID, current: form.currentPassword ?? "", new: form.newPassword ?? "") {
+        switch try await accounts.changePassword(
+            userID: session.userID, current: form.currentPassword ?? "", new: form.newPassword ?? "")
+        {
         case .success(let user):
             return try startSession(for: user, accounts, request, next: WebRoute.account.notice("password-changed"))
         case .failure(let failure):
-            return Page.response(Views.account(session: session, errors: FormErrors(failure), notice: nil), status: .unprocessableEntity)
+            return Page.response(
+                Views.account(session: session, errors: FormErrors(failure), notice: nil), status: .unprocessableEntity)
         }
     }
 
@@ -106,10 +125,14 @@ extension WebRoutes {
         let session = try await requireForm(request)
         let form = try request.content.decode(DeleteAccountForm.self)
         guard form.confirmUsername?.lowercased() == session.user.username else {
-            let errors = FormErrors(fields: ["confirmUsername": "Type your username, \(session.user.username), to confirm."])
-            return Page.response(Views.account(session: session, errors: errors, notice: nil), status: .unprocessableEntity)
+            let errors = FormErrors(fields: [
+                "confirmUsername": "Type your username, \(session.user.username), to confirm."
+            ])
+            return Page.response(
+                Views.account(session: session, errors: errors, notice: nil), status: .unprocessableEntity)
         }
-        try await Accounts(request: request, services: services).deleteAccount(userID: session.userID, token: session.claims)
+        try await Accounts(request: request, services: services).deleteAccount(
+            userID: session.userID, token: session.claims)
         let response = Page.redirect(WebRoute.signIn.notice("account-deleted"))
         response.cookies[SessionCookie.name] = SessionCookie.cleared(request: request)
         return response
@@ -150,7 +173,8 @@ extension WebRoutes {
         case "camera-saved": return "Camera saved."
         case "frames-added": return "Added \(count) frames to the dataset."
         case "no-frames-chosen": return "Choose frames (their checkboxes) first."
-        case "install-queued": return "Install queued: a worker builds the firmware, then the bridge flashes and verifies it."
+        case "install-queued":
+            return "Install queued: a worker builds the firmware, then the bridge flashes and verifies it."
         default: return nil
         }
     }

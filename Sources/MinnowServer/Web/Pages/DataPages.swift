@@ -24,8 +24,10 @@ extension WebRoutes {
         routes.get(WebRoute.upload) { request in
             let session = try await requireSession(request)
             let project = try await project(request, session)
-            let labels = try await DatasetSnapshot.labelCounts(projectID: project.requireID(), on: request.db).map(\.label)
-            return Page.response(Views.upload(session: session, project: project, labels: labels, notice: notice(request)))
+            let labels = try await DatasetSnapshot.labelCounts(projectID: project.requireID(), on: request.db).map(
+                \.label)
+            return Page.response(
+                Views.upload(session: session, project: project, labels: labels, notice: notice(request)))
         }
     }
 
@@ -41,15 +43,20 @@ extension WebRoutes {
         )
     }
 
-    private func dataPage(_ request: Request, _ session: WebSession, _ project: Project, errors: FormErrors = .none, batch: BatchForm? = nil,
-                          notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func dataPage(
+        _ request: Request, _ session: WebSession, _ project: Project, errors: FormErrors = .none,
+        batch: BatchForm? = nil,
+        notice: String? = nil, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let filter = filter(request)
         let page = Paging(page: request.query[Int.self, at: "page"], perPage: Self.imagesPerPage)
         let projectID = try project.requireID()
         let (images, total) = try await filter.query(projectID: projectID, on: request.db).page(page)
         let labels = try await DatasetSnapshot.labelCounts(projectID: projectID, on: request.db).map(\.label)
-        return Page.response(Views.data(session: session, project: project, images: images, total: total, page: page, filter: filter,
-                                        labels: labels, errors: errors, batch: batch, notice: notice), status: status)
+        return Page.response(
+            Views.data(
+                session: session, project: project, images: images, total: total, page: page, filter: filter,
+                labels: labels, errors: errors, batch: batch, notice: notice), status: status)
     }
 
     struct BatchForm: Content {
@@ -64,38 +71,55 @@ extension WebRoutes {
         let project = try await project(request, session)
         let form = try request.content.decode(BatchForm.self)
         guard let action = form.action.flatMap(ImageCuration.Action.init(rawValue:)) else {
-            return try await dataPage(request, session, project, errors: FormErrors(fields: ["action": "Choose what to do with the selected images."]), batch: form, status: .unprocessableEntity)
+            return try await dataPage(
+                request, session, project,
+                errors: FormErrors(fields: ["action": "Choose what to do with the selected images."]), batch: form,
+                status: .unprocessableEntity)
         }
         let ids = form.ids ?? []
         guard !ids.isEmpty else {
-            return try await dataPage(request, session, project, errors: FormErrors(general: "Select at least one image first."), batch: form, status: .unprocessableEntity)
+            return try await dataPage(
+                request, session, project, errors: FormErrors(general: "Select at least one image first."), batch: form,
+                status: .unprocessableEntity)
         }
         let curation = ImageCuration(db: request.db, projectID: try project.requireID())
-        let label = form.label.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
-        switch try await curation.apply(action, to: ids, label: label, split: form.split.flatMap(SplitChoice.init(rawValue:))) {
+        let label = form.label.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
+            $0.isEmpty ? nil : $0
+        }
+        switch try await curation.apply(
+            action, to: ids, label: label, split: form.split.flatMap(SplitChoice.init(rawValue:)))
+        {
         case .success(let changed):
-            let done = ["relabel": "relabelled", "unlabel": "unlabelled", "move": "moved", "delete": "deleted"][action.rawValue] ?? "saved"
+            let done =
+                ["relabel": "relabelled", "unlabel": "unlabelled", "move": "moved", "delete": "deleted"][
+                    action.rawValue] ?? "saved"
             var query = request.url.query.map { "?" + $0 + "&" } ?? "?"
             query += "notice=\(done)&n=\(changed)"
             return Page.redirect(WebRoute.images(try project.requireID().apiString).path + query)
         case .failure(let failure):
-            return try await dataPage(request, session, project, errors: FormErrors(failure), batch: form, status: .unprocessableEntity)
+            return try await dataPage(
+                request, session, project, errors: FormErrors(failure), batch: form, status: .unprocessableEntity)
         }
     }
 
     private func image(_ request: Request, _ project: Project) async throws -> DatasetImage {
         guard let id = request.idParameter(.imageID),
-              let image = try await DatasetImage.query(on: request.db).filter(\.$id == id)
+            let image = try await DatasetImage.query(on: request.db).filter(\.$id == id)
                 .filter(\.$project.$id == project.requireID()).with(\.$boxes).first()
         else { throw PageError.notFound }
         return image
     }
 
-    private func imagePage(_ request: Request, _ session: WebSession, _ project: Project, errors: FormErrors = .none,
-                           notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func imagePage(
+        _ request: Request, _ session: WebSession, _ project: Project, errors: FormErrors = .none,
+        notice: String? = nil, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let image = try await image(request, project)
         let labels = try await DatasetSnapshot.labelCounts(projectID: project.requireID(), on: request.db).map(\.label)
-        return Page.response(Views.image(session: session, project: project, image: image, labels: labels, errors: errors, notice: notice), status: status)
+        return Page.response(
+            Views.image(
+                session: session, project: project, image: image, labels: labels, errors: errors, notice: notice),
+            status: status)
     }
 
     private struct ImageForm: Content {
@@ -118,11 +142,13 @@ extension WebRoutes {
             return Page.redirect(WebRoute.images(projectID).notice("deleted", count: 1))
         }
         let label = (form.label ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let labelChange = try await label.isEmpty
+        let labelChange =
+            try await label.isEmpty
             ? curation.apply(.unlabel, to: ids, label: nil, split: nil)
             : curation.apply(.relabel, to: ids, label: label, split: nil)
         if case .failure(let failure) = labelChange {
-            return try await imagePage(request, session, project, errors: FormErrors(failure), status: .unprocessableEntity)
+            return try await imagePage(
+                request, session, project, errors: FormErrors(failure), status: .unprocessableEntity)
         }
         if let split = form.split.flatMap(SplitChoice.init(rawValue:)) {
             _ = try await curation.apply(.move, to: ids, label: nil, split: split)

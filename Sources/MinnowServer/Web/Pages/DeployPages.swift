@@ -11,8 +11,9 @@ extension WebRoutes {
             let session = try await requireSession(request)
             let project = try await project(request, session)
             let newKey = services.secretReveal.take(request, session: session).map { (name: $0.subject, key: $0.value) }
-            let response = try await deployPage(request, session, project, newKey: newKey,
-                                                form: ("", request.query[String.self, at: "iteration"] ?? ""), notice: notice(request))
+            let response = try await deployPage(
+                request, session, project, newKey: newKey,
+                form: ("", request.query[String.self, at: "iteration"] ?? ""), notice: notice(request))
             if newKey != nil { services.secretReveal.shown(on: response, request: request) }
             return response
         }
@@ -43,7 +44,9 @@ extension WebRoutes {
     private func deploymentForm(_ request: Request) async throws -> (WebSession, Project, Deployment) {
         let session = try await requireForm(request)
         let project = try await project(request, session)
-        guard let deployment = try await deployments(request).find(request.parameter(.name) ?? "", in: project) else { throw PageError.notFound }
+        guard let deployment = try await deployments(request).find(request.parameter(.name) ?? "", in: project) else {
+            throw PageError.notFound
+        }
         return (session, project, deployment)
     }
 
@@ -56,15 +59,22 @@ extension WebRoutes {
         case .success(let created):
             return try showKey(created.key, of: created.deployment, in: project, session: session, request: request)
         case .failure(let failure):
-            let errors = failure.field.map { FormErrors(fields: [$0: failure.message]) } ?? FormErrors(fields: ["iterationId": "Choose a trained iteration."])
-            return try await deployPage(request, session, project, form: (name, form.iterationId ?? ""), errors: errors, status: .unprocessableEntity)
+            let errors =
+                failure.field.map { FormErrors(fields: [$0: failure.message]) }
+                ?? FormErrors(fields: ["iterationId": "Choose a trained iteration."])
+            return try await deployPage(
+                request, session, project, form: (name, form.iterationId ?? ""), errors: errors,
+                status: .unprocessableEntity)
         }
     }
 
     /// Back to the Deploy tab, which shows the new key once.
-    private func showKey(_ key: String, of deployment: Deployment, in project: Project, session: WebSession, request: Request) throws -> Response {
-        try services.secretReveal.redirect(to: .deploy(try project.requireID().apiString), revealing: .init(subject: deployment.name, value: key),
-                                           session: session, request: request)
+    private func showKey(
+        _ key: String, of deployment: Deployment, in project: Project, session: WebSession, request: Request
+    ) throws -> Response {
+        try services.secretReveal.redirect(
+            to: .deploy(try project.requireID().apiString), revealing: .init(subject: deployment.name, value: key),
+            session: session, request: request)
     }
 
     private func repoint(_ request: Request) async throws -> Response {
@@ -74,23 +84,29 @@ extension WebRoutes {
         case .success:
             return Page.redirect(WebRoute.deploy(try project.requireID().apiString).notice("repointed"))
         case .failure(let failure):
-            return try await deployPage(request, session, project, errors: FormErrors(general: failure.message), status: .unprocessableEntity)
+            return try await deployPage(
+                request, session, project, errors: FormErrors(general: failure.message), status: .unprocessableEntity)
         }
     }
 
-    private func deployPage(_ request: Request, _ session: WebSession, _ project: Project, newKey: (name: String, key: String)? = nil,
-                            form: (name: String, iterationID: String) = ("", ""), errors: FormErrors = .none,
-                            notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func deployPage(
+        _ request: Request, _ session: WebSession, _ project: Project, newKey: (name: String, key: String)? = nil,
+        form: (name: String, iterationID: String) = ("", ""), errors: FormErrors = .none,
+        notice: String? = nil, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let published = try await deployments(request).list(in: project)
         let trained = try await Iteration.query(on: request.db).filter(\.$project.$id == project.requireID())
             .filter(\.$status == .succeeded).sort(\.$number, .descending).all()
         let host = request.headers.first(name: .host) ?? "127.0.0.1:8080"
         let scheme = request.headers.first(name: "X-Forwarded-Proto") == "https" ? "https" : "http"
-        var page = Views.DeployPage(deployments: try published.map { try $0.api() },
-                                    trained: try trained.map { (id: try $0.requireID().apiString, number: $0.number) },
-                                    newKey: newKey, origin: "\(scheme)://\(host)")
+        var page = Views.DeployPage(
+            deployments: try published.map { try $0.api() },
+            trained: try trained.map { (id: try $0.requireID().apiString, number: $0.number) },
+            newKey: newKey, origin: "\(scheme)://\(host)")
         page.form = form
-        let response = Page.response(Views.deploy(session: session, project: project, page: page, errors: errors, notice: notice), status: status)
+        let response = Page.response(
+            Views.deploy(session: session, project: project, page: page, errors: errors, notice: notice), status: status
+        )
         return response
     }
 }

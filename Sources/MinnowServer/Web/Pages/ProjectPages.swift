@@ -20,7 +20,8 @@ extension WebRoutes {
         routes.get(WebRoute.projectSettings) { request in
             let session = try await requireSession(request)
             let project = try await project(request, session)
-            return Page.response(Views.projectSettings(session: session, project: project, errors: .none, notice: notice(request)))
+            return Page.response(
+                Views.projectSettings(session: session, project: project, errors: .none, notice: notice(request)))
         }
         routes.post(WebRoute.projectSettings) { request in try await saveProject(request) }
         routes.post(WebRoute.deleteProject) { request in try await deleteProject(request) }
@@ -37,13 +38,19 @@ extension WebRoutes {
         let session = try await requireForm(request)
         let form = try request.content.decode(ProjectForm.self)
         guard let task = form.task.flatMap(ModelTask.init(rawValue:)) else {
-            return try await projectsPage(request, session, form: form, errors: FormErrors(fields: ["task": "Choose classification or detection."]), status: .unprocessableEntity)
+            return try await projectsPage(
+                request, session, form: form,
+                errors: FormErrors(fields: ["task": "Choose classification or detection."]),
+                status: .unprocessableEntity)
         }
-        switch try await Projects(db: request.db).create(ownerID: session.userID, name: form.name ?? "", description: form.description, task: task) {
+        switch try await Projects(db: request.db).create(
+            ownerID: session.userID, name: form.name ?? "", description: form.description, task: task)
+        {
         case .success(let project):
             return Page.redirect(WebRoute.upload(try project.requireID().apiString).notice("project-created"))
         case .failure(let failure):
-            return try await projectsPage(request, session, form: form, errors: FormErrors(failure), status: .unprocessableEntity)
+            return try await projectsPage(
+                request, session, form: form, errors: FormErrors(failure), status: .unprocessableEntity)
         }
     }
 
@@ -51,12 +58,17 @@ extension WebRoutes {
         let session = try await requireForm(request)
         let project = try await project(request, session)
         let form = try request.content.decode(ProjectForm.self)
-        switch try await Projects(db: request.db).update(project, name: form.name ?? "", description: form.description ?? "", input: nil) {
+        switch try await Projects(db: request.db).update(
+            project, name: form.name ?? "", description: form.description ?? "", input: nil)
+        {
         case .success:
             return Page.redirect(WebRoute.projectSettings(try project.requireID().apiString).notice("project-saved"))
         case .failure(let failure):
             try await project.restore(on: request.db)
-            return Page.response(Views.projectSettings(session: session, project: project, errors: FormErrors(failure), notice: nil, typed: form.name), status: .unprocessableEntity)
+            return Page.response(
+                Views.projectSettings(
+                    session: session, project: project, errors: FormErrors(failure), notice: nil, typed: form.name),
+                status: .unprocessableEntity)
         }
     }
 
@@ -66,30 +78,37 @@ extension WebRoutes {
         let form = try request.content.decode(ProjectForm.self)
         guard form.confirmName == project.name else {
             let errors = FormErrors(fields: ["confirmName": "Type the project's name, \(project.name), to confirm."])
-            return Page.response(Views.projectSettings(session: session, project: project, errors: errors, notice: nil), status: .unprocessableEntity)
+            return Page.response(
+                Views.projectSettings(session: session, project: project, errors: errors, notice: nil),
+                status: .unprocessableEntity)
         }
         try await Projects(db: request.db).delete(project)
         return Page.redirect(WebRoute.projects.notice("project-deleted"))
     }
 
-    private func projectsPage(_ request: Request, _ session: WebSession, form: ProjectForm? = nil, errors: FormErrors = .none,
-                              notice: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func projectsPage(
+        _ request: Request, _ session: WebSession, form: ProjectForm? = nil, errors: FormErrors = .none,
+        notice: String? = nil, status: HTTPResponseStatus = .ok
+    ) async throws -> Response {
         let page = Paging(page: request.query[Int.self, at: "page"], perPage: 24)
         let (projects, total) = try await Projects(db: request.db).list(ownerID: session.userID, page: page)
         var summaries: [Views.ProjectSummary] = []
         for project in projects {
             let id = try project.requireID()
             let images = DatasetImage.query(on: request.db).filter(\.$project.$id == id)
-            summaries.append(.init(
-                project: project,
-                images: try await images.count(),
-                labels: try await images.copy().filter(\.$label != nil).unique().all(\.$label).count,
-                cover: try await images.copy().sort(\.$createdAt, .descending).sort(\.$id).first()?.id
-            ))
+            summaries.append(
+                .init(
+                    project: project,
+                    images: try await images.count(),
+                    labels: try await images.copy().filter(\.$label != nil).unique().all(\.$label).count,
+                    cover: try await images.copy().sort(\.$createdAt, .descending).sort(\.$id).first()?.id
+                ))
         }
-        return Page.response(Views.projects(session: session, summaries: summaries, page: page, total: total,
-                                            name: form?.name ?? "", description: form?.description ?? "", task: form?.task,
-                                            errors: errors, notice: notice), status: status)
+        return Page.response(
+            Views.projects(
+                session: session, summaries: summaries, page: page, total: total,
+                name: form?.name ?? "", description: form?.description ?? "", task: form?.task,
+                errors: errors, notice: notice), status: status)
     }
 }
 

@@ -9,33 +9,41 @@ extension Views {
         func points(_ value: (Components.Schemas.EpochMetrics) -> Double?) -> [(x: Double, y: Double)] {
             epochs.compactMap { epoch in value(epoch).map { (x: Double(epoch.epoch), y: $0) } }
         }
-        let loss = [Charts.Series(name: "train loss", colour: "#0b62c4", points: points { $0.trainLoss }),
-                    Charts.Series(name: "validation loss", colour: "#d97706", points: points { $0.validationLoss }, dashed: true)]
-        let accuracy = [Charts.Series(name: "train accuracy", colour: "#0b62c4", points: points { $0.trainAccuracy }),
-                        Charts.Series(name: "validation accuracy", colour: "#d97706", points: points { $0.validationAccuracy }, dashed: true)]
+        let loss = [
+            Charts.Series(name: "train loss", colour: "#0b62c4", points: points { $0.trainLoss }),
+            Charts.Series(
+                name: "validation loss", colour: "#d97706", points: points { $0.validationLoss }, dashed: true),
+        ]
+        let accuracy = [
+            Charts.Series(name: "train accuracy", colour: "#0b62c4", points: points { $0.trainAccuracy }),
+            Charts.Series(
+                name: "validation accuracy", colour: "#d97706", points: points { $0.validationAccuracy }, dashed: true),
+        ]
         return """
-        <div class="charts">
-        \(Charts.lines(title: "Loss per epoch", series: loss))
-        \(Charts.lines(title: "Accuracy per epoch", series: accuracy, range: 0...1, percent: true))
-        </div>
-        """
+            <div class="charts">
+            \(Charts.lines(title: "Loss per epoch", series: loss))
+            \(Charts.lines(title: "Accuracy per epoch", series: accuracy, range: 0...1, percent: true))
+            </div>
+            """
     }
 
     /// One line per iteration: validation accuracy where measured (else training), and training loss.
     static func overlaidCurves(_ iterations: [(name: String, epochs: [Components.Schemas.EpochMetrics])]) -> HTML {
         let accuracy = iterations.enumerated().map { index, item in
-            Charts.Series(name: item.name, colour: Charts.palette[index % Charts.palette.count],
-                          points: item.epochs.map { (x: Double($0.epoch), y: $0.validationAccuracy ?? $0.trainAccuracy) })
+            Charts.Series(
+                name: item.name, colour: Charts.palette[index % Charts.palette.count],
+                points: item.epochs.map { (x: Double($0.epoch), y: $0.validationAccuracy ?? $0.trainAccuracy) })
         }
         let loss = iterations.enumerated().map { index, item in
-            Charts.Series(name: item.name, colour: Charts.palette[index % Charts.palette.count],
-                          points: item.epochs.map { (x: Double($0.epoch), y: $0.trainLoss) })
+            Charts.Series(
+                name: item.name, colour: Charts.palette[index % Charts.palette.count],
+                points: item.epochs.map { (x: Double($0.epoch), y: $0.trainLoss) })
         }
         return """
-        <div class="charts">
-        \(Charts.lines(title: "Accuracy per epoch (validation where measured, else training)", series: accuracy, range: 0...1, percent: true))
-        \(Charts.lines(title: "Training loss per epoch", series: loss))
-        </div>
-        """
+            <div class="charts">
+            \(Charts.lines(title: "Accuracy per epoch (validation where measured, else training)", series: accuracy, range: 0...1, percent: true))
+            \(Charts.lines(title: "Training loss per epoch", series: loss))
+            </div>
+            """
     }
 }

@@ -26,22 +26,30 @@ struct FormErrors {
 extension FormErrors: Error {}
 
 extension Views {
-    static func field(_ label: String, name: String, type: String = "text", value: String = "", errors: FormErrors,
-                      hint: String? = nil, attributes: HTML = "", id: String? = nil) -> HTML {
+    static func field(
+        _ label: String, name: String, type: String = "text", value: String = "", errors: FormErrors,
+        hint: String? = nil, attributes: HTML = "", id: String? = nil
+    ) -> HTML {
         let id = id ?? "f-\(name)"
         let error = errors[name]
-        let described: HTML = error != nil ? " aria-invalid=\"true\" aria-describedby=\"\(id)-error\"" : (hint != nil ? " aria-describedby=\"\(id)-hint\"" : "")
+        let described: HTML =
+            error != nil
+            ? " aria-invalid=\"true\" aria-describedby=\"\(id)-error\""
+            : (hint != nil ? " aria-describedby=\"\(id)-hint\"" : "")
         return """
-        <div class="field\(error != nil ? " has-error" : "")">
-        <label for="\(id)">\(label)</label>
-        <input id="\(id)" name="\(name)" type="\(type)" value="\(value)"\(described) \(attributes)>
-        \(hint.map { HTML("<p class=\"hint\" id=\"\(id)-hint\">\($0)</p>") })
-        \(error.map { HTML("<p class=\"error\" id=\"\(id)-error\">\($0)</p>") })
-        </div>
-        """
+            <div class="field\(error != nil ? " has-error" : "")">
+            <label for="\(id)">\(label)</label>
+            <input id="\(id)" name="\(name)" type="\(type)" value="\(value)"\(described) \(attributes)>
+            \(hint.map { HTML("<p class=\"hint\" id=\"\(id)-hint\">\($0)</p>") })
+            \(error.map { HTML("<p class=\"error\" id=\"\(id)-error\">\($0)</p>") })
+            </div>
+            """
     }
 
-    static func select(_ label: String, name: String, options: [(value: String, text: String)], selected: String?, errors: FormErrors = .none, id: String? = nil) -> HTML {
+    static func select(
+        _ label: String, name: String, options: [(value: String, text: String)], selected: String?,
+        errors: FormErrors = .none, id: String? = nil
+    ) -> HTML {
         let id = id ?? "f-\(name)"
         let error = errors[name]
         let items = options.map { option -> HTML in
@@ -49,12 +57,12 @@ extension Views {
             return "<option value=\"\(option.value)\"\(mark)>\(option.text)</option>"
         }
         return """
-        <div class="field\(error != nil ? " has-error" : "")">
-        <label for="\(id)">\(label)</label>
-        <select id="\(id)" name="\(name)"\(error != nil ? HTML(" aria-invalid=\"true\" aria-describedby=\"\(id)-error\"") : "")>\(items)</select>
-        \(error.map { HTML("<p class=\"error\" id=\"\(id)-error\">\($0)</p>") })
-        </div>
-        """
+            <div class="field\(error != nil ? " has-error" : "")">
+            <label for="\(id)">\(label)</label>
+            <select id="\(id)" name="\(name)"\(error != nil ? HTML(" aria-invalid=\"true\" aria-describedby=\"\(id)-error\"") : "")>\(items)</select>
+            \(error.map { HTML("<p class=\"error\" id=\"\(id)-error\">\($0)</p>") })
+            </div>
+            """
     }
 
     static func errorSummary(_ errors: FormErrors) -> HTML {

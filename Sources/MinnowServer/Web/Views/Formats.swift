@@ -17,7 +17,8 @@ enum Formats {
     /// 1234567 → "1,234,567".
     static func count(_ value: Int) -> String {
         let digits = String(value.magnitude)
-        let grouped = digits.reversed().enumerated().map { $0 > 0 && $0 % 3 == 0 ? "\($1)," : "\($1)" }.reversed().joined()
+        let grouped = digits.reversed().enumerated().map { $0 > 0 && $0 % 3 == 0 ? "\($1)," : "\($1)" }.reversed()
+            .joined()
         return (value < 0 ? "-" : "") + grouped
     }
 

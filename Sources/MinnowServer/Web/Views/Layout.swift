@@ -8,7 +8,8 @@ enum Views {}
 /// Tabs inside a project, in the order of the work: data in, train, look at the results, deploy.
 enum ProjectTab: String, CaseIterable {
     case images = "Data", upload = "Upload", labels = "Labels", analysis = "Analysis"
-    case train = "Train", iterations = "Iterations", deploy = "Deploy", devices = "Devices", sightings = "Sightings", settings = "Settings"
+    case train = "Train", iterations = "Iterations", deploy = "Deploy", devices = "Devices", sightings = "Sightings",
+        settings = "Settings"
 
     func route(project: String) -> WebRoute {
         switch self {
@@ -27,33 +28,36 @@ enum ProjectTab: String, CaseIterable {
 }
 
 extension Views {
-    static func layout(title: String, session: WebSession?, project: Project? = nil, tab: ProjectTab? = nil, notice: String? = nil, _ content: HTML) -> HTML {
+    static func layout(
+        title: String, session: WebSession?, project: Project? = nil, tab: ProjectTab? = nil, notice: String? = nil,
+        _ content: HTML
+    ) -> HTML {
         let pageTitle = project.map { "\(title) · \($0.name)" } ?? title
         return """
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        \(session.map { HTML("<meta name=\"csrf-token\" content=\"\($0.csrfToken)\">") })
-        <title>\(pageTitle) — Minnow</title>
-        <link rel="stylesheet" href="\(Assets.stylesheetPath)">
-        <script src="\(Assets.scriptPath)" defer></script>
-        </head>
-        <body>
-        <a class="skip" href="#main">Skip to content</a>
-        <header class="top">
-        <a class="brand" href="\(WebRoute.start.path)">Minnow</a>
-        \(session.map(topNavigation))
-        </header>
-        \(project.map { projectHeader($0, tab: tab) })
-        <main id="main" tabindex="-1">
-        \(notice.map { HTML("<p class=\"notice\" role=\"status\">\($0)</p>") })
-        \(content)
-        </main>
-        </body>
-        </html>
-        """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            \(session.map { HTML("<meta name=\"csrf-token\" content=\"\($0.csrfToken)\">") })
+            <title>\(pageTitle) — Minnow</title>
+            <link rel="stylesheet" href="\(Assets.stylesheetPath)">
+            <script src="\(Assets.scriptPath)" defer></script>
+            </head>
+            <body>
+            <a class="skip" href="#main">Skip to content</a>
+            <header class="top">
+            <a class="brand" href="\(WebRoute.start.path)">Minnow</a>
+            \(session.map(topNavigation))
+            </header>
+            \(project.map { projectHeader($0, tab: tab) })
+            <main id="main" tabindex="-1">
+            \(notice.map { HTML("<p class=\"notice\" role=\"status\">\($0)</p>") })
+            \(content)
+            </main>
+            </body>
+            </html>
+            """
     }
 
     private static func topNavigation(_ session: WebSession) -> HTML {
@@ -74,11 +78,11 @@ extension Views {
             return "<a href=\"\(item.route(project: id).path)\"\(current)>\(item.rawValue)</a>"
         }
         return """
-        <div class="project-bar">
-        <h1><a href="\(WebRoute.images(id).path)">\(project.name)</a> <span class="badge">\(project.task.rawValue)</span></h1>
-        <nav class="tabs" aria-label="Project">\(tabs)</nav>
-        </div>
-        """
+            <div class="project-bar">
+            <h1><a href="\(WebRoute.images(id).path)">\(project.name)</a> <span class="badge">\(project.task.rawValue)</span></h1>
+            <nav class="tabs" aria-label="Project">\(tabs)</nav>
+            </div>
+            """
     }
 
     static func csrfField(_ session: WebSession) -> HTML {
@@ -86,12 +90,14 @@ extension Views {
     }
 
     static func message(title: String, text: String) -> HTML {
-        layout(title: title, session: nil, """
-        <section class="narrow">
-        <h1>\(title)</h1>
-        <p>\(text)</p>
-        <p><a href="\(WebRoute.start.path)">Go to the start page</a></p>
-        </section>
-        """)
+        layout(
+            title: title, session: nil,
+            """
+            <section class="narrow">
+            <h1>\(title)</h1>
+            <p>\(text)</p>
+            <p><a href="\(WebRoute.start.path)">Go to the start page</a></p>
+            </section>
+            """)
     }
 }

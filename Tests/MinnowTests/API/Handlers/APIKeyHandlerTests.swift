@@ -14,16 +14,26 @@ struct APIKeyHandlerTests {
             let pets = try await harness.project("pets", ownerID: ada.id).requireID().apiString
             // act
             let created = try await harness.call(as: ada.credentials) {
-                try await $0.createAPIKey(.init(body: .json(.init(name: "uploader", projectId: pets, permissions: [.write, .read]))))
+                try await $0.createAPIKey(
+                    .init(body: .json(.init(name: "uploader", projectId: pets, permissions: [.write, .read]))))
             }
             let key = try created.created.body.json
-            let read = try await harness.call(as: ada.credentials) { try await $0.getAPIKey(.init(path: .init(keyId: key.value1.id))) }
+            let read = try await harness.call(as: ada.credentials) {
+                try await $0.getAPIKey(.init(path: .init(keyId: key.value1.id)))
+            }
             let listed = try await harness.call(as: ada.credentials) { try await $0.listAPIKeys(.init()) }
             let limited = try await harness.call(as: ada.credentials) {
-                try await $0.updateAPIKey(.init(path: .init(keyId: key.value1.id), body: .json(.init(framesPerMinute: 30, dailyFrameQuota: 1000))))
+                try await $0.updateAPIKey(
+                    .init(
+                        path: .init(keyId: key.value1.id),
+                        body: .json(.init(framesPerMinute: 30, dailyFrameQuota: 1000))))
             }
-            let revoked = try await harness.call(as: ada.credentials) { try await $0.revokeAPIKey(.init(path: .init(keyId: key.value1.id))) }
-            let gone = try await harness.call(as: ada.credentials) { try await $0.getAPIKey(.init(path: .init(keyId: key.value1.id))) }
+            let revoked = try await harness.call(as: ada.credentials) {
+                try await $0.revokeAPIKey(.init(path: .init(keyId: key.value1.id)))
+            }
+            let gone = try await harness.call(as: ada.credentials) {
+                try await $0.getAPIKey(.init(path: .init(keyId: key.value1.id)))
+            }
             // check
             #expect(key.value2.key.hasPrefix(APIKeySecrets.marker))
             #expect(try read.ok.body.json.permissions == [.read, .write])
@@ -42,13 +52,23 @@ struct APIKeyHandlerTests {
             let bob = try await harness.person("bob")
             let secret = try await harness.project("secret", ownerID: alice.id)
             let alicesKey = try await harness.call(as: alice.credentials) {
-                try await $0.createAPIKey(.init(body: .json(.init(name: "k", projectId: try secret.requireID().apiString, permissions: [.read]))))
+                try await $0.createAPIKey(
+                    .init(
+                        body: .json(.init(name: "k", projectId: try secret.requireID().apiString, permissions: [.read]))
+                    ))
             }.created.body.json.value1.id
             // act
-            let read = try await harness.call(as: bob.credentials) { try await $0.getAPIKey(.init(path: .init(keyId: alicesKey))) }
-            let revoke = try await harness.call(as: bob.credentials) { try await $0.revokeAPIKey(.init(path: .init(keyId: alicesKey))) }
+            let read = try await harness.call(as: bob.credentials) {
+                try await $0.getAPIKey(.init(path: .init(keyId: alicesKey)))
+            }
+            let revoke = try await harness.call(as: bob.credentials) {
+                try await $0.revokeAPIKey(.init(path: .init(keyId: alicesKey)))
+            }
             let forHerProject = try await harness.call(as: bob.credentials) {
-                try await $0.createAPIKey(.init(body: .json(.init(name: "k", projectId: try secret.requireID().apiString, permissions: [.read]))))
+                try await $0.createAPIKey(
+                    .init(
+                        body: .json(.init(name: "k", projectId: try secret.requireID().apiString, permissions: [.read]))
+                    ))
             }
             let bobsKeys = try await harness.call(as: bob.credentials) { try await $0.listAPIKeys(.init()) }
             // check
@@ -68,7 +88,9 @@ struct APIKeyHandlerTests {
             // act
             let list = try await harness.call(as: key) { try await $0.listAPIKeys(.init()) }
             let create = try await harness.call(as: key) {
-                try await $0.createAPIKey(.init(body: .json(.init(name: "k", projectId: try pets.requireID().apiString, permissions: [.read]))))
+                try await $0.createAPIKey(
+                    .init(
+                        body: .json(.init(name: "k", projectId: try pets.requireID().apiString, permissions: [.read]))))
             }
             let anonymous = try await harness.call(as: nil) { try await $0.listAPIKeys(.init()) }
             // check

@@ -15,29 +15,46 @@ struct AuthHandlerTests {
             let registered = try await harness.call(as: nil) {
                 try await $0.register(.init(body: .json(.init(username: "Ada", password: "correct horse"))))
             }
-            let taken = try await harness.call(as: nil) { try await $0.register(.init(body: .json(.init(username: "ada", password: "another one")))) }
-            let tooShort = try await harness.call(as: nil) { try await $0.register(.init(body: .json(.init(username: "bob", password: "x")))) }
-            let signedIn = try await harness.call(as: nil) { try await $0.login(.init(body: .json(.init(username: "ADA", password: "correct horse")))) }
-            let wrong = try await harness.call(as: nil) { try await $0.login(.init(body: .json(.init(username: "ada", password: "wrong horse")))) }
-            let nobody = try await harness.call(as: nil) { try await $0.login(.init(body: .json(.init(username: "nobody", password: "correct horse")))) }
+            let taken = try await harness.call(as: nil) {
+                try await $0.register(.init(body: .json(.init(username: "ada", password: "another one"))))
+            }
+            let tooShort = try await harness.call(as: nil) {
+                try await $0.register(.init(body: .json(.init(username: "bob", password: "x"))))
+            }
+            let signedIn = try await harness.call(as: nil) {
+                try await $0.login(.init(body: .json(.init(username: "ADA", password: "correct horse"))))
+            }
+            let wrong = try await harness.call(as: nil) {
+                try await $0.login(.init(body: .json(.init(username: "ada", password: "wrong horse"))))
+            }
+            let nobody = try await harness.call(as: nil) {
+                try await $0.login(.init(body: .json(.init(username: "nobody", password: "correct horse"))))
+            }
             let token = Credentials(bearer: try signedIn.ok.body.json.accessToken)
             let me = try await harness.call(as: token) { try await $0.getCurrentUser(.init()) }
             let wrongCurrent = try await harness.call(as: token) {
-                try await $0.changePassword(.init(body: .json(.init(currentPassword: "nope", newPassword: "battery staple"))))
+                try await $0.changePassword(
+                    .init(body: .json(.init(currentPassword: "nope", newPassword: "battery staple"))))
             }
             let changed = try await harness.call(as: token) {
-                try await $0.changePassword(.init(body: .json(.init(currentPassword: "correct horse", newPassword: "battery staple"))))
+                try await $0.changePassword(
+                    .init(body: .json(.init(currentPassword: "correct horse", newPassword: "battery staple"))))
             }
             let oldToken = try await harness.call(as: token) { try await $0.getCurrentUser(.init()) }
             let newToken = Credentials(bearer: try changed.ok.body.json.accessToken)
-            let oldPassword = try await harness.call(as: nil) { try await $0.login(.init(body: .json(.init(username: "ada", password: "correct horse")))) }
+            let oldPassword = try await harness.call(as: nil) {
+                try await $0.login(.init(body: .json(.init(username: "ada", password: "correct horse"))))
+            }
             let signedOut = try await harness.call(as: newToken) { try await $0.logout(.init()) }
             let afterSignOut = try await harness.call(as: newToken) { try await $0.getCurrentUser(.init()) }
-            let again = Credentials(bearer: try await harness.call(as: nil) {
-                try await $0.login(.init(body: .json(.init(username: "ada", password: "battery staple"))))
-            }.ok.body.json.accessToken)
+            let again = Credentials(
+                bearer: try await harness.call(as: nil) {
+                    try await $0.login(.init(body: .json(.init(username: "ada", password: "battery staple"))))
+                }.ok.body.json.accessToken)
             let left = try await harness.call(as: again) { try await $0.deleteAccount(.init()) }
-            let gone = try await harness.call(as: nil) { try await $0.login(.init(body: .json(.init(username: "ada", password: "battery staple")))) }
+            let gone = try await harness.call(as: nil) {
+                try await $0.login(.init(body: .json(.init(username: "ada", password: "battery staple"))))
+            }
             // check
             let ada = try registered.created.body.json
             #expect(ada.username == "ada")
@@ -65,13 +82,19 @@ struct AuthHandlerTests {
         try await HandlerHarness.withAccounts(limits: limits) { harness in
             // setup
             for name in ["ada", "bob"] {
-                _ = try await harness.call(as: nil) { try await $0.register(.init(body: .json(.init(username: name, password: "correct horse")))) }.created
+                _ = try await harness.call(as: nil) {
+                    try await $0.register(.init(body: .json(.init(username: name, password: "correct horse"))))
+                }.created
             }
             let home = try SocketAddress(ipAddress: "192.0.2.1", port: 40000)
             let office = try SocketAddress(ipAddress: "192.0.2.2", port: 40000)
-            func login(_ username: String, _ password: String, from address: SocketAddress) async throws -> Operations.Login.Output {
+            func login(
+                _ username: String, _ password: String, from address: SocketAddress
+            ) async throws -> Operations.Login.Output {
                 try await CurrentRequest.$peerAddress.withValue(address) {
-                    try await harness.call(as: nil) { try await $0.login(.init(body: .json(.init(username: username, password: password)))) }
+                    try await harness.call(as: nil) {
+                        try await $0.login(.init(body: .json(.init(username: username, password: password))))
+                    }
                 }
             }
             // act: two wrong passwords for ada lock her name, from any address
@@ -86,7 +109,9 @@ struct AuthHandlerTests {
             _ = try firstWrong.unauthorized
             _ = try secondWrong.unauthorized
             let refused = try adaLocked.tooManyRequests
-            #expect(try (refused.headers.retryAfter ?? 0) > 0 && refused.body.json.error.message.hasPrefix("Too many sign-in attempts"))
+            #expect(
+                try (refused.headers.retryAfter ?? 0) > 0
+                    && refused.body.json.error.message.hasPrefix("Too many sign-in attempts"))
             _ = try bobFromHome.ok
             #expect(try homeLocked.tooManyRequests.body.json.error.code == "rate_limited")
             _ = try bobFromOffice.ok
@@ -97,12 +122,14 @@ struct AuthHandlerTests {
         try await HandlerHarness.withAccounts { harness in
             // setup
             let ada = try await harness.person("ada")
-            let key = try await harness.key([.read, .write], for: try await harness.project("pets", ownerID: ada.id), ownerID: ada.id)
+            let key = try await harness.key(
+                [.read, .write], for: try await harness.project("pets", ownerID: ada.id), ownerID: ada.id)
             // act
             let keyMe = try await harness.call(as: key) { try await $0.getCurrentUser(.init()) }
             let keyLogout = try await harness.call(as: key) { try await $0.logout(.init()) }
             let keyPassword = try await harness.call(as: key) {
-                try await $0.changePassword(.init(body: .json(.init(currentPassword: "a", newPassword: "battery staple"))))
+                try await $0.changePassword(
+                    .init(body: .json(.init(currentPassword: "a", newPassword: "battery staple"))))
             }
             let keyLeaves = try await harness.call(as: key) { try await $0.deleteAccount(.init()) }
             let anonymousMe = try await harness.call(as: nil) { try await $0.getCurrentUser(.init()) }
@@ -122,15 +149,21 @@ struct AuthHandlerTests {
 
 extension HandlerHarness {
     /// A harness whose handler hashes passwords cheaply (`PlainPasswords`) and signs in under `limits`.
-    static func withAccounts<T>(limits: LoginLimits = LoginLimits(), _ body: (HandlerHarness) async throws -> T) async throws -> T {
+    static func withAccounts<T>(
+        limits: LoginLimits = LoginLimits(), _ body: (HandlerHarness) async throws -> T
+    ) async throws -> T {
         try await with { harness in
             var config = ServerConfiguration()
             config.loginLimits = limits
-            let services = MinnowServices(config: config, secret: Data(repeating: 7, count: 64), dummyPasswordHash: PlainPasswords.prefix + "dummy")
+            let services = MinnowServices(
+                config: config, secret: Data(repeating: 7, count: 64),
+                dummyPasswordHash: PlainPasswords.prefix + "dummy")
             let app = harness.app
-            let dependencies = APIDependencies(database: { app.db }, services: services, passwords: {
-                PlainPasswords().async(on: app.threadPool, hopTo: app.eventLoopGroup.any())
-            })
+            let dependencies = APIDependencies(
+                database: { app.db }, services: services,
+                passwords: {
+                    PlainPasswords().async(on: app.threadPool, hopTo: app.eventLoopGroup.any())
+                })
             return try await body(HandlerHarness(app: app, handler: APIHandler(dependencies)))
         }
     }
@@ -144,7 +177,9 @@ struct PlainPasswords: PasswordHasher {
         Array(Self.prefix.utf8) + password
     }
 
-    func verify<Password: DataProtocol, Digest: DataProtocol>(_ password: Password, created digest: Digest) throws -> Bool {
+    func verify<Password: DataProtocol, Digest: DataProtocol>(
+        _ password: Password, created digest: Digest
+    ) throws -> Bool {
         Array(digest) == Array(Self.prefix.utf8) + password
     }
 }

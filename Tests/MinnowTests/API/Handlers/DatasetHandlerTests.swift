@@ -17,9 +17,15 @@ struct DatasetHandlerTests {
             try await harness.images([3], label: "dog", split: .test, in: pets)
             let id = try pets.requireID().apiString
             // act
-            let analysis = try await harness.call(as: ada.credentials) { try await $0.analyzeDataset(.init(path: .init(projectId: id))) }
-            let export = try await harness.call(as: ada.credentials) { try await $0.exportDataset(.init(path: .init(projectId: id))) }
-            let cats = try await harness.call(as: ada.credentials) { try await $0.exportDataset(.init(path: .init(projectId: id), query: .init(label: "cat"))) }
+            let analysis = try await harness.call(as: ada.credentials) {
+                try await $0.analyzeDataset(.init(path: .init(projectId: id)))
+            }
+            let export = try await harness.call(as: ada.credentials) {
+                try await $0.exportDataset(.init(path: .init(projectId: id)))
+            }
+            let cats = try await harness.call(as: ada.credentials) {
+                try await $0.exportDataset(.init(path: .init(projectId: id), query: .init(label: "cat")))
+            }
             // check
             let report = try analysis.ok.body.json
             #expect(report.images == 3 && report.labelled == 3 && report.unlabelled == 0)
@@ -29,7 +35,9 @@ struct DatasetHandlerTests {
             let zip = try await export.ok.body.applicationZip.bytes
             #expect(zip.prefix(2) == Data("PK".utf8))
             let text = String(decoding: zip, as: UTF8.self)
-            #expect(text.contains("train/cat/img1.png") && text.contains("train/cat/img2.png") && text.contains("test/dog/img3.png"))
+            #expect(
+                text.contains("train/cat/img1.png") && text.contains("train/cat/img2.png")
+                    && text.contains("test/dog/img3.png"))
             let catsText = String(decoding: try await cats.ok.body.applicationZip.bytes, as: UTF8.self)
             #expect(catsText.contains("train/cat/img1.png") && !catsText.contains("img3.png"))
         }
@@ -38,15 +46,21 @@ struct DatasetHandlerTests {
     @Test func importRunsAsAJob() async throws {
         try await HandlerHarness.with { harness in
             // setup: the spool directory is a temporary data directory
-            let data = FileManager.default.temporaryDirectory.appendingPathComponent("minnow-import-\(UUID().uuidString)")
+            let data = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "minnow-import-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: data) }
             var config = ServerConfiguration()
             config.dataDirectory = data.path
-            let services = MinnowServices(config: config, secret: Data(repeating: 7, count: 64), dummyPasswordHash: "unused")
-            let importing = HandlerHarness(app: harness.app, handler: APIHandler(APIDependencies(app: harness.app, services: services)))
+            let services = MinnowServices(
+                config: config, secret: Data(repeating: 7, count: 64), dummyPasswordHash: "unused")
+            let importing = HandlerHarness(
+                app: harness.app, handler: APIHandler(APIDependencies(app: harness.app, services: services)))
             let ada = try await importing.person("ada")
             let id = try await importing.project("pets", ownerID: ada.id).requireID().apiString
-            let zip = HandlerHarness.archive([("cat/a.png", TestImages.png(seed: 1)), ("dog/b.png", TestImages.png(seed: 2)), ("notes.txt", Data("hi".utf8))])
+            let zip = HandlerHarness.archive([
+                ("cat/a.png", TestImages.png(seed: 1)), ("dog/b.png", TestImages.png(seed: 2)),
+                ("notes.txt", Data("hi".utf8)),
+            ])
             // act
             let accepted = try await importing.call(as: ada.credentials) {
                 try await $0.importImages(.init(path: .init(projectId: id), body: .applicationZip(HTTPBody(zip))))
@@ -55,14 +69,21 @@ struct DatasetHandlerTests {
             var job = try accepted.accepted.body.json
             for _ in 0..<300 where ![.succeeded, .failed].contains(job.status) {
                 try await Task.sleep(for: .milliseconds(50))
-                job = try await importing.call(as: ada.credentials) { try await $0.getJob(.init(path: .init(jobId: jobID))) }.ok.body.json
+                job = try await importing.call(as: ada.credentials) {
+                    try await $0.getJob(.init(path: .init(jobId: jobID)))
+                }.ok.body.json
             }
-            let images = try await importing.call(as: ada.credentials) { try await $0.listImages(.init(path: .init(projectId: id), query: .init(sort: .fileName))) }
+            let images = try await importing.call(as: ada.credentials) {
+                try await $0.listImages(.init(path: .init(projectId: id), query: .init(sort: .fileName)))
+            }
             // check
             #expect(try accepted.accepted.body.json.kind == ._import)
             #expect(job.status == .succeeded, "\(job)")
-            #expect(try images.ok.body.json.items.map { [$0.fileName, $0.label] } == [["a.png", "cat"], ["b.png", "dog"]])
-            #expect(try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("spool").path).isEmpty, "the finished import deleted its archive")
+            #expect(
+                try images.ok.body.json.items.map { [$0.fileName, $0.label] } == [["a.png", "cat"], ["b.png", "dog"]])
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("spool").path).isEmpty,
+                "the finished import deleted its archive")
         }
     }
 
@@ -78,24 +99,36 @@ struct DatasetHandlerTests {
             let id = try secret.requireID().apiString
             let zip = HandlerHarness.archive([("cat/a.png", TestImages.png(seed: 1))])
             // act
-            let analysis = try await harness.call(as: bob.credentials) { try await $0.analyzeDataset(.init(path: .init(projectId: id))) }
-            let export = try await harness.call(as: bob.credentials) { try await $0.exportDataset(.init(path: .init(projectId: id))) }
+            let analysis = try await harness.call(as: bob.credentials) {
+                try await $0.analyzeDataset(.init(path: .init(projectId: id)))
+            }
+            let export = try await harness.call(as: bob.credentials) {
+                try await $0.exportDataset(.init(path: .init(projectId: id)))
+            }
             let imported = try await harness.call(as: bob.credentials) {
                 try await $0.importImages(.init(path: .init(projectId: id), body: .applicationZip(HTTPBody(zip))))
             }
             let readerImport = try await harness.call(as: reader) {
                 try await $0.importImages(.init(path: .init(projectId: id), body: .applicationZip(HTTPBody(zip))))
             }
-            let readerAnalysis = try await harness.call(as: reader) { try await $0.analyzeDataset(.init(path: .init(projectId: id))) }
-            let uploaderExport = try await harness.call(as: uploader) { try await $0.exportDataset(.init(path: .init(projectId: id))) }
-            let anonymous = try await harness.call(as: nil) { try await $0.exportDataset(.init(path: .init(projectId: id))) }
+            let readerAnalysis = try await harness.call(as: reader) {
+                try await $0.analyzeDataset(.init(path: .init(projectId: id)))
+            }
+            let uploaderExport = try await harness.call(as: uploader) {
+                try await $0.exportDataset(.init(path: .init(projectId: id)))
+            }
+            let anonymous = try await harness.call(as: nil) {
+                try await $0.exportDataset(.init(path: .init(projectId: id)))
+            }
             // check
             #expect(try analysis.notFound.body.json.error.message == "Project not found.")
             #expect(try export.notFound.body.json.error.message == "Project not found.")
             #expect(try imported.notFound.body.json.error.message == "Project not found.")
-            #expect(try readerImport.forbidden.body.json.error.message == "This API key lacks the \"ingest\" permission.")
+            #expect(
+                try readerImport.forbidden.body.json.error.message == "This API key lacks the \"ingest\" permission.")
             #expect(try readerAnalysis.ok.body.json.images == 1)
-            #expect(try uploaderExport.forbidden.body.json.error.message == "This API key lacks the \"read\" permission.")
+            #expect(
+                try uploaderExport.forbidden.body.json.error.message == "This API key lacks the \"read\" permission.")
             _ = try anonymous.unauthorized
         }
     }

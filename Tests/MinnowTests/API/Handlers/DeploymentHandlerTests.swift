@@ -18,17 +18,28 @@ struct DeploymentHandlerTests {
             let iteration = try await harness.trainedIteration(of: stripes).requireID().apiString
             // act
             let published = try await harness.call(as: ada.credentials) {
-                try await $0.createDeployment(.init(path: .init(projectId: project), body: .json(.init(name: "stripes-v1", iterationId: iteration))))
+                try await $0.createDeployment(
+                    .init(
+                        path: .init(projectId: project), body: .json(.init(name: "stripes-v1", iterationId: iteration)))
+                )
             }
             let taken = try await harness.call(as: ada.credentials) {
-                try await $0.createDeployment(.init(path: .init(projectId: project), body: .json(.init(name: "stripes-v1", iterationId: iteration))))
+                try await $0.createDeployment(
+                    .init(
+                        path: .init(projectId: project), body: .json(.init(name: "stripes-v1", iterationId: iteration)))
+                )
             }
-            let listed = try await harness.call(as: ada.credentials) { try await $0.listDeployments(.init(path: .init(projectId: project))) }
+            let listed = try await harness.call(as: ada.credentials) {
+                try await $0.listDeployments(.init(path: .init(projectId: project)))
+            }
             let quota = try await harness.call(as: ada.credentials) {
-                try await $0.updateDeployment(.init(path: .init(projectId: project, deployment: "stripes-v1"), body: .json(.init(dailyQuota: 100))))
+                try await $0.updateDeployment(
+                    .init(
+                        path: .init(projectId: project, deployment: "stripes-v1"), body: .json(.init(dailyQuota: 100))))
             }
             let nothing = try await harness.call(as: ada.credentials) {
-                try await $0.updateDeployment(.init(path: .init(projectId: project, deployment: "stripes-v1"), body: .json(.init())))
+                try await $0.updateDeployment(
+                    .init(path: .init(projectId: project, deployment: "stripes-v1"), body: .json(.init())))
             }
             let rotated = try await harness.call(as: ada.credentials) {
                 try await $0.rotateDeploymentKey(.init(path: .init(projectId: project, deployment: "stripes-v1")))
@@ -36,7 +47,9 @@ struct DeploymentHandlerTests {
             let unpublished = try await harness.call(as: ada.credentials) {
                 try await $0.deleteDeployment(.init(path: .init(projectId: project, deployment: "stripes-v1")))
             }
-            let afterwards = try await harness.call(as: ada.credentials) { try await $0.listDeployments(.init(path: .init(projectId: project))) }
+            let afterwards = try await harness.call(as: ada.credentials) {
+                try await $0.listDeployments(.init(path: .init(projectId: project)))
+            }
             // check
             let created = try published.created.body.json
             #expect(created.value1.name == "stripes-v1" && created.value1.endpoint == "/v1/predict/stripes-v1")
@@ -62,14 +75,20 @@ struct DeploymentHandlerTests {
             _ = try await harness.deployment("hers-v1", of: hers)
             let path = Operations.RotateDeploymentKey.Input.Path(projectId: project, deployment: "hers-v1")
             // act
-            let list = try await harness.call(as: bob.credentials) { try await $0.listDeployments(.init(path: .init(projectId: project))) }
+            let list = try await harness.call(as: bob.credentials) {
+                try await $0.listDeployments(.init(path: .init(projectId: project)))
+            }
             let publish = try await harness.call(as: bob.credentials) {
-                try await $0.createDeployment(.init(path: .init(projectId: project), body: .json(.init(name: "bobs", iterationId: iteration))))
+                try await $0.createDeployment(
+                    .init(path: .init(projectId: project), body: .json(.init(name: "bobs", iterationId: iteration))))
             }
             let update = try await harness.call(as: bob.credentials) {
-                try await $0.updateDeployment(.init(path: .init(projectId: project, deployment: "hers-v1"), body: .json(.init(dailyQuota: 1))))
+                try await $0.updateDeployment(
+                    .init(path: .init(projectId: project, deployment: "hers-v1"), body: .json(.init(dailyQuota: 1))))
             }
-            let rotate = try await harness.call(as: bob.credentials) { try await $0.rotateDeploymentKey(.init(path: path)) }
+            let rotate = try await harness.call(as: bob.credentials) {
+                try await $0.rotateDeploymentKey(.init(path: path))
+            }
             let delete = try await harness.call(as: bob.credentials) {
                 try await $0.deleteDeployment(.init(path: .init(projectId: project, deployment: "hers-v1")))
             }
@@ -83,7 +102,9 @@ struct DeploymentHandlerTests {
             #expect(try rotate.notFound.body.json.error.message == "Deployment not found.")
             #expect(try delete.notFound.body.json.error.message == "Deployment not found.")
             #expect(try missing.notFound.body.json.error.message == "Deployment not found.")
-            let stillHers = try await harness.call(as: alice.credentials) { try await $0.listDeployments(.init(path: .init(projectId: project))) }
+            let stillHers = try await harness.call(as: alice.credentials) {
+                try await $0.listDeployments(.init(path: .init(projectId: project)))
+            }
             #expect(try stillHers.ok.body.json.items.map(\.name) == ["hers-v1"])
             #expect(try stillHers.ok.body.json.items.first?.dailyQuota == nil)
         }
@@ -100,24 +121,33 @@ struct DeploymentHandlerTests {
             let reader = try await harness.key([.read], for: stripes, ownerID: ada.id)
             let writer = try await harness.key([.write], for: stripes, ownerID: ada.id)
             // act
-            let readerLists = try await harness.call(as: reader) { try await $0.listDeployments(.init(path: .init(projectId: project))) }
+            let readerLists = try await harness.call(as: reader) {
+                try await $0.listDeployments(.init(path: .init(projectId: project)))
+            }
             let readerPublishes = try await harness.call(as: reader) {
-                try await $0.createDeployment(.init(path: .init(projectId: project), body: .json(.init(name: "v2", iterationId: iteration))))
+                try await $0.createDeployment(
+                    .init(path: .init(projectId: project), body: .json(.init(name: "v2", iterationId: iteration))))
             }
             let readerRotates = try await harness.call(as: reader) {
                 try await $0.rotateDeploymentKey(.init(path: .init(projectId: project, deployment: "stripes-v1")))
             }
-            let writerLists = try await harness.call(as: writer) { try await $0.listDeployments(.init(path: .init(projectId: project))) }
-            let writerPublishes = try await harness.call(as: writer) {
-                try await $0.createDeployment(.init(path: .init(projectId: project), body: .json(.init(name: "v2", iterationId: iteration))))
+            let writerLists = try await harness.call(as: writer) {
+                try await $0.listDeployments(.init(path: .init(projectId: project)))
             }
-            let anonymous = try await harness.call(as: nil) { try await $0.listDeployments(.init(path: .init(projectId: project))) }
+            let writerPublishes = try await harness.call(as: writer) {
+                try await $0.createDeployment(
+                    .init(path: .init(projectId: project), body: .json(.init(name: "v2", iterationId: iteration))))
+            }
+            let anonymous = try await harness.call(as: nil) {
+                try await $0.listDeployments(.init(path: .init(projectId: project)))
+            }
             let anonymousDelete = try await harness.call(as: nil) {
                 try await $0.deleteDeployment(.init(path: .init(projectId: project, deployment: "stripes-v1")))
             }
             // check
             #expect(try readerLists.ok.body.json.items.map(\.name) == ["stripes-v1"])
-            #expect(try readerPublishes.forbidden.body.json.error.message == "This API key lacks the \"write\" permission.")
+            #expect(
+                try readerPublishes.forbidden.body.json.error.message == "This API key lacks the \"write\" permission.")
             #expect(try readerRotates.forbidden.body.json.error.code == "forbidden")
             #expect(try writerLists.forbidden.body.json.error.message == "This API key lacks the \"read\" permission.")
             #expect(try writerPublishes.created.body.json.value1.name == "v2")
@@ -134,19 +164,25 @@ extension HandlerHarness {
     /// the worker's own `TrainingRun`: a real int8 model, not a good one (these tests check
     /// what the handlers do with it). Trained once per test process: building its model card
     /// compiles the generated C for every board, which takes seconds.
-    static let stripesModel = Result { () throws -> (configuration: StoredTrainingConfiguration, outcome: TrainingOutcome) in
+    static let stripesModel = Result {
+        () throws -> (configuration: StoredTrainingConfiguration, outcome: TrainingOutcome) in
         let configuration = StoredTrainingConfiguration(
-            architecture: .tinyCnn, alpha: 0.25, input: .init(width: 16, height: 16, colorMode: .grayscale), resizeMode: .squash,
+            architecture: .tinyCnn, alpha: 0.25, input: .init(width: 16, height: 16, colorMode: .grayscale),
+            resizeMode: .squash,
             epochs: 1, batchSize: 4, learningRate: 1e-3, optimizer: .adam, schedule: .constant, augmentation: false,
             validationFraction: 0, earlyStoppingPatience: nil, seed: 3)
         let loader = LabeledSetLoader(input: ModelInput(configuration), labels: stripeLabels, detection: false)
-        let items = (0..<8).map { LabeledItem(fileName: "\($0).png", label: stripeLabels[$0 % 2], boxes: [], split: .train) }
+        let items = (0..<8).map {
+            LabeledItem(fileName: "\($0).png", label: stripeLabels[$0 % 2], boxes: [], split: .train)
+        }
         let train = loader.decode(items) { StripeImages.png(horizontal: $0 % 2 == 0, seed: $0) }
         let (_, sink) = AsyncStream<JobEvents.Draft>.makeStream()
         defer { sink.finish() }
-        let outcome = try TrainingRun(configuration: configuration, labels: stripeLabels, detection: false, train: train,
-                                      test: loader.decode([]) { _ in nil })
-            .execute(iteration: 1, task: .classification, sink: sink, shouldStop: { false })
+        let outcome = try TrainingRun(
+            configuration: configuration, labels: stripeLabels, detection: false, train: train,
+            test: loader.decode([]) { _ in nil }
+        )
+        .execute(iteration: 1, task: .classification, sink: sink, shouldStop: { false })
         return (configuration, outcome)
     }
 
@@ -172,7 +208,8 @@ extension HandlerHarness {
         iteration.number = 1
         iteration.status = .succeeded
         iteration.configuration = try JSONText.encode(configuration)
-        iteration.datasetSummary = try JSONText.encode(StoredDatasetSummary(images: 8, train: 8, test: 0, labels: Self.stripeLabels))
+        iteration.datasetSummary = try JSONText.encode(
+            StoredDatasetSummary(images: 8, train: 8, test: 0, labels: Self.stripeLabels))
         iteration.results = try JSONText.encode(outcome.results)
         iteration.modelCard = try JSONText.encode(outcome.modelCard)
         iteration.checkpointBlobID = try await blobs.put(outcome.checkpoint).hex
@@ -184,8 +221,12 @@ extension HandlerHarness {
 
     /// `project`'s latest iteration published as `name`; returns the deployment's prediction key.
     func deployment(_ name: String, of project: Project) async throws -> String {
-        let iteration = try #require(try await Iteration.query(on: db).filter(\.$project.$id == project.requireID()).sort(\.$number, .descending).first())
-        let published = try await Deployments(db: db, directory: services.deployments).publish(try iteration.requireID().uuidString, of: project, as: name).get()
+        let iteration = try #require(
+            try await Iteration.query(on: db).filter(\.$project.$id == project.requireID()).sort(\.$number, .descending)
+                .first())
+        let published = try await Deployments(db: db, directory: services.deployments).publish(
+            try iteration.requireID().uuidString, of: project, as: name
+        ).get()
         return published.key
     }
 }

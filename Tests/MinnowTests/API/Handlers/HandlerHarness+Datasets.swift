@@ -14,11 +14,16 @@ extension HandlerHarness {
     /// PNGs made from `seeds`, stored in `project` under `label` (and `split`, else the
     /// automatic one); their ids in order.
     @discardableResult
-    func images(_ seeds: [Int], label: String?, split: SplitChoice? = nil, in project: Project) async throws -> [String] {
-        let ingest = ImageIngest(db: db, projectID: try project.requireID(), threadPool: handler.dependencies.threadPool)
+    func images(_ seeds: [Int], label: String?, split: SplitChoice? = nil, in project: Project) async throws -> [String]
+    {
+        let ingest = ImageIngest(
+            db: db, projectID: try project.requireID(), threadPool: handler.dependencies.threadPool)
         var batch: [ImageIngest.Prepared] = []
         for seed in seeds {
-            batch.append(try await ingest.prepare(TestImages.png(seed: seed), fileName: "img\(seed).png", label: label, split: split, source: .upload))
+            batch.append(
+                try await ingest.prepare(
+                    TestImages.png(seed: seed), fileName: "img\(seed).png", label: label, split: split, source: .upload)
+            )
         }
         return try await ingest.store(batch).compactMap(\.imageId)
     }
@@ -33,8 +38,11 @@ extension HandlerHarness {
 
     /// An iteration of `project` queued by `ownerID` directly (not trained: no worker runs here).
     func queuedIteration(in project: Project, ownerID: UUID) async throws -> Components.Schemas.Iteration {
-        let outcome = try await IterationLauncher.launch(project: project, ownerID: ownerID, request: TrainingRequest(note: "first"), on: db)
-        guard case .started(let iteration, let job) = outcome else { throw HandlerHarnessError("the iteration was refused: \(outcome)") }
+        let outcome = try await IterationLauncher.launch(
+            project: project, ownerID: ownerID, request: TrainingRequest(note: "first"), on: db)
+        guard case .started(let iteration, let job) = outcome else {
+            throw HandlerHarnessError("the iteration was refused: \(outcome)")
+        }
         return try iteration.api(job: job)
     }
 
@@ -48,7 +56,9 @@ extension HandlerHarness {
 
     /// Marks an iteration trained, with `checkpoint` and `tflite` as its stored artifacts (not real
     /// models: enough for the handlers that serve them or check the status).
-    func markTrained(_ iterationID: String, checkpoint: Data = Data("checkpoint".utf8), tflite: Data = Data("tflite".utf8)) async throws {
+    func markTrained(
+        _ iterationID: String, checkpoint: Data = Data("checkpoint".utf8), tflite: Data = Data("tflite".utf8)
+    ) async throws {
         let iteration = try #require(try await Iteration.find(UUID(uuidString: iterationID), on: db))
         let blobs = DatabaseBlobStore(database: db, references: BlobReferences.all)
         iteration.checkpointBlobID = try await blobs.put(checkpoint).hex

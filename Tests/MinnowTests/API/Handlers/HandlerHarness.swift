@@ -29,8 +29,10 @@ struct HandlerHarness: Sendable {
             // claim and the check that the install is still the bridge's (tests of expiry pass `now`).
             var config = ServerConfiguration()
             config.installLeaseSeconds = 3600
-            let services = MinnowServices(config: config, secret: Data(repeating: 7, count: 64), dummyPasswordHash: "unused")
-            let result = try await body(HandlerHarness(app: app, handler: APIHandler(APIDependencies(app: app, services: services))))
+            let services = MinnowServices(
+                config: config, secret: Data(repeating: 7, count: 64), dummyPasswordHash: "unused")
+            let result = try await body(
+                HandlerHarness(app: app, handler: APIHandler(APIDependencies(app: app, services: services))))
             try await app.asyncShutdown()
             try await group.shutdownGracefully()
             return result
@@ -57,13 +59,15 @@ struct HandlerHarness: Sendable {
     /// An API key of `ownerID`'s for `project` and the credentials that send it.
     func key(_ permissions: Set<Permission>, for project: Project, ownerID: UUID) async throws -> Credentials {
         let created = try await APIKeys(db: db).create(
-            ownerID: ownerID, name: "key", projectID: try project.requireID().uuidString, permissions: permissions, expiresAt: nil
+            ownerID: ownerID, name: "key", projectID: try project.requireID().uuidString, permissions: permissions,
+            expiresAt: nil
         ).get()
         return Credentials(bearer: created.secret)
     }
 
     /// The handler, called as the sender of `credentials` (nil: as someone who sent none).
-    func call<T: Sendable>(as credentials: Credentials?, _ operation: (APIHandler) async throws -> T) async throws -> T {
+    func call<T: Sendable>(as credentials: Credentials?, _ operation: (APIHandler) async throws -> T) async throws -> T
+    {
         try await CurrentRequest.$credentials.withValue(credentials) { try await operation(handler) }
     }
 }

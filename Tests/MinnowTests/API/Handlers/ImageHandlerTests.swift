@@ -22,27 +22,47 @@ struct ImageHandlerTests {
             let png = TestImages.png(seed: 1)
             let parts: [Part] = [
                 .label(.init(payload: .init(body: HTTPBody("cat")))), Self.file("a.png", png),
-                Self.file("b.jpg", TestImages.jpeg(seed: 2)), Self.file("a-again.png", png), Self.file("notes.txt", Data("hello".utf8)),
+                Self.file("b.jpg", TestImages.jpeg(seed: 2)), Self.file("a-again.png", png),
+                Self.file("notes.txt", Data("hello".utf8)),
             ]
             // act
             let uploaded = try await harness.call(as: ada.credentials) {
-                try await $0.uploadImages(.init(path: .init(projectId: id), query: .init(split: .train), body: .multipartForm(.init(parts))))
+                try await $0.uploadImages(
+                    .init(path: .init(projectId: id), query: .init(split: .train), body: .multipartForm(.init(parts))))
             }
             let report = try uploaded.ok.body.json
             let imageID = try #require(report.files.first?.imageId)
-            let listed = try await harness.call(as: ada.credentials) { try await $0.listImages(.init(path: .init(projectId: id), query: .init(sort: .oldest))) }
-            let read = try await harness.call(as: ada.credentials) { try await $0.getImage(.init(path: .init(projectId: id, imageId: imageID))) }
-            let content = try await harness.call(as: ada.credentials) { try await $0.getImageContent(.init(path: .init(projectId: id, imageId: imageID))) }
-            let thumbnail = try await harness.call(as: ada.credentials) { try await $0.getImageThumbnail(.init(path: .init(projectId: id, imageId: imageID))) }
+            let listed = try await harness.call(as: ada.credentials) {
+                try await $0.listImages(.init(path: .init(projectId: id), query: .init(sort: .oldest)))
+            }
+            let read = try await harness.call(as: ada.credentials) {
+                try await $0.getImage(.init(path: .init(projectId: id, imageId: imageID)))
+            }
+            let content = try await harness.call(as: ada.credentials) {
+                try await $0.getImageContent(.init(path: .init(projectId: id, imageId: imageID)))
+            }
+            let thumbnail = try await harness.call(as: ada.credentials) {
+                try await $0.getImageThumbnail(.init(path: .init(projectId: id, imageId: imageID)))
+            }
             let changed = try await harness.call(as: ada.credentials) {
-                try await $0.updateImage(.init(path: .init(projectId: id, imageId: imageID), body: .json(.init(label: "kitten", split: .test))))
+                try await $0.updateImage(
+                    .init(
+                        path: .init(projectId: id, imageId: imageID), body: .json(.init(label: "kitten", split: .test)))
+                )
             }
             let badLabel = try await harness.call(as: ada.credentials) {
-                try await $0.updateImage(.init(path: .init(projectId: id, imageId: imageID), body: .json(.init(label: "a/b"))))
+                try await $0.updateImage(
+                    .init(path: .init(projectId: id, imageId: imageID), body: .json(.init(label: "a/b"))))
             }
-            let deleted = try await harness.call(as: ada.credentials) { try await $0.deleteImage(.init(path: .init(projectId: id, imageId: imageID))) }
-            let gone = try await harness.call(as: ada.credentials) { try await $0.getImage(.init(path: .init(projectId: id, imageId: imageID))) }
-            let left = try await harness.call(as: ada.credentials) { try await $0.listImages(.init(path: .init(projectId: id))) }
+            let deleted = try await harness.call(as: ada.credentials) {
+                try await $0.deleteImage(.init(path: .init(projectId: id, imageId: imageID)))
+            }
+            let gone = try await harness.call(as: ada.credentials) {
+                try await $0.getImage(.init(path: .init(projectId: id, imageId: imageID)))
+            }
+            let left = try await harness.call(as: ada.credentials) {
+                try await $0.listImages(.init(path: .init(projectId: id)))
+            }
             // check
             #expect(report.accepted == 2 && report.duplicates == 1 && report.rejected == 1)
             #expect(report.files.map(\.fileName) == ["a.png", "b.jpg", "a-again.png", "notes.txt"])
@@ -74,17 +94,31 @@ struct ImageHandlerTests {
             let imageID = try #require(try await harness.images([1], label: "cat", in: secret).first)
             let id = try secret.requireID().apiString
             // act
-            let list = try await harness.call(as: bob.credentials) { try await $0.listImages(.init(path: .init(projectId: id))) }
-            let read = try await harness.call(as: bob.credentials) { try await $0.getImage(.init(path: .init(projectId: id, imageId: imageID))) }
-            let content = try await harness.call(as: bob.credentials) { try await $0.getImageContent(.init(path: .init(projectId: id, imageId: imageID))) }
+            let list = try await harness.call(as: bob.credentials) {
+                try await $0.listImages(.init(path: .init(projectId: id)))
+            }
+            let read = try await harness.call(as: bob.credentials) {
+                try await $0.getImage(.init(path: .init(projectId: id, imageId: imageID)))
+            }
+            let content = try await harness.call(as: bob.credentials) {
+                try await $0.getImageContent(.init(path: .init(projectId: id, imageId: imageID)))
+            }
             let change = try await harness.call(as: bob.credentials) {
-                try await $0.updateImage(.init(path: .init(projectId: id, imageId: imageID), body: .json(.init(clearLabel: true))))
+                try await $0.updateImage(
+                    .init(path: .init(projectId: id, imageId: imageID), body: .json(.init(clearLabel: true))))
             }
-            let delete = try await harness.call(as: bob.credentials) { try await $0.deleteImage(.init(path: .init(projectId: id, imageId: imageID))) }
+            let delete = try await harness.call(as: bob.credentials) {
+                try await $0.deleteImage(.init(path: .init(projectId: id, imageId: imageID)))
+            }
             let upload = try await harness.call(as: bob.credentials) {
-                try await $0.uploadImages(.init(path: .init(projectId: id), body: .multipartForm(.init([Self.file("x.png", TestImages.png(seed: 9))]))))
+                try await $0.uploadImages(
+                    .init(
+                        path: .init(projectId: id),
+                        body: .multipartForm(.init([Self.file("x.png", TestImages.png(seed: 9))]))))
             }
-            let hers = try await harness.call(as: alice.credentials) { try await $0.getImage(.init(path: .init(projectId: id, imageId: imageID))) }
+            let hers = try await harness.call(as: alice.credentials) {
+                try await $0.getImage(.init(path: .init(projectId: id, imageId: imageID)))
+            }
             // check
             #expect(try list.notFound.body.json.error.message == "Project not found.")
             #expect(try read.notFound.body.json.error.message == "Image not found.")
@@ -106,16 +140,30 @@ struct ImageHandlerTests {
             let uploader = try await harness.key([.ingest], for: pets, ownerID: ada.id)
             let id = try pets.requireID().apiString
             // act
-            let read = try await harness.call(as: reader) { try await $0.getImage(.init(path: .init(projectId: id, imageId: imageID))) }
+            let read = try await harness.call(as: reader) {
+                try await $0.getImage(.init(path: .init(projectId: id, imageId: imageID)))
+            }
             let upload = try await harness.call(as: reader) {
-                try await $0.uploadImages(.init(path: .init(projectId: id), body: .multipartForm(.init([Self.file("x.png", TestImages.png(seed: 9))]))))
+                try await $0.uploadImages(
+                    .init(
+                        path: .init(projectId: id),
+                        body: .multipartForm(.init([Self.file("x.png", TestImages.png(seed: 9))]))))
             }
-            let delete = try await harness.call(as: uploader) { try await $0.deleteImage(.init(path: .init(projectId: id, imageId: imageID))) }
-            let list = try await harness.call(as: uploader) { try await $0.listImages(.init(path: .init(projectId: id))) }
+            let delete = try await harness.call(as: uploader) {
+                try await $0.deleteImage(.init(path: .init(projectId: id, imageId: imageID)))
+            }
+            let list = try await harness.call(as: uploader) {
+                try await $0.listImages(.init(path: .init(projectId: id)))
+            }
             let ingested = try await harness.call(as: uploader) {
-                try await $0.uploadImages(.init(path: .init(projectId: id), body: .multipartForm(.init([Self.file("x.png", TestImages.png(seed: 9))]))))
+                try await $0.uploadImages(
+                    .init(
+                        path: .init(projectId: id),
+                        body: .multipartForm(.init([Self.file("x.png", TestImages.png(seed: 9))]))))
             }
-            let anonymous = try await harness.call(as: nil) { try await $0.getImage(.init(path: .init(projectId: id, imageId: imageID))) }
+            let anonymous = try await harness.call(as: nil) {
+                try await $0.getImage(.init(path: .init(projectId: id, imageId: imageID)))
+            }
             // check
             #expect(try read.ok.body.json.id == imageID)
             #expect(try upload.forbidden.body.json.error.message == "This API key lacks the \"ingest\" permission.")

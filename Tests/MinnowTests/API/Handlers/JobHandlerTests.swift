@@ -15,9 +15,15 @@ struct JobHandlerTests {
             let iteration = try await harness.queuedIteration(in: pets, ownerID: ada.id)
             let jobID = try #require(iteration.jobId)
             // act
-            let read = try await harness.call(as: ada.credentials) { try await $0.getJob(.init(path: .init(jobId: jobID))) }
-            let canceled = try await harness.call(as: ada.credentials) { try await $0.cancelJob(.init(path: .init(jobId: jobID))) }
-            let again = try await harness.call(as: ada.credentials) { try await $0.cancelJob(.init(path: .init(jobId: jobID))) }
+            let read = try await harness.call(as: ada.credentials) {
+                try await $0.getJob(.init(path: .init(jobId: jobID)))
+            }
+            let canceled = try await harness.call(as: ada.credentials) {
+                try await $0.cancelJob(.init(path: .init(jobId: jobID)))
+            }
+            let again = try await harness.call(as: ada.credentials) {
+                try await $0.cancelJob(.init(path: .init(jobId: jobID)))
+            }
             let after = try await Iteration.find(UUID(uuidString: iteration.id), on: harness.db)
             // check
             let job = try read.ok.body.json
@@ -37,10 +43,18 @@ struct JobHandlerTests {
             let secret = try await harness.trainableProject("secret", ownerID: alice.id)
             let jobID = try #require(try await harness.queuedIteration(in: secret, ownerID: alice.id).jobId)
             // act
-            let read = try await harness.call(as: bob.credentials) { try await $0.getJob(.init(path: .init(jobId: jobID))) }
-            let cancel = try await harness.call(as: bob.credentials) { try await $0.cancelJob(.init(path: .init(jobId: jobID))) }
-            let missing = try await harness.call(as: bob.credentials) { try await $0.getJob(.init(path: .init(jobId: UUID().apiString))) }
-            let hers = try await harness.call(as: alice.credentials) { try await $0.getJob(.init(path: .init(jobId: jobID))) }
+            let read = try await harness.call(as: bob.credentials) {
+                try await $0.getJob(.init(path: .init(jobId: jobID)))
+            }
+            let cancel = try await harness.call(as: bob.credentials) {
+                try await $0.cancelJob(.init(path: .init(jobId: jobID)))
+            }
+            let missing = try await harness.call(as: bob.credentials) {
+                try await $0.getJob(.init(path: .init(jobId: UUID().apiString)))
+            }
+            let hers = try await harness.call(as: alice.credentials) {
+                try await $0.getJob(.init(path: .init(jobId: jobID)))
+            }
             // check
             #expect(try read.notFound.body.json.error.message == "Job not found.")
             #expect(try cancel.notFound.body.json.error.message == "Job not found.")
@@ -63,7 +77,9 @@ struct JobHandlerTests {
             let read = try await harness.call(as: reader) { try await $0.getJob(.init(path: .init(jobId: jobID))) }
             let cancel = try await harness.call(as: reader) { try await $0.cancelJob(.init(path: .init(jobId: jobID))) }
             let unread = try await harness.call(as: uploader) { try await $0.getJob(.init(path: .init(jobId: jobID))) }
-            let notItsProject = try await harness.call(as: elsewhere) { try await $0.getJob(.init(path: .init(jobId: jobID))) }
+            let notItsProject = try await harness.call(as: elsewhere) {
+                try await $0.getJob(.init(path: .init(jobId: jobID)))
+            }
             let anonymous = try await harness.call(as: nil) { try await $0.getJob(.init(path: .init(jobId: jobID))) }
             // check
             #expect(try read.ok.body.json.id == jobID)

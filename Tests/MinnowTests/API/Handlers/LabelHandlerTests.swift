@@ -17,20 +17,30 @@ struct LabelHandlerTests {
             let dogs = try await harness.images([4, 5], label: "dog", in: pets)
             let id = try pets.requireID().apiString
             // act
-            let listed = try await harness.call(as: ada.credentials) { try await $0.listLabels(.init(path: .init(projectId: id))) }
+            let listed = try await harness.call(as: ada.credentials) {
+                try await $0.listLabels(.init(path: .init(projectId: id)))
+            }
             let merged = try await harness.call(as: ada.credentials) {
-                try await $0.renameLabel(.init(path: .init(projectId: id, label: "kitten"), body: .json(.init(name: "cat"))))
+                try await $0.renameLabel(
+                    .init(path: .init(projectId: id, label: "kitten"), body: .json(.init(name: "cat"))))
             }
             let relabelled = try await harness.call(as: ada.credentials) {
-                try await $0.updateImages(.init(path: .init(projectId: id), body: .json(.init(imageIds: [dogs[0]], action: .relabel, label: "cat"))))
+                try await $0.updateImages(
+                    .init(
+                        path: .init(projectId: id),
+                        body: .json(.init(imageIds: [dogs[0]], action: .relabel, label: "cat"))))
             }
             let unlabelled = try await harness.call(as: ada.credentials) {
-                try await $0.deleteLabel(.init(path: .init(projectId: id, label: "dog"), query: .init(images: .unlabel)))
+                try await $0.deleteLabel(
+                    .init(path: .init(projectId: id, label: "dog"), query: .init(images: .unlabel)))
             }
             let missing = try await harness.call(as: ada.credentials) {
-                try await $0.renameLabel(.init(path: .init(projectId: id, label: "bird"), body: .json(.init(name: "cat"))))
+                try await $0.renameLabel(
+                    .init(path: .init(projectId: id, label: "bird"), body: .json(.init(name: "cat"))))
             }
-            let after = try await harness.call(as: ada.credentials) { try await $0.listLabels(.init(path: .init(projectId: id))) }
+            let after = try await harness.call(as: ada.credentials) {
+                try await $0.listLabels(.init(path: .init(projectId: id)))
+            }
             // check
             let before = try listed.ok.body.json.items
             #expect(before.map(\.label) == ["cat", "dog", "kitten"])
@@ -55,17 +65,23 @@ struct LabelHandlerTests {
             let ids = try await harness.images([1], label: "cat", in: secret)
             let id = try secret.requireID().apiString
             // act
-            let list = try await harness.call(as: bob.credentials) { try await $0.listLabels(.init(path: .init(projectId: id))) }
+            let list = try await harness.call(as: bob.credentials) {
+                try await $0.listLabels(.init(path: .init(projectId: id)))
+            }
             let rename = try await harness.call(as: bob.credentials) {
-                try await $0.renameLabel(.init(path: .init(projectId: id, label: "cat"), body: .json(.init(name: "dog"))))
+                try await $0.renameLabel(
+                    .init(path: .init(projectId: id, label: "cat"), body: .json(.init(name: "dog"))))
             }
             let delete = try await harness.call(as: bob.credentials) {
                 try await $0.deleteLabel(.init(path: .init(projectId: id, label: "cat"), query: .init(images: .delete)))
             }
             let batch = try await harness.call(as: bob.credentials) {
-                try await $0.updateImages(.init(path: .init(projectId: id), body: .json(.init(imageIds: ids, action: .delete))))
+                try await $0.updateImages(
+                    .init(path: .init(projectId: id), body: .json(.init(imageIds: ids, action: .delete))))
             }
-            let hers = try await harness.call(as: alice.credentials) { try await $0.listLabels(.init(path: .init(projectId: id))) }
+            let hers = try await harness.call(as: alice.credentials) {
+                try await $0.listLabels(.init(path: .init(projectId: id)))
+            }
             // check
             #expect(try list.notFound.body.json.error.message == "Project not found.")
             #expect(try rename.notFound.body.json.error.message == "Project not found.")
@@ -86,12 +102,15 @@ struct LabelHandlerTests {
             // act
             let read = try await harness.call(as: reader) { try await $0.listLabels(.init(path: .init(projectId: id))) }
             let rename = try await harness.call(as: reader) {
-                try await $0.renameLabel(.init(path: .init(projectId: id, label: "cat"), body: .json(.init(name: "dog"))))
+                try await $0.renameLabel(
+                    .init(path: .init(projectId: id, label: "cat"), body: .json(.init(name: "dog"))))
             }
             let delete = try await harness.call(as: reader) {
                 try await $0.deleteLabel(.init(path: .init(projectId: id, label: "cat"), query: .init(images: .delete)))
             }
-            let anonymous = try await harness.call(as: nil) { try await $0.listLabels(.init(path: .init(projectId: id))) }
+            let anonymous = try await harness.call(as: nil) {
+                try await $0.listLabels(.init(path: .init(projectId: id)))
+            }
             // check
             #expect(try read.ok.body.json.items.map(\.label) == ["cat"])
             #expect(try rename.forbidden.body.json.error.message == "This API key lacks the \"write\" permission.")

@@ -13,16 +13,23 @@ struct ProjectHandlerTests {
             let ada = try await harness.person("ada")
             // act
             let created = try await harness.call(as: ada.credentials) {
-                try await $0.createProject(.init(body: .json(.init(name: " Birds ", description: "feeder cam", task: .detection))))
+                try await $0.createProject(
+                    .init(body: .json(.init(name: " Birds ", description: "feeder cam", task: .detection))))
             }
             let id = try created.created.body.json.id
-            let read = try await harness.call(as: ada.credentials) { try await $0.getProject(.init(path: .init(projectId: id))) }
+            let read = try await harness.call(as: ada.credentials) {
+                try await $0.getProject(.init(path: .init(projectId: id)))
+            }
             let listed = try await harness.call(as: ada.credentials) { try await $0.listProjects(.init()) }
             let renamed = try await harness.call(as: ada.credentials) {
                 try await $0.updateProject(.init(path: .init(projectId: id), body: .json(.init(name: "Feeder birds"))))
             }
-            let deleted = try await harness.call(as: ada.credentials) { try await $0.deleteProject(.init(path: .init(projectId: id))) }
-            let gone = try await harness.call(as: ada.credentials) { try await $0.getProject(.init(path: .init(projectId: id))) }
+            let deleted = try await harness.call(as: ada.credentials) {
+                try await $0.deleteProject(.init(path: .init(projectId: id)))
+            }
+            let gone = try await harness.call(as: ada.credentials) {
+                try await $0.getProject(.init(path: .init(projectId: id)))
+            }
             // check
             #expect(try read.ok.body.json.name == "Birds")
             #expect(try read.ok.body.json.task == .detection)
@@ -43,11 +50,15 @@ struct ProjectHandlerTests {
             let missing = UUID().apiString
             for id in [secret, missing] {
                 // act
-                let read = try await harness.call(as: bob.credentials) { try await $0.getProject(.init(path: .init(projectId: id))) }
+                let read = try await harness.call(as: bob.credentials) {
+                    try await $0.getProject(.init(path: .init(projectId: id)))
+                }
                 let renamed = try await harness.call(as: bob.credentials) {
                     try await $0.updateProject(.init(path: .init(projectId: id), body: .json(.init(name: "mine"))))
                 }
-                let deleted = try await harness.call(as: bob.credentials) { try await $0.deleteProject(.init(path: .init(projectId: id))) }
+                let deleted = try await harness.call(as: bob.credentials) {
+                    try await $0.deleteProject(.init(path: .init(projectId: id)))
+                }
                 // check
                 #expect(try read.notFound.body.json.error.message == "Project not found.")
                 #expect(try renamed.notFound.body.json.error.message == "Project not found.")
@@ -55,7 +66,9 @@ struct ProjectHandlerTests {
             }
             let bobsProjects = try await harness.call(as: bob.credentials) { try await $0.listProjects(.init()) }
             #expect(try bobsProjects.ok.body.json.items.isEmpty)
-            let stillThere = try await harness.call(as: alice.credentials) { try await $0.getProject(.init(path: .init(projectId: secret))) }
+            let stillThere = try await harness.call(as: alice.credentials) {
+                try await $0.getProject(.init(path: .init(projectId: secret)))
+            }
             #expect(try stillThere.ok.body.json.name == "secret")
         }
     }
@@ -64,7 +77,9 @@ struct ProjectHandlerTests {
         try await HandlerHarness.with { harness in
             // act
             let none = try await harness.call(as: nil) { try await $0.listProjects(.init()) }
-            let garbage = try await harness.call(as: Credentials(bearer: "not.a.token")) { try await $0.listProjects(.init()) }
+            let garbage = try await harness.call(as: Credentials(bearer: "not.a.token")) {
+                try await $0.listProjects(.init())
+            }
             // check
             #expect(try none.unauthorized.headers.wwwAuthenticate == "Bearer")
             #expect(try none.unauthorized.body.json.error.code == "unauthorized")
@@ -84,12 +99,16 @@ struct ProjectHandlerTests {
             // act
             let listed = try await harness.call(as: reader) { try await $0.listProjects(.init()) }
             let own = try await harness.call(as: reader) { try await $0.getProject(.init(path: .init(projectId: id))) }
-            let notItsOwn = try await harness.call(as: reader) { try await $0.getProject(.init(path: .init(projectId: other))) }
+            let notItsOwn = try await harness.call(as: reader) {
+                try await $0.getProject(.init(path: .init(projectId: other)))
+            }
             let withoutRead = try await harness.call(as: uploader) { try await $0.listProjects(.init()) }
             let create = try await harness.call(as: reader) {
                 try await $0.createProject(.init(body: .json(.init(name: "new", task: .classification))))
             }
-            let delete = try await harness.call(as: reader) { try await $0.deleteProject(.init(path: .init(projectId: id))) }
+            let delete = try await harness.call(as: reader) {
+                try await $0.deleteProject(.init(path: .init(projectId: id)))
+            }
             // check
             #expect(try listed.ok.body.json.items.map(\.name) == ["pets"])
             #expect(try own.ok.body.json.name == "pets")
