@@ -31,11 +31,11 @@ struct APIDependencies: Sendable {
     }
 
     /// The server's: the application's default database.
-    init(app: Application, services: MinnowServices) {
+    init(app: Application, services: MinnowServices, clock: @escaping @Sendable () -> Date = { Date() }) {
         let databases = app.databases, group = app.eventLoopGroup, logger = app.logger
         let hasher = app.password.sync, threadPool = app.threadPool
         self.init(
-            database: { databases.database(logger: logger, on: group.any())! }, services: services,
+            database: { databases.database(logger: logger, on: group.any())! }, services: services, clock: clock,
             threadPool: threadPool,
             passwords: { hasher.async(on: threadPool, hopTo: group.any()) })
     }

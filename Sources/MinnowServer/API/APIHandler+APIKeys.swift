@@ -82,7 +82,7 @@ extension APIHandler {
 
 extension APIKey {
     /// `now` decides whether the stored frame count is today's.
-    func api(now: Date = Date()) throws -> Components.Schemas.APIKey {
+    func api(now: Date) throws -> Components.Schemas.APIKey {
         .init(
             id: try requireID().apiString, name: name, projectId: $project.id.apiString,
             permissions: permissions.sorted { $0.rawValue < $1.rawValue }.compactMap { .init(rawValue: $0.rawValue) },

@@ -15,7 +15,7 @@ extension APIHandler {
                 return .notFound(.init(body: .json(.notFound("Project"))))
             }
             let bridges = try await BridgeRegistry(db: db).list(in: project)
-            return .ok(.init(body: .json(.init(items: try bridges.map { try $0.api() }))))
+            return .ok(.init(body: .json(.init(items: try bridges.map { try $0.api(now: dependencies.clock()) }))))
         }
     }
 
@@ -46,8 +46,10 @@ extension APIHandler {
                     .init(
                         body: .json(
                             .init(
-                                bridge: try bridge.api(),
-                                devices: try devices.map { try $0.api(lastInstall: latest[$0.id ?? UUID()]) },
+                                bridge: try bridge.api(now: dependencies.clock()),
+                                devices: try devices.map {
+                                    try $0.api(lastInstall: latest[$0.id ?? UUID()], now: dependencies.clock())
+                                },
                                 heartbeatSeconds: Bridge.heartbeatSeconds))))
             case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
             }
@@ -73,7 +75,8 @@ extension APIHandler {
                         .init(
                             body: .json(
                                 .init(
-                                    install: try install.api(withLog: false), device: try device.api(),
+                                    install: try install.api(withLog: false),
+                                    device: try device.api(now: dependencies.clock()),
                                     firmwareHash: install.firmwareHash ?? "",
                                     firmwareUrl:
                                         "/v1/projects/\(project.id!.apiString)/bridges/\(bridge.name)/installs/\(installID)/firmware",

@@ -13,7 +13,8 @@ extension APIHandler {
                 return .notFound(.init(body: .json(.notFound("Project"))))
             }
             let published = try await deployments(db).list(in: project)
-            return .ok(.init(body: .json(.init(items: try published.map { try $0.api() }))))
+            let now = dependencies.clock()
+            return .ok(.init(body: .json(.init(items: try published.map { try $0.api(now: now) }))))
         }
     }
 
@@ -32,7 +33,11 @@ extension APIHandler {
                     "deployment published",
                     metadata: ["deployment": "\(body.name)", "iteration": "\(deployment.iteration.number)"])
                 return .created(
-                    .init(body: .json(.init(value1: try deployment.api(), value2: .init(predictionKey: key)))))
+                    .init(
+                        body: .json(
+                            .init(
+                                value1: try deployment.api(now: dependencies.clock()), value2: .init(predictionKey: key)
+                            ))))
             case .failure(.notFound(let what)): return .notFound(.init(body: .json(.notFound(what))))
             case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
             case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
@@ -65,7 +70,7 @@ extension APIHandler {
                 case .failure(let failure): return .conflict(.init(body: .json(.conflict(failure.message))))
                 }
             }
-            return .ok(.init(body: .json(try deployment.api())))
+            return .ok(.init(body: .json(try deployment.api(now: dependencies.clock()))))
         }
     }
 
@@ -94,7 +99,11 @@ extension APIHandler {
                 return .notFound(.init(body: .json(.notFound("Deployment"))))
             }
             let key = try await deployments(db).rotateKey(deployment)
-            return .ok(.init(body: .json(.init(value1: try deployment.api(), value2: .init(predictionKey: key)))))
+            return .ok(
+                .init(
+                    body: .json(
+                        .init(value1: try deployment.api(now: dependencies.clock()), value2: .init(predictionKey: key)))
+                ))
         }
     }
 
@@ -114,13 +123,13 @@ extension APIHandler {
 }
 
 extension Deployment {
-    func api() throws -> Components.Schemas.Deployment {
+    func api(now: Date) throws -> Components.Schemas.Deployment {
         .init(
             id: try requireID().apiString, name: name, projectId: $project.id.apiString,
             iterationId: $iteration.id.apiString,
             iterationNumber: $iteration.value?.number ?? 0, endpoint: "/v1/predict/\(name)", keyPrefix: keyPrefix,
             requests: Int(requests), errors: Int(errors), dailyQuota: dailyQuota,
-            usedToday: used(on: PredictionQuota.day(of: Date())),
+            usedToday: used(on: PredictionQuota.day(of: now)),
             averageLatencyMs: requests > 0 ? latencyTotalMilliseconds / Double(requests) : nil,
             lastRequestAt: lastRequestAt,
             createdAt: createdAt ?? Date(), updatedAt: updatedAt ?? createdAt ?? Date())

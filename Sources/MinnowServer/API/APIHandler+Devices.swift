@@ -16,7 +16,7 @@ extension APIHandler {
             let page = Paging(page: input.query.page, perPage: input.query.perPage)
             let (devices, total) = try await DeviceRegistry(db: db).list(in: project, page: page)
             let latest = try await installs(db).latest(for: devices)
-            let items = try devices.map { try $0.api(lastInstall: latest[$0.id ?? UUID()]) }
+            let items = try devices.map { try $0.api(lastInstall: latest[$0.id ?? UUID()], now: dependencies.clock()) }
             return .ok(.init(body: .json(.init(items: items, metadata: page.metadata(total: total)))))
         }
     }
@@ -32,7 +32,7 @@ extension APIHandler {
                 deployment: body.deployment)
             let kind: DeviceKind = body.kind == .camera ? .camera : .board
             switch try await DeviceRegistry(db: db).create(in: project, kind: kind, changes) {
-            case .success(let device): return .created(.init(body: .json(try device.api())))
+            case .success(let device): return .created(.init(body: .json(try device.api(now: dependencies.clock()))))
             case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
             case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
             }
@@ -47,7 +47,8 @@ extension APIHandler {
                 return .notFound(.init(body: .json(.notFound("Device"))))
             }
             let latest = try await installs(db).latest(for: [device])
-            return .ok(.init(body: .json(try device.api(lastInstall: latest[device.id ?? UUID()]))))
+            return .ok(
+                .init(body: .json(try device.api(lastInstall: latest[device.id ?? UUID()], now: dependencies.clock()))))
         }
     }
 
@@ -64,7 +65,7 @@ extension APIHandler {
                 name: body.name, profile: body.profile, bridge: body.bridge, usb: body.usb.map(\.identity),
                 deployment: body.deployment)
             switch try await DeviceRegistry(db: db).update(device, in: project, changes) {
-            case .success(let device): return .ok(.init(body: .json(try device.api())))
+            case .success(let device): return .ok(.init(body: .json(try device.api(now: dependencies.clock()))))
             case .failure(.conflict(let message, _)): return .conflict(.init(body: .json(.conflict(message))))
             case .failure(let failure): return .unprocessableContent(.init(body: .json(.invalid(failure.message))))
             }

@@ -32,7 +32,7 @@ extension APIHandler {
             )
             return .tooManyRequests(.init(headers: .init(retryAfter: wait), body: .json(error.body)))
         }
-        let now = Date(), today = PredictionQuota.day(of: now)
+        let now = dependencies.clock(), today = PredictionQuota.day(of: now)
         if let quota = entry.dailyQuota,
             entry.used(on: today) + stats.answered(entry.deploymentID) - entry.savedBeforeLoad >= quota
         {

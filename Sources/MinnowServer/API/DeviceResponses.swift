@@ -4,7 +4,7 @@ import Foundation
 import MinnowCore
 
 extension Device {
-    func api(lastInstall: DeviceInstall? = nil, now: Date = Date()) throws -> Components.Schemas.Device {
+    func api(lastInstall: DeviceInstall? = nil, now: Date) throws -> Components.Schemas.Device {
         let iteration = $installedIteration.value ?? nil
         return .init(
             id: try requireID().apiString, projectId: $project.id.apiString, name: name,
@@ -39,7 +39,7 @@ extension DeviceInstall {
 }
 
 extension Bridge {
-    func api(now: Date = Date()) throws -> Components.Schemas.Bridge {
+    func api(now: Date) throws -> Components.Schemas.Bridge {
         .init(
             id: try requireID().apiString, name: name, projectId: $project.id.apiString, version: version,
             hostname: hostname,

@@ -100,7 +100,7 @@ extension WebRoutes {
         let host = request.headers.first(name: .host) ?? "127.0.0.1:8080"
         let scheme = request.headers.first(name: "X-Forwarded-Proto") == "https" ? "https" : "http"
         var page = Views.DeployPage(
-            deployments: try published.map { try $0.api() },
+            deployments: try published.map { try $0.api(now: Date()) },
             trained: try trained.map { (id: try $0.requireID().apiString, number: $0.number) },
             newKey: newKey, origin: "\(scheme)://\(host)")
         page.form = form

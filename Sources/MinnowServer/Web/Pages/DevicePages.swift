@@ -122,8 +122,9 @@ extension WebRoutes {
         let latest = try await DeviceInstalls(db: request.db).latest(for: devices)
         let bridges = try await BridgeRegistry(db: request.db).list(in: project)
         let page = Views.DevicesPage(
-            devices: try devices.map { try $0.api(lastInstall: latest[$0.id ?? UUID()]) },
-            bridges: try bridges.map { try $0.api() }, profiles: BoardProfile.all.map { ($0.name, $0.displayName) },
+            devices: try devices.map { try $0.api(lastInstall: latest[$0.id ?? UUID()], now: Date()) },
+            bridges: try bridges.map { try $0.api(now: Date()) },
+            profiles: BoardProfile.all.map { ($0.name, $0.displayName) },
             deployments: try await deploymentNames(request, project), form: form)
         return Page.response(
             Views.devices(session: session, project: project, page: page, errors: errors, notice: notice),
@@ -147,13 +148,13 @@ extension WebRoutes {
         let trained = try await Iteration.query(on: request.db).filter(\.$project.$id == project.requireID())
             .filter(\.$status == .succeeded).sort(\.$number, .descending).all()
         let page = Views.DevicePage(
-            device: try device.api(lastInstall: history.first),
+            device: try device.api(lastInstall: history.first, now: Date()),
             installs: try history.map { try $0.api(withLog: false) },
             lastLog: history.first?.log, observations: try observations.map { try $0.api() }, observationCount: total,
             trained: try trained.map { (id: try $0.requireID().apiString, number: $0.number) },
             camera: device.kind == .camera
                 ? Views.cameraSection(
-                    session: session, project: project, device: try device.api(),
+                    session: session, project: project, device: try device.api(now: Date()),
                     deployments: try await deploymentNames(request, project),
                     newKey: newKey,
                     serverURL: "\(services.config.scheme)://\(request.headers.first(name: .host) ?? "localhost")") : nil

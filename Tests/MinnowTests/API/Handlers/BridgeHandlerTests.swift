@@ -114,6 +114,27 @@ struct BridgeHandlerTests {
         }
     }
 
+    @Test func onlineIsJudgedByTheHandlersClock() async throws {
+        // the handler's clock reads an hour after the heartbeat the board and bridge sent
+        try await HandlerHarness.with(clock: { Date().addingTimeInterval(3600) }) { harness in
+            // setup
+            let ada = try await harness.person("ada")
+            let bench = try await harness.project("bench", ownerID: ada.id)
+            let project = try bench.requireID().apiString
+            let (device, _) = try await harness.boardOnBridge("bench-1", in: bench, ownerID: ada.id)
+            // act
+            let bridges = try await harness.call(as: ada.credentials) {
+                try await $0.listBridges(.init(path: .init(projectId: project)))
+            }
+            let board = try await harness.call(as: ada.credentials) {
+                try await $0.getDevice(.init(path: .init(projectId: project, deviceId: device)))
+            }
+            // check: both were seen just now by the wall clock, an hour ago by the handler's
+            #expect(try bridges.ok.body.json.items.map(\.online) == [false])
+            #expect(try board.ok.body.json.status == .offline)
+        }
+    }
+
     @Test func anotherUsersBridgeIsNotFound() async throws {
         try await HandlerHarness.with { harness in
             // setup: alice's bridge holds an install

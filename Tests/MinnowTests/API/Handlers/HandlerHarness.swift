@@ -17,7 +17,9 @@ struct HandlerHarness: Sendable {
     var services: MinnowServices { handler.services }
     var db: any Database { app.db }
 
-    static func with<T>(_ body: (HandlerHarness) async throws -> T) async throws -> T {
+    static func with<T>(
+        clock: @escaping @Sendable () -> Date = { Date() }, _ body: (HandlerHarness) async throws -> T
+    ) async throws -> T {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let app = try await Application.make(.testing, .shared(group))
         app.logger.logLevel = .error
@@ -32,7 +34,8 @@ struct HandlerHarness: Sendable {
             let services = MinnowServices(
                 config: config, secret: Data(repeating: 7, count: 64), dummyPasswordHash: "unused")
             let result = try await body(
-                HandlerHarness(app: app, handler: APIHandler(APIDependencies(app: app, services: services))))
+                HandlerHarness(
+                    app: app, handler: APIHandler(APIDependencies(app: app, services: services, clock: clock))))
             try await app.asyncShutdown()
             try await group.shutdownGracefully()
             return result
