@@ -3,6 +3,7 @@
 // its reason, keeps every frame through a server outage and a restart and delivers each
 // exactly once, captures through --capture-command, and the observations commands find and
 // reuse what it saw.
+import APITypes
 import Foundation
 import Imaging
 import Testing
@@ -244,11 +245,10 @@ struct CameraCLIWorld {
                     "--json",
                 ],
                 environment: environment)
-            let device = try #require(
-                try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any], "\(created.stderr)"
-            )
-            #expect(device["kind"] as? String == "camera" && device["deployment"] as? String == "stripes-cam")
-            let camera = try #require(device["id"] as? String)
+            try #require(created.status == 0, "\(created.stderr)")
+            let device = try Wire.decode(Components.Schemas.Device.self, from: Data(created.stdout.utf8))
+            #expect(device.kind == .camera && device.deployment == "stripes-cam" && device.status == .neverSeen)
+            let camera = device.id
             let key = try await MinnowProcess.run(
                 ["keys", "create", "--project", "stripes", "--device", "porch", "--frames-per-minute", "600"],
                 environment: environment)

@@ -1,5 +1,6 @@
 // A detection project through the training service: FOMO trains on boxes' centres, reports
 // F1 for float and int8, and its deployment answers objects with their positions.
+import APITypes
 import Foundation
 import Imaging
 @testable import MinnowCore
@@ -84,10 +85,11 @@ struct DetectionTrainingTests {
                 .POST, "/v1/predict/squares?threshold=0.3", body: Self.squareImage(seed: 999).0,
                 headers: [("Prediction-Key", key), ("Content-Type", "image/png")])
             #expect(answer.status == 200, "\(answer.text)")
-            let prediction = try #require((answer["predictions"] as? [[String: Any]])?.first)
-            #expect(
-                prediction["detections"] is [Any]
-                    && (prediction["scores"] as? [[String: Any]])?.first?["label"] as? String == "square")
+            let result = try answer.decoded(as: Components.Schemas.PredictionResult.self)
+            let prediction = try #require(result.predictions.first)
+            #expect(result.deployment == "squares" && prediction.scores.first?.label == "square")
+            let centres = try #require(prediction.detections, "\(answer.text)").map { ($0.x, $0.y) }
+            #expect(centres.allSatisfy { (0...1).contains($0.0) && (0...1).contains($0.1) }, "\(centres)")
         }
     }
 }
