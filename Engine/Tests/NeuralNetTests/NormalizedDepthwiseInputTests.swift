@@ -27,14 +27,7 @@ struct NormalizedDepthwiseInputTests {
                 .batchNorm(momentum: 0.9, epsilon: 1e-3), .relu6,
                 .globalAvgPool, .linear(units: 3, bias: true),
             ])
-        let fused = Model(architecture: architecture, seed: 5)
-        let plain = Model(architecture: architecture, seed: 5)
-        for layer in plain.layers { (layer as? BatchNorm)?.fusedReLU6 = false }
-        // gamma 3, beta 3: outputs pass both ends of the clamp
-        for norm in (fused.layers + plain.layers).compactMap({ $0 as? BatchNorm }) {
-            norm.gamma.value = [Float](repeating: 3, count: norm.channels)
-            norm.beta.value = [Float](repeating: 3, count: norm.channels)
-        }
+        let (fused, plain) = fusedAndPlainModels(architecture, seed: 5)
         var rng = SeededRandom(seed: 10)
         let input = randomTensor([4, 10, 9, 3], rng: &rng)
         // act: two steps, so the second runs on running statistics the first updated
