@@ -1,7 +1,8 @@
 // Conv2d: 2-D convolution as im2col + sgemm, forward and backward, parallel over chunks of
 // the batch (one per core, OpenBLAS single-threaded). A 1x1 stride-1 convolution skips
-// im2col (the input already is the patch matrix) and a tiny patch (a 3x3 gray stem) is
-// convolved directly (DirectConvolution). Not grouped, not dilated.
+// im2col (the input already is the patch matrix), a tiny patch (a 3x3 gray stem) is
+// convolved directly (DirectConvolution) and a 3x3 stride-1 convolution over channels in
+// groups of eight through Winograd's F(2×2, 3×3) (Conv2d+Winograd). Not grouped, not dilated.
 import TrainingKernels
 
 /// 2-D convolution over NHWC input.
@@ -29,7 +30,10 @@ public final class Conv2d: Layer {
 
     private var input = Tensor(zeros: [0])  // (N, H, W, Cin), kept for 1x1 backward
     private var output = Tensor(zeros: [0])  // (N, OH, OW, Cout), kept for the fused ReLU mask
-    private var columns: [Float] = []  // (workers, block·OH·OW, KH·KW·Cin) patch-row scratch
+    /// Per-worker scratch: `(workers, block·OH·OW, KH·KW·Cin)` patch rows, or the Winograd kernels' scratch.
+    var columns: [Float] = []
+    /// The Winograd path's transformed filters (`WinogradConvolution.transformWeights`).
+    var transformedWeights: [Float] = []
     private var maskedGradient: [Float] = []  // (N·OH·OW, Cout)
     private var partialGrads: [Float] = []  // (workers, KH·KW·Cin·Cout + Cout)
     private var geometry: ConvGeometry?
@@ -60,15 +64,21 @@ public final class Conv2d: Layer {
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
     /// How the layer computes: 1x1 stride 1 needs no im2col (the input is the patch matrix);
-    /// a tiny patch (a 3x3 gray stem) is convolved directly (see DirectConvolution).
-    enum Path { case pointwise, direct, im2col }
+    /// a tiny patch (a 3x3 gray stem) is convolved directly (see DirectConvolution); 3x3
+    /// stride 1 over channels in groups of eight through Winograd (see WinogradConvolution).
+    enum Path { case pointwise, direct, winograd, im2col }
     private var path: Path {
         if kernelSize == 1 && stride == 1 { return .pointwise }
         let patch = kernelSize * kernelSize * inputChannels
-        return allowsDirect && DirectConvolution.suits(patch: patch, outputChannels: outputChannels) ? .direct : .im2col
+        if allowsDirect && DirectConvolution.suits(patch: patch, outputChannels: outputChannels) { return .direct }
+        let winograd = WinogradConvolution.suits(
+            kernelSize: kernelSize, stride: stride, channels: inputChannels, outputChannels: outputChannels)
+        return allowsWinograd && winograd ? .winograd : .im2col
     }
     /// False forces the im2col path even for a tiny patch (tests compare the two).
     var allowsDirect = true
+    /// False forces the im2col path for a convolution Winograd's path would take (tests compare the two).
+    var allowsWinograd = true
 
     /// Images per im2col block: about 1 MB of patch rows, at least one image. Smaller blocks
     /// keep the rows in cache but make each sgemm small; tiny-patch layers (a 3x3 gray stem)
@@ -91,10 +101,15 @@ public final class Conv2d: Layer {
         precondition(c == inputChannels, "Conv2d expects \(inputChannels) channels, got \(c)")
         let g = geometry(for: input.shape)
         geometry = g
+        let path = self.path
+        if path == .winograd {
+            let output = winogradForward(input, geometry: g)
+            keepForBackward(input: input, output: output, training: training)
+            return output
+        }
         let rows = g.outputHeight * g.outputWidth
         let patch = kernelSize * kernelSize * c
         let cout = outputChannels
-        let path = self.path
         let block = blockImages(rowsPerImage: rows, patch: patch)
         let scratch = block * rows * patch
         let workers = max(1, min(Compute.activeThreads, n))
@@ -152,11 +167,16 @@ public final class Conv2d: Layer {
                 }
             }
         }
-        if training {
-            self.input = input  // backward rebuilds the patch rows from it
-            if relu && !gradientArrivesMasked { self.output = output }
-        }
+        keepForBackward(input: input, output: output, training: training)
         return output
+    }
+
+    /// Keeps what backward reads: the input (backward rebuilds the patch rows from it) and,
+    /// for a fused ReLU whose gradient arrives unmasked, the output.
+    private func keepForBackward(input: Tensor, output: Tensor, training: Bool) {
+        guard training else { return }
+        self.input = input
+        if fusedReLU && !gradientArrivesMasked { self.output = output }
     }
 
     public func backward(_ dOutput: Tensor) -> Tensor {
@@ -169,7 +189,9 @@ public final class Conv2d: Layer {
             block: blockImages(rowsPerImage: rows, patch: patch), path: path, wantInput: needsInputGradient,
             relu: fusedReLU && !gradientArrivesMasked, hasBias: bias != nil,
             direct: path == .direct
-                ? DirectConvolution(geometry: g, channels: inputChannels, outputChannels: cout) : nil)
+                ? DirectConvolution(geometry: g, channels: inputChannels, outputChannels: cout) : nil,
+            winograd: path == .winograd
+                ? WinogradConvolution(geometry: g, channels: inputChannels, outputChannels: cout) : nil)
         let workers = max(1, min(Compute.activeThreads, n))
         reserveBackwardScratch(plan, workers: workers, gradientCount: dOutput.count)
         var dInput =
@@ -183,14 +205,18 @@ public final class Conv2d: Layer {
                             partialGrads.withUnsafeMutableBufferPointer { partial in
                                 maskedGradient.withUnsafeMutableBufferPointer { masked in
                                     dInput.data.withUnsafeMutableBufferPointer { dx in
-                                        let buffers = ConvBackwardBuffers(
-                                            dOutput: dy.baseAddress!, weight: w.baseAddress!, input: x.baseAddress,
-                                            output: y.baseAddress,
-                                            columns: cols.baseAddress, partialGradients: partial.baseAddress!,
-                                            maskedGradient: masked.baseAddress, dInput: dx.baseAddress)
-                                        Compute.chunks(n) { images, worker in plan.run(images, worker: worker, buffers)
+                                        transformedWeights.withUnsafeBufferPointer { u in
+                                            let buffers = ConvBackwardBuffers(
+                                                dOutput: dy.baseAddress!, weight: w.baseAddress!,
+                                                transformedWeight: u.baseAddress, input: x.baseAddress,
+                                                output: y.baseAddress, columns: cols.baseAddress,
+                                                partialGradients: partial.baseAddress!,
+                                                maskedGradient: masked.baseAddress, dInput: dx.baseAddress)
+                                            Compute.chunks(n) { images, worker in
+                                                plan.run(images, worker: worker, buffers)
+                                            }
+                                            plan.sumPartialGradients(buffers.partialGradients, workers: workers)
                                         }
-                                        plan.sumPartialGradients(buffers.partialGradients, workers: workers)
                                     }
                                 }
                             }
@@ -219,6 +245,8 @@ public final class Conv2d: Layer {
 /// The pointers one backward pass reads and writes.
 struct ConvBackwardBuffers {
     let dOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>
+    /// The Winograd path's transformed filters, from forward.
+    let transformedWeight: UnsafePointer<Float>?
     let input: UnsafePointer<Float>?, output: UnsafePointer<Float>?
     /// `(workers, block·rows, patch)` patch-row scratch.
     let columns: UnsafeMutablePointer<Float>?
@@ -242,12 +270,13 @@ struct ConvBackwardPlan {
     let path: Conv2d.Path
     let wantInput: Bool, relu: Bool, hasBias: Bool
     let direct: DirectConvolution?
+    let winograd: WinogradConvolution?
 
     var weightCount: Int { patch * outputChannels }
     /// Gradient values per worker: weights, then biases.
     var slot: Int { weightCount + outputChannels }
-    var scratch: Int { block * rows * patch }
-    var needsColumns: Bool { path == .im2col || (path == .direct && wantInput) }
+    var scratch: Int { winograd?.scratchCount ?? block * rows * patch }
+    var needsColumns: Bool { path == .im2col || path == .winograd || (path == .direct && wantInput) }
 
     /// Gradients of the images `images` into worker `worker`'s slot (and `dInput`).
     func run(_ images: Range<Int>, worker: Int, _ buffers: ConvBackwardBuffers) {
@@ -264,7 +293,13 @@ struct ConvBackwardPlan {
         } else if hasBias {
             sumRows(dy, rows: images.count * rows, columns: outputChannels, into: gradB)
         }
-        if path == .pointwise {
+        if let winograd {
+            // dOutput from the first image of the batch, as the kernel indexes it by image.
+            Kernels.winogradBackward(
+                winograd, input: buffers.input!, dOutput: dy - first, transformedWeight: buffers.transformedWeight!,
+                images: images, dWeight: gradW, dInput: wantInput ? buffers.dInput : nil,
+                scratch: buffers.columns! + worker * scratch)
+        } else if path == .pointwise {
             pointwiseGradients(images, dy: dy, gradW: gradW, buffers)
         } else {
             blockGradients(images, dy: dy, gradW: gradW, columns: buffers.columns! + worker * scratch, buffers)
