@@ -46,7 +46,18 @@ public struct DirectConvolution: Sendable {
         tapColumns = columns
     }
 
-    @usableFromInline var taps: Int { tapOffsets.count }
+    @inlinable var taps: Int { tapOffsets.count }
+
+    /// Output columns whose whole window lies inside the image (for rows that do too):
+    /// `first..<end`, possibly empty.
+    @inlinable var insideColumns: (first: Int, end: Int) {
+        let g = geometry
+        let first = min((g.padLeft + g.stride - 1) / g.stride, g.outputWidth)
+        let end =
+            g.inputWidth < g.kernelWidth
+            ? 0 : min((g.inputWidth - g.kernelWidth + g.padLeft) / g.stride + 1, g.outputWidth)
+        return (first, end)
+    }
 
     /// Input value of tap `t` for the window at (`top`, `left`), 0 where it falls in the padding.
     @inlinable @inline(__always)
@@ -55,25 +66,6 @@ public struct DirectConvolution: Sendable {
         let iy = top + tapRows[t], ix = left + tapColumns[t]
         guard iy >= 0, iy < g.inputHeight, ix >= 0, ix < g.inputWidth else { return 0 }
         return image[(top * g.inputWidth + left) * channels + tapOffsets[t]]
-    }
-
-    /// Calls `body(pixel, window, top, left)` for every output pixel of one image, where
-    /// `window` is the window's top-left input pointer when the window lies fully inside.
-    @inlinable @inline(__always)
-    func forEachWindow(
-        _ image: UnsafePointer<Float>,
-        _ body: (_ pixel: Int, _ window: UnsafePointer<Float>?, _ top: Int, _ left: Int) -> Void
-    ) {
-        let g = geometry
-        for oy in 0..<g.outputHeight {
-            let top = oy * g.stride - g.padTop
-            let rowInside = top >= 0 && top + g.kernelHeight <= g.inputHeight
-            for ox in 0..<g.outputWidth {
-                let left = ox * g.stride - g.padLeft
-                let inside = rowInside && left >= 0 && left + g.kernelWidth <= g.inputWidth
-                body(oy * g.outputWidth + ox, inside ? image + (top * g.inputWidth + left) * channels : nil, top, left)
-            }
-        }
     }
 
     /// `output = bias + Σ_t input(tap t) · weight[t]`, then ReLU if `relu`, for `images`.
@@ -86,11 +78,7 @@ public struct DirectConvolution: Sendable {
         let g = geometry, cout = outputChannels
         let imageSize = g.inputHeight * g.inputWidth * channels
         let outputSize = g.outputHeight * g.outputWidth * cout
-        // Columns whose whole window lies inside the image (for rows that do too).
-        let firstInside = min((g.padLeft + g.stride - 1) / g.stride, g.outputWidth)
-        let endInside =
-            g.inputWidth < g.kernelWidth
-            ? 0 : min((g.inputWidth - g.kernelWidth + g.padLeft) / g.stride + 1, g.outputWidth)
+        let (firstInside, endInside) = insideColumns
         tapOffsets.withUnsafeBufferPointer { offsets in
             let offsets = offsets.baseAddress!
             for image in images {
@@ -215,97 +203,84 @@ public struct DirectConvolution: Sendable {
     }
 
     /// Adds `Σ_pixels input(tap t) · dOutput[pixel]` to `dWeight[t]` for every tap, and the
-    /// column sums of `dOutput` to `dBias` (if given), over `images`.
+    /// column sums of `dOutput` to `dBias` (if given), over `images`. Each output row's
+    /// pixels whose windows lie inside the image are one small matrix product, window values
+    /// `(taps, pixels)` · dOutput `(pixels, Cout)`; pixels whose windows reach into the padding
+    /// are added one by one.
     /// - dOutput: `(N, OH, OW, Cout)`, the chunk starting at image `images.lowerBound`.
     @inlinable @inline(__always)
     public func accumulateWeightGradient<M: MultiplyAdd>(
         input: UnsafePointer<Float>, dOutput: UnsafePointer<Float>, images: Range<Int>,
         dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?, _ multiplyAdd: M.Type
     ) {
-        let g = geometry, cout = outputChannels, taps = self.taps
+        let g = geometry, cout = outputChannels
         let imageSize = g.inputHeight * g.inputWidth * channels
         let pixels = g.outputHeight * g.outputWidth
+        let (firstInside, endInside) = insideColumns
         tapOffsets.withUnsafeBufferPointer { offsets in
             let offsets = offsets.baseAddress!
             for image in images {
                 let x = input + image * imageSize
-                let dy = UnsafeRawPointer(dOutput + (image - images.lowerBound) * pixels * cout)
-                for group in stride(from: 0, to: cout, by: 8) {
-                    // Several taps per pass over the pixels share each dOutput load, each with its
-                    // own running sum: nine on AVX2 (a 3x3 gray patch in one pass), three on SSE,
-                    // where a sum takes two registers and a fourth tap would run out of them.
-                    let perPass = M.gradientSumsPerPass
-                    for first in stride(from: 0, to: taps, by: perPass) {
-                        let t = (
-                            first, min(first + 1, taps - 1), min(first + 2, taps - 1), min(first + 3, taps - 1),
-                            min(first + 4, taps - 1), min(first + 5, taps - 1), min(first + 6, taps - 1),
-                            min(first + 7, taps - 1), min(first + 8, taps - 1)
-                        )
-                        let o = (
-                            offsets[t.0], offsets[t.1], offsets[t.2], offsets[t.3], offsets[t.4], offsets[t.5],
-                            offsets[t.6], offsets[t.7], offsets[t.8]
-                        )
-                        var s0 = SIMD8<Float>.zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0
-                        var s8 = s0
-                        forEachWindow(x) { pixel, window, top, left in
-                            let d = dy.loadUnaligned(fromByteOffset: (pixel * cout + group) * 4, as: SIMD8<Float>.self)
-                            if let window {
-                                s0 = M.add(s0, SIMD8(repeating: window[o.0]), d)
-                                s1 = M.add(s1, SIMD8(repeating: window[o.1]), d)
-                                s2 = M.add(s2, SIMD8(repeating: window[o.2]), d)
-                                if perPass > 3 {
-                                    s3 = M.add(s3, SIMD8(repeating: window[o.3]), d)
-                                    s4 = M.add(s4, SIMD8(repeating: window[o.4]), d)
-                                    s5 = M.add(s5, SIMD8(repeating: window[o.5]), d)
-                                }
-                                if perPass > 6 {
-                                    s6 = M.add(s6, SIMD8(repeating: window[o.6]), d)
-                                    s7 = M.add(s7, SIMD8(repeating: window[o.7]), d)
-                                    s8 = M.add(s8, SIMD8(repeating: window[o.8]), d)
-                                }
-                            } else {
-                                func padded(_ tap: Int) -> SIMD8<Float> {
-                                    SIMD8(repeating: paddedValue(x, top: top, left: left, tap: tap))
-                                }
-                                s0 = M.add(s0, padded(t.0), d)
-                                s1 = M.add(s1, padded(t.1), d)
-                                s2 = M.add(s2, padded(t.2), d)
-                                if perPass > 3 {
-                                    s3 = M.add(s3, padded(t.3), d)
-                                    s4 = M.add(s4, padded(t.4), d)
-                                    s5 = M.add(s5, padded(t.5), d)
-                                }
-                                if perPass > 6 {
-                                    s6 = M.add(s6, padded(t.6), d)
-                                    s7 = M.add(s7, padded(t.7), d)
-                                    s8 = M.add(s8, padded(t.8), d)
-                                }
-                            }
-                        }
-                        let sums = [s0, s1, s2, s3, s4, s5, s6, s7, s8]
-                        for k in 0..<min(perPass, taps - first) {
-                            add(sums[k], to: dWeight + (first + k) * cout + group)
-                        }
-                    }
-                    guard let dBias else { continue }
-                    // Four running sums: one would wait on each add.
-                    var b0 = SIMD8<Float>.zero, b1 = b0, b2 = b0, b3 = b0
-                    var pixel = 0
-                    while pixel + 4 <= pixels {
-                        let at = (pixel * cout + group) * 4, row = cout * 4
-                        b0 += dy.loadUnaligned(fromByteOffset: at, as: SIMD8<Float>.self)
-                        b1 += dy.loadUnaligned(fromByteOffset: at + row, as: SIMD8<Float>.self)
-                        b2 += dy.loadUnaligned(fromByteOffset: at + 2 * row, as: SIMD8<Float>.self)
-                        b3 += dy.loadUnaligned(fromByteOffset: at + 3 * row, as: SIMD8<Float>.self)
-                        pixel += 4
-                    }
-                    while pixel < pixels {
-                        b0 += dy.loadUnaligned(fromByteOffset: (pixel * cout + group) * 4, as: SIMD8<Float>.self)
-                        pixel += 1
-                    }
-                    add((b0 + b1) + (b2 + b3), to: dBias + group)
+                let dy = dOutput + (image - images.lowerBound) * pixels * cout
+                for oy in 0..<g.outputHeight {
+                    let top = oy * g.stride - g.padTop
+                    let rowInside = top >= 0 && top + g.kernelHeight <= g.inputHeight
+                    let start = rowInside ? firstInside : g.outputWidth
+                    let end = rowInside ? max(firstInside, endInside) : g.outputWidth
+                    for ox in 0..<start { addEdgePixel(x, oy, ox, dy, dWeight, M.self) }
+                    for ox in end..<g.outputWidth { addEdgePixel(x, oy, ox, dy, dWeight, M.self) }
+                    guard start < end else { continue }
+                    SmallMatrixMultiply.multiply(
+                        m: taps, n: cout, k: end - start,
+                        a: x + (top * g.inputWidth + start * g.stride - g.padLeft) * channels,
+                        rows: TabledRows(offsets), depthStride: g.stride * channels,
+                        b: dy + (oy * g.outputWidth + start) * cout, c: dWeight, accumulate: true, M.self)
                 }
+                if let dBias { addColumnSums(of: dy, rows: pixels, into: dBias) }
             }
+        }
+    }
+
+    /// Adds output pixel (oy, ox)'s contribution to every tap's weight gradient, reading the
+    /// window through the padding.
+    @inlinable @inline(__always)
+    func addEdgePixel<M: MultiplyAdd>(
+        _ x: UnsafePointer<Float>, _ oy: Int, _ ox: Int, _ dy: UnsafePointer<Float>,
+        _ dWeight: UnsafeMutablePointer<Float>, _: M.Type
+    ) {
+        let g = geometry, cout = outputChannels
+        let top = oy * g.stride - g.padTop, left = ox * g.stride - g.padLeft
+        let d = dy + (oy * g.outputWidth + ox) * cout
+        for t in 0..<taps {
+            let value = SIMD8(repeating: paddedValue(x, top: top, left: left, tap: t))
+            for group in stride(from: 0, to: cout, by: 8) {
+                let target = dWeight + t * cout + group
+                storeLanes(M.add(loadLanes(target), value, loadLanes(d + group)), target)
+            }
+        }
+    }
+
+    /// Adds the column sums of a `(rows, Cout)` matrix to `sums`.
+    @inlinable @inline(__always)
+    func addColumnSums(of matrix: UnsafePointer<Float>, rows: Int, into sums: UnsafeMutablePointer<Float>) {
+        let cout = outputChannels
+        for group in stride(from: 0, to: cout, by: 8) {
+            // Four running sums: one would wait on each add.
+            var b0 = SIMD8<Float>.zero, b1 = b0, b2 = b0, b3 = b0
+            var row = 0
+            while row + 4 <= rows {
+                let p = matrix + row * cout + group
+                b0 += loadLanes(p)
+                b1 += loadLanes(p + cout)
+                b2 += loadLanes(p + 2 * cout)
+                b3 += loadLanes(p + 3 * cout)
+                row += 4
+            }
+            while row < rows {
+                b0 += loadLanes(matrix + row * cout + group)
+                row += 1
+            }
+            add((b0 + b1) + (b2 + b3), to: sums + group)
         }
     }
 

@@ -1,47 +1,89 @@
-// SmallMatrixMultiply: the matrix products of a Winograd convolution (WinogradConvolution),
-// where one side is a few dozen values deep or wide (16 channels, 32 filters) and sgemm's
-// packing would cost as much as the multiplications. The right-hand matrix is read in place
-// (rows of `n` contiguous values, n a multiple of 8); the left-hand one through two strides,
-// so that the same kernel reads it as stored or transposed. Register blocks of 6 rows × 16
+// SmallMatrixMultiply: the matrix products of a Winograd convolution (WinogradConvolution) and
+// the weight gradient of a convolution with a tiny patch (DirectConvolution), where one side
+// is a few dozen values deep or wide (9 taps, 16 channels, 32 filters) and sgemm's packing
+// would cost as much as the multiplications. The right-hand matrix is read in place (rows of
+// `n` contiguous values, n a multiple of 8); the left-hand one through a depth stride and a
+// row stride or a table of row offsets, so that the same kernel reads it as stored,
+// transposed, or as the taps of a convolution window. Register blocks of 6 rows × 16
 // columns: twelve running sums, two vectors of the right side and the broadcast left-side
 // values fit AVX2's sixteen registers. Generic over `MultiplyAdd` like the other kernels.
 
+/// Where each row of the left-hand matrix starts, relative to its first.
+public protocol RowOffsets {
+    func offset(_ row: Int) -> Int
+}
+
+/// Rows `stride` values apart.
+public struct StridedRows: RowOffsets {
+    public let stride: Int
+    @inlinable public init(_ stride: Int) { self.stride = stride }
+    @inlinable @inline(__always) public func offset(_ row: Int) -> Int { row * stride }
+}
+
+/// Rows at the offsets of a table (e.g. a convolution's taps within its window).
+public struct TabledRows: RowOffsets {
+    public let table: UnsafePointer<Int>
+    @inlinable public init(_ table: UnsafePointer<Int>) { self.table = table }
+    @inlinable @inline(__always) public func offset(_ row: Int) -> Int { table[row] }
+}
+
 /// `c (m×n) = [c +] a·b` for small matrices.
-@usableFromInline
-enum SmallMatrixMultiply {
+public enum SmallMatrixMultiply {
     /// - a: element (i, p) at `a[i·rowStride + p·depthStride]`, `(m, k)`.
     /// - b: `(k, n)` row-major; c: `(m, n)` row-major; `n` a multiple of 8.
     /// - accumulate: add to `c` instead of overwriting it.
     @inlinable @inline(__always)
-    static func multiply<M: MultiplyAdd>(
+    public static func multiply<M: MultiplyAdd>(
         m: Int, n: Int, k: Int, a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, accumulate: Bool, _: M.Type
     ) {
-        let operands = Operands(k: k, rowStride: rowStride, depthStride: depthStride, n: n, accumulate: accumulate)
-        var column = 0
-        while column + 16 <= n {
-            var row = 0
-            while row < m {
-                let rows = min(6, m - row)
-                operands.block6x16(a + row * rowStride, rows: rows, b + column, c + row * n + column, M.self)
-                row += rows
+        multiply(
+            m: m, n: n, k: k, a: a, rows: StridedRows(rowStride), depthStride: depthStride, b: b, c: c,
+            accumulate: accumulate, M.self)
+    }
+
+    /// As above, with element (i, p) at `a[rows.offset(i) + p·depthStride]`.
+    @inlinable @inline(__always)
+    public static func multiply<M: MultiplyAdd, R: RowOffsets>(
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, rows: R, depthStride: Int, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, accumulate: Bool, _: M.Type
+    ) {
+        let operands = Operands(k: k, depthStride: depthStride, n: n, accumulate: accumulate)
+        var row = 0
+        while row < m {
+            let count = min(6, m - row)
+            // Offsets of the block's rows from its first; missing rows repeat the last one.
+            let first = rows.offset(row)
+            @inline(__always) func relative(_ i: Int) -> Int { rows.offset(row + min(i, count - 1)) - first }
+            let o = BlockRows(relative(1), relative(2), relative(3), relative(4), relative(5), count: count)
+            var column = 0
+            while column + 16 <= n {
+                operands.block6x16(a + first, o, b + column, c + row * n + column, M.self)
+                column += 16
             }
-            column += 16
+            if column + 8 <= n { operands.block6x8(a + first, o, b + column, c + row * n + column, M.self) }
+            row += count
         }
-        if column + 8 <= n {
-            for row in 0..<m { operands.block1x8(a + row * rowStride, b + column, c + row * n + column, M.self) }
+    }
+
+    /// The rows of one block: offsets of rows 1 to 5 from row 0, and how many of the six are real.
+    @usableFromInline
+    struct BlockRows {
+        @usableFromInline let o1: Int, o2: Int, o3: Int, o4: Int, o5: Int, count: Int
+        @inlinable
+        init(_ o1: Int, _ o2: Int, _ o3: Int, _ o4: Int, _ o5: Int, count: Int) {
+            (self.o1, self.o2, self.o3, self.o4, self.o5, self.count) = (o1, o2, o3, o4, o5, count)
         }
     }
 
     /// The sizes every block of one product shares.
     @usableFromInline
     struct Operands {
-        @usableFromInline let k: Int, rowStride: Int, depthStride: Int, n: Int, accumulate: Bool
+        @usableFromInline let k: Int, depthStride: Int, n: Int, accumulate: Bool
 
         @inlinable
-        init(k: Int, rowStride: Int, depthStride: Int, n: Int, accumulate: Bool) {
+        init(k: Int, depthStride: Int, n: Int, accumulate: Bool) {
             self.k = k
-            self.rowStride = rowStride
             self.depthStride = depthStride
             self.n = n
             self.accumulate = accumulate
@@ -52,19 +94,17 @@ enum SmallMatrixMultiply {
             accumulate ? loadLanes(c + offset) : SIMD8()
         }
 
-        /// `rows` (1 to 6) rows of `a` times 16 columns of `b`. Fewer than six rows repeat the
-        /// last one's multiply-adds and store only their own sums: the twelve independent
-        /// sums keep the multiply-add units busy either way.
+        /// Up to six rows of `a` (row 0 at `a`, the others at `rows`' offsets) times 16 columns
+        /// of `b`. Fewer than six rows repeat the last one's multiply-adds and store only their
+        /// own sums: the twelve independent sums keep the multiply-add units busy either way.
         @inlinable @inline(__always)
         func block6x16<M: MultiplyAdd>(
-            _ a: UnsafePointer<Float>, rows: Int, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+            _ a: UnsafePointer<Float>, _ rows: BlockRows, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
             _: M.Type
         ) {
-            let last = rows - 1
-            let o1 = min(1, last) * rowStride, o2 = min(2, last) * rowStride, o3 = min(3, last) * rowStride
-            let o4 = min(4, last) * rowStride, o5 = min(5, last) * rowStride
+            let (o1, o2, o3, o4, o5) = (rows.o1, rows.o2, rows.o3, rows.o4, rows.o5)
             @inline(__always) func first(_ row: Int, _ half: Int) -> SIMD8<Float> {
-                row < rows ? start(c, row * n + half) : SIMD8()
+                row < rows.count ? start(c, row * n + half) : SIMD8()
             }
             var s00 = first(0, 0), s01 = first(0, 8), s10 = first(1, 0), s11 = first(1, 8)
             var s20 = first(2, 0), s21 = first(2, 8), s30 = first(3, 0), s31 = first(3, 8)
@@ -91,7 +131,7 @@ enum SmallMatrixMultiply {
                 pb += n
             }
             @inline(__always) func put(_ row: Int, _ low: SIMD8<Float>, _ high: SIMD8<Float>) {
-                guard row < rows else { return }
+                guard row < rows.count else { return }
                 storeLanes(low, c + row * n)
                 storeLanes(high, c + row * n + 8)
             }
@@ -103,19 +143,38 @@ enum SmallMatrixMultiply {
             put(5, s50, s51)
         }
 
-        /// One row of `a` times 8 columns of `b`.
+        /// Up to six rows of `a` times the last 8 columns of `b` (as `block6x16`).
         @inlinable @inline(__always)
-        func block1x8<M: MultiplyAdd>(
-            _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _: M.Type
+        func block6x8<M: MultiplyAdd>(
+            _ a: UnsafePointer<Float>, _ rows: BlockRows, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+            _: M.Type
         ) {
-            var s = start(c, 0)
+            let (o1, o2, o3, o4, o5) = (rows.o1, rows.o2, rows.o3, rows.o4, rows.o5)
+            @inline(__always) func first(_ row: Int) -> SIMD8<Float> {
+                row < rows.count ? start(c, row * n) : SIMD8()
+            }
+            var s0 = first(0), s1 = first(1), s2 = first(2), s3 = first(3), s4 = first(4), s5 = first(5)
             var pa = a, pb = b
             for _ in 0..<k {
-                s = M.add(s, SIMD8(repeating: pa[0]), loadLanes(pb))
+                let v = loadLanes(pb)
+                s0 = M.add(s0, SIMD8(repeating: pa[0]), v)
+                s1 = M.add(s1, SIMD8(repeating: pa[o1]), v)
+                s2 = M.add(s2, SIMD8(repeating: pa[o2]), v)
+                s3 = M.add(s3, SIMD8(repeating: pa[o3]), v)
+                s4 = M.add(s4, SIMD8(repeating: pa[o4]), v)
+                s5 = M.add(s5, SIMD8(repeating: pa[o5]), v)
                 pa += depthStride
                 pb += n
             }
-            storeLanes(s, c)
+            @inline(__always) func put(_ row: Int, _ value: SIMD8<Float>) {
+                if row < rows.count { storeLanes(value, c + row * n) }
+            }
+            put(0, s0)
+            put(1, s1)
+            put(2, s2)
+            put(3, s3)
+            put(4, s4)
+            put(5, s5)
         }
     }
 }
