@@ -1,29 +1,83 @@
-// The transforms of WinogradConvolution (F(2×2, 3×3)) and their adjoints, eight channels at a
+// The transforms of WinogradConvolution (F(4×4, 3×3)) and their adjoints, eight channels at a
 // time. Each 2-D transform applies a 1-D one to the rows of a tile, then to the columns of
-// the result; position ξ = 4·row + column of the 4×4 transform domain.
+// the result; position ξ = 6·row + column of the 6×6 transform domain. The interpolation
+// points are 0, ±1, ±2 and ∞ (Lavin & Gray's matrices):
 //
-//   Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]    input window d (4×4) → V = Bᵀ d B
-//   G  = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]               filter g (3×3) → U = G g Gᵀ
-//   Aᵀ = [1 1 1 0; 0 1 -1 -1]                         product m (4×4) → output Aᵀ m A (2×2)
+//   Bᵀ = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
+//        input window d (6×6) → V = Bᵀ d B
+//   G  = [¼ 0 0; -⅙ -⅙ -⅙; -⅙ ⅙ -⅙; 1/24 1/12 ⅙; 1/24 -1/12 ⅙; 0 0 1]
+//        filter g (3×3) → U = G g Gᵀ
+//   Aᵀ = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
+//        product m (6×6) → output Aᵀ m A (4×4)
 
 @usableFromInline typealias Lanes = SIMD8<Float>
 @usableFromInline typealias FourLanes = (Lanes, Lanes, Lanes, Lanes)
+@usableFromInline typealias SixLanes = (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes)
 
 /// Bᵀ·x.
 @inlinable @inline(__always)
-func inputTransform(_ x: FourLanes) -> FourLanes { (x.0 - x.2, x.1 + x.2, x.2 - x.1, x.1 - x.3) }
+func inputTransform(_ x: SixLanes) -> SixLanes {
+    let four = Lanes(repeating: 4), five = Lanes(repeating: 5), two = Lanes(repeating: 2)
+    let a = x.4 - four * x.2, b = x.3 - four * x.1
+    let c = x.4 - x.2, d = two * (x.3 - x.1)
+    return (four * x.0 - five * x.2 + x.4, a + b, a - b, c + d, c - d, four * x.1 - five * x.3 + x.5)
+}
 
 /// B·x: the input transform's adjoint.
 @inlinable @inline(__always)
-func inputTransformAdjoint(_ x: FourLanes) -> FourLanes { (x.0, x.1 - x.2 + x.3, x.1 + x.2 - x.0, -x.3) }
+func inputTransformAdjoint(_ x: SixLanes) -> SixLanes {
+    let four = Lanes(repeating: 4), five = Lanes(repeating: 5), two = Lanes(repeating: 2)
+    return (
+        four * x.0,
+        four * (x.2 - x.1 + x.5) + two * (x.4 - x.3),
+        -five * x.0 - four * (x.1 + x.2) - x.3 - x.4,
+        x.1 - x.2 + two * (x.3 - x.4) - five * x.5,
+        x.0 + x.1 + x.2 + x.3 + x.4,
+        x.5
+    )
+}
 
 /// Aᵀ·x.
 @inlinable @inline(__always)
-func outputTransform(_ x: FourLanes) -> (Lanes, Lanes) { (x.0 + x.1 + x.2, x.1 - x.2 - x.3) }
+func outputTransform(_ x: SixLanes) -> FourLanes {
+    let two = Lanes(repeating: 2), four = Lanes(repeating: 4), eight = Lanes(repeating: 8)
+    let sum12 = x.1 + x.2, difference12 = x.1 - x.2, sum34 = x.3 + x.4, difference34 = x.3 - x.4
+    return (
+        x.0 + sum12 + sum34, difference12 + two * difference34, sum12 + four * sum34,
+        difference12 + eight * difference34 + x.5
+    )
+}
 
 /// A·x: the output transform's adjoint.
 @inlinable @inline(__always)
-func outputTransformAdjoint(_ x0: Lanes, _ x1: Lanes) -> FourLanes { (x0, x0 + x1, x0 - x1, -x1) }
+func outputTransformAdjoint(_ x: FourLanes) -> SixLanes {
+    let two = Lanes(repeating: 2), four = Lanes(repeating: 4), eight = Lanes(repeating: 8)
+    let even = x.0 + x.2, odd = x.1 + x.3
+    let evenByTwo = x.0 + four * x.2, oddByTwo = two * x.1 + eight * x.3
+    return (x.0, even + odd, even - odd, evenByTwo + oddByTwo, evenByTwo - oddByTwo, x.3)
+}
+
+/// G·x for one filter row or column.
+@inlinable @inline(__always)
+func filterTransform(_ x0: Float, _ x1: Float, _ x2: Float) -> (Float, Float, Float, Float, Float, Float) {
+    let sum = x0 + x2
+    return (
+        x0 / 4, -(sum + x1) / 6, -(sum - x1) / 6, x0 / 24 + x1 / 12 + x2 / 6, x0 / 24 - x1 / 12 + x2 / 6, x2
+    )
+}
+
+/// Gᵀ·x: the filter transform's adjoint.
+@inlinable @inline(__always)
+func filterTransformAdjoint(_ x: SixLanes) -> (Lanes, Lanes, Lanes) {
+    let sixth = Lanes(repeating: 1.0 / 6), twelfth = Lanes(repeating: 1.0 / 12)
+    let twentyFourth = Lanes(repeating: 1.0 / 24)
+    let sum12 = x.1 + x.2, sum34 = x.3 + x.4
+    return (
+        x.0 * Lanes(repeating: 0.25) - sum12 * sixth + sum34 * twentyFourth,
+        (x.2 - x.1) * sixth + (x.3 - x.4) * twelfth,
+        (sum34 - sum12) * sixth + x.5
+    )
+}
 
 extension WinogradConvolution {
     /// Writes the image inside the zero border (input pixel (iy, ix) at (iy + padTop, ix + padLeft));
@@ -64,7 +118,7 @@ extension WinogradConvolution {
         }
     }
 
-    /// V = Bᵀ d B of every window of one bordered image, as tiles `firstTile...` of V `(16, tiles, Cin)`.
+    /// V = Bᵀ d B of every window of one bordered image, as tiles `firstTile...` of V `(36, tiles, Cin)`.
     @inlinable @inline(__always)
     func transformInput(
         _ bordered: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>, firstTile: Int, tiles: Int
@@ -72,32 +126,39 @@ extension WinogradConvolution {
         let c = channels, rowSize = borderedWidth * c, step = tiles * c
         for ty in 0..<tileRows {
             for tx in 0..<tileColumns {
-                let corner = bordered + 2 * ty * rowSize + 2 * tx * c
+                let corner = bordered + 4 * ty * rowSize + 4 * tx * c
                 let out = v + (firstTile + ty * tileColumns + tx) * c
                 for group in Swift.stride(from: 0, to: c, by: 8) {
-                    @inline(__always) func row(_ r: Int) -> FourLanes {
+                    @inline(__always) func row(_ r: Int) -> SixLanes {
                         let p = corner + r * rowSize + group
                         return inputTransform(
-                            (loadLanes(p), loadLanes(p + c), loadLanes(p + 2 * c), loadLanes(p + 3 * c)))
+                            (
+                                loadLanes(p), loadLanes(p + 1 * c), loadLanes(p + 2 * c), loadLanes(p + 3 * c),
+                                loadLanes(p + 4 * c), loadLanes(p + 5 * c)
+                            ))
                     }
-                    let e0 = row(0), e1 = row(1), e2 = row(2), e3 = row(3)
-                    @inline(__always) func put(_ j: Int, _ column: FourLanes) {
+                    let e0 = row(0), e1 = row(1), e2 = row(2), e3 = row(3), e4 = row(4), e5 = row(5)
+                    @inline(__always) func put(_ j: Int, _ column: SixLanes) {
                         let p = out + group + j * step
-                        storeLanes(column.0, p)
-                        storeLanes(column.1, p + 4 * step)
-                        storeLanes(column.2, p + 8 * step)
-                        storeLanes(column.3, p + 12 * step)
+                        storeLanes(column.0, p + 0 * step)
+                        storeLanes(column.1, p + 6 * step)
+                        storeLanes(column.2, p + 12 * step)
+                        storeLanes(column.3, p + 18 * step)
+                        storeLanes(column.4, p + 24 * step)
+                        storeLanes(column.5, p + 30 * step)
                     }
-                    put(0, inputTransform((e0.0, e1.0, e2.0, e3.0)))
-                    put(1, inputTransform((e0.1, e1.1, e2.1, e3.1)))
-                    put(2, inputTransform((e0.2, e1.2, e2.2, e3.2)))
-                    put(3, inputTransform((e0.3, e1.3, e2.3, e3.3)))
+                    put(0, inputTransform((e0.0, e1.0, e2.0, e3.0, e4.0, e5.0)))
+                    put(1, inputTransform((e0.1, e1.1, e2.1, e3.1, e4.1, e5.1)))
+                    put(2, inputTransform((e0.2, e1.2, e2.2, e3.2, e4.2, e5.2)))
+                    put(3, inputTransform((e0.3, e1.3, e2.3, e3.3, e4.3, e5.3)))
+                    put(4, inputTransform((e0.4, e1.4, e2.4, e3.4, e4.4, e5.4)))
+                    put(5, inputTransform((e0.5, e1.5, e2.5, e3.5, e4.5, e5.5)))
                 }
             }
         }
     }
 
-    /// Adds B dV Bᵀ of tiles `firstTile...` of dV `(16, tiles, Cin)` into their windows of `bordered`.
+    /// Adds B dV Bᵀ of tiles `firstTile...` of dV `(36, tiles, Cin)` into their windows of `bordered`.
     @inlinable @inline(__always)
     func addInputGradient(
         _ dv: UnsafePointer<Float>, firstTile: Int, tiles: Int, into bordered: UnsafeMutablePointer<Float>
@@ -105,34 +166,41 @@ extension WinogradConvolution {
         let c = channels, rowSize = borderedWidth * c, step = tiles * c
         for ty in 0..<tileRows {
             for tx in 0..<tileColumns {
-                let corner = bordered + 2 * ty * rowSize + 2 * tx * c
+                let corner = bordered + 4 * ty * rowSize + 4 * tx * c
                 let source = dv + (firstTile + ty * tileColumns + tx) * c
                 for group in Swift.stride(from: 0, to: c, by: 8) {
-                    // Row a of dV (its four columns), taken through B along the row.
-                    @inline(__always) func row(_ a: Int) -> FourLanes {
-                        let p = source + group + 4 * a * step
+                    // Row a of dV (its six columns), taken through B along the row.
+                    @inline(__always) func row(_ a: Int) -> SixLanes {
+                        let p = source + group + 6 * a * step
                         return inputTransformAdjoint(
-                            (loadLanes(p), loadLanes(p + step), loadLanes(p + 2 * step), loadLanes(p + 3 * step)))
+                            (
+                                loadLanes(p), loadLanes(p + 1 * step), loadLanes(p + 2 * step), loadLanes(p + 3 * step),
+                                loadLanes(p + 4 * step), loadLanes(p + 5 * step)
+                            ))
                     }
-                    let k0 = row(0), k1 = row(1), k2 = row(2), k3 = row(3)
-                    @inline(__always) func add(_ column: Int, _ values: FourLanes) {
+                    let k0 = row(0), k1 = row(1), k2 = row(2), k3 = row(3), k4 = row(4), k5 = row(5)
+                    @inline(__always) func add(_ column: Int, _ values: SixLanes) {
                         let p = corner + column * c + group
-                        storeLanes(loadLanes(p) + values.0, p)
-                        storeLanes(loadLanes(p + rowSize) + values.1, p + rowSize)
+                        storeLanes(loadLanes(p + 0 * rowSize) + values.0, p + 0 * rowSize)
+                        storeLanes(loadLanes(p + 1 * rowSize) + values.1, p + 1 * rowSize)
                         storeLanes(loadLanes(p + 2 * rowSize) + values.2, p + 2 * rowSize)
                         storeLanes(loadLanes(p + 3 * rowSize) + values.3, p + 3 * rowSize)
+                        storeLanes(loadLanes(p + 4 * rowSize) + values.4, p + 4 * rowSize)
+                        storeLanes(loadLanes(p + 5 * rowSize) + values.5, p + 5 * rowSize)
                     }
-                    add(0, inputTransformAdjoint((k0.0, k1.0, k2.0, k3.0)))
-                    add(1, inputTransformAdjoint((k0.1, k1.1, k2.1, k3.1)))
-                    add(2, inputTransformAdjoint((k0.2, k1.2, k2.2, k3.2)))
-                    add(3, inputTransformAdjoint((k0.3, k1.3, k2.3, k3.3)))
+                    add(0, inputTransformAdjoint((k0.0, k1.0, k2.0, k3.0, k4.0, k5.0)))
+                    add(1, inputTransformAdjoint((k0.1, k1.1, k2.1, k3.1, k4.1, k5.1)))
+                    add(2, inputTransformAdjoint((k0.2, k1.2, k2.2, k3.2, k4.2, k5.2)))
+                    add(3, inputTransformAdjoint((k0.3, k1.3, k2.3, k3.3, k4.3, k5.3)))
+                    add(4, inputTransformAdjoint((k0.4, k1.4, k2.4, k3.4, k4.4, k5.4)))
+                    add(5, inputTransformAdjoint((k0.5, k1.5, k2.5, k3.5, k4.5, k5.5)))
                 }
             }
         }
     }
 
-    /// Output pixels of one image from tiles `firstTile...` of M `(16, tiles, Cout)`: Aᵀ m A,
-    /// plus the bias, then ReLU if `relu`; the half tiles past the last row or column are dropped.
+    /// Output pixels of one image from tiles `firstTile...` of M `(36, tiles, Cout)`: Aᵀ m A,
+    /// plus the bias, then ReLU if `relu`; the parts of tiles past the last row or column are dropped.
     @inlinable @inline(__always)
     func transformOutput(
         _ m: UnsafePointer<Float>, firstTile: Int, tiles: Int, bias: UnsafePointer<Float>?, relu: Bool,
@@ -142,35 +210,43 @@ extension WinogradConvolution {
         for ty in 0..<tileRows {
             for tx in 0..<tileColumns {
                 let source = m + (firstTile + ty * tileColumns + tx) * k
-                let rows = min(2, g.outputHeight - 2 * ty), columns = min(2, g.outputWidth - 2 * tx)
-                let corner = output + (2 * ty * g.outputWidth + 2 * tx) * k
+                let rows = min(4, g.outputHeight - 4 * ty), columns = min(4, g.outputWidth - 4 * tx)
+                let corner = output + (4 * ty * g.outputWidth + 4 * tx) * k
                 for group in Swift.stride(from: 0, to: k, by: 8) {
-                    @inline(__always) func row(_ r: Int) -> (Lanes, Lanes) {
-                        let p = source + group + 4 * r * step
+                    @inline(__always) func row(_ r: Int) -> FourLanes {
+                        let p = source + group + 6 * r * step
                         return outputTransform(
-                            (loadLanes(p), loadLanes(p + step), loadLanes(p + 2 * step), loadLanes(p + 3 * step)))
+                            (
+                                loadLanes(p), loadLanes(p + 1 * step), loadLanes(p + 2 * step), loadLanes(p + 3 * step),
+                                loadLanes(p + 4 * step), loadLanes(p + 5 * step)
+                            ))
                     }
-                    let e0 = row(0), e1 = row(1), e2 = row(2), e3 = row(3)
+                    let e0 = row(0), e1 = row(1), e2 = row(2), e3 = row(3), e4 = row(4), e5 = row(5)
                     let b = bias.map { loadLanes($0 + group) } ?? Lanes()
-                    @inline(__always) func put(_ y: Int, _ x: Int, _ value: Lanes) {
-                        guard y < rows, x < columns else { return }
-                        var value = value + b
-                        if relu { value.replace(with: 0, where: value .< 0) }
-                        storeLanes(value, corner + (y * g.outputWidth + x) * k + group)
+                    @inline(__always) func put(_ x: Int, _ column: FourLanes) {
+                        guard x < columns else { return }
+                        @inline(__always) func store(_ y: Int, _ value: Lanes) {
+                            guard y < rows else { return }
+                            var value = value + b
+                            if relu { value.replace(with: 0, where: value .< 0) }
+                            storeLanes(value, corner + (y * g.outputWidth + x) * k + group)
+                        }
+                        store(0, column.0)
+                        store(1, column.1)
+                        store(2, column.2)
+                        store(3, column.3)
                     }
-                    let left = outputTransform((e0.0, e1.0, e2.0, e3.0))
-                    let right = outputTransform((e0.1, e1.1, e2.1, e3.1))
-                    put(0, 0, left.0)
-                    put(1, 0, left.1)
-                    put(0, 1, right.0)
-                    put(1, 1, right.1)
+                    put(0, outputTransform((e0.0, e1.0, e2.0, e3.0, e4.0, e5.0)))
+                    put(1, outputTransform((e0.1, e1.1, e2.1, e3.1, e4.1, e5.1)))
+                    put(2, outputTransform((e0.2, e1.2, e2.2, e3.2, e4.2, e5.2)))
+                    put(3, outputTransform((e0.3, e1.3, e2.3, e3.3, e4.3, e5.3)))
                 }
             }
         }
     }
 
     /// dM = A dY Aᵀ of every tile of one image's output gradient, as tiles `firstTile...` of
-    /// dM `(16, tiles, Cout)`; pixels of half tiles past the output count as zero.
+    /// dM `(36, tiles, Cout)`; pixels of tiles past the output count as zero.
     @inlinable @inline(__always)
     func transformOutputGradient(
         _ dOutput: UnsafePointer<Float>, into dm: UnsafeMutablePointer<Float>, firstTile: Int, tiles: Int
@@ -179,84 +255,91 @@ extension WinogradConvolution {
         for ty in 0..<tileRows {
             for tx in 0..<tileColumns {
                 let target = dm + (firstTile + ty * tileColumns + tx) * k
-                let rows = min(2, g.outputHeight - 2 * ty), columns = min(2, g.outputWidth - 2 * tx)
-                let corner = dOutput + (2 * ty * g.outputWidth + 2 * tx) * k
+                let rows = min(4, g.outputHeight - 4 * ty), columns = min(4, g.outputWidth - 4 * tx)
+                let corner = dOutput + (4 * ty * g.outputWidth + 4 * tx) * k
                 for group in Swift.stride(from: 0, to: k, by: 8) {
-                    @inline(__always) func value(_ y: Int, _ x: Int) -> Lanes {
-                        y < rows && x < columns ? loadLanes(corner + (y * g.outputWidth + x) * k + group) : Lanes()
+                    @inline(__always) func row(_ y: Int) -> SixLanes {
+                        @inline(__always) func value(_ x: Int) -> Lanes {
+                            y < rows && x < columns ? loadLanes(corner + (y * g.outputWidth + x) * k + group) : Lanes()
+                        }
+                        return outputTransformAdjoint((value(0), value(1), value(2), value(3)))
                     }
-                    let h0 = outputTransformAdjoint(value(0, 0), value(0, 1))
-                    let h1 = outputTransformAdjoint(value(1, 0), value(1, 1))
-                    @inline(__always) func put(_ j: Int, _ column: FourLanes) {
+                    let h0 = row(0), h1 = row(1), h2 = row(2), h3 = row(3)
+                    @inline(__always) func put(_ j: Int, _ column: SixLanes) {
                         let p = target + group + j * step
-                        storeLanes(column.0, p)
-                        storeLanes(column.1, p + 4 * step)
-                        storeLanes(column.2, p + 8 * step)
-                        storeLanes(column.3, p + 12 * step)
+                        storeLanes(column.0, p + 0 * step)
+                        storeLanes(column.1, p + 6 * step)
+                        storeLanes(column.2, p + 12 * step)
+                        storeLanes(column.3, p + 18 * step)
+                        storeLanes(column.4, p + 24 * step)
+                        storeLanes(column.5, p + 30 * step)
                     }
-                    put(0, outputTransformAdjoint(h0.0, h1.0))
-                    put(1, outputTransformAdjoint(h0.1, h1.1))
-                    put(2, outputTransformAdjoint(h0.2, h1.2))
-                    put(3, outputTransformAdjoint(h0.3, h1.3))
+                    put(0, outputTransformAdjoint((h0.0, h1.0, h2.0, h3.0)))
+                    put(1, outputTransformAdjoint((h0.1, h1.1, h2.1, h3.1)))
+                    put(2, outputTransformAdjoint((h0.2, h1.2, h2.2, h3.2)))
+                    put(3, outputTransformAdjoint((h0.3, h1.3, h2.3, h3.3)))
+                    put(4, outputTransformAdjoint((h0.4, h1.4, h2.4, h3.4)))
+                    put(5, outputTransformAdjoint((h0.5, h1.5, h2.5, h3.5)))
                 }
             }
         }
     }
 
-    /// U = G g Gᵀ `(16, Cin, Cout)` and its transpose Uᵀ `(16, Cout, Cin)` from HWIO weights
+    /// U = G g Gᵀ `(36, Cin, Cout)` and its transpose Uᵀ `(36, Cout, Cin)` from HWIO weights
     /// `(3, 3, Cin, Cout)`, into `transformedWeightCount` floats.
     public func transformWeights(_ weight: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
         let c = channels, k = outputChannels, plane = c * k
-        @inline(__always) func filterTransform(_ x0: Float, _ x1: Float, _ x2: Float) -> (Float, Float, Float, Float) {
-            (x0, (x0 + x1 + x2) * 0.5, (x0 - x1 + x2) * 0.5, x2)
-        }
         for ci in 0..<c {
             for co in 0..<k {
                 @inline(__always) func g(_ ky: Int, _ kx: Int) -> Float { weight[((ky * 3 + kx) * c + ci) * k + co] }
                 let r0 = filterTransform(g(0, 0), g(0, 1), g(0, 2))
                 let r1 = filterTransform(g(1, 0), g(1, 1), g(1, 2))
                 let r2 = filterTransform(g(2, 0), g(2, 1), g(2, 2))
-                @inline(__always) func put(_ j: Int, _ column: (Float, Float, Float, Float)) {
+                @inline(__always) func put(_ j: Int, _ column: (Float, Float, Float, Float, Float, Float)) {
                     @inline(__always) func set(_ a: Int, _ value: Float) {
-                        let xi = 4 * a + j
+                        let xi = 6 * a + j
                         u[xi * plane + ci * k + co] = value
-                        u[16 * plane + xi * plane + co * c + ci] = value
+                        u[36 * plane + xi * plane + co * c + ci] = value
                     }
                     set(0, column.0)
                     set(1, column.1)
                     set(2, column.2)
                     set(3, column.3)
+                    set(4, column.4)
+                    set(5, column.5)
                 }
                 put(0, filterTransform(r0.0, r1.0, r2.0))
                 put(1, filterTransform(r0.1, r1.1, r2.1))
                 put(2, filterTransform(r0.2, r1.2, r2.2))
                 put(3, filterTransform(r0.3, r1.3, r2.3))
+                put(4, filterTransform(r0.4, r1.4, r2.4))
+                put(5, filterTransform(r0.5, r1.5, r2.5))
             }
         }
     }
 
-    /// dW = Gᵀ dU G `(3, 3, Cin, Cout)` (overwritten) from dU `(16, Cin, Cout)`.
+    /// dW = Gᵀ dU G `(3, 3, Cin, Cout)` (overwritten) from dU `(36, Cin, Cout)`.
     @inlinable
     func weightGradient(fromTransformed du: UnsafePointer<Float>, into dWeight: UnsafeMutablePointer<Float>) {
         let plane = channels * outputChannels
-        @inline(__always) func adjoint(_ x: FourLanes) -> (Lanes, Lanes, Lanes) {
-            let half = Lanes(repeating: 0.5)
-            return (x.0 + (x.1 + x.2) * half, (x.1 - x.2) * half, (x.1 + x.2) * half + x.3)
-        }
         for offset in Swift.stride(from: 0, to: plane, by: 8) {
             @inline(__always) func row(_ a: Int) -> (Lanes, Lanes, Lanes) {
-                let p = du + 4 * a * plane + offset
-                return adjoint((loadLanes(p), loadLanes(p + plane), loadLanes(p + 2 * plane), loadLanes(p + 3 * plane)))
+                let p = du + 6 * a * plane + offset
+                return filterTransformAdjoint(
+                    (
+                        loadLanes(p), loadLanes(p + 1 * plane), loadLanes(p + 2 * plane), loadLanes(p + 3 * plane),
+                        loadLanes(p + 4 * plane), loadLanes(p + 5 * plane)
+                    ))
             }
-            let q0 = row(0), q1 = row(1), q2 = row(2), q3 = row(3)
+            let q0 = row(0), q1 = row(1), q2 = row(2), q3 = row(3), q4 = row(4), q5 = row(5)
             @inline(__always) func put(_ kx: Int, _ column: (Lanes, Lanes, Lanes)) {
                 storeLanes(column.0, dWeight + kx * plane + offset)
                 storeLanes(column.1, dWeight + (3 + kx) * plane + offset)
                 storeLanes(column.2, dWeight + (6 + kx) * plane + offset)
             }
-            put(0, adjoint((q0.0, q1.0, q2.0, q3.0)))
-            put(1, adjoint((q0.1, q1.1, q2.1, q3.1)))
-            put(2, adjoint((q0.2, q1.2, q2.2, q3.2)))
+            put(0, filterTransformAdjoint((q0.0, q1.0, q2.0, q3.0, q4.0, q5.0)))
+            put(1, filterTransformAdjoint((q0.1, q1.1, q2.1, q3.1, q4.1, q5.1)))
+            put(2, filterTransformAdjoint((q0.2, q1.2, q2.2, q3.2, q4.2, q5.2)))
         }
     }
 }

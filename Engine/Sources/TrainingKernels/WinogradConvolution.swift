@@ -1,9 +1,9 @@
 // WinogradConvolution: a 3x3 stride-1 convolution, its input gradient and its weight
-// gradient through Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray, 2016). Each
-// 2×2 block of output pixels ("tile") comes from a 4×4 window of input: the window and the
-// filter are taken to a 4×4 transform domain, where the convolution over channels becomes
-// sixteen independent matrix products (one per transform position ξ) with 2.25 times fewer
-// multiplications than the direct sum; the result is taken back to 2×2 outputs.
+// gradient through Winograd's minimal filtering F(4×4, 3×3) (Lavin & Gray, 2016). Each
+// 4×4 block of output pixels ("tile") comes from a 6×6 window of input: the window and the
+// filter are taken to a 6×6 transform domain, where the convolution over channels becomes
+// 36 independent matrix products (one per transform position ξ) with 4 times fewer
+// multiplications than the direct sum; the result is taken back to 4×4 outputs.
 //
 //   output tile = Aᵀ [ Σ_ci U[ξ](ci, co) · V[ξ](tile, ci) ] A,   U = G g Gᵀ,   V = Bᵀ d B
 //
@@ -13,12 +13,12 @@
 // summed over the overlapping windows. Exact in real arithmetic; in floats the results
 // equal the direct sum within rounding (tested against a double-precision reference).
 //
-// Sizes: the output is covered by ⌈OH/2⌉ × ⌈OW/2⌉ tiles; the windows read a copy of the
-// image inside a zero border ("bordered", 2·tiles + 2 per side), which stands for the
-// padding and for the row and column of a last half tile. Images go in blocks whose
+// Sizes: the output is covered by ⌈OH/4⌉ × ⌈OW/4⌉ tiles; the windows read a copy of the
+// image inside a zero border ("bordered", 4·tiles + 2 per side), which stands for the
+// padding and for the rows and columns of a last partial tile. Images go in blocks whose
 // transformed values stay in the core's L2 cache. Channels and filters in groups of eight.
 
-/// F(2×2, 3×3) kernels for one convolution geometry.
+/// F(4×4, 3×3) kernels for one convolution geometry.
 public struct WinogradConvolution: Sendable {
     /// Whether a convolution takes the Winograd path: 3x3, stride 1, channels and filters in groups of eight.
     public static func suits(kernelSize: Int, stride: Int, channels: Int, outputChannels: Int) -> Bool {
@@ -35,8 +35,10 @@ public struct WinogradConvolution: Sendable {
     public let blockImages: Int
 
     public var tilesPerImage: Int { tileRows * tileColumns }
-    /// Floats of the transformed filters: U `(16, Cin, Cout)`, then Uᵀ `(16, Cout, Cin)`.
-    public var transformedWeightCount: Int { 32 * channels * outputChannels }
+    /// Positions of the transform domain (6×6).
+    public static let positions = 36
+    /// Floats of the transformed filters: U `(36, Cin, Cout)`, then Uᵀ `(36, Cout, Cin)`.
+    public var transformedWeightCount: Int { 2 * Self.positions * channels * outputChannels }
 
     public init(geometry: ConvGeometry, channels: Int, outputChannels: Int) {
         precondition(
@@ -46,20 +48,20 @@ public struct WinogradConvolution: Sendable {
         self.geometry = geometry
         self.channels = channels
         self.outputChannels = outputChannels
-        tileRows = (geometry.outputHeight + 1) / 2
-        tileColumns = (geometry.outputWidth + 1) / 2
-        borderedHeight = 2 * tileRows + 2
-        borderedWidth = 2 * tileColumns + 2
+        tileRows = (geometry.outputHeight + 3) / 4
+        tileColumns = (geometry.outputWidth + 3) / 4
+        borderedHeight = 4 * tileRows + 2
+        borderedWidth = 4 * tileColumns + 2
         // About 512 KB of transformed values per block: V (or dV) and M (or dM).
-        let bytesPerImage = tileRows * tileColumns * 16 * (channels + outputChannels) * 4
+        let bytesPerImage = tileRows * tileColumns * Self.positions * (channels + outputChannels) * 4
         blockImages = max(1, (512 * 1024) / bytesPerImage)
     }
 
     /// Floats of scratch one worker needs: the bordered image, V, M and the transformed
     /// weight gradient.
     public var scratchCount: Int {
-        borderedHeight * borderedWidth * channels + 16 * blockImages * tilesPerImage * (channels + outputChannels)
-            + 16 * channels * outputChannels
+        borderedHeight * borderedWidth * channels + Self.positions * blockImages * tilesPerImage
+            * (channels + outputChannels) + Self.positions * channels * outputChannels
     }
 
     @usableFromInline var imageSize: Int { geometry.inputHeight * geometry.inputWidth * channels }
@@ -69,11 +71,11 @@ public struct WinogradConvolution: Sendable {
     @usableFromInline
     struct Scratch {
         @usableFromInline let bordered: UnsafeMutablePointer<Float>
-        /// V or dV: `(16, tiles, Cin)`.
+        /// V or dV: `(36, tiles, Cin)`.
         @usableFromInline let inputDomain: UnsafeMutablePointer<Float>
-        /// M or dM: `(16, tiles, Cout)`.
+        /// M or dM: `(36, tiles, Cout)`.
         @usableFromInline let outputDomain: UnsafeMutablePointer<Float>
-        /// dU: `(16, Cin, Cout)`.
+        /// dU: `(36, Cin, Cout)`.
         @usableFromInline let weightGradient: UnsafeMutablePointer<Float>
 
         @inlinable
@@ -81,8 +83,8 @@ public struct WinogradConvolution: Sendable {
             let tiles = w.blockImages * w.tilesPerImage
             bordered = base
             inputDomain = base + w.borderedHeight * w.borderedWidth * w.channels
-            outputDomain = inputDomain + 16 * tiles * w.channels
-            weightGradient = outputDomain + 16 * tiles * w.outputChannels
+            outputDomain = inputDomain + WinogradConvolution.positions * tiles * w.channels
+            weightGradient = outputDomain + WinogradConvolution.positions * tiles * w.outputChannels
         }
     }
 
@@ -115,7 +117,7 @@ public struct WinogradConvolution: Sendable {
                 fillBordered(s.bordered, from: input + image * imageSize)
                 transformInput(s.bordered, into: s.inputDomain, firstTile: slot * tilesPerImage, tiles: tiles)
             }
-            for xi in 0..<16 {
+            for xi in 0..<Self.positions {
                 SmallMatrixMultiply.multiply(
                     m: tiles, n: k, k: c, a: s.inputDomain + xi * tiles * c, rowStride: c, depthStride: 1,
                     b: transformedWeight + xi * c * k, c: s.outputDomain + xi * tiles * k, accumulate: false, M.self)
@@ -141,7 +143,7 @@ public struct WinogradConvolution: Sendable {
     ) {
         let s = Scratch(scratch, self)
         let c = channels, k = outputChannels
-        let transposedWeight = transformedWeight + 16 * c * k
+        let transposedWeight = transformedWeight + Self.positions * c * k
         var first = true
         forEachBlock(of: images) { block, tiles in
             for (slot, image) in block.enumerated() {
@@ -150,7 +152,7 @@ public struct WinogradConvolution: Sendable {
                 fillBordered(s.bordered, from: input + image * imageSize)
                 transformInput(s.bordered, into: s.inputDomain, firstTile: slot * tilesPerImage, tiles: tiles)
             }
-            for xi in 0..<16 {
+            for xi in 0..<Self.positions {
                 let v = s.inputDomain + xi * tiles * c, dm = s.outputDomain + xi * tiles * k
                 // dU[ξ] (Cin, Cout) += V[ξ]ᵀ (Cin, tiles) · dM[ξ] (tiles, Cout)
                 SmallMatrixMultiply.multiply(

@@ -1,6 +1,6 @@
-// The Winograd F(2×2, 3×3) convolution (WinogradConvolution, both kernel builds) against a
+// The Winograd F(4×4, 3×3) convolution (WinogradConvolution, both kernel builds) against a
 // double-precision reference of the 3x3 convolution, its input gradient and its weight
-// gradient, on random sizes (odd and even outputs, so last half tiles; valid and same
+// gradient, on random sizes (outputs that are not multiples of 4, so partial tiles; valid and same
 // padding; channel and filter counts that are one, two, three and five groups of eight);
 // then the layer: Conv2d on the Winograd path equals its im2col path and passes the finite
 // difference check.
@@ -121,33 +121,33 @@ struct WinogradConvolutionTests {
         // act
         let result = c.run(avx2: kernels == .avx2, workers: seed % 3 == 0 ? 2 : 1)
         // check
-        #expect(Self.relativeError(result.output, expected.output) < 2e-6, "\(c.geometry)")
-        #expect(Self.relativeError(result.dInput, expected.dInput) < 2e-6, "\(c.geometry)")
-        #expect(Self.relativeError(result.dWeight, expected.dWeight) < 2e-6, "\(c.geometry)")
+        #expect(Self.relativeError(result.output, expected.output) < 2e-5, "\(c.geometry)")
+        #expect(Self.relativeError(result.dInput, expected.dInput) < 2e-5, "\(c.geometry)")
+        #expect(Self.relativeError(result.dWeight, expected.dWeight) < 2e-5, "\(c.geometry)")
     }
 
-    @Test("the 16 matrix products need blocks of images and tiles cut short: a batch larger than a block")
+    @Test("a batch larger than one block of images, with partial tiles")
     func batchesLargerThanABlock() {
-        // setup: 20 images of 14x14 (7x7 tiles): more than one block of images
+        // setup: 20 images of 13x13 (3x3 tiles, the last row and column partial): more than one block
         var rng = SeededRandom(seed: 7)
         let geometry = ConvGeometry(
-            inputHeight: 14, inputWidth: 14, kernelHeight: 3, kernelWidth: 3, stride: 1, outputHeight: 12,
-            outputWidth: 12, padTop: 0, padLeft: 0)
+            inputHeight: 13, inputWidth: 13, kernelHeight: 3, kernelWidth: 3, stride: 1, outputHeight: 11,
+            outputWidth: 11, padTop: 0, padLeft: 0)
         let w = WinogradConvolution(geometry: geometry, channels: 16, outputChannels: 32)
         #expect(w.blockImages < 20)
         var rngA = SeededRandom(seed: 8), rngB = SeededRandom(seed: 8)
         let winograd = Conv2d(inputChannels: 16, outputChannels: 32, kernelSize: 3, rng: &rngA)
         let im2col = Conv2d(inputChannels: 16, outputChannels: 32, kernelSize: 3, rng: &rngB)
         im2col.allowsWinograd = false
-        let x = randomTensor([20, 14, 14, 16], rng: &rng)
+        let x = randomTensor([20, 13, 13, 16], rng: &rng)
         // act
         let y = winograd.forward(x, training: true), yReference = im2col.forward(x, training: true)
         let r = randomTensor(y.shape, rng: &rng)
         let dx = winograd.backward(r), dxReference = im2col.backward(r)
         // check
-        #expect(Self.difference(y.data, yReference.data) < 1e-5)
-        #expect(Self.difference(dx.data, dxReference.data) < 1e-5)
-        #expect(Self.difference(winograd.weight.grad, im2col.weight.grad) < 1e-5)
+        #expect(Self.difference(y.data, yReference.data) < 2e-5)
+        #expect(Self.difference(dx.data, dxReference.data) < 2e-5)
+        #expect(Self.difference(winograd.weight.grad, im2col.weight.grad) < 2e-5)
     }
 
     /// The largest difference between `a` and `reference`, relative to the reference's largest magnitude (at least 1).
@@ -174,10 +174,10 @@ struct WinogradConvolutionTests {
             let r = randomTensor(y.shape, rng: &rngA)
             let dx = winograd.backward(r), dxReference = im2col.backward(r)
             // check
-            #expect(Self.difference(y.data, yReference.data) < 1e-5, "\(padding)")
-            #expect(Self.difference(dx.data, dxReference.data) < 1e-5, "\(padding)")
-            #expect(Self.difference(winograd.weight.grad, im2col.weight.grad) < 1e-5, "\(padding)")
-            #expect(Self.difference(winograd.bias!.grad, im2col.bias!.grad) < 1e-5, "\(padding)")
+            #expect(Self.difference(y.data, yReference.data) < 2e-5, "\(padding)")
+            #expect(Self.difference(dx.data, dxReference.data) < 2e-5, "\(padding)")
+            #expect(Self.difference(winograd.weight.grad, im2col.weight.grad) < 2e-5, "\(padding)")
+            #expect(Self.difference(winograd.bias!.grad, im2col.bias!.grad) < 2e-5, "\(padding)")
         }
     }
 
