@@ -57,12 +57,15 @@ func outputTransformAdjoint(_ x: FourLanes) -> SixLanes {
     return (x.0, even + odd, even - odd, evenByTwo + oddByTwo, evenByTwo - oddByTwo, x.3)
 }
 
-/// G·x for one filter row or column.
+/// G·x for one filter row or column (eight filters).
 @inlinable @inline(__always)
-func filterTransform(_ x0: Float, _ x1: Float, _ x2: Float) -> (Float, Float, Float, Float, Float, Float) {
-    let sum = x0 + x2
+func filterTransform(_ x0: Lanes, _ x1: Lanes, _ x2: Lanes) -> SixLanes {
+    let sixth = Lanes(repeating: 1.0 / 6), twelfth = Lanes(repeating: 1.0 / 12)
+    let twentyFourth = Lanes(repeating: 1.0 / 24)
+    let sum = x0 + x2, outer = x0 * twentyFourth + x2 * sixth
     return (
-        x0 / 4, -(sum + x1) / 6, -(sum - x1) / 6, x0 / 24 + x1 / 12 + x2 / 6, x0 / 24 - x1 / 12 + x2 / 6, x2
+        x0 * Lanes(repeating: 0.25), -(sum + x1) * sixth, -(sum - x1) * sixth, outer + x1 * twelfth,
+        outer - x1 * twelfth, x2
     )
 }
 
@@ -290,23 +293,21 @@ extension WinogradConvolution {
     public func transformWeights(_ weight: UnsafePointer<Float>, into u: UnsafeMutablePointer<Float>) {
         let c = channels, k = outputChannels, plane = c * k
         for ci in 0..<c {
-            for co in 0..<k {
-                @inline(__always) func g(_ ky: Int, _ kx: Int) -> Float { weight[((ky * 3 + kx) * c + ci) * k + co] }
+            for group in Swift.stride(from: 0, to: k, by: 8) {
+                @inline(__always) func g(_ ky: Int, _ kx: Int) -> Lanes {
+                    loadLanes(weight + ((ky * 3 + kx) * c + ci) * k + group)
+                }
                 let r0 = filterTransform(g(0, 0), g(0, 1), g(0, 2))
                 let r1 = filterTransform(g(1, 0), g(1, 1), g(1, 2))
                 let r2 = filterTransform(g(2, 0), g(2, 1), g(2, 2))
-                @inline(__always) func put(_ j: Int, _ column: (Float, Float, Float, Float, Float, Float)) {
-                    @inline(__always) func set(_ a: Int, _ value: Float) {
-                        let xi = 6 * a + j
-                        u[xi * plane + ci * k + co] = value
-                        u[36 * plane + xi * plane + co * c + ci] = value
-                    }
-                    set(0, column.0)
-                    set(1, column.1)
-                    set(2, column.2)
-                    set(3, column.3)
-                    set(4, column.4)
-                    set(5, column.5)
+                @inline(__always) func put(_ j: Int, _ column: SixLanes) {
+                    let p = u + j * plane + ci * k + group
+                    storeLanes(column.0, p)
+                    storeLanes(column.1, p + 6 * plane)
+                    storeLanes(column.2, p + 12 * plane)
+                    storeLanes(column.3, p + 18 * plane)
+                    storeLanes(column.4, p + 24 * plane)
+                    storeLanes(column.5, p + 30 * plane)
                 }
                 put(0, filterTransform(r0.0, r1.0, r2.0))
                 put(1, filterTransform(r0.1, r1.1, r2.1))
@@ -314,6 +315,13 @@ extension WinogradConvolution {
                 put(3, filterTransform(r0.3, r1.3, r2.3))
                 put(4, filterTransform(r0.4, r1.4, r2.4))
                 put(5, filterTransform(r0.5, r1.5, r2.5))
+            }
+        }
+        let transposed = u + Self.positions * plane
+        for xi in 0..<Self.positions {
+            let source = u + xi * plane, target = transposed + xi * plane
+            for ci in 0..<c {
+                for co in 0..<k { target[co * c + ci] = source[ci * k + co] }
             }
         }
     }
