@@ -6,7 +6,8 @@
 // row stride or a table of row offsets, so that the same kernel reads it as stored,
 // transposed, or as the taps of a convolution window. Register blocks of 6 rows × 16
 // columns: twelve running sums, two vectors of the right side and the broadcast left-side
-// values fit AVX2's sixteen registers. Generic over `MultiplyAdd` like the other kernels.
+// values fit AVX2's sixteen registers (the portable build, on SSE's 4-lane registers, takes
+// blocks of 2 rows). Generic over `MultiplyAdd` like the other kernels.
 
 /// Where each row of the left-hand matrix starts, relative to its first.
 public protocol RowOffsets {
@@ -49,20 +50,35 @@ public enum SmallMatrixMultiply {
         c: UnsafeMutablePointer<Float>, accumulate: Bool, _: M.Type
     ) {
         let operands = Operands(k: k, depthStride: depthStride, n: n, accumulate: accumulate)
-        var row = 0
-        while row < m {
-            let count = min(6, m - row)
-            // Offsets of the block's rows from its first; missing rows repeat the last one.
-            let first = rows.offset(row)
-            @inline(__always) func relative(_ i: Int) -> Int { rows.offset(row + min(i, count - 1)) - first }
-            let o = BlockRows(relative(1), relative(2), relative(3), relative(4), relative(5), count: count)
-            var column = 0
-            while column + 16 <= n {
-                operands.block6x16(a + first, o, b + column, c + row * n + column, M.self)
-                column += 16
+        // Calls `body(row, block)` for consecutive blocks of up to `height` rows.
+        @inline(__always) func forEachBlock(height: Int, _ body: (Int, BlockRows) -> Void) {
+            var row = 0
+            while row < m {
+                let count = min(height, m - row)
+                // Offsets of the block's rows from its first; missing rows repeat the last one.
+                let first = rows.offset(row)
+                @inline(__always) func relative(_ i: Int) -> Int { rows.offset(row + min(i, count - 1)) - first }
+                body(row, BlockRows(relative(1), relative(2), relative(3), relative(4), relative(5), count: count))
+                row += count
             }
-            if column + 8 <= n { operands.block6x8(a + first, o, b + column, c + row * n + column, M.self) }
-            row += count
+        }
+        // 16 columns: six rows at a time on AVX2; SSE's sixteen 4-lane registers hold two.
+        let wide = M.gradientSumsPerPass >= 9
+        var column = 0
+        while column + 16 <= n {
+            forEachBlock(height: wide ? 6 : 2) { row, block in
+                let (a, b, c) = (a + rows.offset(row), b + column, c + row * n + column)
+                if wide {
+                    operands.block6x16(a, block, b, c, M.self)
+                } else {
+                    operands.block2x16(a, block, b, c, M.self)
+                }
+            }
+            column += 16
+        }
+        guard column + 8 <= n else { return }
+        forEachBlock(height: 6) { row, block in
+            operands.block6x8(a + rows.offset(row), block, b + column, c + row * n + column, M.self)
         }
     }
 
@@ -141,6 +157,33 @@ public enum SmallMatrixMultiply {
             put(3, s30, s31)
             put(4, s40, s41)
             put(5, s50, s51)
+        }
+
+        /// One or two rows of `a` (as `block6x16`) times 16 columns of `b`: the portable build's block.
+        @inlinable @inline(__always)
+        func block2x16<M: MultiplyAdd>(
+            _ a: UnsafePointer<Float>, _ rows: BlockRows, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+            _: M.Type
+        ) {
+            let o1 = rows.o1
+            var s00 = start(c, 0), s01 = start(c, 8)
+            var s10 = rows.count > 1 ? start(c, n) : SIMD8(), s11 = rows.count > 1 ? start(c, n + 8) : SIMD8()
+            var pa = a, pb = b
+            for _ in 0..<k {
+                let b0 = loadLanes(pb), b1 = loadLanes(pb + 8)
+                let x0 = SIMD8(repeating: pa[0]), x1 = SIMD8(repeating: pa[o1])
+                s00 = M.add(s00, x0, b0)
+                s01 = M.add(s01, x0, b1)
+                s10 = M.add(s10, x1, b0)
+                s11 = M.add(s11, x1, b1)
+                pa += depthStride
+                pb += n
+            }
+            storeLanes(s00, c)
+            storeLanes(s01, c + 8)
+            guard rows.count > 1 else { return }
+            storeLanes(s10, c + n)
+            storeLanes(s11, c + n + 8)
         }
 
         /// Up to six rows of `a` times the last 8 columns of `b` (as `block6x16`).
