@@ -95,10 +95,14 @@ public struct DirectConvolution: Sendable {
                                 offsets, M.self)
                             ox += 1
                         }
-                        while ox + 4 <= endInside {
-                            let window = x + (top * g.inputWidth + ox * g.stride - g.padLeft) * channels
-                            fourPixels(window, weight, bias, relu, row + ox * cout, offsets, M.self)
-                            ox += 4
+                        // Runs of four; a last partial run is the four ending at `endInside`, which
+                        // computes some pixels again (to the same values) instead of one at a time.
+                        let start = ox
+                        while ox < endInside && endInside - start >= 4 {
+                            let first = min(ox, endInside - 4)
+                            let window = x + (top * g.inputWidth + first * g.stride - g.padLeft) * channels
+                            fourPixels(window, weight, bias, relu, row + first * cout, offsets, M.self)
+                            ox = first + 4
                         }
                     }
                     while ox < g.outputWidth {
