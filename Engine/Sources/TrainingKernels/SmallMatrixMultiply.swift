@@ -31,25 +31,27 @@ public struct TabledRows: RowOffsets {
 /// `c (m×n) = [c +] a·b` for small matrices.
 public enum SmallMatrixMultiply {
     /// - a: element (i, p) at `a[i·rowStride + p·depthStride]`, `(m, k)`.
-    /// - b: `(k, n)` row-major; c: `(m, n)` row-major; `n` a multiple of 8.
+    /// - b: `(k, n)`, row p at `b + p·ldb` (default `n`); c: `(m, n)`, row i at `c + i·ldc`
+    ///   (default `n`); `n` a multiple of 8.
     /// - accumulate: add to `c` instead of overwriting it.
     @inlinable @inline(__always)
     public static func multiply<M: MultiplyAdd>(
         m: Int, n: Int, k: Int, a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, b: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, accumulate: Bool, _: M.Type
+        ldb: Int? = nil, c: UnsafeMutablePointer<Float>, ldc: Int? = nil, accumulate: Bool, _: M.Type
     ) {
         multiply(
-            m: m, n: n, k: k, a: a, rows: StridedRows(rowStride), depthStride: depthStride, b: b, c: c,
-            accumulate: accumulate, M.self)
+            m: m, n: n, k: k, a: a, rows: StridedRows(rowStride), depthStride: depthStride, b: b, ldb: ldb, c: c,
+            ldc: ldc, accumulate: accumulate, M.self)
     }
 
     /// As above, with element (i, p) at `a[rows.offset(i) + p·depthStride]`.
     @inlinable @inline(__always)
     public static func multiply<M: MultiplyAdd, R: RowOffsets>(
         m: Int, n: Int, k: Int, a: UnsafePointer<Float>, rows: R, depthStride: Int, b: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, accumulate: Bool, _: M.Type
+        ldb: Int? = nil, c: UnsafeMutablePointer<Float>, ldc: Int? = nil, accumulate: Bool, _: M.Type
     ) {
-        let operands = Operands(k: k, depthStride: depthStride, n: n, accumulate: accumulate)
+        let ldc = ldc ?? n
+        let operands = Operands(k: k, depthStride: depthStride, ldb: ldb ?? n, ldc: ldc, accumulate: accumulate)
         // Calls `body(row, block)` for consecutive blocks of up to `height` rows.
         @inline(__always) func forEachBlock(height: Int, _ body: (Int, BlockRows) -> Void) {
             var row = 0
@@ -67,7 +69,7 @@ public enum SmallMatrixMultiply {
         var column = 0
         while column + 16 <= n {
             forEachBlock(height: wide ? 6 : 2) { row, block in
-                let (a, b, c) = (a + rows.offset(row), b + column, c + row * n + column)
+                let (a, b, c) = (a + rows.offset(row), b + column, c + row * ldc + column)
                 if wide {
                     operands.block6x16(a, block, b, c, M.self)
                 } else {
@@ -78,7 +80,7 @@ public enum SmallMatrixMultiply {
         }
         guard column + 8 <= n else { return }
         forEachBlock(height: 6) { row, block in
-            operands.block6x8(a + rows.offset(row), block, b + column, c + row * n + column, M.self)
+            operands.block6x8(a + rows.offset(row), block, b + column, c + row * ldc + column, M.self)
         }
     }
 
@@ -95,13 +97,15 @@ public enum SmallMatrixMultiply {
     /// The sizes every block of one product shares.
     @usableFromInline
     struct Operands {
-        @usableFromInline let k: Int, depthStride: Int, n: Int, accumulate: Bool
+        /// Depth; steps between values of a row of `a`, rows of `b` and rows of `c`.
+        @usableFromInline let k: Int, depthStride: Int, ldb: Int, ldc: Int, accumulate: Bool
 
         @inlinable
-        init(k: Int, depthStride: Int, n: Int, accumulate: Bool) {
+        init(k: Int, depthStride: Int, ldb: Int, ldc: Int, accumulate: Bool) {
             self.k = k
             self.depthStride = depthStride
-            self.n = n
+            self.ldb = ldb
+            self.ldc = ldc
             self.accumulate = accumulate
         }
 
@@ -120,7 +124,7 @@ public enum SmallMatrixMultiply {
         ) {
             let (o1, o2, o3, o4, o5) = (rows.o1, rows.o2, rows.o3, rows.o4, rows.o5)
             @inline(__always) func first(_ row: Int, _ half: Int) -> SIMD8<Float> {
-                row < rows.count ? start(c, row * n + half) : SIMD8()
+                row < rows.count ? start(c, row * ldc + half) : SIMD8()
             }
             var s00 = first(0, 0), s01 = first(0, 8), s10 = first(1, 0), s11 = first(1, 8)
             var s20 = first(2, 0), s21 = first(2, 8), s30 = first(3, 0), s31 = first(3, 8)
@@ -144,12 +148,12 @@ public enum SmallMatrixMultiply {
                 s50 = M.add(s50, x5, b0)
                 s51 = M.add(s51, x5, b1)
                 pa += depthStride
-                pb += n
+                pb += ldb
             }
             @inline(__always) func put(_ row: Int, _ low: SIMD8<Float>, _ high: SIMD8<Float>) {
                 guard row < rows.count else { return }
-                storeLanes(low, c + row * n)
-                storeLanes(high, c + row * n + 8)
+                storeLanes(low, c + row * ldc)
+                storeLanes(high, c + row * ldc + 8)
             }
             put(0, s00, s01)
             put(1, s10, s11)
@@ -167,7 +171,7 @@ public enum SmallMatrixMultiply {
         ) {
             let o1 = rows.o1
             var s00 = start(c, 0), s01 = start(c, 8)
-            var s10 = rows.count > 1 ? start(c, n) : SIMD8(), s11 = rows.count > 1 ? start(c, n + 8) : SIMD8()
+            var s10 = rows.count > 1 ? start(c, ldc) : SIMD8(), s11 = rows.count > 1 ? start(c, ldc + 8) : SIMD8()
             var pa = a, pb = b
             for _ in 0..<k {
                 let b0 = loadLanes(pb), b1 = loadLanes(pb + 8)
@@ -177,13 +181,13 @@ public enum SmallMatrixMultiply {
                 s10 = M.add(s10, x1, b0)
                 s11 = M.add(s11, x1, b1)
                 pa += depthStride
-                pb += n
+                pb += ldb
             }
             storeLanes(s00, c)
             storeLanes(s01, c + 8)
             guard rows.count > 1 else { return }
-            storeLanes(s10, c + n)
-            storeLanes(s11, c + n + 8)
+            storeLanes(s10, c + ldc)
+            storeLanes(s11, c + ldc + 8)
         }
 
         /// Up to six rows of `a` times the last 8 columns of `b` (as `block6x16`).
@@ -194,7 +198,7 @@ public enum SmallMatrixMultiply {
         ) {
             let (o1, o2, o3, o4, o5) = (rows.o1, rows.o2, rows.o3, rows.o4, rows.o5)
             @inline(__always) func first(_ row: Int) -> SIMD8<Float> {
-                row < rows.count ? start(c, row * n) : SIMD8()
+                row < rows.count ? start(c, row * ldc) : SIMD8()
             }
             var s0 = first(0), s1 = first(1), s2 = first(2), s3 = first(3), s4 = first(4), s5 = first(5)
             var pa = a, pb = b
@@ -207,10 +211,10 @@ public enum SmallMatrixMultiply {
                 s4 = M.add(s4, SIMD8(repeating: pa[o4]), v)
                 s5 = M.add(s5, SIMD8(repeating: pa[o5]), v)
                 pa += depthStride
-                pb += n
+                pb += ldb
             }
             @inline(__always) func put(_ row: Int, _ value: SIMD8<Float>) {
-                if row < rows.count { storeLanes(value, c + row * n) }
+                if row < rows.count { storeLanes(value, c + row * ldc) }
             }
             put(0, s0)
             put(1, s1)

@@ -1,5 +1,7 @@
 // The transforms of WinogradConvolution (F(4×4, 3×3)) and their adjoints, eight channels at a
-// time. Each 2-D transform applies a 1-D one to the rows of a tile, then to the columns of
+// time. They are generic over `MultiplyAdd` (which they do not use) so that each build of the
+// kernels compiles its own copy: a non-generic method may be emitted once, in the portable
+// build, and called from the AVX2 one. Each 2-D transform applies a 1-D one to the rows of a tile, then to the columns of
 // the result; position ξ = 6·row + column of the 6×6 transform domain. The interpolation
 // points are 0, ±1, ±2 and ∞ (Lavin & Gray's matrices):
 //
@@ -121,16 +123,16 @@ extension WinogradConvolution {
         }
     }
 
-    /// V = Bᵀ d B of every window of one bordered image, as tiles `firstTile...` of V `(36, tiles, Cin)`.
+    /// V = Bᵀ d B of every window of one bordered image, as tiles `firstTile...` of V `(tiles, 36, Cin)`.
     @inlinable @inline(__always)
-    func transformInput(
-        _ bordered: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>, firstTile: Int, tiles: Int
+    func transformInput<M: MultiplyAdd>(
+        _ bordered: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>, firstTile: Int, _: M.Type
     ) {
-        let c = channels, rowSize = borderedWidth * c, step = tiles * c
+        let c = channels, rowSize = borderedWidth * c, step = c
         for ty in 0..<tileRows {
             for tx in 0..<tileColumns {
                 let corner = bordered + 4 * ty * rowSize + 4 * tx * c
-                let out = v + (firstTile + ty * tileColumns + tx) * c
+                let out = v + (firstTile + ty * tileColumns + tx) * Self.positions * c
                 for group in Swift.stride(from: 0, to: c, by: 8) {
                     @inline(__always) func row(_ r: Int) -> SixLanes {
                         let p = corner + r * rowSize + group
@@ -161,16 +163,17 @@ extension WinogradConvolution {
         }
     }
 
-    /// Adds B dV Bᵀ of tiles `firstTile...` of dV `(36, tiles, Cin)` into their windows of `bordered`.
+    /// Adds B dV Bᵀ of tiles `firstTile...` of dV `(tiles, 36, Cin)` into their windows of `bordered`.
     @inlinable @inline(__always)
-    func addInputGradient(
-        _ dv: UnsafePointer<Float>, firstTile: Int, tiles: Int, into bordered: UnsafeMutablePointer<Float>
+    func addInputGradient<M: MultiplyAdd>(
+        _ dv: UnsafePointer<Float>, firstTile: Int, into bordered: UnsafeMutablePointer<Float>,
+        _: M.Type
     ) {
-        let c = channels, rowSize = borderedWidth * c, step = tiles * c
+        let c = channels, rowSize = borderedWidth * c, step = c
         for ty in 0..<tileRows {
             for tx in 0..<tileColumns {
                 let corner = bordered + 4 * ty * rowSize + 4 * tx * c
-                let source = dv + (firstTile + ty * tileColumns + tx) * c
+                let source = dv + (firstTile + ty * tileColumns + tx) * Self.positions * c
                 for group in Swift.stride(from: 0, to: c, by: 8) {
                     // Row a of dV (its six columns), taken through B along the row.
                     @inline(__always) func row(_ a: Int) -> SixLanes {
@@ -202,17 +205,17 @@ extension WinogradConvolution {
         }
     }
 
-    /// Output pixels of one image from tiles `firstTile...` of M `(36, tiles, Cout)`: Aᵀ m A,
+    /// Output pixels of one image from tiles `firstTile...` of M `(tiles, 36, Cout)`: Aᵀ m A,
     /// plus the bias, then ReLU if `relu`; the parts of tiles past the last row or column are dropped.
     @inlinable @inline(__always)
-    func transformOutput(
-        _ m: UnsafePointer<Float>, firstTile: Int, tiles: Int, bias: UnsafePointer<Float>?, relu: Bool,
-        into output: UnsafeMutablePointer<Float>
+    func transformOutput<M: MultiplyAdd>(
+        _ m: UnsafePointer<Float>, firstTile: Int, bias: UnsafePointer<Float>?, relu: Bool,
+        into output: UnsafeMutablePointer<Float>, _: M.Type
     ) {
-        let k = outputChannels, step = tiles * k, g = geometry
+        let k = outputChannels, step = k, g = geometry
         for ty in 0..<tileRows {
             for tx in 0..<tileColumns {
-                let source = m + (firstTile + ty * tileColumns + tx) * k
+                let source = m + (firstTile + ty * tileColumns + tx) * Self.positions * k
                 let rows = min(4, g.outputHeight - 4 * ty), columns = min(4, g.outputWidth - 4 * tx)
                 let corner = output + (4 * ty * g.outputWidth + 4 * tx) * k
                 for group in Swift.stride(from: 0, to: k, by: 8) {
@@ -249,15 +252,16 @@ extension WinogradConvolution {
     }
 
     /// dM = A dY Aᵀ of every tile of one image's output gradient, as tiles `firstTile...` of
-    /// dM `(36, tiles, Cout)`; pixels of tiles past the output count as zero.
+    /// dM `(tiles, 36, Cout)`; pixels of tiles past the output count as zero.
     @inlinable @inline(__always)
-    func transformOutputGradient(
-        _ dOutput: UnsafePointer<Float>, into dm: UnsafeMutablePointer<Float>, firstTile: Int, tiles: Int
+    func transformOutputGradient<M: MultiplyAdd>(
+        _ dOutput: UnsafePointer<Float>, into dm: UnsafeMutablePointer<Float>, firstTile: Int,
+        _: M.Type
     ) {
-        let k = outputChannels, step = tiles * k, g = geometry
+        let k = outputChannels, step = k, g = geometry
         for ty in 0..<tileRows {
             for tx in 0..<tileColumns {
-                let target = dm + (firstTile + ty * tileColumns + tx) * k
+                let target = dm + (firstTile + ty * tileColumns + tx) * Self.positions * k
                 let rows = min(4, g.outputHeight - 4 * ty), columns = min(4, g.outputWidth - 4 * tx)
                 let corner = dOutput + (4 * ty * g.outputWidth + 4 * tx) * k
                 for group in Swift.stride(from: 0, to: k, by: 8) {
@@ -327,8 +331,10 @@ extension WinogradConvolution {
     }
 
     /// dW = Gᵀ dU G `(3, 3, Cin, Cout)` (overwritten) from dU `(36, Cin, Cout)`.
-    @inlinable
-    func weightGradient(fromTransformed du: UnsafePointer<Float>, into dWeight: UnsafeMutablePointer<Float>) {
+    @inlinable @inline(__always)
+    func weightGradient<M: MultiplyAdd>(
+        fromTransformed du: UnsafePointer<Float>, into dWeight: UnsafeMutablePointer<Float>, _: M.Type
+    ) {
         let plane = channels * outputChannels
         for offset in Swift.stride(from: 0, to: plane, by: 8) {
             @inline(__always) func row(_ a: Int) -> (Lanes, Lanes, Lanes) {

@@ -71,9 +71,9 @@ public struct WinogradConvolution: Sendable {
     @usableFromInline
     struct Scratch {
         @usableFromInline let bordered: UnsafeMutablePointer<Float>
-        /// V or dV: `(36, tiles, Cin)`.
+        /// V or dV: `(tiles, 36, Cin)`, tile by tile.
         @usableFromInline let inputDomain: UnsafeMutablePointer<Float>
-        /// M or dM: `(36, tiles, Cout)`.
+        /// M or dM: `(tiles, 36, Cout)`, tile by tile.
         @usableFromInline let outputDomain: UnsafeMutablePointer<Float>
         /// dU: `(36, Cin, Cout)`.
         @usableFromInline let weightGradient: UnsafeMutablePointer<Float>
@@ -111,21 +111,23 @@ public struct WinogradConvolution: Sendable {
         _: M.Type
     ) {
         let s = Scratch(scratch, self)
-        let c = channels, k = outputChannels
+        let c = channels, k = outputChannels, p = Self.positions
         forEachBlock(of: images) { block, tiles in
             for (slot, image) in block.enumerated() {
                 fillBordered(s.bordered, from: input + image * imageSize)
-                transformInput(s.bordered, into: s.inputDomain, firstTile: slot * tilesPerImage, tiles: tiles)
+                transformInput(s.bordered, into: s.inputDomain, firstTile: slot * tilesPerImage, M.self)
             }
             for xi in 0..<Self.positions {
+                // M[ξ] (tiles, Cout) = V[ξ] (tiles, Cin) · U[ξ] (Cin, Cout)
                 SmallMatrixMultiply.multiply(
-                    m: tiles, n: k, k: c, a: s.inputDomain + xi * tiles * c, rowStride: c, depthStride: 1,
-                    b: transformedWeight + xi * c * k, c: s.outputDomain + xi * tiles * k, accumulate: false, M.self)
+                    m: tiles, n: k, k: c, a: s.inputDomain + xi * c, rowStride: p * c, depthStride: 1,
+                    b: transformedWeight + xi * c * k, c: s.outputDomain + xi * k, ldc: p * k, accumulate: false,
+                    M.self)
             }
             for (slot, image) in block.enumerated() {
                 transformOutput(
-                    s.outputDomain, firstTile: slot * tilesPerImage, tiles: tiles, bias: bias, relu: relu,
-                    into: output + image * outputSize)
+                    s.outputDomain, firstTile: slot * tilesPerImage, bias: bias, relu: relu,
+                    into: output + image * outputSize, M.self)
             }
         }
     }
@@ -142,40 +144,41 @@ public struct WinogradConvolution: Sendable {
         scratch: UnsafeMutablePointer<Float>, _: M.Type
     ) {
         let s = Scratch(scratch, self)
-        let c = channels, k = outputChannels
+        let c = channels, k = outputChannels, p = Self.positions
         let transposedWeight = transformedWeight + Self.positions * c * k
         var first = true
         forEachBlock(of: images) { block, tiles in
             for (slot, image) in block.enumerated() {
                 transformOutputGradient(
-                    dOutput + image * outputSize, into: s.outputDomain, firstTile: slot * tilesPerImage, tiles: tiles)
+                    dOutput + image * outputSize, into: s.outputDomain, firstTile: slot * tilesPerImage,
+                    M.self)
                 fillBordered(s.bordered, from: input + image * imageSize)
-                transformInput(s.bordered, into: s.inputDomain, firstTile: slot * tilesPerImage, tiles: tiles)
+                transformInput(s.bordered, into: s.inputDomain, firstTile: slot * tilesPerImage, M.self)
             }
             for xi in 0..<Self.positions {
-                let v = s.inputDomain + xi * tiles * c, dm = s.outputDomain + xi * tiles * k
+                let v = s.inputDomain + xi * c, dm = s.outputDomain + xi * k
                 // dU[ξ] (Cin, Cout) += V[ξ]ᵀ (Cin, tiles) · dM[ξ] (tiles, Cout)
                 SmallMatrixMultiply.multiply(
-                    m: c, n: k, k: tiles, a: v, rowStride: 1, depthStride: c, b: dm,
+                    m: c, n: k, k: tiles, a: v, rowStride: 1, depthStride: p * c, b: dm, ldb: p * k,
                     c: s.weightGradient + xi * c * k, accumulate: !first, M.self)
                 guard dInput != nil else { continue }
                 // dV[ξ] (tiles, Cin) = dM[ξ] (tiles, Cout) · U[ξ]ᵀ (Cout, Cin), over V[ξ] (read above)
                 SmallMatrixMultiply.multiply(
-                    m: tiles, n: c, k: k, a: dm, rowStride: k, depthStride: 1, b: transposedWeight + xi * k * c,
-                    c: v, accumulate: false, M.self)
+                    m: tiles, n: c, k: k, a: dm, rowStride: p * k, depthStride: 1, b: transposedWeight + xi * k * c,
+                    c: v, ldc: p * c, accumulate: false, M.self)
             }
             first = false
             guard let dInput else { return }
             for (slot, image) in block.enumerated() {
                 s.bordered.update(repeating: 0, count: borderedHeight * borderedWidth * c)
-                addInputGradient(s.inputDomain, firstTile: slot * tilesPerImage, tiles: tiles, into: s.bordered)
+                addInputGradient(s.inputDomain, firstTile: slot * tilesPerImage, into: s.bordered, M.self)
                 copyInterior(of: s.bordered, into: dInput + image * imageSize)
             }
         }
         if images.isEmpty {
             dWeight.update(repeating: 0, count: 9 * c * k)
         } else {
-            weightGradient(fromTransformed: s.weightGradient, into: dWeight)
+            weightGradient(fromTransformed: s.weightGradient, into: dWeight, M.self)
         }
     }
 }
