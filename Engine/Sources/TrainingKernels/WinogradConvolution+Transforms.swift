@@ -84,6 +84,41 @@ func filterTransformAdjoint(_ x: SixLanes) -> (Lanes, Lanes, Lanes) {
     )
 }
 
+/// Six vectors of eight floats `step` apart, from `p`.
+@inlinable @inline(__always)
+func loadSix(_ p: UnsafePointer<Float>, step: Int) -> SixLanes {
+    (
+        loadLanes(p), loadLanes(p + step), loadLanes(p + 2 * step), loadLanes(p + 3 * step), loadLanes(p + 4 * step),
+        loadLanes(p + 5 * step)
+    )
+}
+
+/// Stores six vectors of eight floats `step` apart, from `p`.
+@inlinable @inline(__always)
+func storeSix(_ x: SixLanes, _ p: UnsafeMutablePointer<Float>, step: Int) {
+    storeLanes(x.0, p)
+    storeLanes(x.1, p + step)
+    storeLanes(x.2, p + 2 * step)
+    storeLanes(x.3, p + 3 * step)
+    storeLanes(x.4, p + 4 * step)
+    storeLanes(x.5, p + 5 * step)
+}
+
+/// Calls `body(j, transform(column j))` for the six columns of the 6×6 block whose rows are `rows`.
+@inlinable @inline(__always)
+func forEachColumn(
+    of rows: (SixLanes, SixLanes, SixLanes, SixLanes, SixLanes, SixLanes), through transform: (SixLanes) -> SixLanes,
+    _ body: (Int, SixLanes) -> Void
+) {
+    let (r0, r1, r2, r3, r4, r5) = rows
+    body(0, transform((r0.0, r1.0, r2.0, r3.0, r4.0, r5.0)))
+    body(1, transform((r0.1, r1.1, r2.1, r3.1, r4.1, r5.1)))
+    body(2, transform((r0.2, r1.2, r2.2, r3.2, r4.2, r5.2)))
+    body(3, transform((r0.3, r1.3, r2.3, r3.3, r4.3, r5.3)))
+    body(4, transform((r0.4, r1.4, r2.4, r3.4, r4.4, r5.4)))
+    body(5, transform((r0.5, r1.5, r2.5, r3.5, r4.5, r5.5)))
+}
+
 extension WinogradConvolution {
     /// Writes the image inside the zero border (input pixel (iy, ix) at (iy + padTop, ix + padLeft));
     /// the rest of `bordered` is zeroed, as it may hold an input gradient from before.
@@ -136,28 +171,14 @@ extension WinogradConvolution {
                 for group in Swift.stride(from: 0, to: c, by: 8) {
                     @inline(__always) func row(_ r: Int) -> SixLanes {
                         let p = corner + r * rowSize + group
-                        return inputTransform(
-                            (
-                                loadLanes(p), loadLanes(p + 1 * c), loadLanes(p + 2 * c), loadLanes(p + 3 * c),
-                                loadLanes(p + 4 * c), loadLanes(p + 5 * c)
-                            ))
+                        return inputTransform(loadSix(p, step: c))
                     }
                     let e0 = row(0), e1 = row(1), e2 = row(2), e3 = row(3), e4 = row(4), e5 = row(5)
                     @inline(__always) func put(_ j: Int, _ column: SixLanes) {
                         let p = out + group + j * step
-                        storeLanes(column.0, p + 0 * step)
-                        storeLanes(column.1, p + 6 * step)
-                        storeLanes(column.2, p + 12 * step)
-                        storeLanes(column.3, p + 18 * step)
-                        storeLanes(column.4, p + 24 * step)
-                        storeLanes(column.5, p + 30 * step)
+                        storeSix(column, p, step: 6 * step)
                     }
-                    put(0, inputTransform((e0.0, e1.0, e2.0, e3.0, e4.0, e5.0)))
-                    put(1, inputTransform((e0.1, e1.1, e2.1, e3.1, e4.1, e5.1)))
-                    put(2, inputTransform((e0.2, e1.2, e2.2, e3.2, e4.2, e5.2)))
-                    put(3, inputTransform((e0.3, e1.3, e2.3, e3.3, e4.3, e5.3)))
-                    put(4, inputTransform((e0.4, e1.4, e2.4, e3.4, e4.4, e5.4)))
-                    put(5, inputTransform((e0.5, e1.5, e2.5, e3.5, e4.5, e5.5)))
+                    forEachColumn(of: (e0, e1, e2, e3, e4, e5), through: inputTransform, put)
                 }
             }
         }
@@ -178,11 +199,7 @@ extension WinogradConvolution {
                     // Row a of dV (its six columns), taken through B along the row.
                     @inline(__always) func row(_ a: Int) -> SixLanes {
                         let p = source + group + 6 * a * step
-                        return inputTransformAdjoint(
-                            (
-                                loadLanes(p), loadLanes(p + 1 * step), loadLanes(p + 2 * step), loadLanes(p + 3 * step),
-                                loadLanes(p + 4 * step), loadLanes(p + 5 * step)
-                            ))
+                        return inputTransformAdjoint(loadSix(p, step: step))
                     }
                     let k0 = row(0), k1 = row(1), k2 = row(2), k3 = row(3), k4 = row(4), k5 = row(5)
                     @inline(__always) func add(_ column: Int, _ values: SixLanes) {
@@ -194,12 +211,7 @@ extension WinogradConvolution {
                         storeLanes(loadLanes(p + 4 * rowSize) + values.4, p + 4 * rowSize)
                         storeLanes(loadLanes(p + 5 * rowSize) + values.5, p + 5 * rowSize)
                     }
-                    add(0, inputTransformAdjoint((k0.0, k1.0, k2.0, k3.0, k4.0, k5.0)))
-                    add(1, inputTransformAdjoint((k0.1, k1.1, k2.1, k3.1, k4.1, k5.1)))
-                    add(2, inputTransformAdjoint((k0.2, k1.2, k2.2, k3.2, k4.2, k5.2)))
-                    add(3, inputTransformAdjoint((k0.3, k1.3, k2.3, k3.3, k4.3, k5.3)))
-                    add(4, inputTransformAdjoint((k0.4, k1.4, k2.4, k3.4, k4.4, k5.4)))
-                    add(5, inputTransformAdjoint((k0.5, k1.5, k2.5, k3.5, k4.5, k5.5)))
+                    forEachColumn(of: (k0, k1, k2, k3, k4, k5), through: inputTransformAdjoint, add)
                 }
             }
         }
@@ -221,11 +233,7 @@ extension WinogradConvolution {
                 for group in Swift.stride(from: 0, to: k, by: 8) {
                     @inline(__always) func row(_ r: Int) -> FourLanes {
                         let p = source + group + 6 * r * step
-                        return outputTransform(
-                            (
-                                loadLanes(p), loadLanes(p + 1 * step), loadLanes(p + 2 * step), loadLanes(p + 3 * step),
-                                loadLanes(p + 4 * step), loadLanes(p + 5 * step)
-                            ))
+                        return outputTransform(loadSix(p, step: step))
                     }
                     let e0 = row(0), e1 = row(1), e2 = row(2), e3 = row(3), e4 = row(4), e5 = row(5)
                     let b = bias.map { loadLanes($0 + group) } ?? Lanes()
@@ -274,12 +282,7 @@ extension WinogradConvolution {
                     let h0 = row(0), h1 = row(1), h2 = row(2), h3 = row(3)
                     @inline(__always) func put(_ j: Int, _ column: SixLanes) {
                         let p = target + group + j * step
-                        storeLanes(column.0, p + 0 * step)
-                        storeLanes(column.1, p + 6 * step)
-                        storeLanes(column.2, p + 12 * step)
-                        storeLanes(column.3, p + 18 * step)
-                        storeLanes(column.4, p + 24 * step)
-                        storeLanes(column.5, p + 30 * step)
+                        storeSix(column, p, step: 6 * step)
                     }
                     put(0, outputTransformAdjoint((h0.0, h1.0, h2.0, h3.0)))
                     put(1, outputTransformAdjoint((h0.1, h1.1, h2.1, h3.1)))
@@ -306,12 +309,7 @@ extension WinogradConvolution {
                 let r2 = filterTransform(g(2, 0), g(2, 1), g(2, 2))
                 @inline(__always) func put(_ j: Int, _ column: SixLanes) {
                     let p = u + j * plane + ci * k + group
-                    storeLanes(column.0, p)
-                    storeLanes(column.1, p + 6 * plane)
-                    storeLanes(column.2, p + 12 * plane)
-                    storeLanes(column.3, p + 18 * plane)
-                    storeLanes(column.4, p + 24 * plane)
-                    storeLanes(column.5, p + 30 * plane)
+                    storeSix(column, p, step: 6 * plane)
                 }
                 put(0, filterTransform(r0.0, r1.0, r2.0))
                 put(1, filterTransform(r0.1, r1.1, r2.1))
@@ -339,11 +337,7 @@ extension WinogradConvolution {
         for offset in Swift.stride(from: 0, to: plane, by: 8) {
             @inline(__always) func row(_ a: Int) -> (Lanes, Lanes, Lanes) {
                 let p = du + 6 * a * plane + offset
-                return filterTransformAdjoint(
-                    (
-                        loadLanes(p), loadLanes(p + 1 * plane), loadLanes(p + 2 * plane), loadLanes(p + 3 * plane),
-                        loadLanes(p + 4 * plane), loadLanes(p + 5 * plane)
-                    ))
+                return filterTransformAdjoint(loadSix(p, step: plane))
             }
             let q0 = row(0), q1 = row(1), q2 = row(2), q3 = row(3), q4 = row(4), q5 = row(5)
             @inline(__always) func put(_ kx: Int, _ column: (Lanes, Lanes, Lanes)) {
