@@ -168,7 +168,7 @@ struct DepthwiseKernelBuildsTests {
         // act
         let result = c.run(avx2: kernels == .avx2)
         // check
-        let error = TrainingKernelBuildsTests.relativeError
+        let error: ([Float], [Double]) -> Double = relativeError
         #expect(error(result.output, expected.output) < 1e-5, "\(c.geometry)")
         #expect(error(result.dWeight, expected.dWeight) < 1e-5, "\(c.geometry)")
         #expect(error(result.dBias, expected.dBias) < 1e-5, "\(c.geometry)")
@@ -195,7 +195,7 @@ struct DepthwiseKernelBuildsTests {
         // act
         let result = c.run(avx2: kernels == .avx2)
         // check
-        let error = TrainingKernelBuildsTests.relativeError
+        let error: ([Float], [Double]) -> Double = relativeError
         #expect(error(result.output, expected.output) < 1e-5, "\(c.geometry)")
         #expect(error(result.dWeight, expected.dWeight) < 1e-5, "\(c.geometry)")
         #expect(error(result.dBias, expected.dBias) < 1e-5, "\(c.geometry)")
@@ -222,7 +222,7 @@ struct DepthwiseKernelBuildsTests {
         // act
         let result = c.run(avx2: kernels == .avx2, normalizing: (scale, shift))
         // check
-        let error = TrainingKernelBuildsTests.relativeError
+        let error: ([Float], [Double]) -> Double = relativeError
         #expect(error(result.output, expected.output) < 1e-5, "\(normalized.geometry)")
         #expect(error(result.dWeight, expected.dWeight) < 1e-5, "\(normalized.geometry)")
         #expect(error(result.dBias, expected.dBias) < 1e-5, "\(normalized.geometry)")

@@ -82,3 +82,10 @@ func gradientMismatches(
     }
     return mismatches
 }
+
+/// The largest difference of `values` from a double-precision `reference`, relative to the
+/// reference's largest magnitude.
+func relativeError(_ values: [Float], _ reference: [Double]) -> Double {
+    let scale = max(reference.map(abs).max() ?? 0, 1e-6)
+    return zip(values, reference).map { abs(Double($0) - $1) }.max()! / scale
+}

@@ -88,12 +88,6 @@ struct TrainingKernelBuildsTests {
         }
     }
 
-    /// The largest difference from the reference, relative to the reference's largest magnitude.
-    static func relativeError(_ values: [Float], _ reference: [Double]) -> Double {
-        let scale = max(reference.map(abs).max() ?? 0, 1e-6)
-        return zip(values, reference).map { abs(Double($0) - $1) }.max()! / scale
-    }
-
     static func forward(_ c: Case, avx2: Bool) -> [Float] {
         var output = [Float](repeating: .nan, count: c.outputCount)
         c.input.withUnsafeBufferPointer { x in
@@ -149,9 +143,9 @@ struct TrainingKernelBuildsTests {
         let output = Self.forward(c, avx2: kernels == .avx2)
         let (dWeight, dBias) = Self.weightGradient(c, avx2: kernels == .avx2)
         // check
-        #expect(Self.relativeError(output, expected.output) < 1e-5, "\(c.geometry)")
-        #expect(Self.relativeError(dWeight, expected.dWeight) < 1e-5, "\(c.geometry)")
-        #expect(Self.relativeError(dBias, expected.dBias) < 1e-5, "\(c.geometry)")
+        #expect(relativeError(output, expected.output) < 1e-5, "\(c.geometry)")
+        #expect(relativeError(dWeight, expected.dWeight) < 1e-5, "\(c.geometry)")
+        #expect(relativeError(dBias, expected.dBias) < 1e-5, "\(c.geometry)")
     }
 
     @Test(arguments: 0..<24)

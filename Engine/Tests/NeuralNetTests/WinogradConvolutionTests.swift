@@ -106,12 +106,6 @@ struct WinogradConvolutionTests {
         }
     }
 
-    /// The largest difference from the reference, relative to the reference's largest magnitude.
-    static func relativeError(_ values: [Float], _ reference: [Double]) -> Double {
-        let scale = max(reference.map(abs).max() ?? 0, 1e-6)
-        return zip(values, reference).map { abs(Double($0) - $1) }.max()! / scale
-    }
-
     @Test(arguments: TrainingKernelChoice.allCases, 0..<16)
     func matchesTheReference(kernels: TrainingKernelChoice, seed: Int) throws {
         try #require(kernels.isSupported, "this CPU cannot run the \(kernels) kernels")
@@ -121,9 +115,9 @@ struct WinogradConvolutionTests {
         // act
         let result = c.run(avx2: kernels == .avx2, workers: seed % 3 == 0 ? 2 : 1)
         // check
-        #expect(Self.relativeError(result.output, expected.output) < 2e-5, "\(c.geometry)")
-        #expect(Self.relativeError(result.dInput, expected.dInput) < 2e-5, "\(c.geometry)")
-        #expect(Self.relativeError(result.dWeight, expected.dWeight) < 2e-5, "\(c.geometry)")
+        #expect(relativeError(result.output, expected.output) < 2e-5, "\(c.geometry)")
+        #expect(relativeError(result.dInput, expected.dInput) < 2e-5, "\(c.geometry)")
+        #expect(relativeError(result.dWeight, expected.dWeight) < 2e-5, "\(c.geometry)")
     }
 
     @Test("a batch larger than one block of images, with partial tiles")
